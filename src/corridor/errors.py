@@ -1,0 +1,122 @@
+"""Exceptions raised by corridor.
+
+Every error derives from :class:`CorridorError` and from the matching builtin, so
+callers may catch either::
+
+    CorridorError(Exception)
+    ├── ValidationError(ValueError)          input breaks a documented schema or invariant
+    │   ├── SchemaError                      a table column is missing, mistyped or out of range
+    │   └── UnknownNodeError(LookupError)    ids or place names not in the network
+    ├── NoPathError(LookupError)             destination unreachable under the chosen modes
+    ├── DataSourceError(OSError)             a file cannot be read: names the file and row
+    └── OptionalDependencyError(ImportError) an optional package is missing: says how to install
+
+Messages say what is wrong, show a few offending values, and say how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CorridorError",
+    "DataSourceError",
+    "NoPathError",
+    "OptionalDependencyError",
+    "SchemaError",
+    "UnknownNodeError",
+    "ValidationError",
+]
+
+
+def _shown(values: Sequence[object], limit: int = 5) -> str:
+    text = ", ".join(repr(v) for v in list(values)[:limit])
+    return text + (f" ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+class CorridorError(Exception):
+    """Base class for every error raised by corridor."""
+
+
+class ValidationError(CorridorError, ValueError):
+    """Input data break a documented schema or invariant."""
+
+
+class SchemaError(ValidationError):
+    """One or more problems with a table, all reported together.
+
+    Parameters
+    ----------
+    problems
+        One line per problem, each naming the table, column and rows.
+    source
+        The file the table came from, if any.
+    """
+
+    def __init__(self, problems: Sequence[str], *, source: str | None = None) -> None:
+        where = f"{source}: " if source else ""
+        head = f"{where}{len(problems)} problem(s) in network data:"
+        super().__init__("\n  - ".join([head, *problems]))
+        self.problems = list(problems)
+        self.source = source
+
+
+class UnknownNodeError(ValidationError, LookupError):
+    """Node ids or place names that are not in the network.
+
+    Parameters
+    ----------
+    ids
+        The unknown ids or names.
+    role
+        What they were used as ("origin", "destination", "a_node", ...).
+    suggestions
+        Close matches to offer the user.
+    """
+
+    def __init__(
+        self, ids: Sequence[object], *, role: str, suggestions: Sequence[str] = ()
+    ) -> None:
+        msg = f"{len(ids)} {role} not in the network: {_shown(ids)}"
+        if suggestions:
+            msg += f"; did you mean {', '.join(suggestions)}?"
+        super().__init__(msg)
+        self.ids = list(ids)
+        self.role = role
+        self.suggestions = list(suggestions)
+
+
+class NoPathError(CorridorError, LookupError):
+    """No path joins the origin and the destination under the given options."""
+
+
+class DataSourceError(CorridorError, OSError):
+    """A file cannot be read or written.
+
+    Parameters
+    ----------
+    path
+        The file.
+    reason
+        What is wrong and how to fix it.
+    row
+        The 1-based row or feature, when one is to blame.
+    """
+
+    def __init__(self, path: object, reason: str, *, row: int | None = None) -> None:
+        at = f" (row {row})" if row is not None else ""
+        super().__init__(f"{path}{at}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+        self.row = row
+
+
+class OptionalDependencyError(CorridorError, ImportError):
+    """An optional dependency is needed for this feature."""
+
+    def __init__(self, package: str, feature: str, extra: str) -> None:
+        super().__init__(
+            f"{feature} needs the package {package!r}; install it with "
+            f"`pip install 'corridor[{extra}]'`"
+        )
+        self.package = package

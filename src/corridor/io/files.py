@@ -1,0 +1,233 @@
+"""Read and write networks as GeoPackage (one file, three layers) or GeoParquet (a folder).
+
+GeoPackage: layers ``nodes`` (points), ``links`` (line strings) and ``crossings``
+(attributes only); it opens in QGIS. GeoParquet: a folder with ``nodes.parquet``,
+``links.parquet`` and ``crossings.parquet``. Both round-trip every column of the schema.
+Writes go to a temporary file that is renamed into place, so a killed run leaves the
+previous output intact.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import DataSourceError, SchemaError
+from corridor.model.network import Network
+from corridor.model.schema import CROSSING_COLUMNS, LINK_COLUMNS, NODE_COLUMNS, Column, Kind
+
+__all__ = ["read_network", "write_network"]
+
+log = logging.getLogger(__name__)
+
+_LAYERS = ("nodes", "links", "crossings")
+_COLUMNS = {"nodes": NODE_COLUMNS, "links": LINK_COLUMNS, "crossings": CROSSING_COLUMNS}
+
+
+def _kind(path: Path) -> str:
+    if path.suffix.lower() == ".gpkg":
+        return "gpkg"
+    if path.suffix.lower() in (".parquet", ".geoparquet") or path.is_dir():
+        return "parquet"
+    raise DataSourceError(
+        path, "unknown network format; use a .gpkg file or a folder of GeoParquet files (.parquet)"
+    )
+
+
+def _date_cols(cols: tuple[Column, ...]) -> list[str]:
+    return [c.name for c in cols if c.kind is Kind.DATE]
+
+
+def _to_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
+    """Dates as ISO text (empty for NaT): read back the same by every GPKG/Parquet reader."""
+    out = frame.copy()
+    for name in _date_cols(cols):
+        if name in out:
+            out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
+    return out
+
+
+def _from_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    for name in _date_cols(cols):
+        if name in out:
+            out[name] = pd.to_datetime(out[name].replace("", None), errors="coerce")
+    return out
+
+
+def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
+    """Write `network` to a GeoPackage (``.gpkg``) or a GeoParquet folder (``.parquet``).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    import geopandas as gpd
+
+    target = Path(path)
+    kind = _kind(target)
+    nodes = _to_storage(network.nodes, NODE_COLUMNS)
+    links = _to_storage(network.links, LINK_COLUMNS)
+    crossings = _to_storage(network.crossings, CROSSING_COLUMNS)
+    gnodes = gpd.GeoDataFrame(
+        nodes, geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326"
+    )
+    glinks = gpd.GeoDataFrame(links, geometry="geometry", crs="EPSG:4326")
+    meta = {"name": network.name, "format": "corridor-network", "version": 1}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        if kind == "gpkg":
+            out = tmp / target.name
+            gnodes.to_file(out, layer="nodes", driver="GPKG", engine="pyogrio")
+            glinks.to_file(out, layer="links", driver="GPKG", engine="pyogrio")
+            with sqlite3.connect(out) as con:
+                crossings.to_sql("crossings", con, index=False)
+                pd.DataFrame([{"key": "meta", "value": json.dumps(meta)}]).to_sql(
+                    "corridor_meta", con, index=False
+                )
+            os.replace(out, target)
+        else:
+            out = tmp / "net"
+            out.mkdir()
+            gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
+            glinks.to_parquet(out / "links.parquet", index=False)
+            crossings.to_parquet(out / "crossings.parquet", index=False)
+            (out / "meta.json").write_text(json.dumps(meta))
+            if target.exists():
+                old = tmp / "old"
+                os.replace(target, old)
+            os.replace(out, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("wrote %r to %s", network, target)
+    return target
+
+
+def read_network(path: str | os.PathLike[str]) -> Network:
+    """Read a network written by :func:`write_network` (or by hand, following the schema).
+
+    Raises
+    ------
+    DataSourceError
+        If the file is missing, is not a GeoPackage / GeoParquet folder, or lacks a layer.
+    SchemaError
+        Listing every problem with the tables, naming the file.
+    """
+    source = Path(path)
+    if not source.exists():
+        raise DataSourceError(source, "no such file or folder")
+    kind = _kind(source)
+    tables = _read_gpkg(source) if kind == "gpkg" else _read_parquet(source)
+    meta = tables.pop("meta", {})
+    frames = {k: _from_storage(v, _COLUMNS[k]) for k, v in tables.items()}
+    try:
+        return Network(
+            frames["nodes"],
+            frames["links"],
+            frames["crossings"],
+            name=str(meta.get("name", source.stem)),
+            source=str(source),
+        )
+    except SchemaError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DataSourceError(source, f"cannot be read as a network: {exc}") from None
+
+
+def _read_gpkg(source: Path) -> dict[str, Any]:
+    import pyogrio
+    import pyogrio.errors
+
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+    if not head.startswith(b"SQLite format 3"):
+        raise DataSourceError(
+            source,
+            "is not a GeoPackage (not an SQLite file); write it with `corridor` or QGIS as GPKG",
+        )
+    try:
+        layers = {name for name, _ in pyogrio.list_layers(source)}
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+        raise DataSourceError(source, f"is not a readable GeoPackage: {exc}") from None
+    missing = [name for name in ("nodes", "links") if name not in layers]
+    if missing:
+        raise DataSourceError(source, f"has no layer(s) {missing}; found {sorted(layers)}")
+    nodes = pyogrio.read_dataframe(source, layer="nodes", read_geometry=False)
+    links = pyogrio.read_dataframe(source, layer="links")
+    links = pd.DataFrame(links)
+    if "geometry" in links:
+        import shapely
+
+        geoms = links["geometry"].to_numpy()
+        links["geometry"] = pd.Series(
+            [None if g is None or shapely.is_empty(g) else g for g in geoms], dtype=object
+        )
+    crossings = (
+        pyogrio.read_dataframe(source, layer="crossings", read_geometry=False)
+        if "crossings" in layers
+        else pd.DataFrame()
+    )
+    meta: dict[str, Any] = {}
+    if "corridor_meta" in layers:
+        m = pyogrio.read_dataframe(source, layer="corridor_meta", read_geometry=False)
+        if len(m):
+            meta = json.loads(str(m["value"].iloc[0]))
+    return {
+        "nodes": _nan_to_empty(nodes, NODE_COLUMNS),
+        "links": _nan_to_empty(links, LINK_COLUMNS),
+        "crossings": _nan_to_empty(crossings, CROSSING_COLUMNS),
+        "meta": meta,
+    }
+
+
+def _nan_to_empty(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
+    """GDAL reads empty text as NULL; the schema stores it as ''."""
+    out = pd.DataFrame(frame)
+    for c in cols:
+        if c.kind in (Kind.STR, Kind.DATE) and c.name in out and out[c.name].dtype == object:
+            out[c.name] = out[c.name].where(out[c.name].notna(), "")
+    return out
+
+
+def _read_parquet(source: Path) -> dict[str, Any]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    if not source.is_dir():
+        raise DataSourceError(
+            source,
+            "a GeoParquet network is a folder with nodes.parquet, "
+            "links.parquet and crossings.parquet",
+        )
+    tables: dict[str, Any] = {}
+    for name in _LAYERS:
+        file = source / f"{name}.parquet"
+        if not file.exists():
+            if name == "crossings":
+                tables[name] = pd.DataFrame()
+                continue
+            raise DataSourceError(file, f"missing; the folder must hold {name}.parquet")
+        try:
+            frame = pq.read_table(file).to_pandas()
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise DataSourceError(file, f"is not a readable Parquet file: {exc}") from None
+        if "geometry" in frame:
+            wkb = frame["geometry"].to_numpy()
+            geoms = shapely.from_wkb(np.where(pd.isna(wkb), None, wkb))
+            frame["geometry"] = pd.Series(list(geoms), dtype=object)
+        tables[name] = frame
+    meta_file = source / "meta.json"
+    tables["meta"] = json.loads(meta_file.read_text()) if meta_file.exists() else {}
+    return tables

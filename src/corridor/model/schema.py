@@ -1,0 +1,441 @@
+"""The declared schema of a network's tables: columns, dtypes, units and allowed values.
+
+A :class:`Column` says what a column holds. :func:`check_table` checks a table against
+a schema and returns *every* problem found (column, rows, how to fix) so that they can
+be reported together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CROSSING_COLUMNS",
+    "LINK_COLUMNS",
+    "NODE_COLUMNS",
+    "Column",
+    "Direction",
+    "Kind",
+    "Mode",
+    "NodeKind",
+    "check_table",
+    "conform",
+]
+
+
+class Mode(StrEnum):
+    """Transport mode of a link."""
+
+    ROAD = "road"
+    RAIL = "rail"
+    FERRY = "ferry"
+    TRANSFER = "transfer"
+
+
+class NodeKind(StrEnum):
+    """What a node is."""
+
+    CITY = "city"
+    JUNCTION = "junction"
+    BORDER_CROSSING = "border_crossing"
+    TERMINAL = "terminal"
+    PORT = "port"
+
+
+class Direction(StrEnum):
+    """Direction through a border crossing, relative to its sides a and b."""
+
+    A_TO_B = "a_to_b"
+    B_TO_A = "b_to_a"
+
+
+class Kind(StrEnum):
+    """Storage kind of a column."""
+
+    INT = "int64"
+    FLOAT = "float64"
+    BOOL = "bool"
+    STR = "str"
+    DATE = "date"
+    GEOMETRY = "geometry"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table.
+
+    Parameters
+    ----------
+    name
+        Column name; ends in its unit where it has one.
+    kind
+        Storage kind.
+    doc
+        What it holds.
+    required
+        Whether the column must be present (optional ones are filled with `default`).
+    nullable
+        Whether NaN / NaT / empty values are allowed.
+    minimum, maximum
+        Inclusive bounds for numbers.
+    choices
+        Allowed values for strings.
+    default
+        Fill value when an optional column is absent.
+    """
+
+    name: str
+    kind: Kind
+    doc: str
+    required: bool = True
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    default: object = None
+
+
+_MODES = tuple(m.value for m in Mode)
+_KINDS = tuple(k.value for k in NodeKind)
+
+NODE_COLUMNS: tuple[Column, ...] = (
+    Column("node_id", Kind.INT, "unique node id", minimum=0),
+    Column("name", Kind.STR, "English name"),
+    Column(
+        "alt_names",
+        Kind.STR,
+        "alternate names and transliterations, ';'-separated",
+        required=False,
+        default="",
+    ),
+    Column("kind", Kind.STR, "city, junction, border_crossing, terminal or port", choices=_KINDS),
+    Column("country", Kind.STR, "ISO 3166-1 alpha-2 code of the node's country"),
+    Column("lon", Kind.FLOAT, "longitude, degrees (WGS 84)", minimum=-180.0, maximum=180.0),
+    Column("lat", Kind.FLOAT, "latitude, degrees (WGS 84)", minimum=-90.0, maximum=90.0),
+    Column(
+        "population",
+        Kind.INT,
+        "inhabitants (GeoNames); 0 if not a place",
+        required=False,
+        minimum=0,
+        default=0,
+    ),
+    Column(
+        "country_a",
+        Kind.STR,
+        "border crossing: country of side a (else empty)",
+        required=False,
+        default="",
+    ),
+    Column(
+        "country_b",
+        Kind.STR,
+        "border crossing: country of side b (else empty)",
+        required=False,
+        default="",
+    ),
+    Column("name_a", Kind.STR, "border crossing: name of side a", required=False, default=""),
+    Column("name_b", Kind.STR, "border crossing: name of side b", required=False, default=""),
+    Column(
+        "provenance", Kind.STR, "source of the coordinates and facts", required=False, default=""
+    ),
+)
+
+LINK_COLUMNS: tuple[Column, ...] = (
+    Column("link_id", Kind.INT, "unique link id", minimum=0),
+    Column("a_node", Kind.INT, "from node id"),
+    Column("b_node", Kind.INT, "to node id"),
+    Column(
+        "oneway",
+        Kind.BOOL,
+        "true if usable only from a_node to b_node",
+        required=False,
+        default=False,
+    ),
+    Column("mode", Kind.STR, "road, rail, ferry or transfer", choices=_MODES),
+    Column(
+        "class",
+        Kind.STR,
+        "link class: motorway, trunk, primary, mainline, ...",
+        required=False,
+        default="",
+    ),
+    Column(
+        "ref", Kind.STR, "route reference, e.g. 'M-12', 'G30', 'AH6'", required=False, default=""
+    ),
+    Column("name", Kind.STR, "route or line name", required=False, default=""),
+    Column("length_km", Kind.FLOAT, "length, km", minimum=0.0),
+    Column("speed_kmh", Kind.FLOAT, "free-flow or line speed, km/h", minimum=1e-9, maximum=400.0),
+    Column(
+        "lanes",
+        Kind.INT,
+        "road lanes in both directions (0 if not a road)",
+        required=False,
+        minimum=0,
+        default=0,
+    ),
+    Column(
+        "capacity_veh_h",
+        Kind.FLOAT,
+        "capacity, vehicles per hour (NaN if unknown)",
+        required=False,
+        nullable=True,
+        minimum=0.0,
+        default=np.nan,
+    ),
+    Column(
+        "toll_usd",
+        Kind.FLOAT,
+        "toll per vehicle for the whole link, US$",
+        required=False,
+        minimum=0.0,
+        default=0.0,
+    ),
+    Column(
+        "gauge_mm",
+        Kind.FLOAT,
+        "track gauge, mm (NaN if not rail)",
+        required=False,
+        nullable=True,
+        minimum=500.0,
+        maximum=2000.0,
+        default=np.nan,
+    ),
+    Column("electrified", Kind.BOOL, "rail line is electrified", required=False, default=False),
+    Column(
+        "country",
+        Kind.STR,
+        "ISO 3166-1 alpha-2 code of the link's country",
+        required=False,
+        default="",
+    ),
+    Column(
+        "corridors",
+        Kind.STR,
+        "corridor tags, ';'-separated (e.g. 'WE-WC;M-12')",
+        required=False,
+        default="",
+    ),
+    Column(
+        "opened",
+        Kind.DATE,
+        "date opened (NaT if long established)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
+    Column(
+        "closed",
+        Kind.DATE,
+        "date closed (NaT if open)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
+    Column("provenance", Kind.STR, "where length and facts come from", required=False, default=""),
+    Column(
+        "geometry",
+        Kind.GEOMETRY,
+        "polyline from a_node to b_node (WGS 84)",
+        required=False,
+        nullable=True,
+        default=None,
+    ),
+)
+
+CROSSING_COLUMNS: tuple[Column, ...] = (
+    Column("node_id", Kind.INT, "the border-crossing node"),
+    Column("mode", Kind.STR, "road or rail", choices=_MODES),
+    Column("direction", Kind.STR, "a_to_b or b_to_a", choices=tuple(d.value for d in Direction)),
+    Column("delay_h", Kind.FLOAT, "typical (modal) clearance time, h", minimum=0.0),
+    Column(
+        "delay_min_h",
+        Kind.FLOAT,
+        "lowest measured clearance time, h",
+        required=False,
+        nullable=True,
+        minimum=0.0,
+        default=np.nan,
+    ),
+    Column(
+        "delay_max_h",
+        Kind.FLOAT,
+        "highest measured clearance time, h",
+        required=False,
+        nullable=True,
+        minimum=0.0,
+        default=np.nan,
+    ),
+    Column(
+        "fee_usd",
+        Kind.FLOAT,
+        "fees and payments per vehicle, US$",
+        required=False,
+        minimum=0.0,
+        default=0.0,
+    ),
+    Column(
+        "gauge_a_mm",
+        Kind.FLOAT,
+        "rail gauge on side a, mm",
+        required=False,
+        nullable=True,
+        default=np.nan,
+    ),
+    Column(
+        "gauge_b_mm",
+        Kind.FLOAT,
+        "rail gauge on side b, mm",
+        required=False,
+        nullable=True,
+        default=np.nan,
+    ),
+    Column(
+        "capacity_veh_day",
+        Kind.FLOAT,
+        "trucks or trains per day (NaN if unknown)",
+        required=False,
+        nullable=True,
+        minimum=0.0,
+        default=np.nan,
+    ),
+    Column(
+        "passenger_delay_h",
+        Kind.FLOAT,
+        "formalities for travellers, h",
+        required=False,
+        nullable=True,
+        minimum=0.0,
+        default=np.nan,
+    ),
+    Column(
+        "opened",
+        Kind.DATE,
+        "date opened for this mode (NaT if long established)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
+    Column("provenance", Kind.STR, "source of the figures", required=False, default=""),
+)
+
+
+def _rows(mask: np.ndarray, index: pd.Index) -> str:
+    bad = index[np.asarray(mask, dtype=bool)]
+    shown = ", ".join(str(int(i) + 1) for i in bad[:5])
+    more = f" ... ({len(bad)} rows)" if len(bad) > 5 else ""
+    return f"data row(s) {shown}{more}"
+
+
+def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, str | None]:
+    """Convert a column to its storage kind; return (converted, problem or None)."""
+    try:
+        if col.kind is Kind.INT:
+            if series.isna().any():
+                return series, "has missing values; give every row an integer"
+            num = pd.to_numeric(series, errors="raise")
+            if not np.all(np.mod(np.asarray(num, dtype=np.float64), 1.0) == 0):
+                return series, "has non-integer values; use whole numbers"
+            return num.astype(np.int64), None
+        if col.kind is Kind.FLOAT:
+            return pd.to_numeric(series, errors="raise").astype(np.float64), None
+        if col.kind is Kind.BOOL:
+            if series.dtype == bool:
+                return series, None
+            text = series.astype(str).str.strip().str.lower()
+            mapping = {
+                "true": True,
+                "1": True,
+                "yes": True,
+                "false": False,
+                "0": False,
+                "no": False,
+                "1.0": True,
+                "0.0": False,
+            }
+            bad = ~text.isin(list(mapping))
+            if bad.any():
+                return series, f"{_rows(bad.to_numpy(), series.index)} are not true/false"
+            return text.map(mapping).astype(bool), None
+        if col.kind is Kind.STR:
+            return series.fillna("").astype(str), None
+        if col.kind is Kind.DATE:
+            return pd.to_datetime(series, errors="raise").astype("datetime64[ns]"), None
+    except (ValueError, TypeError) as exc:
+        return series, f"cannot be read as {col.kind.value}: {exc}"
+    return series, None
+
+
+def conform(
+    frame: pd.DataFrame, columns: tuple[Column, ...], table: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return `frame` with the schema's columns in order and dtype, plus every problem found.
+
+    Optional columns that are absent are filled with their default. Extra columns are kept
+    after the declared ones. The input is not modified.
+    """
+    problems: list[str] = []
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    src = frame.reset_index(drop=True)
+    for col in columns:
+        where = f"{table}.{col.name}"
+        if col.name not in src.columns:
+            if col.required:
+                problems.append(f"{where}: required column is missing ({col.doc}); add it")
+                continue
+            if col.kind is Kind.GEOMETRY:
+                out[col.name] = pd.Series([None] * len(src), dtype=object)
+            else:
+                out[col.name] = pd.Series([col.default] * len(src), index=out.index)
+            if col.kind is not Kind.GEOMETRY:
+                out[col.name], _ = _coerce(out[col.name], col)
+            continue
+        series, problem = _coerce(src[col.name], col)
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        out[col.name] = series
+        problems.extend(_check_values(series, col, where))
+    for extra in src.columns:
+        if extra not in out.columns and not any(c.name == extra for c in columns):
+            out[extra] = src[extra]
+    return out, problems
+
+
+def _check_values(series: pd.Series, col: Column, where: str) -> list[str]:
+    problems: list[str] = []
+    if col.kind in (Kind.INT, Kind.FLOAT):
+        values = series.to_numpy(dtype=np.float64)
+        nan = np.isnan(values)
+        if nan.any() and not col.nullable:
+            problems.append(f"{where}: {_rows(nan, series.index)} are NaN or empty; give a number")
+        if col.kind is Kind.FLOAT and np.isinf(values).any():
+            problems.append(f"{where}: {_rows(np.isinf(values), series.index)} are infinite")
+        if col.minimum is not None:
+            low = ~nan & (values < col.minimum)
+            if low.any():
+                problems.append(f"{where}: {_rows(low, series.index)} are below {col.minimum:g}")
+        if col.maximum is not None:
+            high = ~nan & (values > col.maximum)
+            if high.any():
+                problems.append(f"{where}: {_rows(high, series.index)} are above {col.maximum:g}")
+    if col.kind is Kind.STR and col.choices is not None:
+        bad = ~series.isin(col.choices)
+        if bad.any():
+            vals = sorted(set(series[bad].tolist()))[:5]
+            problems.append(
+                f"{where}: {_rows(bad.to_numpy(), series.index)} have {vals}; "
+                f"use one of {list(col.choices)}"
+            )
+    if col.kind is Kind.DATE and not col.nullable and series.isna().any():
+        problems.append(f"{where}: {_rows(series.isna().to_numpy(), series.index)} have no date")
+    return problems
+
+
+def check_table(frame: pd.DataFrame, columns: tuple[Column, ...], table: str) -> list[str]:
+    """Return every problem of `frame` against `columns` (empty if it conforms)."""
+    return conform(frame, columns, table)[1]
