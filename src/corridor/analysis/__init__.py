@@ -1,0 +1,1 @@
+"""Corridor analysis: time/cost-distance, CPMM indicators, accessibility, scenario deltas."""

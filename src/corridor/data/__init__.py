@@ -1,0 +1,1 @@
+"""The embedded Eurasian corridor network and the recipe that builds it."""

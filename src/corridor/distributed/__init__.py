@@ -1,0 +1,1 @@
+"""Dask backend for skims, assignment and scenario sweeps."""

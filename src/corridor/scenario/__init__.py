@@ -1,0 +1,1 @@
+"""Scenario files and edits applied purely to a base network."""
