@@ -1,1 +1,1 @@
-"""Demand and equilibrium assignment: gravity/IPF, all-or-nothing, MSA, Frank-Wolfe family, path-based."""
+"""Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe family, path-based."""

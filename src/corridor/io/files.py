@@ -23,14 +23,27 @@ import pandas as pd
 
 from corridor.errors import DataSourceError, SchemaError
 from corridor.model.network import Network
-from corridor.model.schema import CROSSING_COLUMNS, LINK_COLUMNS, NODE_COLUMNS, Column, Kind
+from corridor.model.schema import (
+    CROSSING_COLUMNS,
+    LINK_COLUMNS,
+    NODE_COLUMNS,
+    TURN_COLUMNS,
+    Column,
+    Kind,
+)
 
 __all__ = ["read_network", "write_network"]
 
 log = logging.getLogger(__name__)
 
-_LAYERS = ("nodes", "links", "crossings")
-_COLUMNS = {"nodes": NODE_COLUMNS, "links": LINK_COLUMNS, "crossings": CROSSING_COLUMNS}
+_LAYERS = ("nodes", "links", "crossings", "turns")
+_OPTIONAL = ("crossings", "turns")
+_COLUMNS = {
+    "nodes": NODE_COLUMNS,
+    "links": LINK_COLUMNS,
+    "crossings": CROSSING_COLUMNS,
+    "turns": TURN_COLUMNS,
+}
 
 
 def _kind(path: Path) -> str:
@@ -79,6 +92,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
     nodes = _to_storage(network.nodes, NODE_COLUMNS)
     links = _to_storage(network.links, LINK_COLUMNS)
     crossings = _to_storage(network.crossings, CROSSING_COLUMNS)
+    turns = network.turns
     gnodes = gpd.GeoDataFrame(
         nodes, geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326"
     )
@@ -93,6 +107,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
             glinks.to_file(out, layer="links", driver="GPKG", engine="pyogrio")
             with sqlite3.connect(out) as con:
                 crossings.to_sql("crossings", con, index=False)
+                turns.to_sql("turns", con, index=False)
                 pd.DataFrame([{"key": "meta", "value": json.dumps(meta)}]).to_sql(
                     "corridor_meta", con, index=False
                 )
@@ -103,6 +118,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
             gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
             glinks.to_parquet(out / "links.parquet", index=False)
             crossings.to_parquet(out / "crossings.parquet", index=False)
+            turns.to_parquet(out / "turns.parquet", index=False)
             (out / "meta.json").write_text(json.dumps(meta))
             if target.exists():
                 old = tmp / "old"
@@ -136,6 +152,7 @@ def read_network(path: str | os.PathLike[str]) -> Network:
             frames["nodes"],
             frames["links"],
             frames["crossings"],
+            frames["turns"],
             name=str(meta.get("name", source.stem)),
             source=str(source),
         )
@@ -173,11 +190,12 @@ def _read_gpkg(source: Path) -> dict[str, Any]:
         links["geometry"] = pd.Series(
             [None if g is None or shapely.is_empty(g) else g for g in geoms], dtype=object
         )
-    crossings = (
-        pyogrio.read_dataframe(source, layer="crossings", read_geometry=False)
-        if "crossings" in layers
+    optional = {
+        name: pyogrio.read_dataframe(source, layer=name, read_geometry=False)
+        if name in layers
         else pd.DataFrame()
-    )
+        for name in _OPTIONAL
+    }
     meta: dict[str, Any] = {}
     if "corridor_meta" in layers:
         m = pyogrio.read_dataframe(source, layer="corridor_meta", read_geometry=False)
@@ -186,7 +204,7 @@ def _read_gpkg(source: Path) -> dict[str, Any]:
     return {
         "nodes": _nan_to_empty(nodes, NODE_COLUMNS),
         "links": _nan_to_empty(links, LINK_COLUMNS),
-        "crossings": _nan_to_empty(crossings, CROSSING_COLUMNS),
+        **{name: _nan_to_empty(frame, _COLUMNS[name]) for name, frame in optional.items()},
         "meta": meta,
     }
 
@@ -215,7 +233,7 @@ def _read_parquet(source: Path) -> dict[str, Any]:
     for name in _LAYERS:
         file = source / f"{name}.parquet"
         if not file.exists():
-            if name == "crossings":
+            if name in _OPTIONAL:
                 tables[name] = pd.DataFrame()
                 continue
             raise DataSourceError(file, f"missing; the folder must hold {name}.parquet")

@@ -14,6 +14,7 @@ from corridor.model.schema import (
     CROSSING_COLUMNS,
     LINK_COLUMNS,
     NODE_COLUMNS,
+    TURN_COLUMNS,
     Mode,
     NodeKind,
     conform,
@@ -40,6 +41,8 @@ class Network:
     crossings
         Border-crossing figures per node, mode and direction
         (:data:`corridor.model.schema.CROSSING_COLUMNS`); may be empty.
+    turns
+        Turn restrictions (:data:`corridor.model.schema.TURN_COLUMNS`); may be empty.
     name
         A label for reports.
     source
@@ -60,6 +63,7 @@ class Network:
     nodes: pd.DataFrame
     links: pd.DataFrame
     crossings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    turns: pd.DataFrame = field(default_factory=pd.DataFrame)
     name: str = "network"
     source: str | None = None
     _cache: dict[Any, Any] = field(default_factory=dict, compare=False)
@@ -70,11 +74,14 @@ class Network:
         problems += link_problems
         crossings, crossing_problems = conform(self.crossings, CROSSING_COLUMNS, "crossings")
         problems += crossing_problems
+        turns, turn_problems = conform(self.turns, TURN_COLUMNS, "turns")
+        problems += turn_problems
         if not problems:
             problems += _check_relations(nodes, links, crossings)
+            problems += _check_turns(turns, links)
         if problems:
             raise SchemaError(problems, source=self.source)
-        for frame in (nodes, links, crossings):
+        for frame in (nodes, links, crossings, turns):
             for col in frame.columns:
                 arr = frame[col].to_numpy()
                 if isinstance(arr, np.ndarray):
@@ -82,6 +89,7 @@ class Network:
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "links", links)
         object.__setattr__(self, "crossings", crossings)
+        object.__setattr__(self, "turns", turns)
 
     def __repr__(self) -> str:
         return (
@@ -94,7 +102,8 @@ class Network:
         """A hash of the tables' content; equal networks have equal hashes."""
         if "hash" not in self._cache:
             h = hashlib.sha256()
-            for frame in (self.nodes, self.links.drop(columns="geometry"), self.crossings):
+            tables = (self.nodes, self.links.drop(columns="geometry"), self.crossings, self.turns)
+            for frame in tables:
                 h.update(
                     pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
                 )
@@ -104,15 +113,15 @@ class Network:
 
     def with_links(self, links: pd.DataFrame) -> Network:
         """Return a copy of this network with `links` replaced."""
-        return Network(self.nodes, links, self.crossings, name=self.name)
+        return Network(self.nodes, links, self.crossings, self.turns, name=self.name)
 
     def with_nodes(self, nodes: pd.DataFrame) -> Network:
         """Return a copy of this network with `nodes` replaced."""
-        return Network(nodes, self.links, self.crossings, name=self.name)
+        return Network(nodes, self.links, self.crossings, self.turns, name=self.name)
 
     def with_crossings(self, crossings: pd.DataFrame) -> Network:
         """Return a copy of this network with the crossing table replaced."""
-        return Network(self.nodes, self.links, crossings, name=self.name)
+        return Network(self.nodes, self.links, crossings, self.turns, name=self.name)
 
     def as_of(self, date: str | pd.Timestamp) -> Network:
         """Return the network as it stood on `date` (links not yet open or closed dropped)."""
@@ -121,9 +130,12 @@ class Network:
         keep = (links["opened"].isna() | (links["opened"] <= when)) & (
             links["closed"].isna() | (links["closed"] > when)
         )
-        return Network(
-            self.nodes, links[keep.to_numpy()], self.crossings, name=f"{self.name}@{when.date()}"
-        )
+        kept = links[keep.to_numpy()]
+        turns = self.turns
+        if len(turns):
+            ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
+            turns = turns[ok.to_numpy()]
+        return Network(self.nodes, kept, self.crossings, turns, name=f"{self.name}@{when.date()}")
 
 
 def _check_relations(
@@ -182,4 +194,18 @@ def _check_relations(
             f"nodes.country_a/country_b: border crossings {lacking['node_id'].tolist()[:5]} "
             "must join two different countries"
         )
+    return problems
+
+
+def _check_turns(turns: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+    problems: list[str] = []
+    if not len(turns):
+        return problems
+    for col in ("from_link", "to_link"):
+        missing = ~turns[col].isin(links["link_id"])
+        if missing.any():
+            problems.append(
+                f"turns.{col}: restrictions {turns.loc[missing, 'restriction_id'].tolist()[:5]} "
+                "refer to links not in the network"
+            )
     return problems

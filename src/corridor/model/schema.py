@@ -17,6 +17,7 @@ __all__ = [
     "CROSSING_COLUMNS",
     "LINK_COLUMNS",
     "NODE_COLUMNS",
+    "TURN_COLUMNS",
     "Column",
     "Direction",
     "Kind",
@@ -324,6 +325,32 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
 )
 
 
+TURN_COLUMNS: tuple[Column, ...] = (
+    Column("restriction_id", Kind.INT, "unique id (e.g. the OSM relation id)", minimum=0),
+    Column(
+        "kind",
+        Kind.STR,
+        "'no' (this turn is banned) or 'only' (the only turn allowed)",
+        choices=("no", "only"),
+    ),
+    Column("from_link", Kind.INT, "link arriving at the via"),
+    Column(
+        "via_node",
+        Kind.INT,
+        "node where from_link ends (the via node, or the first node of the via links)",
+    ),
+    Column(
+        "via_links",
+        Kind.STR,
+        "';'-separated link ids of via ways, in travel order (empty for a via node)",
+        required=False,
+        default="",
+    ),
+    Column("to_link", Kind.INT, "link leaving the via"),
+    Column("provenance", Kind.STR, "source, e.g. 'osm relation 123'", required=False, default=""),
+)
+
+
 def _rows(mask: np.ndarray, index: pd.Index) -> str:
     bad = index[np.asarray(mask, dtype=bool)]
     shown = ", ".join(str(int(i) + 1) for i in bad[:5])
@@ -381,6 +408,8 @@ def conform(
     problems: list[str] = []
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     src = frame.reset_index(drop=True)
+    if len(src) == 0 and len(src.columns) == 0:
+        src = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in columns})
     for col in columns:
         where = f"{table}.{col.name}"
         if col.name not in src.columns:
