@@ -21,9 +21,10 @@ _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*[,(]\s*(?P<cc>[A-Za-z]{2})\s*\)?\s*$"
 def name_key(name: str) -> str:
     """Reduce a place name to a key that equates common transliterations.
 
-    Accents, case, punctuation and spaces are dropped; ``kh`` and ``h``, ``y`` and ``i``,
-    ``j`` and ``i`` are equated and doubled letters collapsed, so that Zabaikalsk,
-    Zabaykal'sk and ZABAYKALSK share a key, as do Khorgos and Horgos.
+    Accents, case, punctuation and spaces are dropped (other scripts are kept as they
+    are); ``kh`` and ``h``, ``y`` and ``i``, ``j`` and ``i`` are equated and doubled
+    letters collapsed, so that Zabaikalsk, Zabaykal'sk and ZABAYKALSK share a key, as do
+    Khorgos and Horgos.
 
     Examples
     --------
@@ -32,8 +33,8 @@ def name_key(name: str) -> str:
     >>> name_key("Sühbaatar") == name_key("Sukhbaatar")
     True
     """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9]", "", text)
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text.casefold() if c.isalnum() and not unicodedata.combining(c))
     text = text.replace("kh", "h").replace("y", "i").replace("j", "i").replace("ts", "c")
     return re.sub(r"(.)\1+", r"\1", text)
 

@@ -1,0 +1,63 @@
+"""The foundation's CLI commands: tables for people, JSON for machines, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import corridor
+from corridor.cli.app import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def toy_file(tmp_path: Path, toy: corridor.Network) -> Path:
+    return corridor.write_network(toy, tmp_path / "toy.gpkg")
+
+
+def test_route_json(toy_file: Path) -> None:
+    res = runner.invoke(
+        app, ["route", "A", "D", "--network", str(toy_file), "--mode", "road", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["totals"]["length_km"] == pytest.approx(353.0)
+    assert data["totals"]["time_h"] == pytest.approx(1.2 + 233 / 80, rel=1e-4)
+    assert [leg["ref"] for leg in data["legs"]] == ["M1", "R2"]
+    assert data["geometry"]["type"] == "LineString"
+
+
+def test_route_table(toy_file: Path) -> None:
+    res = runner.invoke(
+        app, ["route", "alpha", "delta", "--network", str(toy_file), "--optimize", "distance"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "total" in res.stdout and "Alpha motorway" in res.stdout
+
+
+def test_unknown_place_exit_2_one_line(toy_file: Path) -> None:
+    res = runner.invoke(app, ["route", "A", "Zzz", "--network", str(toy_file)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["route", "A", "Zzz", "--network", str(toy_file), "--json"])
+    assert res.exit_code == 2
+    assert "not in the network" in json.loads(res.stdout)["error"]
+
+
+def test_bad_network_file_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gpkg"
+    bad.write_text("nonsense")
+    res = runner.invoke(app, ["info", "--network", str(bad), "--json"])
+    assert res.exit_code == 2
+    assert "not a GeoPackage" in json.loads(res.stdout)["error"]
+
+
+def test_info_json(toy_file: Path) -> None:
+    res = runner.invoke(app, ["info", "--network", str(toy_file), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["nodes"] == 5 and data["links_by_mode"] == {"road": 4, "rail": 2}
