@@ -28,13 +28,14 @@ def dijkstra(indptr, heads, cost, source, dist, pred):
     """
     n = indptr.size - 1
     heap = np.empty(n, np.int32)
+    hkey = np.empty(n, np.float64)
     pos = np.full(n, UNSEEN, np.int32)
     dist[:] = np.inf
     pred[:] = -1
     dist[source] = 0.0
-    size = push(heap, pos, dist, 0, source)
+    size = push(heap, hkey, pos, 0, source, 0.0)
     while size > 0:
-        u, size = pop(heap, pos, dist, size)
+        u, size = pop(heap, hkey, pos, size)
         du = dist[u]
         for e in range(indptr[u], indptr[u + 1]):
             v = heads[e]
@@ -44,7 +45,7 @@ def dijkstra(indptr, heads, cost, source, dist, pred):
             if nd < dist[v]:
                 dist[v] = nd
                 pred[v] = e
-                size = push(heap, pos, dist, size, v)
+                size = push(heap, hkey, pos, size, v, nd)
 
 
 Workspace = tuple[Any, ...]
@@ -53,7 +54,7 @@ Workspace = tuple[Any, ...]
 def new_workspace(n: int) -> Workspace:
     """Arrays for :func:`dijkstra_to` and :func:`astar`, reusable across queries.
 
-    Returns (dist, pred, pos, heap, key, touched) sized for `n` nodes, in their reset state.
+    Returns (dist, pred, pos, heap, heap keys, touched) sized for `n` nodes, reset.
     """
     return (
         np.full(n, np.inf),
@@ -99,13 +100,12 @@ def path_slots(indptr, heads, pred, source, target):
 
 
 @nb.njit(cache=True, nogil=True)
-def _reset(dist, pred, pos, key, touched, ntouched):
+def _reset(dist, pred, pos, touched, ntouched):
     for i in range(ntouched):
         v = touched[i]
         dist[v] = np.inf
         pred[v] = -1
         pos[v] = UNSEEN
-        key[v] = np.inf
 
 
 @nb.njit(cache=True, nogil=True)
@@ -136,13 +136,12 @@ def _search(
     tlon = lon[target] if scale > 0.0 else 0.0
     tlat = lat[target] if scale > 0.0 else 0.0
     ws_dist[source] = 0.0
-    ws_key[source] = 0.0
     ws_touched[0] = source
     ntouched = 1
-    size = push(ws_heap, ws_pos, ws_key, 0, source)
+    size = push(ws_heap, ws_key, ws_pos, 0, source, 0.0)
     found = False
     while size > 0:
-        u, size = pop(ws_heap, ws_pos, ws_key, size)
+        u, size = pop(ws_heap, ws_key, ws_pos, size)
         if u == target:
             found = True
             break
@@ -166,15 +165,14 @@ def _search(
                     h = scale * 2.0 * 6371.0088 * math.asin(math.sqrt(min(1.0, s)))
                 ws_dist[v] = nd
                 ws_pred[v] = e
-                ws_key[v] = nd + h
-                size = push(ws_heap, ws_pos, ws_key, size, v)
+                size = push(ws_heap, ws_key, ws_pos, size, v, nd + h)
     if found:
         total = ws_dist[target]
         slots = path_slots(indptr, heads, ws_pred, source, target)
     else:
         total = np.inf
         slots = np.empty(0, np.int64)
-    _reset(ws_dist, ws_pred, ws_pos, ws_key, ws_touched, ntouched)
+    _reset(ws_dist, ws_pred, ws_pos, ws_touched, ntouched)
     return total, slots
 
 
