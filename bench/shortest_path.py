@@ -7,7 +7,8 @@ weights). For each graph: one-to-all from 5 random sources, and random one-to-on
 (ours with early exit; scipy has no target so it runs one-to-all per query; igraph's
 `get_shortest_path`). Prints seconds per query and the ratio anchor/ours (> 1 means we are faster).
 
-Run: `make bench` (installs python-igraph) or `.venv/bin/python bench/shortest_path.py [--queries N]`.
+Run: `make bench` (installs python-igraph), or
+`.venv/bin/python bench/shortest_path.py [--queries N]`.
 """
 
 from __future__ import annotations
@@ -139,9 +140,8 @@ def main() -> None:
     print(f"{'graph':>12} {'query':>18} {'anchor':>7} {'ours s':>10} {'anchor s':>10} {'ratio':>7}")
     for name, n, u, v in graphs:
         for graph, query, anchor, ours, theirs in run(name, n, u, v, args.queries, rng):
-            print(
-                f"{graph:>12} {query:>18} {anchor:>7} {ours:10.5f} {theirs:10.5f} {theirs / ours:7.2f}"
-            )
+            ratio = theirs / ours
+            print(f"{graph:>12} {query:>18} {anchor:>7} {ours:10.5f} {theirs:10.5f} {ratio:7.2f}")
 
 
 if __name__ == "__main__":
