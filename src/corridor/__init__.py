@@ -11,6 +11,7 @@ Importing corridor does no I/O and compiles nothing; kernels compile on first us
 """
 
 from corridor import examples
+from corridor.costs import Profile, list_profiles, load_profile
 from corridor.errors import (
     CorridorError,
     DataSourceError,
@@ -24,6 +25,7 @@ from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
+from corridor.paths.route import Stop
 
 __version__ = "0.1.0"
 
@@ -39,14 +41,18 @@ __all__ = [
     "Optimize",
     "OptionalDependencyError",
     "PlaceIndex",
+    "Profile",
     "Route",
     "Router",
     "SchemaError",
+    "Stop",
     "UnknownNodeError",
     "ValidationError",
     "__version__",
     "compile_graph",
     "examples",
+    "list_profiles",
+    "load_profile",
     "read_network",
     "route",
     "write_network",

@@ -44,6 +44,9 @@ class ModeChoice(StrEnum):
 class OptimizeChoice(StrEnum):
     time = "time"
     distance = "distance"
+    cost = "cost"
+    co2 = "co2"
+    generalized = "generalized"
 
 
 def _fail(message: str, as_json: bool) -> NoReturn:
@@ -113,15 +116,34 @@ def route_cmd(
     network: NetworkOpt = None,
     mode: Annotated[ModeChoice, typer.Option(help="Modes to use.")] = ModeChoice.any,
     optimize: Annotated[
-        OptimizeChoice, typer.Option(help="What to minimise.")
-    ] = OptimizeChoice.time,
+        OptimizeChoice | None,
+        typer.Option(help="What to minimise (default: cost with a profile, else time)."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Vehicle/traveller profile id or YAML file (see `profiles`)."
+        ),
+    ] = None,
+    depart: Annotated[
+        str | None, typer.Option(help="Departure, e.g. 2026-12-01T08:00: gives arrival times.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The least-time (or least-distance) route between two places."""
+    """The least-cost route between two places, with its legs, stops and totals."""
     net: corridor.Network = _guard(as_json, lambda: load_network(network))
+    goal = optimize.value if optimize else ("cost" if profile else "time")
     result: corridor.Route = _guard(
         as_json,
-        lambda: corridor.route(net, origin, destination, modes=mode.value, optimize=optimize.value),
+        lambda: corridor.route(
+            net,
+            origin,
+            destination,
+            modes=mode.value,
+            optimize=goal,
+            profile=profile,
+            depart=depart,
+        ),
     )
     if as_json:
         print(json.dumps(result.to_dict()))
@@ -129,26 +151,88 @@ def route_cmd(
     print_route(result)
 
 
-def print_route(result: corridor.Route) -> None:
-    """Print a route as a table of legs with totals."""
-    table = Table(
-        title=f"{result.origin_name} → {result.destination_name} (least {result.optimize})"
-    )
-    for col in ("from", "to", "mode", "ref", "name", "length_km", "time_h"):
-        table.add_column(col, justify="right" if col.endswith(("_km", "_h")) else "left")
-    for leg in result.legs:
-        table.add_row(
-            leg.from_name,
-            leg.to_name,
-            leg.mode,
-            leg.ref,
-            leg.name,
-            f"{leg.length_km:,.0f}",
-            f"{leg.time_h:,.1f}",
+def print_route(result: corridor.Route, title: str | None = None) -> None:
+    """Print a route as a table of legs and stops with totals."""
+    if result.profile is None:
+        table = Table(
+            title=title
+            or f"{result.origin_name} → {result.destination_name} (least {result.optimize})"
         )
+        for col in ("from", "to", "mode", "ref", "name", "length_km", "time_h"):
+            table.add_column(col, justify="right" if col.endswith(("_km", "_h")) else "left")
+        for leg in result.legs:
+            table.add_row(
+                leg.from_name,
+                leg.to_name,
+                leg.mode,
+                leg.ref,
+                leg.name,
+                f"{leg.length_km:,.0f}",
+                f"{leg.time_h:,.1f}",
+            )
+        table.add_section()
+        table.add_row("total", "", "", "", "", f"{result.length_km:,.0f}", f"{result.time_h:,.1f}")
+        console.print(table)
+        return
+    table = Table(
+        title=title
+        or f"{result.origin_name} → {result.destination_name} "
+        f"({result.profile}, least {result.optimize})"
+    )
+    cols = ("step", "from / at", "to / detail", "mode", "ref", "km", "time_h", "cost_usd")
+    for col in (*cols, "co2_kg"):
+        table.add_column(
+            col, justify="right" if col in ("km", "time_h", "cost_usd", "co2_kg") else "left"
+        )
+    for item in result.sequence():
+        if isinstance(item, corridor.Leg):
+            rest = f" (+{item.rest_h:.1f} rest)" if item.rest_h > 0 else ""
+            table.add_row(
+                "leg",
+                item.from_name,
+                item.to_name,
+                item.mode,
+                item.ref,
+                f"{item.length_km:,.0f}",
+                f"{item.time_h:,.1f}{rest}",
+                f"{item.cost_usd:,.0f}",
+                f"{item.co2_kg:,.0f}",
+            )
+        else:
+            wait = f" (+{item.wait_h:.1f} closed)" if item.wait_h > 0 else ""
+            table.add_row(
+                item.kind,
+                item.name,
+                item.detail,
+                "",
+                "",
+                f"@{item.at_km:,.0f}",
+                f"{item.time_h:,.1f}{wait}",
+                f"{item.cost_usd:,.0f}",
+                "",
+            )
     table.add_section()
-    table.add_row("total", "", "", "", "", f"{result.length_km:,.0f}", f"{result.time_h:,.1f}")
+    table.add_row(
+        "total",
+        "",
+        "",
+        "",
+        "",
+        f"{result.length_km:,.0f}",
+        f"{result.time_h:,.1f}",
+        f"{result.cost_usd:,.0f}",
+        f"{result.co2_kg:,.0f}",
+    )
     console.print(table)
+    line = (
+        f"[bold]{result.time_h / 24:.2f} days[/], [bold]${result.cost_usd:,.0f}[/], "
+        f"[bold]{result.co2_kg / 1000:.2f} t CO2[/] well-to-wheel "
+        f"({result.co2_ttw_kg / 1000:.2f} t tank-to-wheel); drivers' rests {result.rest_h:.1f} h; "
+        f"generalised cost ${result.generalized_usd:,.0f}"
+    )
+    if result.arrive:
+        line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
+    console.print(line, highlight=False)
 
 
 def main() -> None:

@@ -1,0 +1,566 @@
+"""Network + profile -> the expanded "cost graph": a CSR graph whose arcs carry every cost term.
+
+Turn costs become arcs of an expanded graph, so that plain shortest-path and label-setting
+kernels see them:
+
+* **Ports.** Each node is split into one *port* per way of arriving: one road port
+  (ferries land on it: ro-ro) and one rail port per track gauge touching the node. A link
+  runs from its tail's port to its head's port of the same kind.
+* **Gauge breaks.** Where rail links of different gauges meet, the rail ports are joined
+  by transshipment arcs carrying the profile's ``gauge_break`` time and cost. Rail links
+  without a gauge fit any gauge (joined by free arcs).
+* **Border crossings.** An arc entering a ``border_crossing`` node carries that crossing's
+  delay and fee for the arc's mode and the direction implied by its tail's country
+  (country_a -> a_to_b, country_b -> b_to_a; otherwise the larger delay of the two).
+* **Transfers.** A ``transfer`` link joins every port at its tail to every port at its
+  head and carries the profile's ``transfer`` handling (road <-> rail at a terminal).
+* **Terminals.** Each node has a source hub (arcs out to its ports, carrying origin
+  handling for the port's mode) and a sink hub (arcs in from its ports, carrying
+  destination handling). A route runs from the origin's source hub to the destination's
+  sink hub; hubs have arcs only one way, so no path passes through one.
+
+Every arc carries separate line-haul and stop parts (``length_km``, ``move_h``,
+``line_usd``, ``co2_kg`` and ``stop_h``, ``stop_usd``), so a route's totals are sums over
+its arcs. All arrays are built vectorised from the links table.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
+from corridor.costs.profiles import ModeParams, Profile
+from corridor.errors import ValidationError
+from corridor.model.network import Network
+from corridor.model.schema import Mode, NodeKind
+
+__all__ = ["CostGraph", "StopKind", "compile_cost_graph"]
+
+log = logging.getLogger(__name__)
+
+Int8Array = NDArray[np.int8]
+StrArray = NDArray[np.str_]
+
+ROAD_PORT, RAIL_PORT, TRANSFER_PORT = 0, 1, 2
+_PORT_MODE = {ROAD_PORT: "road", RAIL_PORT: "rail", TRANSFER_PORT: "transfer"}
+
+
+class StopKind(IntEnum):
+    """What an arc's stop part is."""
+
+    NONE = 0
+    BORDER_CROSSING = 1
+    GAUGE_CHANGE = 2
+    TRANSFER = 3
+    ORIGIN = 4
+    DESTINATION = 5
+
+
+OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CostGraph:
+    """The expanded CSR graph of one network for one profile.
+
+    Attributes
+    ----------
+    node_ids
+        External id of each original node index (sorted), int64[n].
+    vertex_node
+        Original node index of each expanded vertex, int64[V].
+    vertex_port
+        Port kind of each vertex (0 road, 1 rail, 2 transfer-only, -1 source hub,
+        -2 sink hub), int8[V].
+    vertex_gauge_mm
+        Gauge of rail ports (0 unknown or not rail), float64[V].
+    indptr, heads, tails
+        CSR arrays over the V vertices and m arcs.
+    length_km, move_h, line_usd, co2_kg, co2_ttw_kg
+        Line-haul part of each arc (zero on stop-only arcs); CO2 well-to-wheel and
+        tank-to-wheel.
+    stop_h, stop_usd, stop_kind
+        Stop part of each arc (crossing delay and fee, gauge break, transfer, terminal).
+    delay_min_h, delay_max_h
+        Spread of crossing delays (NaN where unknown), for reliability.
+    open_from_h, open_to_h
+        Crossing opening hours (hour of day; NaN where open 24 h or unknown).
+    link_row
+        Row in ``network.links`` of link and transfer arcs, -1 otherwise, int64[m].
+    forward
+        Whether a link arc runs a_node -> b_node.
+    driving
+        Whether the arc's move is road driving subject to the drivers' rules.
+    mode
+        Mode of each arc's move ("" for stop-only arcs).
+    crossing_row
+        Row in ``network.crossings`` used for the arc's stop, -1 if none.
+    profile
+        The profile compiled for.
+    """
+
+    node_ids: IntArray
+    vertex_node: IntArray
+    vertex_port: Int8Array
+    vertex_gauge_mm: FloatArray
+    indptr: IntArray
+    heads: Int32Array
+    tails: Int32Array
+    length_km: FloatArray
+    move_h: FloatArray
+    line_usd: FloatArray
+    co2_kg: FloatArray
+    co2_ttw_kg: FloatArray
+    stop_h: FloatArray
+    stop_usd: FloatArray
+    stop_kind: Int8Array
+    delay_min_h: FloatArray
+    delay_max_h: FloatArray
+    open_from_h: FloatArray
+    open_to_h: FloatArray
+    link_row: IntArray
+    forward: BoolArray
+    driving: BoolArray
+    mode: StrArray
+    crossing_row: IntArray
+    profile: Profile
+
+    def __repr__(self) -> str:
+        return (
+            f"<CostGraph {self.profile.id}: {self.n_vertices} vertices "
+            f"({self.node_ids.size} nodes), {self.n_arcs} arcs>"
+        )
+
+    @property
+    def n_vertices(self) -> int:
+        """Number of expanded vertices."""
+        return int(self.vertex_node.size)
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of arcs."""
+        return int(self.heads.size)
+
+    @property
+    def time_h(self) -> FloatArray:
+        """Move plus stop time of each arc, h (drivers' rests excluded)."""
+        return np.asarray(self.move_h + self.stop_h, dtype=np.float64)
+
+    @property
+    def cost_usd(self) -> FloatArray:
+        """Line-haul plus stop money of each arc, US$."""
+        return np.asarray(self.line_usd + self.stop_usd, dtype=np.float64)
+
+    def weight(self, objective: str) -> FloatArray:
+        """Arc weights for an objective: time, cost, co2, generalized or distance.
+
+        Generalised cost is money + value of time x time (US$).
+        """
+        if objective == "time":
+            return self.time_h
+        if objective == "cost":
+            return self.cost_usd
+        if objective == "co2":
+            return self.co2_kg
+        if objective == "generalized":
+            return np.asarray(
+                self.cost_usd + self.profile.vot_usd_per_h * self.time_h, dtype=np.float64
+            )
+        if objective == "distance":
+            return self.length_km
+        raise ValidationError(f"unknown objective {objective!r}; use one of {list(OBJECTIVES)}")
+
+    def source_vertex(self, node_index: int) -> int:
+        """The source hub of an original node index."""
+        return int(self.vertex_node.size - 2 * self.node_ids.size + node_index)
+
+    def sink_vertex(self, node_index: int) -> int:
+        """The sink hub of an original node index."""
+        return int(self.vertex_node.size - self.node_ids.size + node_index)
+
+
+def _mode_table(profile: Profile) -> dict[str, ModeParams]:
+    out: dict[str, ModeParams] = {}
+    for mode in ("road", "rail", "ferry"):
+        params = profile.params(mode)
+        if params is not None:
+            out[mode] = params
+    return out
+
+
+def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArray:
+    speed = links["speed_kmh"].to_numpy(dtype=np.float64).copy()
+    modes = links["mode"].to_numpy()
+    classes = links["class"].to_numpy()
+    for mode, p in params.items():
+        sel = modes == mode
+        if not sel.any():
+            continue
+        cap = np.full(int(sel.sum()), p.speed_cap_kmh)
+        for cls, kmh in p.class_max_speed_kmh.items():
+            cap = np.where(classes[sel] == cls, np.minimum(cap, kmh), cap)
+        speed[sel] = np.minimum(speed[sel] * p.speed_factor, cap)
+    return speed
+
+
+def _usable(links: pd.DataFrame, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
+    modes = links["mode"].to_numpy()
+    ok = np.isin(modes, list(profile.modes)) & links["closed"].isna().to_numpy()
+    for mode, p in params.items():
+        if p.classes is not None:
+            ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
+    return np.asarray(ok, dtype=bool)
+
+
+def _crossing_stops(
+    network: Network,
+    node_ids: IntArray,
+    tail: IntArray,
+    head: IntArray,
+    arc_mode: np.ndarray,
+    profile: Profile,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+    """Delay, fee, spread, opening hours and crossings row of arcs entering a crossing."""
+    m = tail.size
+    delay = np.zeros(m)
+    fee = np.zeros(m)
+    dmin = np.full(m, np.nan)
+    dmax = np.full(m, np.nan)
+    ofrom = np.full(m, np.nan)
+    oto = np.full(m, np.nan)
+    row = np.full(m, -1, np.int64)
+    nodes = network.nodes.set_index("node_id").loc[node_ids]
+    is_bc = (nodes["kind"] == NodeKind.BORDER_CROSSING).to_numpy()
+    enter = is_bc[head]
+    if not enter.any():
+        return delay, fee, dmin, dmax, ofrom, oto, row
+    country = nodes["country"].to_numpy()
+    ca = nodes["country_a"].to_numpy()
+    cb = nodes["country_b"].to_numpy()
+    idx = np.flatnonzero(enter)
+    t_cc, h = country[tail[idx]], head[idx]
+    direction = np.where(
+        t_cc == ca[h], "a_to_b", np.where(t_cc == cb[h], "b_to_a", "either")
+    ).astype(object)
+    cmode = np.where(arc_mode[idx] == "rail", "rail", "road").astype(object)
+    arcs = pd.DataFrame({"arc": idx, "node_id": node_ids[h], "mode": cmode, "direction": direction})
+    table = network.crossings.reset_index(drop=True).copy()
+    table["row"] = np.arange(len(table), dtype=np.int64)
+    passenger = profile.crossing.delay == "passenger"
+    fallback = profile.crossing.fallback_delay_h
+    if passenger:
+        table["use_h"] = table["passenger_delay_h"].fillna(fallback)
+    else:
+        table["use_h"] = table["delay_h"]
+    for col in ("open_from_h", "open_to_h"):
+        if col not in table.columns:
+            table[col] = np.nan
+    cols = ["node_id", "mode", "direction", "row", "use_h", "fee_usd"]
+    cols += ["delay_min_h", "delay_max_h", "delay_h", "open_from_h", "open_to_h"]
+    # the direction-specific row, or (unknown direction) the slower of the two
+    slowest = table.sort_values("use_h", ascending=False, kind="stable").drop_duplicates(
+        ["node_id", "mode"]
+    )
+    slowest = slowest.assign(direction="either")
+    both = pd.concat([table[cols], slowest[cols]], ignore_index=True)
+    found = arcs.merge(both, on=["node_id", "mode", "direction"], how="left")
+    found = found.sort_values("arc", kind="stable")
+    hit = found["row"].notna().to_numpy()
+    a = found["arc"].to_numpy()
+    delay[a] = np.where(hit, found["use_h"].to_numpy(dtype=np.float64), fallback)
+    fee[a] = np.where(hit, found["fee_usd"].to_numpy(dtype=np.float64), 0.0)
+    fee[a] *= profile.crossing.fee_factor
+    if not passenger:
+        # spread of the freight figure, scaled to the delay used
+        dmin[a] = found["delay_min_h"].to_numpy(dtype=np.float64)
+        dmax[a] = found["delay_max_h"].to_numpy(dtype=np.float64)
+    ofrom[a] = pd.to_numeric(found["open_from_h"], errors="coerce").to_numpy(dtype=np.float64)
+    oto[a] = pd.to_numeric(found["open_to_h"], errors="coerce").to_numpy(dtype=np.float64)
+    row[a] = np.where(hit, found["row"].fillna(-1).to_numpy(), -1).astype(np.int64)
+    return delay, fee, dmin, dmax, ofrom, oto, row
+
+
+def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
+    """Compile the expanded cost graph of `network` for `profile`, cached on the network.
+
+    Parameters
+    ----------
+    network
+        The network (take :meth:`Network.as_of` first for another date; links with a
+        ``closed`` date are left out).
+    profile
+        The vehicle or traveller profile.
+
+    Returns
+    -------
+    CostGraph
+        Arrays of the expanded graph; see the module docstring.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> from corridor.costs import load_profile
+    >>> g = compile_cost_graph(corridor.examples.toy(), load_profile("truck40"))
+    >>> g.n_arcs > 0
+    True
+    """
+    key = ("cost_graph", profile.model_dump_json())
+    cached = network._cache.get(key)
+    if isinstance(cached, CostGraph):
+        return cached
+    params = _mode_table(profile)
+    links = network.links
+    node_ids = np.sort(network.nodes["node_id"].to_numpy(dtype=np.int64))
+    n = node_ids.size
+    rows = np.flatnonzero(_usable(links, profile, params))
+    sub = links.iloc[rows]
+    a = np.searchsorted(node_ids, sub["a_node"].to_numpy())
+    b = np.searchsorted(node_ids, sub["b_node"].to_numpy())
+    two = ~sub["oneway"].to_numpy()
+    tail = np.concatenate([a, b[two]]).astype(np.int64)
+    head = np.concatenate([b, a[two]]).astype(np.int64)
+    arc_row = np.concatenate([rows, rows[two]]).astype(np.int64)
+    fwd = np.concatenate([np.ones(rows.size, bool), np.zeros(int(two.sum()), bool)])
+    mode = links["mode"].to_numpy()[arc_row].astype(str)
+    gauge = np.nan_to_num(links["gauge_mm"].to_numpy(dtype=np.float64)[arc_row], nan=0.0)
+    is_transfer = mode == Mode.TRANSFER.value
+    pkind = np.where(mode == "rail", RAIL_PORT, ROAD_PORT)
+    pgauge = np.where(mode == "rail", gauge, 0.0)
+
+    # ports: one per (node, kind, gauge) touched by a non-transfer link
+    ends = pd.DataFrame(
+        {
+            "node": np.concatenate([tail[~is_transfer], head[~is_transfer]]),
+            "kind": np.concatenate([pkind[~is_transfer], pkind[~is_transfer]]),
+            "gauge": np.concatenate([pgauge[~is_transfer], pgauge[~is_transfer]]),
+        }
+    )
+    tnodes = np.unique(np.concatenate([tail[is_transfer], head[is_transfer]]))
+    bare = np.setdiff1d(tnodes, ends["node"].to_numpy())
+    ends = pd.concat(
+        [ends, pd.DataFrame({"node": bare, "kind": TRANSFER_PORT, "gauge": 0.0})],
+        ignore_index=True,
+    )
+    ports = ends.drop_duplicates().sort_values(["node", "kind", "gauge"], kind="stable")
+    ports = ports.reset_index(drop=True)
+    ports["vertex"] = np.arange(len(ports), dtype=np.int64)
+    n_ports = len(ports)
+
+    def port_of(node: IntArray, kind: IntArray, g: FloatArray) -> IntArray:
+        q = pd.DataFrame({"node": node, "kind": kind, "gauge": g})
+        return q.merge(ports, on=["node", "kind", "gauge"], how="left")["vertex"].to_numpy(
+            dtype=np.int64
+        )
+
+    parts: list[dict[str, np.ndarray]] = []
+
+    # 1. line-haul arcs (crossing stops on arcs entering a crossing node)
+    lh = ~is_transfer
+    t_l, h_l, row_l, mode_l = tail[lh], head[lh], arc_row[lh], mode[lh]
+    length = links["length_km"].to_numpy(dtype=np.float64)[row_l]
+    speed = _link_speeds(links, params)[row_l]
+    per_km = np.zeros(row_l.size)
+    g_ttw = np.zeros(row_l.size)
+    g_wtw = np.zeros(row_l.size)
+    for m_name, p in params.items():
+        sel = mode_l == m_name
+        per_km[sel] = p.cost_per_km_usd
+        g_ttw[sel] = p.co2_ttw_g_per_unit_km
+        g_wtw[sel] = p.co2_wtw_g_per_unit_km
+    toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
+    units = profile.load.amount
+    delay, fee, dmin, dmax, ofrom, oto, crow = _crossing_stops(
+        network, node_ids, t_l, h_l, mode_l, profile
+    )
+    nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
+    is_bc_head = nodes_bc[h_l] == NodeKind.BORDER_CROSSING
+    parts.append(
+        {
+            "tail": port_of(t_l, pkind[lh], pgauge[lh]),
+            "head": port_of(h_l, pkind[lh], pgauge[lh]),
+            "length_km": length,
+            "move_h": length / speed,
+            "line_usd": per_km * length + toll,
+            "co2_kg": g_wtw * units * length / 1000.0,
+            "co2_ttw_kg": g_ttw * units * length / 1000.0,
+            "stop_h": delay,
+            "stop_usd": fee,
+            "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
+            "delay_min_h": dmin,
+            "delay_max_h": dmax,
+            "open_from_h": ofrom,
+            "open_to_h": oto,
+            "link_row": row_l,
+            "forward": fwd[lh],
+            "driving": (mode_l == "road") & (profile.drivers is not None),
+            "mode": mode_l,
+            "crossing_row": crow,
+        }
+    )
+
+    # 2. transfer links: every port at the tail to every port at the head
+    if is_transfer.any():
+        tr = pd.DataFrame(
+            {
+                "tnode": tail[is_transfer],
+                "hnode": head[is_transfer],
+                "row": arc_row[is_transfer],
+                "fwd": fwd[is_transfer],
+            }
+        )
+        pv = ports[["node", "vertex"]]
+        tr = tr.merge(pv.rename(columns={"node": "tnode", "vertex": "tv"}), on="tnode")
+        tr = tr.merge(pv.rename(columns={"node": "hnode", "vertex": "hv"}), on="hnode")
+        k = len(tr)
+        handling = profile.transfer
+        t_len = links["length_km"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
+        t_speed = links["speed_kmh"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
+        parts.append(
+            _stop_part(
+                tr["tv"].to_numpy(),
+                tr["hv"].to_numpy(),
+                k,
+                StopKind.TRANSFER,
+                handling.time_h if handling else 0.0,
+                handling.cost_usd if handling else 0.0,
+                length_km=t_len,
+                move_h=t_len / t_speed,
+                link_row=tr["row"].to_numpy(dtype=np.int64),
+                forward=tr["fwd"].to_numpy(dtype=bool),
+                mode="transfer",
+            )
+        )
+
+    # 3. gauge changes between rail ports of one node
+    rail = ports[ports["kind"] == RAIL_PORT]
+    pairs = rail.merge(rail, on="node", suffixes=("_p", "_q"))
+    pairs = pairs[pairs["vertex_p"] != pairs["vertex_q"]]
+    if len(pairs):
+        known = (pairs["gauge_p"] > 0).to_numpy() & (pairs["gauge_q"] > 0).to_numpy()
+        gb = profile.gauge_break
+        gb_h = gb.time_h if gb else 0.0
+        gb_usd = gb.cost_usd if gb else 0.0
+        part = _stop_part(
+            pairs["vertex_p"].to_numpy(),
+            pairs["vertex_q"].to_numpy(),
+            len(pairs),
+            StopKind.GAUGE_CHANGE,
+            gb_h,
+            gb_usd,
+        )
+        part["stop_h"] = np.where(known, part["stop_h"], 0.0)
+        part["stop_usd"] = np.where(known, part["stop_usd"], 0.0)
+        part["stop_kind"] = np.where(known, part["stop_kind"], StopKind.NONE)
+        parts.append(part)
+
+    # 4. terminal handling: source hub -> ports, ports -> sink hub
+    p_node = ports["node"].to_numpy(dtype=np.int64)
+    p_kind = ports["kind"].to_numpy()
+    p_vertex = ports["vertex"].to_numpy(dtype=np.int64)
+    for which, kind_code in (("origin", StopKind.ORIGIN), ("destination", StopKind.DESTINATION)):
+        table = getattr(profile.terminal, which)
+        h_time = np.zeros(n_ports)
+        h_cost = np.zeros(n_ports)
+        for code, name in _PORT_MODE.items():
+            handling = table.get(name)
+            if handling is not None:
+                h_time[p_kind == code] = handling.time_h
+                h_cost[p_kind == code] = handling.cost_usd
+        hub = n_ports + p_node if which == "origin" else n_ports + n + p_node
+        t_v, h_v = (hub, p_vertex) if which == "origin" else (p_vertex, hub)
+        part = _stop_part(t_v, h_v, n_ports, kind_code, 0.0, 0.0)
+        part["stop_h"], part["stop_usd"] = h_time, h_cost
+        parts.append(part)
+
+    cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    order = np.argsort(cols["tail"], kind="stable")
+    cols = {key: value[order] for key, value in cols.items()}
+    n_vertices = n_ports + 2 * n
+    indptr = np.zeros(n_vertices + 1, np.int64)
+    np.cumsum(np.bincount(cols["tail"], minlength=n_vertices), out=indptr[1:])
+    vertex_node = np.concatenate([p_node, np.arange(n), np.arange(n)]).astype(np.int64)
+    vertex_port = np.concatenate(
+        [p_kind.astype(np.int8), np.full(n, -1, np.int8), np.full(n, -2, np.int8)]
+    )
+    vertex_gauge = np.concatenate([ports["gauge"].to_numpy(dtype=np.float64), np.zeros(2 * n)])
+    f64 = {
+        key: np.ascontiguousarray(cols[key], dtype=np.float64)
+        for key in (
+            "length_km",
+            "move_h",
+            "line_usd",
+            "co2_kg",
+            "co2_ttw_kg",
+            "stop_h",
+            "stop_usd",
+            "delay_min_h",
+            "delay_max_h",
+            "open_from_h",
+            "open_to_h",
+        )
+    }
+    graph = CostGraph(
+        node_ids=node_ids,
+        vertex_node=vertex_node,
+        vertex_port=vertex_port,
+        vertex_gauge_mm=vertex_gauge,
+        indptr=indptr,
+        heads=cols["head"].astype(np.int32),
+        tails=cols["tail"].astype(np.int32),
+        stop_kind=cols["stop_kind"].astype(np.int8),
+        link_row=cols["link_row"].astype(np.int64),
+        forward=cols["forward"].astype(bool),
+        driving=cols["driving"].astype(bool),
+        mode=cols["mode"].astype(str),
+        crossing_row=cols["crossing_row"].astype(np.int64),
+        profile=profile,
+        **f64,
+    )
+    log.info("compiled %r", graph)
+    network._cache[key] = graph
+    return graph
+
+
+def _stop_part(
+    tail: IntArray,
+    head: IntArray,
+    k: int,
+    kind: StopKind,
+    time_h: float,
+    cost_usd: float,
+    *,
+    length_km: FloatArray | None = None,
+    move_h: FloatArray | None = None,
+    link_row: IntArray | None = None,
+    forward: BoolArray | None = None,
+    mode: str = "",
+) -> dict[str, np.ndarray]:
+    zeros = np.zeros(k)
+    nan = np.full(k, np.nan)
+    return {
+        "tail": np.asarray(tail, dtype=np.int64),
+        "head": np.asarray(head, dtype=np.int64),
+        "length_km": zeros if length_km is None else length_km,
+        "move_h": zeros if move_h is None else move_h,
+        "line_usd": zeros,
+        "co2_kg": zeros,
+        "co2_ttw_kg": zeros,
+        "stop_h": np.full(k, time_h),
+        "stop_usd": np.full(k, cost_usd),
+        "stop_kind": np.full(k, int(kind)),
+        "delay_min_h": nan,
+        "delay_max_h": nan,
+        "open_from_h": nan,
+        "open_to_h": nan,
+        "link_row": np.full(k, -1, np.int64) if link_row is None else link_row,
+        "forward": np.ones(k, bool) if forward is None else forward,
+        "driving": np.zeros(k, bool),
+        "mode": np.full(k, mode, dtype=object),
+        "crossing_row": np.full(k, -1, np.int64),
+    }

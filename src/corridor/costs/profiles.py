@@ -1,0 +1,305 @@
+"""Vehicle and traveller profiles: what a shipment may use and what it costs, in YAML.
+
+A profile says which modes and link classes a shipment may use, how fast it moves on
+each, what it pays per km, per toll, per border crossing, per gauge break and per
+road/rail transfer, what it emits (tank-to-wheel and well-to-wheel kept apart, GLEC /
+ISO 14083 style), what its time is worth and, for trucks and cars, the drivers' rules.
+
+The built-in profiles live in ``corridor/costs/profiles/*.yaml``; users pass the path of
+their own YAML file in the same shape. Every section carries a ``source`` naming where
+its figures come from or the assumption made.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from corridor.errors import DataSourceError, ValidationError
+
+__all__ = [
+    "BUILTIN_PROFILES",
+    "CrossingParams",
+    "DriverRules",
+    "Handling",
+    "Load",
+    "ModeParams",
+    "Profile",
+    "TerminalParams",
+    "ValueOfTime",
+    "list_profiles",
+    "load_profile",
+]
+
+BUILTIN_PROFILES: tuple[str, ...] = (
+    "bus",
+    "car",
+    "container20",
+    "container40",
+    "grain-wagon",
+    "train",
+    "truck20",
+    "truck40",
+)
+
+_Source = Field(min_length=3, description="where the figures come from, or the assumption")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Load(_Strict):
+    """What one shipment is: `amount` units of `unit` (t of cargo, or travellers)."""
+
+    unit: Literal["t", "passenger"]
+    amount: float = Field(gt=0)
+    source: str = _Source
+
+
+class ValueOfTime(_Strict):
+    """Value of one hour of the shipment's time.
+
+    Give either ``usd_per_h`` (travellers: per party) or ``cargo_value_usd`` with
+    ``pct_per_day`` (freight: the cargo's value times its daily time cost).
+    """
+
+    usd_per_h: float | None = Field(default=None, ge=0)
+    cargo_value_usd: float | None = Field(default=None, ge=0)
+    pct_per_day: float | None = Field(default=None, ge=0, le=100)
+    source: str = _Source
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ValueOfTime:
+        freight = self.cargo_value_usd is not None and self.pct_per_day is not None
+        if (self.usd_per_h is None) == (not freight):
+            raise ValueError("give either usd_per_h, or both cargo_value_usd and pct_per_day")
+        return self
+
+    @property
+    def value_usd_per_h(self) -> float:
+        """US$ per hour of the shipment's time."""
+        if self.usd_per_h is not None:
+            return float(self.usd_per_h)
+        return float(self.cargo_value_usd or 0.0) * float(self.pct_per_day or 0.0) / 100.0 / 24.0
+
+
+class ModeParams(_Strict):
+    """Line-haul parameters on one mode.
+
+    Speed on a link is ``min(link speed_kmh * speed_factor, class cap, max_speed_kmh)``;
+    give ``km_per_day`` instead of ``max_speed_kmh`` for commercial rail speeds.
+    """
+
+    cost_per_km_usd: float = Field(ge=0, description="per shipment and km, US$")
+    max_speed_kmh: float | None = Field(default=None, gt=0, le=400)
+    km_per_day: float | None = Field(default=None, gt=0, le=9600)
+    speed_factor: float = Field(default=1.0, gt=0, le=2)
+    class_max_speed_kmh: dict[str, float] = Field(default_factory=dict)
+    classes: tuple[str, ...] | None = Field(
+        default=None, description="link classes allowed; None for every class"
+    )
+    co2_ttw_g_per_unit_km: float = Field(ge=0)
+    co2_wtw_g_per_unit_km: float = Field(ge=0)
+    source: str = _Source
+
+    @model_validator(mode="after")
+    def _speeds(self) -> ModeParams:
+        if (self.max_speed_kmh is None) == (self.km_per_day is None):
+            raise ValueError("give exactly one of max_speed_kmh and km_per_day")
+        if any(not (v > 0) for v in self.class_max_speed_kmh.values()):
+            raise ValueError("class_max_speed_kmh values must be positive")
+        if self.co2_wtw_g_per_unit_km < self.co2_ttw_g_per_unit_km:
+            raise ValueError("co2_wtw_g_per_unit_km must be >= co2_ttw_g_per_unit_km")
+        return self
+
+    @property
+    def speed_cap_kmh(self) -> float:
+        """The highest speed on this mode, km/h."""
+        if self.max_speed_kmh is not None:
+            return float(self.max_speed_kmh)
+        return float(self.km_per_day or 0.0) / 24.0
+
+
+class Handling(_Strict):
+    """A stop's time and money."""
+
+    time_h: float = Field(ge=0)
+    cost_usd: float = Field(ge=0)
+    source: str = _Source
+
+
+class TerminalParams(_Strict):
+    """Handling at the origin and destination, by the mode the shipment starts/ends on."""
+
+    origin: dict[Literal["road", "rail"], Handling]
+    destination: dict[Literal["road", "rail"], Handling]
+
+
+class CrossingParams(_Strict):
+    """How border crossings are charged.
+
+    ``delay`` picks the network's freight figure (``delay_h``, ``fee_usd``) or its
+    passenger figure (``passenger_delay_h``); ``fallback_delay_h`` is used where the
+    network has no figure for this mode (or no passenger figure). Fees are multiplied by
+    ``fee_factor``.
+    """
+
+    delay: Literal["freight", "passenger"]
+    fallback_delay_h: float = Field(ge=0)
+    fee_factor: float = Field(ge=0)
+    source: str = _Source
+
+
+class DriverRules(_Strict):
+    """Drivers' hours: at most ``max_driving_h_per_day`` of driving between daily rests of
+    ``daily_rest_h``, and a break of ``break_h`` after each ``break_after_h`` of driving."""
+
+    max_driving_h_per_day: float = Field(gt=0, le=24)
+    break_after_h: float = Field(gt=0, le=24)
+    break_h: float = Field(ge=0)
+    daily_rest_h: float = Field(ge=0)
+    source: str = _Source
+
+
+class Profile(_Strict):
+    """A vehicle or traveller profile; see the module docstring and the built-in YAML."""
+
+    id: str = Field(min_length=1)
+    name: str
+    kind: Literal["freight", "passenger"]
+    modes: tuple[Literal["road", "rail", "ferry", "transfer"], ...] = Field(min_length=1)
+    load: Load
+    value_of_time: ValueOfTime
+    road: ModeParams | None = None
+    rail: ModeParams | None = None
+    ferry: ModeParams | None = None
+    toll_factor: float = Field(ge=0)
+    toll_source: str = _Source
+    crossing: CrossingParams
+    gauge_break: Handling | None = None
+    transfer: Handling | None = None
+    terminal: TerminalParams
+    drivers: DriverRules | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Profile:
+        missing = [m for m in self.modes if m != "transfer" and self.params(m) is None]
+        if missing:
+            raise ValueError(f"modes {missing} are allowed but have no parameters; add them")
+        if "rail" in self.modes and self.gauge_break is None:
+            raise ValueError("rail is allowed but gauge_break is missing; add it")
+        if "transfer" in self.modes and self.transfer is None:
+            raise ValueError("transfer is allowed but transfer handling is missing; add it")
+        return self
+
+    def params(self, mode: str) -> ModeParams | None:
+        """Line-haul parameters of `mode` (ferries fall back to road), None if not allowed."""
+        if mode not in self.modes:
+            return None
+        found: ModeParams | None = getattr(self, mode, None)
+        if found is None and mode == "ferry":
+            found = self.road
+        return found
+
+    @property
+    def vot_usd_per_h(self) -> float:
+        """Value of time, US$ per hour of the whole shipment."""
+        return self.value_of_time.value_usd_per_h
+
+    @property
+    def cargo_t(self) -> float:
+        """Tonnes of cargo (NaN for travellers)."""
+        return float(self.load.amount) if self.load.unit == "t" else math.nan
+
+    def summary(self) -> dict[str, object]:
+        """A one-line summary for listings."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "modes": list(self.modes),
+            "load": f"{self.load.amount:g} {self.load.unit}",
+            "vot_usd_per_h": round(self.vot_usd_per_h, 3),
+        }
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
+
+
+def _parse(data: object, source: str) -> Profile:
+    if not isinstance(data, dict):
+        raise DataSourceError(source, "a profile must be a YAML mapping of fields")
+    try:
+        return Profile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        parts = []
+        for err in exc.errors()[:4]:
+            got = err.get("input")
+            shown = "" if err["type"] == "missing" or isinstance(got, dict) else f" (got {got!r})"
+            parts.append(f"{_location(err['loc'])}: {err['msg']}{shown}")
+        more = f" (+{exc.error_count() - 4} more)" if exc.error_count() > 4 else ""
+        raise ValidationError(
+            f"profile {source}: {'; '.join(parts)}{more}; fix the profile file"
+        ) from None
+
+
+@lru_cache(maxsize=64)
+def _load_builtin(name: str) -> Profile:
+    text = resources.files("corridor.costs").joinpath("profiles", f"{name}.yaml").read_text()
+    return _parse(yaml.safe_load(text), f"{name}.yaml")
+
+
+def load_profile(profile: str | Path | Profile) -> Profile:
+    """Return a built-in profile by id, or read one from a YAML file.
+
+    Parameters
+    ----------
+    profile
+        A built-in id (see :data:`BUILTIN_PROFILES`), the path of a YAML file in the same
+        shape, or a Profile (returned as is).
+
+    Raises
+    ------
+    ValidationError
+        If the id is unknown, or a parameter is missing, negative or inconsistent.
+    DataSourceError
+        If the file cannot be read or is not YAML.
+
+    Examples
+    --------
+    >>> load_profile("truck40").modes
+    ('road', 'ferry')
+    """
+    if isinstance(profile, Profile):
+        return profile
+    text = str(profile)
+    if text in BUILTIN_PROFILES:
+        return _load_builtin(text)
+    path = Path(text)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise DataSourceError(path, "no such profile file")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            reason = " ".join(str(exc).split())
+            raise DataSourceError(path, f"cannot read the profile as YAML: {reason}") from None
+        return _parse(data, str(path))
+    raise ValidationError(
+        f"unknown profile {text!r}; use one of {', '.join(BUILTIN_PROFILES)} "
+        "or the path of a YAML profile file"
+    )
+
+
+def list_profiles() -> tuple[Profile, ...]:
+    """Every built-in profile, by id."""
+    return tuple(_load_builtin(name) for name in BUILTIN_PROFILES)

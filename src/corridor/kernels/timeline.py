@@ -1,0 +1,138 @@
+"""Timeline of a route: drivers' hours, opening hours and sampled delays (numba).
+
+A route is a sequence of events, each one of
+  0 DRIVE  road driving, subject to the drivers' rules;
+  1 MOVE   other movement (rail, ferry, transfer link): no driver is with the vehicle, so
+           the drivers' clocks restart afterwards (a new truck and driver at the terminal);
+  2 WAIT   a stop (crossing, gauge change, transfer, terminal handling).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+__all__ = ["DRIVE", "MOVE", "WAIT", "simulate"]
+
+DRIVE = 0
+MOVE = 1
+WAIT = 2
+_EPS = 1e-9
+
+
+@nb.njit(cache=True, nogil=True)
+def _drive(t, dur, since_rest, since_break, rules, rest_acc):
+    """Drive `dur` hours from time `t`; return (t, since_rest, since_break, rest_acc)."""
+    limit, brk_after, brk, rest = rules[0], rules[1], rules[2], rules[3]
+    remaining = dur
+    while remaining > _EPS:
+        chunk = min(remaining, brk_after - since_break, limit - since_rest)
+        if chunk < 0.0:
+            chunk = 0.0
+        t += chunk
+        since_break += chunk
+        since_rest += chunk
+        remaining -= chunk
+        if remaining > _EPS:
+            if since_rest >= limit - _EPS:
+                t += rest
+                rest_acc += rest
+                since_rest = 0.0
+                since_break = 0.0
+            elif since_break >= brk_after - _EPS:
+                t += brk
+                rest_acc += brk
+                since_break = 0.0
+    return t, since_rest, since_break, rest_acc
+
+
+@nb.njit(cache=True, nogil=True)
+def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, out_end):
+    """Run the route's timeline once per row of `samples`.
+
+    Parameters (dtypes)
+    -------------------
+    kind int8[E], dur float64[E]
+        Event kinds (DRIVE, MOVE, WAIT) and durations, h.
+    col int64[E]
+        Column of `samples` replacing the duration of a WAIT event, -1 to keep `dur`.
+    open_from, open_to float64[E]
+        Opening hours of WAIT events (hour of day, the departure's clock); NaN = 24 h.
+        A stop that is closed on arrival waits until it opens; a window with
+        open_from > open_to runs over midnight.
+    samples float64[S, K]
+        Sampled durations (K >= 1; ignored where `col` is -1).
+    t0 float
+        Departure, h after midnight (only opening hours depend on it).
+    rules float64[4]
+        Drivers' rules: max driving per day, break after, break length, daily rest (h).
+    use_rules bool
+        Whether DRIVE events follow the drivers' rules.
+    out_end float64[S, E]
+        Written: end time of each event, h after departure.
+
+    Returns
+    -------
+    rest_h float64[S], opening_wait_h float64[S]
+        Time spent on drivers' breaks and rests, and waiting for a stop to open.
+
+    Notes
+    -----
+    A WAIT of at least the daily rest resets the drivers' day; one of at least the
+    break length resets the break clock (drivers rest while the truck waits).
+    """
+    n_s = samples.shape[0]
+    n_e = kind.size
+    rest_out = np.zeros(n_s)
+    open_out = np.zeros(n_s)
+    for s in range(n_s):
+        t = t0
+        since_rest = 0.0
+        since_break = 0.0
+        rest_acc = 0.0
+        open_acc = 0.0
+        for e in range(n_e):
+            k = kind[e]
+            d = dur[e]
+            if k == DRIVE:
+                if use_rules:
+                    t, since_rest, since_break, rest_acc = _drive(
+                        t, d, since_rest, since_break, rules, rest_acc
+                    )
+                else:
+                    t += d
+            elif k == MOVE:
+                t += d
+                since_rest = 0.0
+                since_break = 0.0
+            else:
+                if col[e] >= 0:
+                    d = samples[s, col[e]]
+                a, b = open_from[e], open_to[e]
+                if not (math.isnan(a) or math.isnan(b)):
+                    hod = t - 24.0 * math.floor(t / 24.0)
+                    is_open = (a <= hod < b) if a <= b else (hod >= a or hod < b)
+                    if not is_open:
+                        wait = a - hod
+                        if wait < 0.0:
+                            wait += 24.0
+                        t += wait
+                        open_acc += wait
+                        d_total = d + wait
+                    else:
+                        d_total = d
+                else:
+                    d_total = d
+                t += d
+                if use_rules:
+                    if d_total >= rules[3] - _EPS:
+                        since_rest = 0.0
+                        since_break = 0.0
+                    elif d_total >= rules[2] - _EPS and rules[2] > 0.0:
+                        since_break = 0.0
+            out_end[s, e] = t - t0
+        rest_out[s] = rest_acc
+        open_out[s] = open_acc
+    return rest_out, open_out
