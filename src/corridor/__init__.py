@@ -5,12 +5,15 @@ Load a network, find least-cost routes on it and print them::
     >>> import corridor
     >>> net = corridor.examples.toy()
     >>> corridor.route(net, "A", "D", modes="road").totals()
-    {'length_km': 353.0, 'time_h': 4.1125}
+    {'length_km': 353.0, 'time_h': 4.1125, 'cost_usd': None, 'co2_kg': None}
 
 Importing corridor does no I/O and compiles nothing; kernels compile on first use.
 """
 
 from corridor import examples
+from corridor.analysis.cpmm import cpmm
+from corridor.analysis.reliability import reliability
+from corridor.analysis.tcd import tcd
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.errors import (
     CorridorError,
@@ -25,7 +28,9 @@ from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
-from corridor.paths.route import Stop
+from corridor.paths.alternatives import routes
+from corridor.paths.pareto import pareto
+from corridor.paths.route import RouteSet, Stop
 
 __version__ = "0.1.0"
 
@@ -43,6 +48,7 @@ __all__ = [
     "PlaceIndex",
     "Profile",
     "Route",
+    "RouteSet",
     "Router",
     "SchemaError",
     "Stop",
@@ -50,10 +56,15 @@ __all__ = [
     "ValidationError",
     "__version__",
     "compile_graph",
+    "cpmm",
     "examples",
     "list_profiles",
     "load_profile",
+    "pareto",
     "read_network",
+    "reliability",
     "route",
+    "routes",
+    "tcd",
     "write_network",
 ]

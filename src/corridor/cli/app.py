@@ -128,27 +128,88 @@ def route_cmd(
     depart: Annotated[
         str | None, typer.Option(help="Departure, e.g. 2026-12-01T08:00: gives arrival times.")
     ] = None,
+    alternatives: Annotated[
+        int, typer.Option(help="Give up to N materially different routes (needs --profile).")
+    ] = 0,
+    pareto: Annotated[
+        bool, typer.Option("--pareto", help="Give the non-dominated set over time, cost, CO2.")
+    ] = False,
+    reliability: Annotated[
+        bool,
+        typer.Option(
+            "--reliability", help="P50/P90 arrival with random crossing delays (Monte Carlo)."
+        ),
+    ] = False,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for --reliability.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed for --reliability.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """The least-cost route between two places, with its legs, stops and totals."""
     net: corridor.Network = _guard(as_json, lambda: load_network(network))
     goal = optimize.value if optimize else ("cost" if profile else "time")
-    result: corridor.Route = _guard(
-        as_json,
-        lambda: corridor.route(
-            net,
-            origin,
-            destination,
-            modes=mode.value,
-            optimize=goal,
-            profile=profile,
-            depart=depart,
-        ),
-    )
+    if (alternatives or pareto or reliability) and profile is None:
+        _fail("--alternatives, --pareto and --reliability need --profile", as_json)
+    if alternatives < 0:
+        _fail("--alternatives must be >= 0", as_json)
+    found: list[corridor.Route]
+    method = ""
+    if pareto or alternatives:
+        prof = profile or ""  # not None: checked above
+        if pareto:
+            rs: corridor.RouteSet = _guard(
+                as_json,
+                lambda: corridor.pareto(
+                    net, origin, destination, profile=prof, modes=mode.value, depart=depart
+                ),
+            )
+        else:
+            rs = _guard(
+                as_json,
+                lambda: corridor.routes(
+                    net,
+                    origin,
+                    destination,
+                    profile=prof,
+                    k=alternatives,
+                    optimize=goal,
+                    modes=mode.value,
+                    depart=depart,
+                ),
+            )
+        found, method = list(rs.routes), rs.method
+    else:
+        found = [
+            _guard(
+                as_json,
+                lambda: corridor.route(
+                    net,
+                    origin,
+                    destination,
+                    modes=mode.value,
+                    optimize=goal,
+                    profile=profile,
+                    depart=depart,
+                ),
+            )
+        ]
+    rel: list[Any] = []
+    if reliability:
+        rel = [_reliability(r, draws, seed, as_json) for r in found]
     if as_json:
-        print(json.dumps(result.to_dict()))
+        dicts = [r.to_dict() for r in found]
+        for d, x in zip(dicts, rel, strict=False):
+            d["reliability"] = x.to_dict()
+        if pareto or alternatives:
+            print(json.dumps({"routes": dicts, "method": method}))
+        else:
+            print(json.dumps(dicts[0]))
         return
-    print_route(result)
+    if pareto or alternatives:
+        print_route_set(found, method, rel)
+        return
+    print_route(found[0])
+    if rel:
+        print_reliability(rel[0])
 
 
 def print_route(result: corridor.Route, title: str | None = None) -> None:
@@ -233,6 +294,62 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     if result.arrive:
         line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
     console.print(line, highlight=False)
+
+
+def _reliability(r: corridor.Route, draws: int, seed: int, as_json: bool) -> Any:
+    return _guard(as_json, lambda: corridor.reliability(r, n=draws, seed=seed))
+
+
+def print_reliability(rel: Any) -> None:
+    """Print Monte Carlo quantiles of a route's door-to-door time."""
+    line = (
+        f"reliability ({rel.n:,} draws, seed {rel.seed}): P50 {rel.p50_h:,.1f} h "
+        f"({rel.p50_h / 24:.2f} d), P90 {rel.p90_h:,.1f} h ({rel.p90_h / 24:.2f} d)"
+    )
+    if rel.p50_arrive:
+        line += f"; arrive P50 {rel.p50_arrive}, P90 {rel.p90_arrive}"
+    console.print(line, highlight=False)
+
+
+def _via(r: corridor.Route) -> str:
+    names = [s.name for s in r.stops if s.kind in ("border_crossing", "gauge_change")]
+    return ", ".join(dict.fromkeys(names)) or "-"
+
+
+def print_route_set(found: list[corridor.Route], method: str, rel: list[Any]) -> None:
+    """Print alternatives or a Pareto set as one table, one row per route."""
+    if not found:
+        return
+    first = found[0]
+    table = Table(title=f"{first.origin_name} → {first.destination_name} ({first.profile})")
+    cols = ["#", "modes", "via (crossings, gauge changes)", "km", "days", "cost_usd", "t_co2"]
+    if rel:
+        cols += ["P50_d", "P90_d"]
+    for col in cols:
+        table.add_column(
+            col, justify="left" if col in ("modes", "via (crossings, gauge changes)") else "right"
+        )
+    for i, r in enumerate(found, start=1):
+        modes = "+".join(dict.fromkeys(leg.mode for leg in r.legs))
+        row = [
+            str(i),
+            modes,
+            _via(r),
+            f"{r.length_km:,.0f}",
+            f"{r.time_h / 24:.2f}",
+            f"{r.cost_usd:,.0f}",
+            f"{r.co2_kg / 1000:.2f}",
+        ]
+        if rel:
+            row += [f"{rel[i - 1].p50_h / 24:.2f}", f"{rel[i - 1].p90_h / 24:.2f}"]
+        table.add_row(*row)
+    console.print(table)
+    console.print(method, highlight=False)
+
+
+from corridor.cli.costs import register as _register_cost_commands  # noqa: E402
+
+_register_cost_commands(app)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 
-__all__ = ["Leg", "Optimize", "Route", "Router", "Stop", "Timeline", "route"]
+__all__ = ["Leg", "Optimize", "Route", "RouteSet", "Router", "Stop", "Timeline", "route"]
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,42 @@ class Route:
         """Legs and stops in travel order."""
         items: list[Leg | Stop] = [*self.legs, *self.stops]
         return sorted(items, key=lambda item: item.seq)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RouteSet:
+    """Several routes between the same places: alternatives or a Pareto set.
+
+    Attributes
+    ----------
+    routes
+        The routes, best first for alternatives, by time for a Pareto set.
+    method
+        How they were found (a sentence, for reports).
+    complete
+        False if a search budget ran out (the set may miss routes).
+    """
+
+    routes: tuple[Route, ...]
+    method: str
+    complete: bool = True
+
+    def __repr__(self) -> str:
+        return f"<RouteSet {len(self.routes)} routes: {self.method}>"
+
+    def __len__(self) -> int:
+        return len(self.routes)
+
+    def __getitem__(self, i: int) -> Route:
+        return self.routes[i]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"routes": [...], "method": ..., "complete": ...}``, JSON-ready."""
+        return {
+            "routes": [r.to_dict() for r in self.routes],
+            "method": self.method,
+            "complete": self.complete,
+        }
 
 
 class Router:

@@ -1,0 +1,195 @@
+"""`corridor tcd`, `corridor cpmm` and `corridor profiles`: the cost-model commands."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+import corridor
+
+__all__ = ["cpmm_cmd", "profiles_cmd", "register", "tcd_cmd"]
+
+NetworkOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--network",
+        "-n",
+        help="Network file (.gpkg or GeoParquet folder); default: the bundled one.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+OptimizeOpt = Annotated[
+    str, typer.Option(help="What each route minimises: time, cost, co2, generalized, distance.")
+]
+DepartOpt = Annotated[str | None, typer.Option(help="Departure, e.g. 2026-12-01T08:00.")]
+
+
+def _helpers() -> Any:
+    from corridor.cli import app as app_module
+
+    return app_module
+
+
+def tcd_cmd(
+    origin: Annotated[str, typer.Argument(help="Place name or node id.")],
+    destination: Annotated[str, typer.Argument(help="Place name or node id.")],
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile", "-p", help="One route per profile (repeat); default truck40, container40."
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the chart here (e.g. tcd.png).")] = None,
+    optimize: OptimizeOpt = "cost",
+    network: NetworkOpt = None,
+    depart: DepartOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """UNESCAP time/cost-distance: cumulative cost and time against distance, per profile."""
+    h = _helpers()
+    net = h._guard(as_json, lambda: h.load_network(network))
+    profiles = profile or ["truck40", "container40"]
+    result = h._guard(
+        as_json,
+        lambda: corridor.tcd(
+            net, origin, destination, profiles=profiles, optimize=optimize, out=out, depart=depart
+        ),
+    )
+    if as_json:
+        data = result.to_dict()
+        data["out"] = None if out is None else str(out)
+        print(json.dumps(data))
+        return
+    table = Table(
+        title=f"Time/cost-distance {result.routes[0].origin_name} → "
+        f"{result.routes[0].destination_name}"
+    )
+    for col in ("route", "step", "kind", "label", "km", "h", "usd", "cum_km", "cum_h", "cum_usd"):
+        table.add_column(col, justify="left" if col in ("route", "kind", "label") else "right")
+    for row in result.table.itertuples(index=False):
+        table.add_row(
+            row.route,
+            str(row.step),
+            row.kind,
+            row.label,
+            f"{row.distance_km:,.0f}",
+            f"{row.time_h:,.1f}",
+            f"{row.cost_usd:,.0f}",
+            f"{row.cum_distance_km:,.0f}",
+            f"{row.cum_time_h:,.1f}",
+            f"{row.cum_cost_usd:,.0f}",
+        )
+    h.console.print(table)
+    if out is not None:
+        h.console.print(f"chart written to {out}", highlight=False)
+
+
+def cpmm_cmd(
+    origin: Annotated[str, typer.Argument(help="Place name or node id.")],
+    destination: Annotated[str, typer.Argument(help="Place name or node id.")],
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Profile of the route.")] = (
+        "truck40"
+    ),
+    road: Annotated[str, typer.Option(help="Road profile for the break-even.")] = "truck40",
+    rail: Annotated[str, typer.Option(help="Rail profile for the break-even.")] = "container40",
+    optimize: OptimizeOpt = "cost",
+    network: NetworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """CAREC CPMM indicators (TFI1-TFI4, SWOD) of a route and the road/rail break-even."""
+    h = _helpers()
+    net = h._guard(as_json, lambda: h.load_network(network))
+    result = h._guard(
+        as_json,
+        lambda: corridor.cpmm(
+            net,
+            origin,
+            destination,
+            profile=profile,
+            optimize=optimize,
+            road_profile=road,
+            rail_profile=rail,
+        ),
+    )
+    if as_json:
+        print(json.dumps(result.to_dict()))
+        return
+    r = result.route
+    table = Table(title=f"CPMM {r.origin_name} → {r.destination_name} ({r.profile})")
+    for col in ("crossing", "detail", "at_km", "TFI1_h", "TFI2_usd"):
+        table.add_column(col, justify="left" if col in ("crossing", "detail") else "right")
+    for row in result.crossings.itertuples(index=False):
+        table.add_row(
+            row.name, row.detail, f"{row.at_km:,.0f}", f"{row.tfi1_h:,.1f}", f"{row.tfi2_usd:,.0f}"
+        )
+    h.console.print(table)
+    tfi3 = result.tfi3_usd_per_500km_20t
+    be = result.break_even
+    lines = [
+        f"distance {r.length_km:,.0f} km, time {r.time_h:,.1f} h "
+        f"(moving {result.moving_h:,.1f} h, delays {result.delay_h:,.1f} h), "
+        f"cost ${r.cost_usd:,.0f}",
+        "TFI3 cost per 500 km per 20 t: "
+        + ("n/a (travellers)" if math.isnan(tfi3) else f"${tfi3:,.0f}"),
+        f"TFI4 speed with delay (SWD): {result.swd_kmh:,.1f} km/h; "
+        f"speed without delay (SWOD): {result.swod_kmh:,.1f} km/h",
+        f"break-even {be.road_profile} vs {be.rail_profile}: d* = (F_rail - F_road)/(c_road - "
+        f"c_rail) = ({be.fixed_rail_usd:,.0f} - {be.fixed_road_usd:,.0f})/({be.road_usd_per_km:g}"
+        f" - {be.rail_usd_per_km:g}) = "
+        + (
+            "inf (rail not cheaper per km)"
+            if math.isinf(be.distance_km)
+            else f"{be.distance_km:,.0f} km"
+        ),
+    ]
+    for line in lines:
+        h.console.print(line, highlight=False)
+
+
+def profiles_cmd(
+    profile: Annotated[
+        str | None, typer.Argument(help="Show one profile (id or YAML file) in full.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the built-in vehicle and traveller profiles, or show one in full."""
+    h = _helpers()
+    if profile is not None:
+        prof = h._guard(as_json, lambda: corridor.load_profile(profile))
+        data = prof.model_dump(mode="json")
+        if as_json:
+            print(json.dumps(data))
+        else:
+            import yaml
+
+            h.console.print(yaml.safe_dump(data, sort_keys=False, width=100), highlight=False)
+        return
+    rows = [p.summary() for p in corridor.list_profiles()]
+    if as_json:
+        print(json.dumps({"profiles": rows}))
+        return
+    table = Table(title="profiles")
+    for col in ("id", "kind", "modes", "load", "vot_usd_per_h", "name"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            str(row["kind"]),
+            "+".join(row["modes"]),  # type: ignore[arg-type]
+            str(row["load"]),
+            f"{row['vot_usd_per_h']:.2f}",
+            str(row["name"]),
+        )
+    h.console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the tcd, cpmm and profiles commands to the `corridor` app."""
+    app.command("tcd")(tcd_cmd)
+    app.command("cpmm")(cpmm_cmd)
+    app.command("profiles")(profiles_cmd)

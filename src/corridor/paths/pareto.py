@@ -1,0 +1,107 @@
+"""The Pareto set of routes over time, money and CO2 (multi-criteria label setting)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from corridor.errors import ValidationError
+from corridor.model.network import Network
+from corridor.model.schema import Mode
+from corridor.paths.route import DepartLike, ProfileLike, RouteSet, get_router
+
+__all__ = ["pareto"]
+
+log = logging.getLogger(__name__)
+
+_CRITERIA = ("time", "cost", "co2", "distance", "generalized")
+
+
+def pareto(
+    network: Network,
+    origin: str | int,
+    destination: str | int,
+    *,
+    profile: ProfileLike,
+    criteria: Sequence[str] = ("time", "cost", "co2"),
+    modes: str | Iterable[str | Mode] | None = "any",
+    tolerance: float = 0.0,
+    max_labels: int = 2_000_000,
+    depart: DepartLike | None = None,
+) -> RouteSet:
+    """Every route not beaten on all of `criteria` by another (the non-dominated set).
+
+    Parameters
+    ----------
+    network
+        The network.
+    origin, destination
+        Node ids or place names.
+    profile
+        Profile id, YAML file or Profile.
+    criteria
+        Two or more of time, cost, co2, distance, generalized.
+    modes
+        Narrow the profile's modes.
+    tolerance
+        Relative dominance tolerance: 0 gives the exact set; 0.01 drops routes within 1%
+        of another route in every criterion (a smaller, representative set).
+    max_labels
+        Label budget of the search; ``complete`` is False if it ran out.
+    depart
+        Departure time, as for :func:`corridor.route`.
+
+    Returns
+    -------
+    RouteSet
+        The routes, fastest first.
+
+    Raises
+    ------
+    ValidationError
+        For fewer than two criteria or an unknown one.
+    NoPathError
+        If the destination cannot be reached.
+
+    Notes
+    -----
+    Multi-criteria label setting (Martins 1984) in :mod:`corridor.kernels.labels` over the
+    expanded cost graph, with arc criteria summed along the path (drivers' rests, added
+    afterwards on the timeline, do not enter the dominance test).
+    """
+    crit = tuple(str(c).lower() for c in criteria)
+    bad = [c for c in crit if c not in _CRITERIA]
+    if bad or len(set(crit)) < 2:
+        raise ValidationError(
+            f"criteria must be two or more of {list(_CRITERIA)}; got {list(criteria)}"
+        )
+    if not tolerance >= 0:
+        raise ValidationError(f"tolerance must be >= 0, got {tolerance}")
+    from corridor.kernels.labels import pareto_paths
+
+    router = get_router(network)
+    o, d = router.endpoints(origin, destination)
+    cg = router.cost_graph(profile, modes)
+    src, dst = router.hubs(cg, o, d)
+    weights = np.column_stack([cg.weight(c) for c in crit])
+    values, paths, complete = pareto_paths(
+        cg.indptr, cg.heads, weights, src, dst, max_labels=max_labels, eps=tolerance
+    )
+    if not paths:
+        router.cheapest(cg, o, d, cg.weight("time"))  # raises NoPathError
+    order = np.lexsort(values.T[::-1])
+    log.info("pareto %s -> %s: %d routes (complete=%s)", o, d, len(paths), complete)
+    routes = tuple(
+        router.profile_route(
+            cg, paths[i], optimize="+".join(crit), cost=float(values[i, 0]), depart=depart
+        )
+        for i in order
+    )
+    method = (
+        f"non-dominated over {', '.join(crit)} (label setting"
+        + (f", tolerance {tolerance:g}" if tolerance else ", exact")
+        + ")"
+    )
+    return RouteSet(routes=routes, method=method, complete=complete)
