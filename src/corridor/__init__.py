@@ -14,6 +14,14 @@ from corridor import examples
 from corridor.analysis.cpmm import cpmm
 from corridor.analysis.reliability import reliability
 from corridor.analysis.tcd import tcd
+from corridor.assignment import (
+    AssignmentNetwork,
+    AssignmentOptions,
+    AssignmentResult,
+    ConvergenceWarning,
+    TrafficClass,
+    assign,
+)
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.errors import (
     CorridorError,
@@ -26,6 +34,7 @@ from corridor.errors import (
 )
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
+from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
 from corridor.paths.alternatives import routes
@@ -35,6 +44,10 @@ from corridor.paths.route import RouteSet, Stop
 __version__ = "0.1.0"
 
 __all__ = [
+    "AssignmentNetwork",
+    "AssignmentOptions",
+    "AssignmentResult",
+    "ConvergenceWarning",
     "CorridorError",
     "DataSourceError",
     "Graph",
@@ -52,9 +65,11 @@ __all__ = [
     "Router",
     "SchemaError",
     "Stop",
+    "TrafficClass",
     "UnknownNodeError",
     "ValidationError",
     "__version__",
+    "assign",
     "compile_graph",
     "cpmm",
     "examples",
@@ -62,6 +77,8 @@ __all__ = [
     "load_profile",
     "pareto",
     "read_network",
+    "read_tntp_network",
+    "read_tntp_trips",
     "reliability",
     "route",
     "routes",

@@ -1,1 +1,34 @@
-"""Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe family, path-based."""
+"""Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe, path-based."""
+
+from corridor.assignment.equilibrium import ProgressCallback, assign
+from corridor.assignment.network import (
+    AssignmentNetwork,
+    CrossingDelay,
+    TrafficClass,
+    assignment_network,
+)
+from corridor.assignment.options import Algorithm, AssignmentOptions
+from corridor.assignment.results import (
+    AssignmentResult,
+    Convergence,
+    ConvergenceWarning,
+    Progress,
+)
+from corridor.assignment.vdf import VolumeDelay, link_travel_time
+
+__all__ = [
+    "Algorithm",
+    "AssignmentNetwork",
+    "AssignmentOptions",
+    "AssignmentResult",
+    "Convergence",
+    "ConvergenceWarning",
+    "CrossingDelay",
+    "Progress",
+    "ProgressCallback",
+    "TrafficClass",
+    "VolumeDelay",
+    "assign",
+    "assignment_network",
+    "link_travel_time",
+]

@@ -1,0 +1,257 @@
+"""The compiled assignment problem and all-or-nothing loading.
+
+:func:`prepare` turns an :class:`AssignmentNetwork` and its traffic classes into CSR arrays
+(links sorted by tail node) that the kernels use; :func:`aon_classes` loads every class's
+demand onto its least-cost paths, in parallel over origins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corridor._typing import BoolArray, FloatArray, IntArray
+from corridor.errors import NoPathError, UnknownNodeError, ValidationError
+
+from .network import AssignmentNetwork, TrafficClass
+
+__all__ = ["Problem", "aon_classes", "prepare"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Problem:
+    """An assignment problem in kernel form (internal; links in CSR order).
+
+    Attributes
+    ----------
+    indptr, heads, tails
+        CSR graph over node indices.
+    perm
+        Position in the network's link order of each CSR link.
+    kind, t0, alpha, beta, cap
+        Delay functions per CSR link.
+    blocked
+        Nodes that may not be passed through, bool[n].
+    zones
+        Zone node indices, int64[z].
+    zone_ids
+        Zone node ids, int64[z].
+    fixed
+        Fixed cost per class and link (toll x factor / value of time), float64[c, m].
+    allowed
+        Permission per class and link, bool[c, m].
+    demand
+        Demand per class in PCE, float64[c, z, z].
+    pce
+        PCE per class.
+    names
+        Class names.
+    """
+
+    indptr: IntArray
+    heads: NDArray[np.int32]
+    tails: NDArray[np.int32]
+    perm: IntArray
+    kind: NDArray[np.int8]
+    t0: FloatArray
+    alpha: FloatArray
+    beta: FloatArray
+    cap: FloatArray
+    blocked: BoolArray
+    zones: IntArray
+    zone_ids: IntArray
+    fixed: FloatArray
+    allowed: BoolArray
+    demand: FloatArray
+    pce: FloatArray
+    names: tuple[str, ...]
+
+    @property
+    def n_links(self) -> int:
+        """Number of links."""
+        return int(self.heads.size)
+
+    def vdf_args(self) -> tuple[NDArray[np.int8], FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(kind, t0, alpha, beta, cap) for the kernels."""
+        return self.kind, self.t0, self.alpha, self.beta, self.cap
+
+    def search_costs(self, time: FloatArray) -> FloatArray:
+        """Generalised cost per class for path search, float64[c, m] (inf where banned)."""
+        cost = time[None, :] + self.fixed
+        return np.where(self.allowed, cost, np.inf)
+
+    def to_network_order(self, values: FloatArray) -> FloatArray:
+        """Reorder the last axis from CSR order to the network's link order."""
+        out = np.empty_like(values)
+        out[..., self.perm] = values
+        return out
+
+
+def _zones_of(
+    network: AssignmentNetwork, classes: Sequence[TrafficClass]
+) -> tuple[IntArray, list[IntArray]]:
+    zone_ids = list(network.zones.tolist())
+    seen = set(zone_ids)
+    per_class: list[IntArray] = []
+    for tc in classes:
+        z = network.zones if tc.zones is None else tc.zones
+        if tc.zones is None and tc.demand.shape[0] != network.zones.size:
+            raise ValidationError(
+                f"class {tc.name!r}: OD matrix is {tc.demand.shape[0]}x{tc.demand.shape[1]} but "
+                f"the network has {network.zones.size} zones; give `zones=` or a matrix of "
+                "the right shape"
+            )
+        for v in z.tolist():
+            if v not in seen:
+                seen.add(v)
+                zone_ids.append(v)
+        per_class.append(np.asarray(z, dtype=np.int64))
+    return np.asarray(zone_ids, dtype=np.int64), per_class
+
+
+def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Problem:
+    """Compile the network and classes into kernel arrays.
+
+    Raises
+    ------
+    ValidationError
+        If there is no class, an OD matrix does not match the zones, or a permission mask
+        has the wrong length.
+    UnknownNodeError
+        If a class's zone is not a node of the network.
+    """
+    if not classes:
+        raise ValidationError("no traffic class given; pass at least one OD matrix")
+    names = tuple(tc.name for tc in classes)
+    if len(set(names)) != len(names):
+        raise ValidationError(f"class names repeat: {list(names)}; give each a unique name")
+    zone_ids, per_class = _zones_of(network, classes)
+    missing = np.setdiff1d(zone_ids, network.node_ids)
+    if missing.size:
+        raise UnknownNodeError(missing.tolist(), role="zone id(s)")
+    node = network.node_ids
+    a = np.searchsorted(node, network.a_node)
+    b = np.searchsorted(node, network.b_node)
+    perm = np.argsort(a, kind="stable").astype(np.int64)
+    n = node.size
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+    blocked = np.zeros(n, bool)
+    blocked[np.searchsorted(node, network.no_through)] = True
+    z = zone_ids.size
+    m = network.n_links
+    c = len(classes)
+    fixed = np.zeros((c, m))
+    allowed = np.ones((c, m), bool)
+    demand = np.zeros((c, z, z))
+    pos = {int(v): k for k, v in enumerate(zone_ids.tolist())}
+    for k, tc in enumerate(classes):
+        fixed[k] = (network.toll * tc.toll_factor / tc.value_of_time)[perm]
+        if tc.allowed is not None:
+            if tc.allowed.size != m:
+                raise ValidationError(
+                    f"class {tc.name!r}: `allowed` has {tc.allowed.size} values for {m} links"
+                )
+            allowed[k] = tc.allowed[perm]
+        idx = np.asarray([pos[int(v)] for v in per_class[k].tolist()], dtype=np.int64)
+        demand[k][np.ix_(idx, idx)] = tc.demand * tc.pce
+    return Problem(
+        indptr=indptr,
+        heads=np.ascontiguousarray(b[perm], dtype=np.int32),
+        tails=np.ascontiguousarray(a[perm], dtype=np.int32),
+        perm=perm,
+        kind=np.ascontiguousarray(network.vdf[perm]),
+        t0=np.ascontiguousarray(network.free_flow_time[perm]),
+        alpha=np.ascontiguousarray(network.alpha[perm]),
+        beta=np.ascontiguousarray(network.beta[perm]),
+        cap=np.ascontiguousarray(network.capacity[perm]),
+        blocked=blocked,
+        zones=np.searchsorted(node, zone_ids).astype(np.int64),
+        zone_ids=zone_ids,
+        fixed=fixed,
+        allowed=allowed,
+        demand=demand,
+        pce=np.asarray([tc.pce for tc in classes], dtype=np.float64),
+        names=names,
+    )
+
+
+_PARALLEL_MIN_WORK = 200_000  # zones x (nodes + links) below which threads cost more than they save
+
+
+def n_blocks_for(problem: Problem) -> int:
+    """Number of origin blocks for the parallel all-or-nothing step (0 = run serially)."""
+    import numba
+
+    work = problem.zones.size * (problem.indptr.size + problem.heads.size)
+    threads = numba.get_num_threads()
+    if threads == 1 or work < _PARALLEL_MIN_WORK:
+        return 0
+    return int(min(problem.zones.size, 4 * threads))
+
+
+def aon_classes(problem: Problem, time: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """All-or-nothing loading of every class on current link times.
+
+    Parameters
+    ----------
+    problem
+        The compiled problem.
+    time
+        Travel time per CSR link.
+
+    Returns
+    -------
+    tuple
+        (flows float64[c, m] in PCE, sptt float64[c]): the loaded volumes and each class's
+        shortest-path total (demand x least generalised cost).
+
+    Raises
+    ------
+    NoPathError
+        If some demand has no path (naming the first zone pairs).
+    """
+    from corridor.kernels.assign import aon_load, aon_load_serial
+
+    cost = problem.search_costs(time)
+    c = cost.shape[0]
+    flows = np.zeros((c, problem.n_links))
+    sptt = np.zeros(c)
+    blocks = n_blocks_for(problem)
+    for k in range(c):
+        demand = problem.demand[k]
+        args = (
+            problem.indptr,
+            problem.heads,
+            problem.tails,
+            np.ascontiguousarray(cost[k]),
+            problem.blocked,
+            problem.zones,
+            demand,
+        )
+        if blocks:
+            flows[k], od_cost = aon_load(*args, blocks)
+        else:
+            flows[k], od_cost = aon_load_serial(*args)
+        used = demand > 0
+        np.fill_diagonal(used, False)
+        lost = used & np.isinf(od_cost)
+        if lost.any():
+            i, j = np.nonzero(lost)
+            pairs = [
+                (int(problem.zone_ids[p]), int(problem.zone_ids[q]))
+                for p, q in zip(i[:5], j[:5], strict=True)
+            ]
+            raise NoPathError(
+                f"class {problem.names[k]!r}: {int(lost.sum())} zone pair(s) with demand have "
+                f"no path, e.g. {pairs}; check link permissions, first-thru node and "
+                "connectivity"
+            )
+        sptt[k] = float(np.sum(demand[used] * od_cost[used]))
+    return flows, sptt

@@ -1,0 +1,313 @@
+"""Traffic-assignment kernels (numba; arrays in, arrays out; no logging).
+
+Links are numbered in CSR order: the links leaving node ``u`` are ``indptr[u]:indptr[u+1]``,
+``heads`` int32[m] and ``tails`` int32[m] give their end nodes. Volume-delay functions are
+given per link by ``kind`` int8[m] (0 = BPR, 1 = conical, 2 = Akcelik), free-flow time
+``t0``, parameters ``alpha``/``beta`` and ``cap`` (capacity, > 0), all float64[m]:
+
+* BPR: ``t0 * (1 + alpha * (x / cap) ** beta)``
+* conical (Spiess 1990): ``t0 * (2 + sqrt(a^2 (1-z)^2 + b^2) - a (1-z) - b)`` with
+  ``z = x / cap``, ``a = alpha`` > 1, ``b = (2a - 1) / (2a - 2)``
+* Akcelik: ``t0 + 0.25 * T * ((z - 1) + sqrt((z - 1)^2 + 8 * J * z / (cap * T)))`` with
+  ``J = alpha`` and ``T = beta`` (flow period, in the time unit; capacity per time unit)
+
+Nodes with ``blocked[v]`` true (zone centroids below TNTP's first-thru node) are settled but
+never passed through, except by paths that start at them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from corridor.kernels.heap import SETTLED, UNSEEN, pop, push
+
+__all__ = [
+    "aon_load",
+    "beckmann",
+    "line_search",
+    "link_derivs",
+    "link_times",
+    "sp_tree",
+]
+
+BPR = 0
+CONICAL = 1
+AKCELIK = 2
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def vdf_time(kind, t0, alpha, beta, cap, x):
+    """Travel time on one link at volume `x` (see the module docstring)."""
+    if x < 0.0:
+        x = 0.0
+    z = x / cap
+    if kind == BPR:
+        if alpha == 0.0:
+            return t0
+        return t0 * (1.0 + alpha * z**beta)
+    if kind == CONICAL:
+        b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
+        w = 1.0 - z
+        return t0 * (2.0 + math.sqrt(alpha * alpha * w * w + b * b) - alpha * w - b)
+    w = z - 1.0
+    return t0 + 0.25 * beta * (w + math.sqrt(w * w + 8.0 * alpha * z / (cap * beta)))
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def vdf_deriv(kind, t0, alpha, beta, cap, x):
+    """Derivative of the travel time with respect to volume at `x` (>= 0)."""
+    if x < 0.0:
+        x = 0.0
+    z = x / cap
+    if kind == BPR:
+        if alpha == 0.0 or beta == 0.0:
+            return 0.0
+        if z == 0.0:
+            return t0 * alpha / cap if beta == 1.0 else 0.0
+        return t0 * alpha * beta * z ** (beta - 1.0) / cap
+    if kind == CONICAL:
+        b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
+        w = 1.0 - z
+        return t0 / cap * (alpha - alpha * alpha * w / math.sqrt(alpha * alpha * w * w + b * b))
+    w = z - 1.0
+    k = 8.0 * alpha / (cap * beta)
+    return 0.25 * beta / cap * (1.0 + (w + 0.5 * k) / math.sqrt(w * w + k * z))
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _conical_prim(a, b, w):
+    """Antiderivative of sqrt(a^2 w^2 + b^2) with respect to w."""
+    return 0.5 * w * math.sqrt(a * a * w * w + b * b) + b * b / (2.0 * a) * math.asinh(a * w / b)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _sqrt_prim(u, s):
+    """Antiderivative of sqrt(u^2 + s) with respect to u (any sign of s)."""
+    r = math.sqrt(max(u * u + s, 0.0))
+    if s > 0.0:
+        return 0.5 * u * r + 0.5 * s * math.asinh(u / math.sqrt(s))
+    if s == 0.0:
+        return 0.5 * u * abs(u)
+    # log|u + r|, written without cancellation when u < 0: (u + r)(u - r) = -s
+    log_term = math.log(u + r) if u > 0.0 else math.log(-s) - math.log(r - u)
+    return 0.5 * u * r + 0.5 * s * log_term
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def vdf_integral(kind, t0, alpha, beta, cap, x):
+    """Integral of the travel time from 0 to `x` (the link's Beckmann term)."""
+    if x <= 0.0:
+        return 0.0
+    z = x / cap
+    if kind == BPR:
+        if alpha == 0.0:
+            return t0 * x
+        return t0 * (x + alpha * cap * z ** (beta + 1.0) / (beta + 1.0))
+    if kind == CONICAL:
+        a = alpha
+        b = (2.0 * a - 1.0) / (2.0 * a - 2.0)
+        # t = t0 (2 + S(w) - a w - b), S(w) = sqrt(a^2 w^2 + b^2), w = 1 - u/cap
+        root = cap * (_conical_prim(a, b, 1.0) - _conical_prim(a, b, 1.0 - z))
+        lin = (2.0 - b) * x - a * (x - 0.5 * x * z)
+        return t0 * (lin + root)
+    # Akcelik: sqrt(w^2 + k z) = sqrt(u^2 + s) with u = w + k/2, s = k - k^2/4
+    k = 8.0 * alpha / (cap * beta)
+    half = 0.5 * k
+    sq = k - half * half
+    root = _sqrt_prim(z - 1.0 + half, sq) - _sqrt_prim(half - 1.0, sq)
+    return t0 * x + 0.25 * beta * cap * (0.5 * ((z - 1.0) ** 2 - 1.0) + root)
+
+
+@nb.njit(cache=True, nogil=True)
+def link_times(kind, t0, alpha, beta, cap, x, out):
+    """Travel time of every link at volumes `x` float64[m], written into `out` float64[m]."""
+    for a in range(x.size):
+        out[a] = vdf_time(kind[a], t0[a], alpha[a], beta[a], cap[a], x[a])
+
+
+@nb.njit(cache=True, nogil=True)
+def link_derivs(kind, t0, alpha, beta, cap, x, out):
+    """Derivative of every link's travel time at volumes `x`, written into `out`."""
+    for a in range(x.size):
+        out[a] = vdf_deriv(kind[a], t0[a], alpha[a], beta[a], cap[a], x[a])
+
+
+@nb.njit(cache=True, nogil=True)
+def beckmann(kind, t0, alpha, beta, cap, x):
+    """Sum over links of the integral of travel time from 0 to `x` (float64)."""
+    total = 0.0
+    for a in range(x.size):
+        total += vdf_integral(kind[a], t0[a], alpha[a], beta[a], cap[a], x[a])
+    return total
+
+
+@nb.njit(cache=True, nogil=True)
+def _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, lam):
+    s = fixed_dot
+    for a in range(x.size):
+        if d[a] != 0.0:
+            s += d[a] * vdf_time(kind[a], t0[a], alpha[a], beta[a], cap[a], x[a] + lam * d[a])
+    return s
+
+
+@nb.njit(cache=True, nogil=True)
+def line_search(kind, t0, alpha, beta, cap, x, d, fixed_dot, tol):
+    """Step in [0, 1] minimising the Beckmann objective along total volume direction `d`.
+
+    The slope at step s is ``sum_a d[a] * t_a(x[a] + s d[a]) + fixed_dot`` (fixed_dot is the
+    fixed link costs times the class directions). Bisection on the slope until the bracket
+    is narrower than `tol`; returns 0 when `d` is not a descent direction and 1 when the
+    objective still falls at 1.
+    """
+    if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 0.0) >= 0.0:
+        return 0.0
+    if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 1.0) <= 0.0:
+        return 1.0
+    lo = 0.0
+    hi = 1.0
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@nb.njit(cache=True, nogil=True)
+def sp_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey, pos):
+    """Dijkstra from `source` recording the settle order.
+
+    `cost` float64[m] >= 0 (inf = link not usable), `blocked` bool[n]. Writes `dist`
+    float64[n] (inf = unreachable), `pred` int64[n] (link used to reach each node, -1 for
+    none) and `order` int64[n] (nodes in the order settled, a topological order of the
+    tree). `heap` int32[n], `hkey` float64[n] and `pos` int32[n] are scratch (see
+    :mod:`corridor.kernels.heap`). Returns the number settled.
+    """
+    dist[:] = np.inf
+    pred[:] = -1
+    pos[:] = UNSEEN
+    dist[source] = 0.0
+    size = push(heap, hkey, pos, 0, source, 0.0)
+    count = 0
+    while size > 0:
+        u, size = pop(heap, hkey, pos, size)
+        order[count] = u
+        count += 1
+        if blocked[u] and u != source:
+            continue
+        du = dist[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = heads[e]
+            if pos[v] == SETTLED:
+                continue
+            nd = du + cost[e]
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = e
+                size = push(heap, hkey, pos, size, v, nd)
+    return count
+
+
+@nb.njit(cache=True, nogil=True)
+def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
+    dist, pred, order, heap, hkey, pos, node_flow = work
+    count = sp_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+    for j in range(zones.size):
+        od_cost[j] = dist[zones[j]]
+        if row[j] > 0.0 and dist[zones[j]] < np.inf:
+            node_flow[zones[j]] += row[j]
+    for r in range(count - 1, 0, -1):
+        v = order[r]
+        f = node_flow[v]
+        if f != 0.0:
+            e = pred[v]
+            flows[e] += f
+            node_flow[tails[e]] += f
+            node_flow[v] = 0.0
+    node_flow[src] = 0.0
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_cost, scratch):
+    """prange over origin blocks; block b takes origins b, b + nb, ... (round robin)."""
+    n_blocks = partial.shape[0]
+    z = zones.size
+    for b in nb.prange(n_blocks):
+        dist, pred, order, heap, hkey, pos, node_flow = scratch
+        work = (dist[b], pred[b], order[b], heap[b], hkey[b], pos[b], node_flow[b])
+        for i in range(b, z, n_blocks):
+            _load_origin(
+                indptr,
+                heads,
+                tails,
+                cost,
+                blocked,
+                zones,
+                demand[i],
+                zones[i],
+                work,
+                partial[b],
+                od_cost[i],
+            )
+
+
+@nb.njit(cache=True, nogil=True)
+def aon_load(indptr, heads, tails, cost, blocked, zones, demand, n_blocks):
+    """All-or-nothing loading of `demand` on least-`cost` paths, parallel over origins.
+
+    `zones` int64[z] are the zone nodes; `demand` float64[z, z] (row = origin). Origins are
+    dealt round-robin to `n_blocks` blocks, each with its own flow vector and scratch, run
+    with prange (all allocation happens here, outside the parallel region). Flows are
+    loaded backwards over each tree's settle order (a topological order of the tree).
+    Returns (flows float64[m], od_cost float64[z, z]); od_cost is inf where unreachable
+    and demand there is not loaded.
+    """
+    n = indptr.size - 1
+    m = heads.size
+    z = zones.size
+    partial = np.zeros((n_blocks, m))
+    od_cost = np.empty((z, z))
+    od_cost[:] = np.inf
+    scratch = (
+        np.empty((n_blocks, n)),
+        np.empty((n_blocks, n), np.int64),
+        np.empty((n_blocks, n), np.int64),
+        np.empty((n_blocks, n), np.int32),
+        np.empty((n_blocks, n)),
+        np.empty((n_blocks, n), np.int32),
+        np.zeros((n_blocks, n)),
+    )
+    _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_cost, scratch)
+    flows = np.zeros(m)
+    for b in range(n_blocks):
+        for e in range(m):
+            flows[e] += partial[b, e]
+    return flows, od_cost
+
+
+@nb.njit(cache=True, nogil=True)
+def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
+    """Serial twin of :func:`aon_load` (for small problems, where threads cost more)."""
+    n = indptr.size - 1
+    m = heads.size
+    z = zones.size
+    flows = np.zeros(m)
+    od_cost = np.full((z, z), np.inf)
+    work = (
+        np.empty(n),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int32),
+        np.empty(n),
+        np.empty(n, np.int32),
+        np.zeros(n),
+    )
+    for i in range(z):
+        _load_origin(
+            indptr, heads, tails, cost, blocked, zones, demand[i], zones[i], work, flows, od_cost[i]
+        )
+    return flows, od_cost
