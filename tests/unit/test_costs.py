@@ -312,3 +312,62 @@ def test_plain_route_unchanged_by_profile_machinery(toy: corridor.Network) -> No
     # truck40: motorway capped at 80 km/h, trunk at 75, crossing C a_to_b 5 h / $100, 2 h terminals
     assert truck.time_h == pytest.approx(2 + 120 / 80 + 233 / 75 + 5 + 2)
     assert truck.cost_usd == pytest.approx(1.89 * 353 + 100)
+
+
+def test_dual_gauge_section_avoids_the_gauge_break() -> None:
+    # P-Q 1435, Q-R dual gauge (two parallel links), R-S 1520: a 1435 train runs P-Q-R
+    # on standard gauge and changes gauge once, at R
+    net = network(
+        {
+            "a_node": [1, 2, 2, 3],
+            "b_node": [2, 3, 3, 4],
+            "mode": ["rail"] * 4,
+            "length_km": [50.0, 50.0, 50.0, 50.0],
+            "gauge_mm": [1435.0, 1435.0, 1520.0, 1520.0],
+        }
+    )
+    p = profile(modes=["rail"], road=None, transfer=None)
+    out = corridor.route(net, "P", "S", profile=p)
+    gauges = [s.detail for s in out.stops if s.kind == "gauge_change"]
+    assert len(gauges) == 1
+    # either side of the dual-gauge section is equally good; the break costs $300 once
+    assert out.cost_usd == pytest.approx(50 + 150 + 300 + 60)
+    assert out.time_h == pytest.approx(5 + 3 + 7 + 4 + 6)
+
+
+def test_crossing_entered_from_a_third_country_takes_the_slower_direction() -> None:
+    nodes = ROAD.nodes.copy()
+    nodes.loc[nodes["node_id"] == 2, "country"] = "XC"  # tail of the arc into R
+    net = corridor.Network(nodes, ROAD.links, ROAD.crossings)
+    p = profile(modes=["road"], rail=None, transfer=None, gauge_break=None)
+    out = corridor.route(net, "P", "T", profile=p)
+    crossing = next(s for s in out.stops if s.kind == "border_crossing")
+    assert (crossing.time_h, crossing.cost_usd) == (6.0, 200.0)
+
+
+@pytest.mark.parametrize("pid", ["truck40", "container40", "car", "train", "grain-wagon"])
+@pytest.mark.parametrize("goal", ["time", "cost", "co2", "generalized", "distance"])
+def test_totals_are_the_sums_of_legs_and_stops(toy: corridor.Network, pid: str, goal: str) -> None:
+    r = corridor.route(toy, "A", "D", profile=pid, optimize=goal, depart="2026-01-01T22:00")
+    assert r.length_km == pytest.approx(sum(leg.length_km for leg in r.legs))
+    assert r.cost_usd == pytest.approx(
+        sum(leg.cost_usd for leg in r.legs) + sum(s.cost_usd for s in r.stops)
+    )
+    assert r.time_h == pytest.approx(
+        sum(leg.time_h for leg in r.legs) + sum(s.time_h + s.wait_h for s in r.stops)
+    )
+    assert r.co2_kg == pytest.approx(sum(leg.co2_kg for leg in r.legs))
+    assert r.co2_ttw_kg <= r.co2_kg
+    # the searched objective is the minimum over the other objectives' routes
+    others = [
+        corridor.route(toy, "A", "D", profile=pid, optimize=g)
+        for g in ("time", "cost", "co2", "distance")
+    ]
+    metric = {
+        "cost": lambda x: x.cost_usd,
+        "co2": lambda x: x.co2_kg,
+        "distance": lambda x: x.length_km,
+        "generalized": lambda x: x.generalized_usd,
+        "time": lambda x: x.time_h - x.rest_h,
+    }[goal]
+    assert metric(r) <= min(metric(o) for o in others) + 1e-9

@@ -140,6 +140,12 @@ def route_cmd(
             "--reliability", help="P50/P90 arrival with random crossing delays (Monte Carlo)."
         ),
     ] = False,
+    similarity: Annotated[
+        float, typer.Option(help="--alternatives: largest shared share of the shorter route.")
+    ] = 0.6,
+    tolerance: Annotated[
+        float, typer.Option(help="--pareto: relative dominance tolerance (0 = exact set).")
+    ] = 0.0,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for --reliability.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed for --reliability.")] = 0,
     as_json: JsonOpt = False,
@@ -159,7 +165,13 @@ def route_cmd(
             rs: corridor.RouteSet = _guard(
                 as_json,
                 lambda: corridor.pareto(
-                    net, origin, destination, profile=prof, modes=mode.value, depart=depart
+                    net,
+                    origin,
+                    destination,
+                    profile=prof,
+                    modes=mode.value,
+                    depart=depart,
+                    tolerance=tolerance,
                 ),
             )
         else:
@@ -172,6 +184,7 @@ def route_cmd(
                     profile=prof,
                     k=alternatives,
                     optimize=goal,
+                    max_similarity=similarity,
                     modes=mode.value,
                     depart=depart,
                 ),
