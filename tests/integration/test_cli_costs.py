@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -118,3 +119,27 @@ def test_tcd_and_cpmm_commands(toy_file: Path, tmp_path: Path) -> None:
     assert {p["id"] for p in json.loads(out)["profiles"]} == set(corridor.costs.BUILTIN_PROFILES)
     code, out = run("profiles", "grain-wagon")
     assert code == 0 and "source" in out
+
+
+def test_route_as_of_before_and_after_a_new_road(toy: corridor.Network, tmp_path: Path) -> None:
+    base = toy.links.drop(columns="geometry")
+    new = base.iloc[[0]].assign(
+        link_id=40,
+        a_node=1,
+        b_node=3,
+        ref="M-new",
+        length_km=200.0,
+        speed_kmh=130.0,
+        opened=pd.Timestamp("2023-12-21"),
+    )
+    net = toy.with_links(pd.concat([base, new], ignore_index=True))
+    path = corridor.write_network(net, tmp_path / "new.gpkg")
+    args = ["route", "A", "D", "-n", str(path), "-p", "car", "--optimize", "time", "--json"]
+    code, out = run(*args)
+    assert code == 0, out
+    assert 40 in json.loads(out)["legs"][0]["link_ids"]
+    code, out = run(*args, "--as-of", "2023-01-01")
+    assert code == 0, out
+    assert all(40 not in leg["link_ids"] for leg in json.loads(out)["legs"])
+    code, out = run(*args, "--as-of", "soon")
+    assert code == 2 and "YYYY-MM-DD" in json.loads(out)["error"]

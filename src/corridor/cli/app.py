@@ -146,12 +146,18 @@ def route_cmd(
     tolerance: Annotated[
         float, typer.Option(help="--pareto: relative dominance tolerance (0 = exact set).")
     ] = 0.0,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Use the network as it stood on this date (YYYY-MM-DD)."),
+    ] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for --reliability.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed for --reliability.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """The least-cost route between two places, with its legs, stops and totals."""
     net: corridor.Network = _guard(as_json, lambda: load_network(network))
+    if as_of is not None:
+        net = _guard(as_json, lambda: _as_of(net, as_of))
     goal = optimize.value if optimize else ("cost" if profile else "time")
     if (alternatives or pareto or reliability) and profile is None:
         _fail("--alternatives, --pareto and --reliability need --profile", as_json)
@@ -307,6 +313,13 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     if result.arrive:
         line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
     console.print(line, highlight=False)
+
+
+def _as_of(net: corridor.Network, when: str) -> corridor.Network:
+    try:
+        return net.as_of(when)
+    except (ValueError, TypeError):
+        raise corridor.ValidationError(f"cannot read date {when!r}; use YYYY-MM-DD") from None
 
 
 def _reliability(r: corridor.Route, draws: int, seed: int, as_json: bool) -> Any:
