@@ -377,6 +377,10 @@ from corridor.cli.costs import register as _register_cost_commands  # noqa: E402
 
 _register_cost_commands(app)
 
+from corridor.cli.assign import assign_cmd  # noqa: E402
+
+app.command("assign")(assign_cmd)
+
 
 def main() -> None:
     """Entry point of the `corridor` command."""

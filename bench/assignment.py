@@ -1,0 +1,196 @@
+"""Equilibrium-assignment benchmark: corridor against AequilibraE, same networks, same run.
+
+Networks: SiouxFalls, Anaheim and Barcelona from ../shared/data/tntp (TNTP net + trips).
+For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6; we
+report the iterations and seconds at which each first reached 1e-4 and 1e-6 (from each
+library's own per-iteration convergence table, timed from the start of the solve) and the
+wall time of the whole call (set-up included). Then corridor's path-based gradient
+projection runs to 1e-8 and its flows are compared with the published ``*_flow.tntp``.
+
+Both use the same relative gap, (TSTT - SPTT) / TSTT, and the same thread count. Zones below
+TNTP's first-thru node are blocked for through traffic in both (AequilibraE's
+``set_blocked_centroid_flows``). corridor's kernels are compiled before timing (numba's
+cache); AequilibraE is compiled ahead of time (Cython).
+
+Run: ``.venv/bin/pip install -e '.[bench]'`` (installs aequilibrae), then
+``.venv/bin/python bench/assignment.py [--networks SiouxFalls,Anaheim] [--threads 2]``.
+If AequilibraE is missing or fails, its columns say why and ours are still printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corridor.assignment import (
+    AssignmentNetwork,
+    AssignmentOptions,
+    ConvergenceWarning,
+    TrafficClass,
+    assign,
+)
+from corridor.io.tntp import read_tntp_flow, read_tntp_network, read_tntp_trips
+
+# AequilibraE draws tqdm progress bars on every iteration unless told not to; they would
+# dominate its timings on small networks
+os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")
+
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "tntp"
+GAPS = (1e-4, 1e-6)
+
+
+@dataclass
+class Run:
+    """One solver's run: per-target (iterations, seconds), wall time, final gap, note."""
+
+    hits: dict[float, tuple[int, float] | None]
+    wall_s: float
+    final_gap: float
+    iterations: int
+    note: str = ""
+
+
+def ours(
+    net: AssignmentNetwork, trips: TrafficClass, algorithm: str, gap: float, threads: int
+) -> tuple[Run, np.ndarray]:
+    options = AssignmentOptions(algorithm=algorithm, rel_gap=gap, max_iter=5000, threads=threads)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = assign(net, trips, options=options)
+    wall = time.perf_counter() - start
+    hits = {g: res.convergence.first_below(g) for g in (*GAPS, 1e-8)}
+    return Run(hits, wall, res.rel_gap, res.iterations), np.asarray(res.flow_pce)
+
+
+def theirs(net: AssignmentNetwork, trips: TrafficClass, gap: float, threads: int) -> Run:
+    try:
+        import pandas as pd
+        from aequilibrae.matrix import AequilibraeMatrix
+        from aequilibrae.paths import Graph, TrafficAssignment
+        from aequilibrae.paths import TrafficClass as AemTrafficClass
+    except ImportError as exc:
+        return Run({}, float("nan"), float("nan"), 0, f"aequilibrae not importable: {exc}")
+    try:
+        start = time.perf_counter()
+        links = pd.DataFrame(
+            {
+                "link_id": net.link_ids,
+                "a_node": net.a_node,
+                "b_node": net.b_node,
+                "direction": np.ones(net.n_links, np.int64),
+                "free_flow_time": net.free_flow_time,
+                "capacity": net.capacity,
+                "b": net.alpha,
+                # AequilibraE requires power >= 1; where b = 0 the power has no effect
+                "power": np.where(net.alpha == 0, 1.0, net.beta),
+            }
+        )
+        graph = Graph()
+        graph.network = links
+        graph.prepare_graph(net.zones.astype(np.int64))
+        graph.set_graph("free_flow_time")
+        graph.set_skimming(["free_flow_time"])
+        graph.set_blocked_centroid_flows(bool(net.no_through.size))
+        matrix = AequilibraeMatrix()
+        matrix.create_empty(zones=net.zones.size, matrix_names=["trips"], memory_only=True)
+        matrix.index[:] = net.zones
+        matrix.matrices[:, :, 0] = trips.demand
+        matrix.computational_view(["trips"])
+        cls = AemTrafficClass("car", graph, matrix)
+        assig = TrafficAssignment()
+        assig.set_classes([cls])
+        assig.set_vdf("BPR")
+        assig.set_vdf_parameters({"alpha": "b", "beta": "power"})
+        assig.set_capacity_field("capacity")
+        assig.set_time_field("free_flow_time")
+        assig.set_algorithm("bfw")
+        assig.max_iter = 5000
+        assig.rgap_target = gap
+        assig.set_cores(threads)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assig.execute()
+        wall = time.perf_counter() - start
+        report = assig.report()
+    except (RuntimeError, ValueError, TypeError, KeyError, OSError, AttributeError) as exc:
+        traceback.print_exc()
+        return Run({}, float("nan"), float("nan"), 0, f"aequilibrae failed: {exc!r}")
+    rgap = report["rgap"].to_numpy(dtype=np.float64)
+    seconds = report["time"].to_numpy(dtype=np.float64)
+    hits: dict[float, tuple[int, float] | None] = {}
+    for g in GAPS:
+        idx = np.flatnonzero(rgap <= g)
+        first = (
+            (int(report["iteration"].iloc[idx[0]]), float(seconds[idx[0]])) if idx.size else None
+        )
+        hits[g] = first
+    return Run(hits, wall, float(rgap[-1]), len(rgap))
+
+
+def _cell(hit: tuple[int, float] | None) -> str:
+    return "not reached" if hit is None else f"{hit[0]:>5d} it {hit[1]:8.3f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--networks", default="SiouxFalls,Anaheim,Barcelona")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        raise SystemExit(f"TNTP data not found at {DATA}")
+    # compile corridor's kernels (cached on disk by numba) before timing anything
+    warm_net = read_tntp_network(DATA / "SiouxFalls" / "SiouxFalls_net.tntp")
+    warm_trips = read_tntp_trips(DATA / "SiouxFalls" / "SiouxFalls_trips.tntp")
+    for algorithm in ("bfw", "gp"):
+        ours(warm_net, warm_trips, algorithm, 1e-3, args.threads)
+    rows = []
+    for name in args.networks.split(","):
+        folder = DATA / name
+        net = read_tntp_network(folder / f"{name}_net.tntp")
+        trips = read_tntp_trips(folder / f"{name}_trips.tntp")
+        published = read_tntp_flow(folder / f"{name}_flow.tntp")["flow"].to_numpy()
+        print(f"\n== {name}: {net.n_nodes} nodes, {net.n_links} links, {net.zones.size} zones")
+        mine, _ = ours(net, trips, "bfw", 1e-6, args.threads)
+        them = theirs(net, trips, 1e-6, args.threads)
+        gp, flows = ours(net, trips, "gp", 1e-8, args.threads)
+        diff = float(np.abs(flows - published).max()) / float(published.max())
+        print(f"{'':24s}{'gap 1e-4':>22s}{'gap 1e-6':>22s}{'wall':>10s}{'final gap':>11s}")
+        for label, run in (("corridor BFW", mine), ("AequilibraE BFW", them)):
+            cells = "".join(f"{_cell(run.hits.get(g)):>22s}" for g in GAPS)
+            print(f"{label:24s}{cells}{run.wall_s:>9.3f}s{run.final_gap:>11.2e} {run.note}")
+        for g in GAPS:
+            a, b = mine.hits.get(g), them.hits.get(g)
+            if a and b:
+                print(f"  time ratio AequilibraE / corridor to {g:g}: {b[1] / a[1]:.2f}x")
+        print(
+            f"corridor GP to 1e-8: {_cell(gp.hits.get(1e-8))} (wall {gp.wall_s:.3f} s, final gap "
+            f"{gp.final_gap:.2e}); max |flow - published| = {diff:.2e} x largest flow"
+        )
+        rows.append((name, mine, them, gp, diff))
+    print("\nsummary (seconds; iterations in brackets)")
+    print(
+        f"{'network':12s}{'ours 1e-4':>16s}{'Aeq 1e-4':>16s}{'ours 1e-6':>16s}{'Aeq 1e-6':>16s}"
+        f"{'GP 1e-8':>16s}{'flow diff':>11s}"
+    )
+
+    def short(hit: tuple[int, float] | None) -> str:
+        return "-" if hit is None else f"{hit[1]:.3f} [{hit[0]}]"
+
+    for name, mine, them, gp, diff in rows:
+        print(
+            f"{name:12s}{short(mine.hits.get(1e-4)):>16s}{short(them.hits.get(1e-4)):>16s}"
+            f"{short(mine.hits.get(1e-6)):>16s}{short(them.hits.get(1e-6)):>16s}"
+            f"{short(gp.hits.get(1e-8)):>16s}{diff:>11.1e}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""`corridor assign`: user-equilibrium assignment of a TNTP network or a corridor network."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import corridor
+
+__all__ = ["assign_cmd"]
+
+
+def _helpers() -> Any:
+    from corridor.cli import app as app_module
+
+    return app_module
+
+
+def _read_pairs(path: Path) -> corridor.TrafficClass:
+    """A demand CSV with columns origin, destination, trips (node ids) -> one class."""
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise corridor.DataSourceError(path, f"cannot read demand CSV: {exc}") from None
+    need = {"origin", "destination", "trips"}
+    if not need <= set(frame.columns):
+        raise corridor.DataSourceError(
+            path, f"demand CSV needs columns {sorted(need)}, has {list(frame.columns)}"
+        )
+    for col in ("origin", "destination", "trips"):
+        bad = pd.to_numeric(frame[col], errors="coerce").isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise corridor.DataSourceError(path, f"{col} is not a number", row=row)
+    trips = frame["trips"].to_numpy(dtype=np.float64)
+    if (trips < 0).any():
+        row = int(np.flatnonzero(trips < 0)[0]) + 2
+        raise corridor.DataSourceError(path, "trips must be >= 0", row=row)
+    o = frame["origin"].to_numpy(dtype=np.int64)
+    d = frame["destination"].to_numpy(dtype=np.int64)
+    zones = np.unique(np.concatenate([o, d]))
+    demand = np.zeros((zones.size, zones.size))
+    np.add.at(demand, (np.searchsorted(zones, o), np.searchsorted(zones, d)), trips)
+    return corridor.TrafficClass(demand=demand, zones=zones)
+
+
+def _load(network: Path, demand: Path) -> tuple[Any, corridor.TrafficClass]:
+    if network.suffix.lower() == ".tntp":
+        net = corridor.read_tntp_network(network)
+        if demand.suffix.lower() == ".tntp":
+            return net, corridor.read_tntp_trips(demand, zones=int(net.zones.size))
+        return net, _read_pairs(demand)
+    from corridor.assignment import assignment_network
+
+    road = assignment_network(corridor.read_network(network))
+    if demand.suffix.lower() == ".tntp":
+        raise corridor.DataSourceError(
+            demand, "a corridor network takes a demand CSV (origin,destination,trips by node id)"
+        )
+    return road, _read_pairs(demand)
+
+
+def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
+    if out.suffix.lower() == ".tntp":
+        from corridor.io.tntp import write_tntp_flow
+
+        write_tntp_flow(result, out)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        result.to_frame().to_csv(tmp, index=False)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def assign_cmd(
+    network: Annotated[
+        Path, typer.Argument(help="Network: a TNTP *_net.tntp file, or a .gpkg / GeoParquet one.")
+    ],
+    demand: Annotated[
+        Path,
+        typer.Argument(help="Demand: a TNTP *_trips.tntp file, or a CSV origin,destination,trips."),
+    ],
+    algorithm: Annotated[
+        str, typer.Option(help="aon, msa, fw, cfw, bfw or gp (path-based, for gaps < 1e-6).")
+    ] = "bfw",
+    gap: Annotated[float, typer.Option(help="Target relative gap (TSTT - SPTT) / TSTT.")] = 1e-4,
+    max_iter: Annotated[int, typer.Option(help="Iteration limit.")] = 1000,
+    time_limit: Annotated[float | None, typer.Option(help="Wall-time limit, seconds.")] = None,
+    threads: Annotated[int | None, typer.Option(help="Threads for all-or-nothing.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write link flows: .csv (by class) or .tntp (flow file).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Equilibrium assignment: link flows, times and the convergence table."""
+    h = _helpers()
+    net, trips = h._guard(as_json, lambda: _load(network, demand))
+    options = h._guard(
+        as_json,
+        lambda: corridor.AssignmentOptions(
+            algorithm=algorithm,
+            rel_gap=gap,
+            max_iter=max_iter,
+            time_limit_s=time_limit,
+            threads=threads,
+        ),
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", corridor.ConvergenceWarning)
+        if as_json:
+            result = h._guard(as_json, lambda: corridor.assign(net, trips, options=options))
+        else:
+            bar = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("gap {task.fields[gap]}"),
+                TimeElapsedColumn(),
+                console=h.err_console,
+                transient=True,
+            )
+            target = -np.log10(max(gap, 1e-16))
+            with bar:
+                task = bar.add_task(f"assign {algorithm}", total=target, gap="-")
+
+                def show(p: Any) -> None:
+                    done = -np.log10(max(p.rel_gap, 1e-16)) if p.rel_gap > 0 else target
+                    bar.update(task, completed=min(done, target), gap=f"{p.rel_gap:.2e}")
+
+                result = h._guard(
+                    as_json, lambda: corridor.assign(net, trips, options=options, progress=show)
+                )
+    seconds = time.perf_counter() - start
+    if out is not None:
+        h._guard(as_json, lambda: _write_out(result, out))
+    conv = result.convergence
+    summary: dict[str, Any] = {
+        "network": str(network),
+        "algorithm": str(options.algorithm),
+        "converged": result.converged,
+        "rel_gap": result.rel_gap,
+        "target_gap": gap,
+        "iterations": result.iterations,
+        "seconds": round(seconds, 4),
+        "objective": float(conv.objective[-1]),
+        "tstt": result.tstt,
+        "time_unit": result.time_unit,
+        "out": str(out) if out else None,
+        "convergence": conv.to_frame().to_dict(orient="records"),
+    }
+    if as_json:
+        summary["links"] = result.to_frame().to_dict(orient="list")
+        print(json.dumps(summary))
+        return
+    console = h.console
+    state = "[green]converged[/]" if result.converged else "[yellow]NOT converged[/]"
+    console.print(
+        f"[bold]{network.name}[/]: {net.n_links:,} links, {trips.demand.shape[0]:,} zones, "
+        f"{trips.total:,.1f} trips; {options.algorithm} {state} at gap {result.rel_gap:.3g} "
+        f"after {result.iterations} iterations in {seconds:.2f} s",
+        highlight=False,
+    )
+    table = Table("iteration", "rel_gap", "objective", "seconds", title="convergence (last rows)")
+    frame = conv.to_frame().tail(10)
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            str(row.iteration), f"{row.rel_gap:.3e}", f"{row.objective:,.6f}", f"{row.seconds:.3f}"
+        )
+    console.print(table)
+    console.print(f"TSTT {result.tstt:,.3f} ({result.time_unit} x PCE)", highlight=False)
+    for w in caught:
+        h.err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+    if out is not None:
+        console.print(f"link flows written to {out}", highlight=False)

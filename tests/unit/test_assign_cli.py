@@ -1,0 +1,134 @@
+"""`corridor assign`: TNTP files and corridor networks, JSON and tables, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import corridor
+from corridor.cli.app import app
+from corridor.io.tntp import read_tntp_flow, write_tntp_trips
+
+runner = CliRunner()
+
+NET = """<NUMBER OF ZONES> 2
+<NUMBER OF NODES> 4
+<FIRST THRU NODE> 3
+<NUMBER OF LINKS> 4
+<END OF METADATA>
+~ init term capacity length fft b power speed toll type ;
+1 3 10 1 1 1 1 0 0 1 ;
+3 2 10 1 1 1 1 0 0 1 ;
+1 4 10 1 2 1 1 0 0 1 ;
+4 2 10 1 2 1 1 0 0 1 ;
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    net = tmp_path / "two_net.tntp"
+    net.write_text(NET)
+    trips = write_tntp_trips(np.array([[0.0, 30.0], [0.0, 0.0]]), tmp_path / "two_trips.tntp")
+    return net, trips
+
+
+def test_assign_json_and_tntp_out(files: tuple[Path, Path], tmp_path: Path) -> None:
+    net, trips = files
+    out = tmp_path / "flows_flow.tntp"
+    res = runner.invoke(
+        app,
+        [
+            "assign",
+            str(net),
+            str(trips),
+            "--algorithm",
+            "gp",
+            "--gap",
+            "1e-10",
+            "--json",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["converged"] and data["rel_gap"] <= 1e-10
+    # routes 1-3-2 (2 + 0.2 x) and 1-4-2 (4 + 0.4 y) with x + y = 30: x = 70/3
+    assert data["links"]["flow_pce"] == pytest.approx([70 / 3, 70 / 3, 20 / 3, 20 / 3])
+    assert [row["iteration"] for row in data["convergence"]] == list(
+        range(1, data["iterations"] + 1)
+    )
+    assert read_tntp_flow(out)["flow"].tolist() == pytest.approx(data["links"]["flow_pce"])
+
+
+def test_assign_table_and_csv(files: tuple[Path, Path], tmp_path: Path) -> None:
+    net, trips = files
+    out = tmp_path / "flows.csv"
+    res = runner.invoke(app, ["assign", str(net), str(trips), "--gap", "1e-6", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "converged" in res.stdout and "convergence" in res.stdout
+    frame = pd.read_csv(out)
+    assert frame.columns.tolist() == ["link_id", "a_node", "b_node", "flow_car", "flow_pce", "time"]
+
+
+def test_assign_not_converged_warns(files: tuple[Path, Path]) -> None:
+    net, trips = files
+    res = runner.invoke(
+        app,
+        ["assign", str(net), str(trips), "--algorithm", "msa", "--gap", "1e-12", "--max-iter", "3"],
+    )
+    assert res.exit_code == 0, res.output
+    assert "NOT converged" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--algorithm", "dial"], "unknown algorithm"),
+        (["--gap", "2"], "rel_gap"),
+    ],
+)
+def test_assign_bad_options_exit_2(files: tuple[Path, Path], args: list[str], words: str) -> None:
+    net, trips = files
+    res = runner.invoke(app, ["assign", str(net), str(trips), *args, "--json"])
+    assert res.exit_code == 2
+    assert words in json.loads(res.stdout)["error"]
+
+
+def test_assign_bad_files_exit_2(files: tuple[Path, Path], tmp_path: Path) -> None:
+    net, _ = files
+    bad = tmp_path / "bad_trips.tntp"
+    bad.write_text("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n 2 : -5.0;\n")
+    res = runner.invoke(app, ["assign", str(net), str(bad), "--json"])
+    assert res.exit_code == 2
+    assert "bad_trips.tntp (row 4)" in json.loads(res.stdout)["error"]
+    res = runner.invoke(app, ["assign", str(tmp_path / "nope_net.tntp"), str(bad)])
+    assert res.exit_code == 2
+    assert "file not found" in " ".join(res.output.split())
+
+
+def test_assign_corridor_network_with_csv_demand(tmp_path: Path) -> None:
+    toy = corridor.examples.toy()
+    links = toy.links.copy()
+    links["capacity_veh_h"] = 100.0
+    path = corridor.write_network(toy.with_links(links), tmp_path / "toy.gpkg")
+    demand = tmp_path / "od.csv"
+    pd.DataFrame({"origin": [1, 4], "destination": [4, 1], "trips": [120.0, 40.0]}).to_csv(
+        demand, index=False
+    )
+    res = runner.invoke(
+        app, ["assign", str(path), str(demand), "--algorithm", "gp", "--gap", "1e-9", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["converged"] and data["time_unit"] == "h"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("origin,destination,trips\n1,4,x\n")
+    res = runner.invoke(app, ["assign", str(path), str(bad), "--json"])
+    assert res.exit_code == 2
+    assert "(row 2): trips is not a number" in json.loads(res.stdout)["error"]
