@@ -124,7 +124,11 @@ class Network:
         return Network(self.nodes, self.links, crossings, self.turns, name=self.name)
 
     def as_of(self, date: str | pd.Timestamp) -> Network:
-        """Return the network as it stood on `date` (links not yet open or closed dropped)."""
+        """Return the network as it stood on `date`.
+
+        Links not yet opened or already closed are dropped, as are crossing figures for a
+        mode not yet opened, and turn restrictions on dropped links.
+        """
         when = pd.Timestamp(date)
         links = self.links
         keep = (links["opened"].isna() | (links["opened"] <= when)) & (
@@ -135,7 +139,11 @@ class Network:
         if len(turns):
             ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
             turns = turns[ok.to_numpy()]
-        return Network(self.nodes, kept, self.crossings, turns, name=f"{self.name}@{when.date()}")
+        crossings = self.crossings
+        crossings = crossings[
+            (crossings["opened"].isna() | (crossings["opened"] <= when)).to_numpy()
+        ]
+        return Network(self.nodes, kept, crossings, turns, name=f"{self.name}@{when.date()}")
 
 
 def _check_relations(

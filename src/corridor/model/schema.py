@@ -423,7 +423,10 @@ def conform(
             if col.kind is not Kind.GEOMETRY:
                 out[col.name], _ = _coerce(out[col.name], col)
             continue
-        series, problem = _coerce(src[col.name], col)
+        raw = src[col.name]
+        if not col.required and col.kind in (Kind.BOOL, Kind.STR) and raw.isna().any():
+            raw = raw.astype(object).where(raw.notna(), col.default)  # empty optional cells
+        series, problem = _coerce(raw, col)
         if problem:
             problems.append(f"{where}: {problem}")
             continue

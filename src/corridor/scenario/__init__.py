@@ -1,1 +1,32 @@
 """Scenario files and edits applied purely to a base network."""
+
+from corridor.scenario.bundled import bundled_scenarios, get_scenario
+from corridor.scenario.edits import (
+    AddRoute,
+    AsOf,
+    CloseCrossing,
+    CloseLinks,
+    LinkSelector,
+    ReopenLinks,
+    ScaleDemand,
+    SetCrossing,
+    SetLinks,
+)
+from corridor.scenario.spec import Scenario, load_scenario, parse_scenario
+
+__all__ = [
+    "AddRoute",
+    "AsOf",
+    "CloseCrossing",
+    "CloseLinks",
+    "LinkSelector",
+    "ReopenLinks",
+    "ScaleDemand",
+    "Scenario",
+    "SetCrossing",
+    "SetLinks",
+    "bundled_scenarios",
+    "get_scenario",
+    "load_scenario",
+    "parse_scenario",
+]

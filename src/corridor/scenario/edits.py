@@ -1,0 +1,313 @@
+"""Scenario edits: frozen values, each a pure function from a network to a new network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from corridor.errors import ValidationError
+from corridor.model.lookup import PlaceIndex
+from corridor.model.network import Network
+from corridor.units import haversine_km
+
+__all__ = [
+    "AddRoute",
+    "AsOf",
+    "CloseCrossing",
+    "CloseLinks",
+    "Edit",
+    "LinkSelector",
+    "ReopenLinks",
+    "ScaleDemand",
+    "SetCrossing",
+    "SetLinks",
+]
+
+
+_LONG_AGO = pd.Timestamp("1900-01-01")
+"""Closing date used when an edit closes something for good."""
+
+
+class Edit(Protocol):
+    """An edit: `apply(network) -> network`, never modifying its argument."""
+
+    def apply(self, network: Network) -> Network:
+        """Return the edited network."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkSelector:
+    """Which links an edit touches; every given criterion must hold (logical and).
+
+    Attributes
+    ----------
+    link_ids
+        Explicit link ids.
+    ref
+        Route reference, e.g. "M-12" (exact, case-insensitive).
+    corridor
+        A corridor tag, e.g. "WE-WC".
+    mode
+        "road", "rail", ...
+    between
+        Two place names: links on the least-distance path of the same mode(s) between them.
+    """
+
+    link_ids: tuple[int, ...] = ()
+    ref: str | None = None
+    corridor: str | None = None
+    mode: str | None = None
+    between: tuple[str, str] | None = None
+
+    def select(self, network: Network) -> np.ndarray:
+        """Boolean mask over ``network.links``; raises if nothing matches."""
+        links = network.links
+        mask = np.ones(len(links), bool)
+        if self.link_ids:
+            unknown = sorted(set(self.link_ids) - set(links["link_id"].tolist()))
+            if unknown:
+                raise ValidationError(f"link ids {unknown[:5]} are not in the network")
+            mask &= links["link_id"].isin(self.link_ids).to_numpy()
+        if self.ref is not None:
+            mask &= (links["ref"].str.casefold() == self.ref.casefold()).to_numpy()
+        if self.corridor is not None:
+            wanted = self.corridor.casefold()
+            tags = [str(t).casefold().split(";") for t in links["corridors"]]
+            mask &= np.array([wanted in t for t in tags], dtype=bool)
+        if self.mode is not None:
+            mask &= (links["mode"] == self.mode).to_numpy()
+        if self.between is not None:
+            mask &= _links_between(network, self.between, self.mode)
+        if not mask.any():
+            raise ValidationError(f"no link matches {self.describe()}")
+        return mask
+
+    def describe(self) -> str:
+        """A short human description."""
+        parts = [
+            f"{k}={v!r}"
+            for k in ("link_ids", "ref", "corridor", "mode", "between")
+            if (v := getattr(self, k))
+        ]
+        return "links(" + ", ".join(parts) + ")"
+
+
+def _links_between(network: Network, places: tuple[str, str], mode: str | None) -> np.ndarray:
+    from corridor.graph.compile import compile_graph
+    from corridor.kernels.dijkstra import dijkstra_to, new_workspace
+
+    index = PlaceIndex(network.nodes)
+    a = index.resolve(places[0], role="place")
+    b = index.resolve(places[1], role="place")
+    graph = compile_graph(network, modes=mode, weight="length_km")
+    s, t = graph.index_of([a, b])
+    total, slots = dijkstra_to(
+        graph.indptr, graph.heads, graph.cost, int(s), int(t), new_workspace(graph.n_nodes)
+    )
+    if not np.isfinite(total):
+        raise ValidationError(f"no {mode or 'any'} path between {places[0]} and {places[1]}")
+    mask = np.zeros(len(network.links), bool)
+    mask[graph.link_row[slots]] = True
+    return mask
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """The network as it stood on a date (links and crossings by their opened/closed dates)."""
+
+    date: pd.Timestamp
+
+    def apply(self, network: Network) -> Network:
+        """Return ``network.as_of(date)``."""
+        return network.as_of(self.date)
+
+
+@dataclass(frozen=True, slots=True)
+class CloseLinks:
+    """Close the selected links from a date (default: a date before every record)."""
+
+    links: LinkSelector
+    date: pd.Timestamp = _LONG_AGO
+
+    def apply(self, network: Network) -> Network:
+        """Set `closed` on the selected links."""
+        mask = self.links.select(network)
+        links = network.links.copy()
+        links.loc[mask, "closed"] = self.date
+        return network.with_links(links)
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenLinks:
+    """Clear the `closed` date of the selected links."""
+
+    links: LinkSelector
+
+    def apply(self, network: Network) -> Network:
+        """Set `closed` to NaT on the selected links."""
+        mask = self.links.select(network)
+        links = network.links.copy()
+        links.loc[mask, "closed"] = pd.NaT
+        return network.with_links(links)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetLinks:
+    """Set speed, capacity, toll or lanes on the selected links (None leaves a field alone)."""
+
+    links: LinkSelector
+    speed_kmh: float | None = None
+    capacity_veh_h: float | None = None
+    toll_usd: float | None = None
+    lanes: int | None = None
+
+    def apply(self, network: Network) -> Network:
+        """Return the network with the fields set."""
+        mask = self.links.select(network)
+        links = network.links.copy()
+        for field in ("speed_kmh", "capacity_veh_h", "toll_usd", "lanes"):
+            value = getattr(self, field)
+            if value is not None:
+                links.loc[mask, field] = value
+        return network.with_links(links)
+
+
+def _crossing_id(network: Network, crossing: str) -> int:
+    nodes = network.nodes
+    index = PlaceIndex(nodes[nodes["kind"] == "border_crossing"])
+    return index.resolve(crossing, role="border crossing")
+
+
+@dataclass(frozen=True, slots=True)
+class CloseCrossing:
+    """Close a border crossing for one mode (or all): its links of that mode are closed."""
+
+    crossing: str
+    mode: str | None = None
+
+    def apply(self, network: Network) -> Network:
+        """Close every link of the mode that touches the crossing node."""
+        node = _crossing_id(network, self.crossing)
+        links = network.links.copy()
+        touch = (links["a_node"] == node) | (links["b_node"] == node)
+        if self.mode is not None:
+            touch &= links["mode"] == self.mode
+        if not touch.any():
+            raise ValidationError(f"crossing {self.crossing!r} has no {self.mode or ''} links")
+        links.loc[touch, "closed"] = _LONG_AGO
+        return network.with_links(links)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetCrossing:
+    """Change a crossing's delay or fee for a mode and direction ("both" for either)."""
+
+    crossing: str
+    mode: str
+    direction: str = "both"
+    delay_h: float | None = None
+    delay_factor: float | None = None
+    fee_usd: float | None = None
+
+    def apply(self, network: Network) -> Network:
+        """Return the network with the crossing rows changed."""
+        node = _crossing_id(network, self.crossing)
+        rows = network.crossings.copy()
+        mask = (rows["node_id"] == node) & (rows["mode"] == self.mode)
+        if self.direction != "both":
+            mask &= rows["direction"] == self.direction
+        if not mask.any():
+            raise ValidationError(
+                f"crossing {self.crossing!r} has no {self.mode} figures for {self.direction}"
+            )
+        if self.delay_factor is not None:
+            for col in ("delay_h", "delay_min_h", "delay_max_h"):
+                rows.loc[mask, col] = rows.loc[mask, col] * self.delay_factor
+        if self.delay_h is not None:
+            rows.loc[mask, "delay_h"] = self.delay_h
+            low = rows.loc[mask, "delay_min_h"] > self.delay_h
+            rows.loc[mask & low.reindex(rows.index, fill_value=False), "delay_min_h"] = self.delay_h
+        if self.fee_usd is not None:
+            rows.loc[mask, "fee_usd"] = self.fee_usd
+        return network.with_crossings(rows)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddRoute:
+    """Add a route through an ordered list of places: one link between each pair.
+
+    Lengths are great-circle distance x `circuity` unless `length_km` gives the total
+    (then shared in proportion to great-circle distance).
+    """
+
+    places: tuple[str, ...]
+    mode: str
+    speed_kmh: float
+    link_class: str = ""
+    ref: str = ""
+    name: str = ""
+    lanes: int = 0
+    opened: pd.Timestamp | None = None
+    length_km: float | None = None
+    circuity: float = 1.2
+    toll_usd: float = 0.0
+    gauge_mm: float | None = None
+    capacity_veh_h: float | None = None
+
+    def apply(self, network: Network) -> Network:
+        """Return the network with the new links appended (ids after the largest)."""
+        index = PlaceIndex(network.nodes)
+        ids = [index.resolve(p, role="place") for p in self.places]
+        nodes = network.nodes.set_index("node_id").loc[ids]
+        lon, lat = nodes["lon"].to_numpy(), nodes["lat"].to_numpy()
+        gc = haversine_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        if self.length_km is not None:
+            lengths = gc / gc.sum() * self.length_km
+            provenance = f"scenario: published total {self.length_km:g} km shared by distance"
+        else:
+            lengths = gc * self.circuity
+            provenance = f"scenario: great-circle x circuity {self.circuity:g}"
+        start = int(network.links["link_id"].max()) + 1 if len(network.links) else 0
+        new = pd.DataFrame(
+            {
+                "link_id": np.arange(start, start + len(ids) - 1),
+                "a_node": ids[:-1],
+                "b_node": ids[1:],
+                "mode": self.mode,
+                "class": self.link_class,
+                "ref": self.ref,
+                "name": self.name,
+                "length_km": lengths,
+                "speed_kmh": self.speed_kmh,
+                "lanes": self.lanes,
+                "toll_usd": self.toll_usd * lengths / lengths.sum(),
+                "gauge_mm": np.nan if self.gauge_mm is None else self.gauge_mm,
+                "electrified": False,
+                "capacity_veh_h": np.nan if self.capacity_veh_h is None else self.capacity_veh_h,
+                "opened": self.opened if self.opened is not None else pd.NaT,
+                "country": nodes["country"].to_numpy()[:-1],
+                "provenance": provenance,
+                "geometry": [
+                    shapely.LineString([(lon[i], lat[i]), (lon[i + 1], lat[i + 1])])
+                    for i in range(len(ids) - 1)
+                ],
+            }
+        )
+        links = pd.concat([network.links, new], ignore_index=True)
+        return network.with_links(links)
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleDemand:
+    """Scale the scenario's demand by a factor (read by demand models, not the network)."""
+
+    factor: float
+
+    def apply(self, network: Network) -> Network:
+        """Demand is not part of the network: returns it unchanged."""
+        return network

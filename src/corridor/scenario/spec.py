@@ -1,0 +1,336 @@
+"""Scenario files: YAML validated with pydantic; every error names the file, line and field.
+
+A scenario file::
+
+    name: m12-east
+    description: M-12 open from Moscow to Achit (Dyurtyuli-Achit opened July 2025)
+    base: eurasia
+    edits:                      # applied in order
+      - as_of: 2025-08-01
+      - set_links: {links: {ref: R-351}, speed_kmh: 90}
+      - close_crossing: {crossing: Alashankou, mode: rail}
+      - set_crossing: {crossing: Manzhouli, mode: rail, delay_factor: 3}
+      - add_route: {places: [Kazan, Dyurtyuli], mode: road, speed_kmh: 110, lanes: 4}
+      - close_links: {links: {ref: M-12, between: [Kazan, Dyurtyuli]}}
+      - reopen_links: {links: {link_ids: [12, 13]}}
+      - scale_demand: 1.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from corridor.errors import DataSourceError, ValidationError
+from corridor.model.network import Network
+from corridor.scenario.edits import (
+    AddRoute,
+    AsOf,
+    CloseCrossing,
+    CloseLinks,
+    Edit,
+    LinkSelector,
+    ReopenLinks,
+    ScaleDemand,
+    SetCrossing,
+    SetLinks,
+)
+
+__all__ = ["Scenario", "load_scenario", "parse_scenario"]
+
+ModeName = Literal["road", "rail", "ferry", "transfer"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Links(_Strict):
+    link_ids: list[int] = []
+    ref: str | None = None
+    corridor: str | None = None
+    mode: ModeName | None = None
+    between: tuple[str, str] | None = None
+
+    def build(self) -> LinkSelector:
+        return LinkSelector(
+            link_ids=tuple(self.link_ids),
+            ref=self.ref,
+            corridor=self.corridor,
+            mode=self.mode,
+            between=self.between,
+        )
+
+
+class _Close(_Strict):
+    links: _Links
+    date: dt.date | None = None
+
+
+class _Reopen(_Strict):
+    links: _Links
+
+
+class _Set(_Strict):
+    links: _Links
+    speed_kmh: float | None = Field(None, gt=0, le=400)
+    capacity_veh_h: float | None = Field(None, ge=0)
+    toll_usd: float | None = Field(None, ge=0)
+    lanes: int | None = Field(None, ge=0, le=16)
+
+
+class _CloseCrossing(_Strict):
+    crossing: str
+    mode: ModeName | None = None
+
+
+class _SetCrossing(_Strict):
+    crossing: str
+    mode: ModeName
+    direction: Literal["a_to_b", "b_to_a", "both"] = "both"
+    delay_h: float | None = Field(None, ge=0)
+    delay_factor: float | None = Field(None, ge=0)
+    fee_usd: float | None = Field(None, ge=0)
+
+
+class _AddRoute(_Strict):
+    places: list[str] = Field(min_length=2)
+    mode: ModeName
+    speed_kmh: float = Field(gt=0, le=400)
+    link_class: str = Field("", alias="class")
+    ref: str = ""
+    name: str = ""
+    lanes: int = Field(0, ge=0, le=16)
+    opened: dt.date | None = None
+    length_km: float | None = Field(None, gt=0)
+    circuity: float = Field(1.2, ge=1.0, le=3.0)
+    toll_usd: float = Field(0.0, ge=0)
+    gauge_mm: float | None = Field(None, ge=500, le=2000)
+    capacity_veh_h: float | None = Field(None, ge=0)
+
+
+class _EditItem(_Strict):
+    as_of: dt.date | None = None
+    close_links: _Close | None = None
+    reopen_links: _Reopen | None = None
+    set_links: _Set | None = None
+    close_crossing: _CloseCrossing | None = None
+    set_crossing: _SetCrossing | None = None
+    add_route: _AddRoute | None = None
+    scale_demand: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> _EditItem:
+        given = [k for k, v in self.__dict__.items() if v is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"each edit has exactly one kind, got {given or 'none'}; kinds: "
+                + ", ".join(type(self).model_fields)
+            )
+        return self
+
+    def build(self) -> Edit:
+        if self.as_of is not None:
+            return AsOf(pd.Timestamp(self.as_of))
+        if self.close_links is not None:
+            c = self.close_links
+            return CloseLinks(c.links.build(), pd.Timestamp(c.date or "1900-01-01"))
+        if self.reopen_links is not None:
+            return ReopenLinks(self.reopen_links.links.build())
+        if self.set_links is not None:
+            s = self.set_links
+            return SetLinks(
+                links=s.links.build(),
+                speed_kmh=s.speed_kmh,
+                capacity_veh_h=s.capacity_veh_h,
+                toll_usd=s.toll_usd,
+                lanes=s.lanes,
+            )
+        if self.close_crossing is not None:
+            return CloseCrossing(self.close_crossing.crossing, self.close_crossing.mode)
+        if self.set_crossing is not None:
+            x = self.set_crossing
+            return SetCrossing(
+                crossing=x.crossing,
+                mode=x.mode,
+                direction=x.direction,
+                delay_h=x.delay_h,
+                delay_factor=x.delay_factor,
+                fee_usd=x.fee_usd,
+            )
+        if self.add_route is not None:
+            r = self.add_route
+            return AddRoute(
+                places=tuple(r.places),
+                mode=r.mode,
+                speed_kmh=r.speed_kmh,
+                link_class=r.link_class,
+                ref=r.ref,
+                name=r.name,
+                lanes=r.lanes,
+                opened=pd.Timestamp(r.opened) if r.opened else None,
+                length_km=r.length_km,
+                circuity=r.circuity,
+                toll_usd=r.toll_usd,
+                gauge_mm=r.gauge_mm,
+                capacity_veh_h=r.capacity_veh_h,
+            )
+        assert self.scale_demand is not None  # guaranteed by _exactly_one
+        return ScaleDemand(self.scale_demand)
+
+
+class _ScenarioFile(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    base: str = "eurasia"
+    edits: list[_EditItem] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A named base network plus edits applied in order.
+
+    Attributes
+    ----------
+    name, description
+        Identity and a one-line description.
+    base
+        Name of the base network ("eurasia" for the embedded one) or a file path.
+    edits
+        The edits, in order.
+    source
+        The file, and the line of each edit, for error messages.
+    """
+
+    name: str
+    description: str
+    base: str
+    edits: tuple[Edit, ...]
+    source: str = "<scenario>"
+    lines: tuple[int, ...] = ()
+
+    @property
+    def demand_factor(self) -> float:
+        """Product of the scenario's `scale_demand` edits."""
+        factor = 1.0
+        for edit in self.edits:
+            if isinstance(edit, ScaleDemand):
+                factor *= edit.factor
+        return factor
+
+    def apply(self, network: Network) -> Network:
+        """Apply the edits to `network` in order and return the result (the input is untouched).
+
+        Raises
+        ------
+        ValidationError
+            Naming the file, the line and the edit that failed (unknown place, no such link).
+        """
+        out = network
+        for i, edit in enumerate(self.edits):
+            try:
+                out = edit.apply(out)
+            except (ValidationError, LookupError) as exc:
+                line = self.lines[i] if i < len(self.lines) else 0
+                raise ValidationError(
+                    f"{self.source}:{line}: edit {i + 1} ({type(edit).__name__}): {exc}"
+                ) from None
+        return Network(
+            out.nodes, out.links, out.crossings, out.turns, name=f"{network.name}+{self.name}"
+        )
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that pydantic reports bad ones with a line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """1-based line of the YAML node at a pydantic error location (best effort)."""
+    best = node.start_mark.line + 1 if node is not None else 0
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                match = next((k for k, _ in node.value if k.value == key), None)
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        best = node.start_mark.line + 1
+    return best
+
+
+def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
+    """Parse scenario YAML text.
+
+    Raises
+    ------
+    ValidationError
+        For invalid YAML or a field that breaks the schema, naming source, line and field.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise ValidationError(
+            f"{source}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"{source}:1: a scenario file is a mapping with name, base and edits")
+    try:
+        spec = _ScenarioFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            field = ".".join(str(p) for p in loc) or "(top)"
+            lines.append(f"{source}:{_line_of(root, loc)}: {field}: {err['msg']}")
+        raise ValidationError("\n".join(lines)) from None
+    edit_lines = []
+    edits_node = _line_of(root, ("edits",))
+    for i in range(len(spec.edits)):
+        edit_lines.append(_line_of(root, ("edits", i)) or edits_node)
+    return Scenario(
+        name=spec.name,
+        description=spec.description,
+        base=spec.base,
+        edits=tuple(e.build() for e in spec.edits),
+        source=source,
+        lines=tuple(edit_lines),
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file.
+
+    Raises
+    ------
+    DataSourceError
+        If the file cannot be read.
+    ValidationError
+        If its content is invalid (file, line and field named).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataSourceError(file, f"cannot read scenario file: {exc.strerror}") from None
+    return parse_scenario(text, source=str(file))
