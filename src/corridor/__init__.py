@@ -34,12 +34,14 @@ from corridor.errors import (
 )
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
+from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
 from corridor.paths.alternatives import routes
 from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
+from corridor.paths.skim import Skim, skim
 
 __version__ = "0.1.0"
 
@@ -64,6 +66,7 @@ __all__ = [
     "RouteSet",
     "Router",
     "SchemaError",
+    "Skim",
     "Stop",
     "TrafficClass",
     "UnknownNodeError",
@@ -76,12 +79,17 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "pareto",
+    "read_matrices",
     "read_network",
+    "read_skim",
     "read_tntp_network",
     "read_tntp_trips",
     "reliability",
     "route",
     "routes",
+    "skim",
     "tcd",
+    "write_matrices",
     "write_network",
+    "write_skim",
 ]

@@ -1,0 +1,314 @@
+"""Read and write matrices (skims, OD demand) as OMX, Parquet or CSV.
+
+* ``.omx``: Open Matrix (HDF5, via the ``openmatrix`` package): one matrix per name, the
+  row ids in the mapping ``origin`` and the column ids in ``destination`` (uint32). Files
+  written elsewhere with a single mapping (e.g. ``taz``) are read with that mapping for
+  both axes.
+* ``.parquet`` and ``.csv``: a long table ``origin, destination, <name>...``, one row per
+  pair; ``inf`` marks unreachable pairs (``inf`` in CSV text).
+
+Writes go to a temporary file in the target folder that is then renamed into place, so a
+killed run leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor._typing import FloatArray, IntArray
+from corridor.errors import DataSourceError, OptionalDependencyError, ValidationError
+from corridor.paths.skim import Skim
+
+__all__ = ["Matrices", "read_matrices", "read_skim", "write_matrices", "write_skim"]
+
+log = logging.getLogger(__name__)
+
+_FORMATS = (".omx", ".parquet", ".csv")
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Matrices:
+    """Named matrices that share row and column ids.
+
+    Attributes
+    ----------
+    matrices
+        Name -> float64[n_rows, n_cols].
+    origins, destinations
+        Row and column ids, int64.
+    attrs
+        File-level attributes (OMX only; e.g. the skim's metric and method).
+    """
+
+    matrices: dict[str, FloatArray]
+    origins: IntArray
+    destinations: IntArray
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        shape = (self.origins.size, self.destinations.size)
+        return f"<Matrices {','.join(self.matrices)} {shape[0]}x{shape[1]}>"
+
+
+def _format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        raise DataSourceError(path, f"unknown matrix format {suffix!r}; use one of {_FORMATS}")
+    return suffix
+
+
+def _check(
+    matrices: Mapping[str, Any], origins: Any, destinations: Any
+) -> tuple[dict[str, FloatArray], IntArray, IntArray]:
+    o = np.asarray(origins, dtype=np.int64).ravel()
+    d = np.asarray(destinations, dtype=np.int64).ravel()
+    out: dict[str, FloatArray] = {}
+    problems: list[str] = []
+    if not matrices:
+        problems.append("no matrices given")
+    for name, mat in matrices.items():
+        arr = np.asarray(mat, dtype=np.float64)
+        if arr.shape != (o.size, d.size):
+            problems.append(f"matrix {name!r} has shape {arr.shape}; ids give {(o.size, d.size)}")
+        if not name or name in ("origin", "destination"):
+            problems.append(f"matrix name {name!r} is empty or reserved")
+        out[str(name)] = arr
+    for role, ids in (("origin", o), ("destination", d)):
+        if np.unique(ids).size != ids.size:
+            problems.append(f"{role} ids repeat")
+    if problems:
+        raise ValidationError("cannot write matrices: " + "; ".join(problems))
+    return out, o, d
+
+
+def _atomic(path: Path, write: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _omx() -> Any:
+    try:
+        import openmatrix  # type: ignore[import-untyped]
+    except ImportError:
+        raise OptionalDependencyError("openmatrix", "OMX files", "omx") from None
+    return openmatrix
+
+
+def write_matrices(
+    matrices: Mapping[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    origins: Any,
+    destinations: Any,
+    attrs: Mapping[str, str] | None = None,
+) -> Path:
+    """Write named matrices to ``.omx``, ``.parquet`` or ``.csv`` (by suffix).
+
+    Parameters
+    ----------
+    matrices
+        Name -> array of shape (len(origins), len(destinations)).
+    path
+        The output file.
+    origins, destinations
+        Row and column ids (int; uint32 range for OMX).
+    attrs
+        Text attributes stored in OMX files (ignored by the table formats).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ValidationError
+        If a matrix's shape differs from the ids', ids repeat, or a name is reserved.
+    DataSourceError
+        If the format is unknown or the file cannot be written.
+    OptionalDependencyError
+        If OMX is asked for and ``openmatrix`` is not installed.
+    """
+    p = Path(path)
+    kind = _format(p)
+    mats, o, d = _check(matrices, origins, destinations)
+    if kind == ".omx":
+        omx = _omx()
+        for role, ids in (("origin", o), ("destination", d)):
+            if ids.size and (ids.min() < 0 or ids.max() > np.iinfo(np.uint32).max):
+                raise ValidationError(f"OMX stores {role} ids as uint32; got ids outside it")
+
+        def write(tmp: Path) -> None:
+            with omx.open_file(str(tmp), "w") as f:
+                for name, arr in mats.items():
+                    f.create_matrix(name, obj=np.ascontiguousarray(arr))
+                f.create_mapping("origin", o.tolist())
+                f.create_mapping("destination", d.tolist())
+                for key, value in (attrs or {}).items():
+                    f.root._v_attrs[str(key)] = str(value)
+
+    else:
+        frame = pd.DataFrame(
+            {"origin": np.repeat(o, d.size), "destination": np.tile(d, o.size)}
+            | {name: arr.ravel() for name, arr in mats.items()}
+        )
+
+        def write(tmp: Path) -> None:
+            if kind == ".parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False)
+
+    try:
+        _atomic(p, write)
+    except OSError as exc:
+        raise DataSourceError(p, f"cannot write: {exc}") from None
+    log.info("wrote %s: %s %dx%d", p, ",".join(mats), o.size, d.size)
+    return p
+
+
+def _read_omx(p: Path) -> Matrices:
+    omx = _omx()
+    import tables  # type: ignore[import-untyped]
+
+    try:
+        f = omx.open_file(str(p), "r")
+    except (OSError, tables.HDF5ExtError) as exc:
+        raise DataSourceError(p, f"cannot open as OMX (HDF5): {exc}") from None
+    with f:
+        names = list(f.list_matrices())
+        if not names:
+            raise DataSourceError(p, "OMX file has no matrices")
+        mats = {name: np.asarray(f[name][:], dtype=np.float64) for name in names}
+        n_o, n_d = mats[names[0]].shape
+        maps = list(f.list_mappings())
+        if "origin" in maps and "destination" in maps:
+            o = np.asarray(f.root.lookup.origin[:])
+            d = np.asarray(f.root.lookup.destination[:])
+        elif maps:
+            o = d = np.asarray(f.root.lookup._f_get_child(maps[0])[:])
+        else:
+            o, d = np.arange(1, n_o + 1), np.arange(1, n_d + 1)
+        attrs = {
+            str(k): str(f.root._v_attrs[k])
+            for k in f.root._v_attrs._f_list("user")
+            if not str(k).startswith("OMX_") and k != "SHAPE"
+        }
+    o, d = o.astype(np.int64), d.astype(np.int64)
+    if o.size != n_o or d.size != n_d:
+        raise DataSourceError(p, f"mappings have {o.size}x{d.size} ids; matrices {n_o}x{n_d}")
+    return Matrices(matrices=mats, origins=o, destinations=d, attrs=attrs)
+
+
+def _read_table(p: Path, kind: str) -> Matrices:
+    try:
+        frame = pd.read_parquet(p) if kind == ".parquet" else pd.read_csv(p)
+    except (OSError, ValueError) as exc:
+        raise DataSourceError(p, f"cannot read the matrix table: {exc}") from None
+    missing = [c for c in ("origin", "destination") if c not in frame.columns]
+    if missing:
+        raise DataSourceError(p, f"no column(s) {missing}; need origin, destination, values")
+    names = [c for c in frame.columns if c not in ("origin", "destination")]
+    if not names:
+        raise DataSourceError(p, "no value columns besides origin and destination")
+    try:
+        oi = frame["origin"].to_numpy(dtype=np.int64)
+        di = frame["destination"].to_numpy(dtype=np.int64)
+        values = {n: frame[n].to_numpy(dtype=np.float64) for n in names}
+    except (TypeError, ValueError) as exc:
+        raise DataSourceError(p, f"non-numeric ids or values: {exc}") from None
+    o = pd.unique(oi)
+    d = pd.unique(di)
+    rows = pd.Index(o).get_indexer(oi)
+    cols = pd.Index(d).get_indexer(di)
+    dup = pd.Series(rows * d.size + cols).duplicated()
+    if dup.any():
+        k = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataSourceError(p, "origin-destination pair repeats", row=k + 2)
+    mats: dict[str, FloatArray] = {}
+    for n, v in values.items():
+        mat = np.full((o.size, d.size), np.nan)
+        mat[rows, cols] = v
+        mats[n] = mat
+    return Matrices(matrices=mats, origins=o.astype(np.int64), destinations=d.astype(np.int64))
+
+
+def read_matrices(path: str | os.PathLike[str]) -> Matrices:
+    """Read matrices written by :func:`write_matrices` (or any OMX file).
+
+    Table formats give row and column ids in order of first appearance; pairs not in the
+    table are NaN.
+
+    Raises
+    ------
+    DataSourceError
+        If the file is missing, unreadable, lacks columns, or repeats a pair.
+    """
+    p = Path(path)
+    kind = _format(p)
+    if not p.exists():
+        raise DataSourceError(p, "file not found; check the path")
+    return _read_omx(p) if kind == ".omx" else _read_table(p, kind)
+
+
+def write_skim(skim: Skim, path: str | os.PathLike[str]) -> Path:
+    """Write a skim's matrices (the metric and its sums) to ``.omx``, ``.parquet`` or ``.csv``.
+
+    Raises
+    ------
+    DataSourceError
+        If the format is unknown or the file cannot be written.
+    """
+    return write_matrices(
+        skim.matrices(),
+        path,
+        origins=skim.origins,
+        destinations=skim.destinations,
+        attrs={"metric": skim.metric, "method": skim.method},
+    )
+
+
+def read_skim(path: str | os.PathLike[str], *, metric: str | None = None) -> Skim:
+    """Read a skim written by :func:`write_skim`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    metric
+        Which matrix is the minimised cost; default: the stored one (OMX), else the first.
+
+    Raises
+    ------
+    DataSourceError
+        If the file cannot be read or `metric` is not among its matrices.
+    """
+    m = read_matrices(path)
+    name = metric or m.attrs.get("metric") or next(iter(m.matrices))
+    if name not in m.matrices:
+        raise DataSourceError(path, f"no matrix {name!r}; it has {list(m.matrices)}")
+    return Skim(
+        values=m.matrices[name],
+        origins=m.origins,
+        destinations=m.destinations,
+        metric=name,
+        sums={k: v for k, v in m.matrices.items() if k != name},
+        method=m.attrs.get("method", "file"),
+    )

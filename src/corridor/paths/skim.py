@@ -1,0 +1,496 @@
+"""Skims: many-to-many least-cost matrices, with other link attributes summed along the paths.
+
+A skim minimises one cost (free-flow time, distance or any numeric links column) between
+every origin and every destination, and sums other link attributes (distance, tolls, CO2)
+along the least-cost path it chose, so a time skim can come with the distance and toll of
+each time-shortest path. Two exact methods compute it:
+
+* ``"dijkstra"``: one Dijkstra per origin, in parallel over blocks of origins (numba
+  ``prange``; the kernels release the GIL);
+* ``"ch"``: contraction hierarchies (Geisberger et al. 2008) with the bucket-based
+  many-to-many search of Knopp et al. (2007): preprocessing once, then one small upward
+  search per origin and per destination. Much faster for many zones on large networks.
+
+Both give identical least costs (up to floating-point summation order); where several
+paths tie, the summed attributes may come from different tied paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
+from corridor.errors import SchemaError, UnknownNodeError, ValidationError
+from corridor.graph.compile import compile_graph, link_time_h
+from corridor.model.lookup import PlaceIndex
+from corridor.model.network import Network
+from corridor.model.schema import Mode
+
+__all__ = [
+    "Skim",
+    "SkimGraph",
+    "SkimMethod",
+    "skim",
+    "skim_graph",
+    "skim_graph_from_links",
+    "skim_on",
+]
+
+log = logging.getLogger(__name__)
+
+NodeRefs = Sequence[int | str] | ArrayLike
+
+
+class SkimMethod(StrEnum):
+    """How a skim is computed; every method is exact."""
+
+    AUTO = "auto"
+    DIJKSTRA = "dijkstra"
+    CH = "ch"
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class SkimGraph:
+    """CSR arrays for skims: the cost to minimise and the attributes to sum.
+
+    Attributes
+    ----------
+    node_ids
+        External id of each node index, sorted int64[n].
+    indptr, heads, tails
+        CSR arrays (int64[n+1], int32[m], int32[m]).
+    cost
+        The cost minimised, float64[m] >= 0.
+    attrs
+        Attributes summed along the chosen paths, float64[k, m].
+    attr_names
+        Names of the k attributes.
+    blocked
+        Nodes that may start or end a path but are never passed through, bool[n].
+    metric
+        Name of the cost, with its unit (``time_h``, ``length_km``, ...).
+    """
+
+    node_ids: IntArray
+    indptr: IntArray
+    heads: Int32Array
+    tails: Int32Array
+    cost: FloatArray
+    attrs: FloatArray
+    attr_names: tuple[str, ...]
+    blocked: BoolArray
+    metric: str
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        sums = f", sums {','.join(self.attr_names)}" if self.attr_names else ""
+        return f"<SkimGraph {self.metric}: {self.n_nodes} nodes, {self.heads.size} arcs{sums}>"
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.node_ids.size)
+
+    def index_of(self, ids: ArrayLike, *, role: str = "node") -> IntArray:
+        """Indices of external node ids.
+
+        Raises
+        ------
+        UnknownNodeError
+            Listing every id not in the graph.
+        """
+        arr = np.asarray(ids).ravel()
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            try:
+                as_int = arr.astype(np.int64)
+            except (TypeError, ValueError):
+                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)") from None
+            if not np.array_equal(as_int, arr):
+                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)")
+            arr = as_int
+        arr = arr.astype(np.int64)
+        if self.node_ids.size == 0:
+            if arr.size:
+                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)")
+            return arr
+        idx = np.minimum(np.searchsorted(self.node_ids, arr), self.node_ids.size - 1)
+        bad = self.node_ids[idx] != arr
+        if bad.any():
+            raise UnknownNodeError(list(dict.fromkeys(arr[bad].tolist())), role=f"{role} id(s)")
+        return np.asarray(idx, dtype=np.int64)
+
+
+def skim_graph_from_links(
+    a_node: ArrayLike,
+    b_node: ArrayLike,
+    cost: ArrayLike,
+    *,
+    attrs: Mapping[str, ArrayLike] | None = None,
+    node_ids: ArrayLike | None = None,
+    no_through: ArrayLike | None = None,
+    metric: str = "cost",
+) -> SkimGraph:
+    """Build a :class:`SkimGraph` from directed link arrays (e.g. a TNTP network).
+
+    Parameters
+    ----------
+    a_node, b_node
+        Tail and head node id of each directed link.
+    cost
+        Cost of each link to minimise, finite and >= 0.
+    attrs
+        Other per-link attributes to sum along the chosen paths, by name.
+    node_ids
+        Every node id (default: those used by links).
+    no_through
+        Node ids that paths may start or end at but never pass through.
+    metric
+        Name of the cost, with its unit.
+
+    Raises
+    ------
+    ValidationError
+        If the arrays differ in length, or a cost is negative, NaN or infinite.
+    UnknownNodeError
+        If a `no_through` id is not a node.
+    """
+    a = np.asarray(a_node, dtype=np.int64).ravel()
+    b = np.asarray(b_node, dtype=np.int64).ravel()
+    c = np.asarray(cost, dtype=np.float64).ravel()
+    named = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in (attrs or {}).items()}
+    problems = [f"{name} has {arr.size} values" for name, arr in [("b_node", b), ("cost", c)]]
+    problems += [f"attribute {k!r} has {v.size} values" for k, v in named.items()]
+    if any(arr.size != a.size for arr in [b, c, *named.values()]):
+        raise ValidationError(
+            f"link arrays differ in length: a_node has {a.size} values, " + ", ".join(problems)
+        )
+    bad = ~(np.isfinite(c) & (c >= 0))
+    if bad.any():
+        raise ValidationError(
+            f"{metric}: {int(bad.sum())} link cost(s) negative, NaN or infinite, "
+            f"first at link positions {np.flatnonzero(bad)[:5].tolist()}; costs must be >= 0"
+        )
+    ids = np.unique(np.concatenate([a, b] + ([] if node_ids is None else [np.asarray(node_ids)])))
+    ids = ids.astype(np.int64)
+    ta = np.searchsorted(ids, a)
+    hb = np.searchsorted(ids, b)
+    order = np.argsort(ta, kind="stable")
+    indptr = np.zeros(ids.size + 1, np.int64)
+    np.cumsum(np.bincount(ta, minlength=ids.size), out=indptr[1:])
+    attr_mat = np.ascontiguousarray(
+        np.stack([named[k][order] for k in named]) if named else np.zeros((0, a.size))
+    )
+    graph = SkimGraph(
+        node_ids=ids,
+        indptr=indptr,
+        heads=hb[order].astype(np.int32),
+        tails=ta[order].astype(np.int32),
+        cost=np.ascontiguousarray(c[order]),
+        attrs=attr_mat,
+        attr_names=tuple(named),
+        blocked=np.zeros(ids.size, bool),
+        metric=metric,
+    )
+    if no_through is not None and np.asarray(no_through).size:
+        blocked = np.zeros(ids.size, bool)
+        blocked[graph.index_of(no_through, role="no-through node")] = True
+        object.__setattr__(graph, "blocked", blocked)
+    return graph
+
+
+def _link_values(network: Network, name: str) -> FloatArray:
+    links = network.links
+    if name == "time_h":
+        return link_time_h(links)
+    if name in links.columns and pd.api.types.is_numeric_dtype(links[name]):
+        return links[name].to_numpy(dtype=np.float64, na_value=np.nan)
+    numeric = [c for c in links.columns if pd.api.types.is_numeric_dtype(links[c])]
+    raise SchemaError(
+        [f"links.{name}: no such numeric column to sum; use time_h or one of {numeric}"],
+        source=network.source,
+    )
+
+
+def skim_graph(
+    network: Network,
+    *,
+    cost: str = "time_h",
+    modes: str | Mode | Iterable[str | Mode] | None = None,
+    sums: Sequence[str] = ("length_km",),
+) -> SkimGraph:
+    """The :class:`SkimGraph` of a network for a cost and mode set, cached on the network.
+
+    Parameters
+    ----------
+    network
+        The network.
+    cost
+        ``time_h`` (length / speed), ``length_km`` or another numeric links column.
+    modes
+        Modes whose links may be used; None or "any" for all.
+    sums
+        Links columns (or ``time_h``) summed along the least-cost paths.
+
+    Raises
+    ------
+    SchemaError
+        If `cost` or a `sums` column is missing or not numeric, or a cost is negative.
+    """
+    graph = compile_graph(network, modes=modes, weight=cost)
+    key = ("skim_graph", graph.modes, graph.weight, tuple(sums))
+    cached = network._cache.get(key)
+    if isinstance(cached, SkimGraph):
+        return cached
+    names = tuple(dict.fromkeys(s for s in sums if s != cost))
+    attrs = np.zeros((len(names), graph.n_arcs))
+    for i, name in enumerate(names):
+        attrs[i] = _link_values(network, name)[graph.link_row]
+    sg = SkimGraph(
+        node_ids=graph.node_ids,
+        indptr=graph.indptr,
+        heads=graph.heads,
+        tails=graph.tails,
+        cost=graph.cost,
+        attrs=np.ascontiguousarray(attrs),
+        attr_names=names,
+        blocked=np.zeros(graph.n_nodes, bool),
+        metric=cost,
+    )
+    network._cache[key] = sg
+    return sg
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Skim:
+    """A least-cost origin-destination matrix, with attributes summed along the paths.
+
+    Attributes
+    ----------
+    values
+        ``values[i, j]``: least `metric` from ``origins[i]`` to ``destinations[j]``,
+        float64[n_orig, n_dest], ``inf`` where there is no path.
+    origins, destinations
+        External node ids in row and column order, int64.
+    metric
+        The cost minimised, with its unit (``time_h``, ``length_km``, ...).
+    sums
+        Other attributes summed along the chosen least-cost paths, each shaped like
+        `values` (``inf`` where unreachable, NaN where an attribute is missing on a link).
+    method
+        How it was computed (``dijkstra`` or ``ch``).
+    """
+
+    values: FloatArray
+    origins: IntArray
+    destinations: IntArray
+    metric: str
+    sums: Mapping[str, FloatArray] = field(default_factory=dict)
+    method: str = "dijkstra"
+
+    def __post_init__(self) -> None:
+        shape = (np.asarray(self.origins).size, np.asarray(self.destinations).size)
+        if self.values.shape != shape:
+            raise ValidationError(f"skim values have shape {self.values.shape}; ids give {shape}")
+        for name, arr in self.sums.items():
+            if arr.shape != shape:
+                raise ValidationError(f"skim sum {name!r} has shape {arr.shape}; need {shape}")
+        for arr in (self.values, *self.sums.values()):
+            arr.flags.writeable = False
+
+    def __repr__(self) -> str:
+        n_o, n_d = self.values.shape
+        unreach = float(np.isinf(self.values).mean()) if self.values.size else 0.0
+        sums = f" (+{','.join(self.sums)})" if self.sums else ""
+        return f"<Skim {self.metric}{sums} {n_o}x{n_d}, {unreach:.0%} unreachable>"
+
+    def __getitem__(self, name: str) -> FloatArray:
+        """The matrix of the metric or of a summed attribute, by name."""
+        if name == self.metric:
+            return self.values
+        if name in self.sums:
+            return self.sums[name]
+        raise KeyError(f"{name!r}: this skim has {[self.metric, *self.sums]}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The metric's name, then the summed attributes' names."""
+        return (self.metric, *self.sums)
+
+    def matrices(self) -> dict[str, FloatArray]:
+        """Every matrix by name, the metric first."""
+        return {name: self[name] for name in self.names}
+
+    def to_frame(self) -> pd.DataFrame:
+        """A long table: ``origin``, ``destination``, then one column per matrix."""
+        n_o, n_d = self.values.shape
+        data: dict[str, Any] = {
+            "origin": np.repeat(np.asarray(self.origins, np.int64), n_d),
+            "destination": np.tile(np.asarray(self.destinations, np.int64), n_o),
+        }
+        for name in self.names:
+            data[name] = self[name].ravel()
+        return pd.DataFrame(data)
+
+
+def _n_blocks(n_origins: int) -> int:
+    import numba
+
+    return max(1, min(n_origins, 8 * int(numba.get_num_threads())))
+
+
+def skim_on(
+    graph: SkimGraph,
+    origins: IntArray,
+    destinations: IntArray,
+    *,
+    method: SkimMethod | str = SkimMethod.AUTO,
+) -> tuple[FloatArray, FloatArray, str]:
+    """Least-cost matrix and summed attributes between node indices of `graph`.
+
+    Returns (values float64[o, d], sums float64[k, o, d], method used). Used by
+    :func:`skim` and by the Dask backend; the inputs are assumed valid.
+    """
+    how = SkimMethod(method)
+    o = np.ascontiguousarray(origins, dtype=np.int64)
+    d = np.ascontiguousarray(destinations, dtype=np.int64)
+    if how is SkimMethod.AUTO:
+        # CH preprocessing pays off once many searches share it
+        how = (
+            SkimMethod.CH
+            if min(o.size, d.size) >= 64 and graph.n_nodes >= 2000
+            else (SkimMethod.DIJKSTRA)
+        )
+    if how is SkimMethod.CH:
+        raise ValidationError("method 'ch' is not available yet; use 'dijkstra'")
+    from corridor.kernels.skim import skim_dijkstra
+
+    values, sums = skim_dijkstra(
+        graph.indptr,
+        graph.heads,
+        graph.tails,
+        graph.cost,
+        graph.attrs,
+        graph.blocked,
+        o,
+        d,
+        _n_blocks(o.size),
+    )
+    return values, sums, how.value
+
+
+def resolve_nodes(network: Network, refs: NodeRefs, *, role: str) -> IntArray:
+    """Node ids for a list of node ids or place names, reporting every unknown one.
+
+    Raises
+    ------
+    UnknownNodeError
+        Listing all the unknown ids and names.
+    """
+    items = list(np.asarray(refs, dtype=object).ravel()) if not isinstance(refs, str) else [refs]
+    places = PlaceIndex(network.nodes)
+    out: list[int] = []
+    unknown: list[object] = []
+    for item in items:
+        value = item.item() if isinstance(item, np.generic) else item
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            out.append(places.resolve(value, role=role))
+        except UnknownNodeError:
+            unknown.append(value)
+    if unknown:
+        raise UnknownNodeError(unknown, role=f"{role}(s)")
+    return np.asarray(out, dtype=np.int64)
+
+
+def skim(
+    network: Network,
+    origins: NodeRefs,
+    destinations: NodeRefs | None = None,
+    *,
+    cost: str = "time_h",
+    modes: str | Mode | Iterable[str | Mode] | None = None,
+    sums: Sequence[str] = ("length_km",),
+    method: SkimMethod | str = SkimMethod.AUTO,
+) -> Skim:
+    """Compute the least-cost origin-destination matrix.
+
+    Parameters
+    ----------
+    network
+        Network to route on.
+    origins, destinations
+        Node ids or place names, giving row and column order; `destinations` defaults to
+        `origins`.
+    cost
+        What to minimise: ``time_h`` (free-flow), ``length_km`` or a numeric links column
+        (finite and >= 0 on usable links).
+    modes
+        Modes whose links may be used; None or "any" for all.
+    sums
+        Link attributes summed along each least-cost path (``length_km``, ``time_h``,
+        ``toll_usd``, ...).
+    method
+        ``"dijkstra"``, ``"ch"`` (contraction hierarchies) or ``"auto"``.
+
+    Returns
+    -------
+    Skim
+        ``values[i, j]`` is the least cost from ``origins[i]`` to ``destinations[j]``,
+        ``inf`` where no path exists; ``sums[name]`` the attribute along that path.
+
+    Raises
+    ------
+    UnknownNodeError
+        If an origin or destination is not in the network (all are listed).
+    SchemaError
+        If `cost` or a `sums` column is missing or not numeric, or a cost is negative.
+
+    Notes
+    -----
+    Dijkstra: O(|origins| (n + m) log n), in parallel over origins. Contraction
+    hierarchies: preprocessing once per graph (cached), then per origin and destination an
+    upward search over a small part of the graph.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> s = corridor.skim(corridor.examples.toy(), ["A", "B"], ["D"], modes="road")
+    >>> s
+    <Skim time_h (+length_km) 2x1, 0% unreachable>
+    >>> s.values.round(3).tolist(), s["length_km"].tolist()
+    ([[4.113], [2.912]], [[353.0], [233.0]])
+    """
+    if isinstance(method, str) and method not in {m.value for m in SkimMethod}:
+        raise ValidationError(f"method {method!r}: use one of {[m.value for m in SkimMethod]}")
+    o_ids = resolve_nodes(network, origins, role="origin")
+    d_ids = (
+        o_ids if destinations is None else resolve_nodes(network, destinations, role="destination")
+    )
+    graph = skim_graph(network, cost=cost, modes=modes, sums=sums)
+    o = graph.index_of(o_ids, role="origin")
+    d = graph.index_of(d_ids, role="destination")
+    log.info("skim %s: %d x %d on %r", cost, o.size, d.size, graph)
+    values, sums_arr, used = skim_on(graph, o, d, method=method)
+    return Skim(
+        values=values,
+        origins=o_ids,
+        destinations=d_ids,
+        metric=cost,
+        sums={name: sums_arr[i] for i, name in enumerate(graph.attr_names)},
+        method=used,
+    )
+
+
+def finite_or_nan(x: float) -> float | None:
+    """A float for JSON: None for NaN and infinity."""
+    return None if not math.isfinite(x) else float(x)
