@@ -1,0 +1,576 @@
+"""Scenario comparison: what a project changes for freight, travellers and places.
+
+:func:`compare` takes two networks (a base and a scenario applied to it) and computes,
+for the same set of places:
+
+* **OD changes** for each profile (default: truck40 and container40 freight, car and bus
+  travellers): least-generalised-cost paths before and after, with time, money, CO2 and
+  the border crossings used. Every pair is searched (one Dijkstra per origin on the
+  profile's expanded cost graph); the pairs shown in reports (the headline pairs and the
+  largest changes) are also built as full :class:`~corridor.paths.route.Route` objects
+  with legs and stops, whose door-to-door times include drivers' breaks and rests.
+* **Accessibility**: population of the network's cities reachable within 8, 24 and 48 h
+  by car (crossing formalities included), per place.
+* **Winners and losers**: per place and per country, the mean change in generalised cost
+  and time over the place's OD pairs, and the accessibility gain.
+
+Freight flows (gravity demand and multi-class assignment) are added by
+:mod:`corridor.analysis.flows` when requested.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor._typing import FloatArray, IntArray
+from corridor.costs.graph import CostGraph, StopKind
+from corridor.errors import ValidationError
+from corridor.model.network import Network
+from corridor.model.schema import NodeKind
+from corridor.paths.route import Route, get_router
+
+__all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HEADLINE: tuple[tuple[str, str], ...] = (
+    ("Moscow", "Yekaterinburg"),
+    ("Kazan", "Yekaterinburg"),
+    ("Moscow", "Tyumen"),
+    ("Nizhny Novgorod", "Yekaterinburg"),
+    ("Moscow", "Kazan"),
+    ("Moscow", "Novosibirsk"),
+)
+ProgressFn = Callable[[str, float], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareOptions:
+    """What :func:`compare` computes.
+
+    Attributes
+    ----------
+    places
+        OD places (names or ids); default :func:`default_places`.
+    n_places
+        How many of the largest served cities the default takes.
+    corridor_ends
+        Corridor tags whose end cities join the default places.
+    profiles
+        Profiles compared (freight and travellers).
+    optimize
+        Objective of the searched paths: generalized, time, cost or co2.
+    hours
+        Accessibility thresholds, h.
+    access_profile
+        Profile of the accessibility times.
+    headline
+        Pairs always shown in full (skipped when a place is not in the network).
+    top_changes
+        How many of the largest changes per profile are shown in full.
+    """
+
+    places: tuple[str | int, ...] | None = None
+    n_places: int = 60
+    corridor_ends: tuple[str, ...] = ("M-12", "WE-WC")
+    profiles: tuple[str, ...] = ("car", "bus", "truck40", "container40")
+    optimize: str = "generalized"
+    hours: tuple[float, ...] = (8.0, 24.0, 48.0)
+    access_profile: str = "car"
+    headline: tuple[tuple[str, str], ...] = DEFAULT_HEADLINE
+    top_changes: int = 10
+
+    def __post_init__(self) -> None:
+        if self.n_places < 2 or self.top_changes < 0 or not self.profiles or not self.hours:
+            raise ValidationError(
+                "compare needs n_places >= 2, top_changes >= 0, and some profiles and hours"
+            )
+
+
+@dataclass(frozen=True, eq=False)
+class PairPaths:
+    """Least-cost paths between every pair of places on one cost graph.
+
+    Attributes
+    ----------
+    place_ids
+        Node ids of the places, in order.
+    slots
+        ``slots[i][j]``: arc slots of the path from place i to place j (None if none).
+    metrics
+        ``metrics[name][i, j]`` for time_h (no drivers' rests), cost_usd, co2_kg,
+        length_km and generalized_usd; ``inf`` where unreachable.
+    crossings
+        ``crossings[i][j]``: names of the border crossings passed, in order.
+    """
+
+    place_ids: IntArray
+    slots: list[list[IntArray | None]]
+    metrics: dict[str, FloatArray]
+    crossings: list[list[tuple[str, ...]]]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    base, other
+        Names of the two networks.
+    od
+        One row per (profile, origin, destination) pair with before/after time_h,
+        cost_usd, co2_kg, length_km, generalized_usd, crossings, and their changes.
+    detail
+        The rows shown in full (headline pairs and largest changes), with ``route_key``
+        into `routes`; times are door to door with drivers' rests.
+    routes
+        Full routes by key ``"<before|after>/<profile>/<origin>/<destination>"``.
+    accessibility
+        Per place: population within each threshold before and after, and the gain.
+    by_place, by_country
+        Winners and losers.
+    options
+        What was computed.
+    extra
+        Further tables added by other analyses (e.g. link flows), by name.
+    """
+
+    base: str
+    other: str
+    od: pd.DataFrame
+    detail: pd.DataFrame
+    routes: dict[str, Route]
+    accessibility: pd.DataFrame
+    by_place: pd.DataFrame
+    by_country: pd.DataFrame
+    options: CompareOptions
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Comparison {self.base} -> {self.other}: {len(self.od)} OD rows, "
+            f"{len(self.routes)} routes, {len(self.accessibility)} places>"
+        )
+
+    def headline(self) -> pd.DataFrame:
+        """The headline rows of :attr:`detail` (the pairs asked for in the options)."""
+        return self.detail[self.detail["headline"]].reset_index(drop=True)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, for writing to CSV/Parquet."""
+        out = {
+            "od": self.od,
+            "detail": self.detail,
+            "accessibility": self.accessibility,
+            "by_place": self.by_place,
+            "by_country": self.by_country,
+        }
+        out.update(self.extra)
+        return out
+
+
+def default_places(
+    network: Network, n_places: int = 60, corridor_ends: Sequence[str] = ("M-12", "WE-WC")
+) -> IntArray:
+    """The `n_places` largest cities with a road link, plus the end cities of corridors.
+
+    A corridor's end cities are the city nodes that touch exactly one of its links.
+    """
+    nodes, links = network.nodes, network.links
+    road = links[(links["mode"] == "road").to_numpy() & links["closed"].isna().to_numpy()]
+    served = set(road["a_node"].tolist()) | set(road["b_node"].tolist())
+    cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy() & nodes["node_id"].isin(served)]
+    top = cities.sort_values(["population", "node_id"], ascending=[False, True]).head(n_places)
+    chosen = list(top["node_id"].astype(int))
+    city_ids = set(cities["node_id"].tolist())
+    for tag in corridor_ends:
+        on = links[[tag in str(t).split(";") for t in links["corridors"]]]
+        counts = pd.concat([on["a_node"], on["b_node"]]).value_counts()
+        for node in sorted(counts[counts == 1].index.tolist()):
+            if node in city_ids and node not in chosen:
+                chosen.append(int(node))
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: str) -> PairPaths:
+    """Least-`optimize` paths between every pair of places for a profile."""
+    from corridor.kernels.dijkstra import dijkstra
+
+    router = get_router(network)
+    cg = router.cost_graph(profile)
+    weight = cg.weight(optimize)
+    idx = np.searchsorted(cg.node_ids, place_ids)
+    n = place_ids.size
+    dist = np.empty(cg.n_vertices)
+    pred = np.empty(cg.n_vertices, np.int64)
+    slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
+    pair_of: list[IntArray] = []
+    arcs: list[IntArray] = []
+    for i in range(n):
+        dijkstra(cg.indptr, cg.heads, weight, cg.source_vertex(int(idx[i])), dist, pred)
+        for j in range(n):
+            if i == j:
+                continue
+            v = cg.sink_vertex(int(idx[j]))
+            if not math.isfinite(dist[v]):
+                continue
+            path: list[int] = []
+            while pred[v] >= 0:
+                e = int(pred[v])
+                path.append(e)
+                v = int(cg.tails[e])
+            arr = np.asarray(path[::-1], dtype=np.int64)
+            slots[i][j] = arr
+            arcs.append(arr)
+            pair_of.append(np.full(arr.size, i * n + j, np.int64))
+    flat = np.concatenate(arcs) if arcs else np.empty(0, np.int64)
+    pair = np.concatenate(pair_of) if pair_of else np.empty(0, np.int64)
+    reached = np.zeros(n * n, bool)
+    reached[np.unique(pair)] = True
+    metrics: dict[str, FloatArray] = {}
+    gen = cg.weight("generalized")
+    for name, values in (
+        ("time_h", cg.time_h),
+        ("cost_usd", cg.cost_usd),
+        ("co2_kg", cg.co2_kg),
+        ("length_km", cg.length_km),
+        ("generalized_usd", gen),
+    ):
+        total = np.asarray(np.bincount(pair, weights=values[flat], minlength=n * n), np.float64)
+        total[~reached] = np.inf
+        matrix = total.reshape(n, n)
+        np.fill_diagonal(matrix, 0.0)
+        metrics[name] = matrix
+    crossings = _crossings(network, cg, slots)
+    return PairPaths(place_ids=place_ids, slots=slots, metrics=metrics, crossings=crossings)
+
+
+def _crossings(
+    network: Network, cg: CostGraph, slots: list[list[IntArray | None]]
+) -> list[list[tuple[str, ...]]]:
+    names = network.nodes.set_index("node_id")["name"]
+    node_of = cg.node_ids[cg.vertex_node]
+    is_cross = cg.stop_kind == StopKind.BORDER_CROSSING
+    out: list[list[tuple[str, ...]]] = []
+    for row in slots:
+        out_row: list[tuple[str, ...]] = []
+        for path in row:
+            if path is None or path.size == 0:
+                out_row.append(())
+                continue
+            hit = path[is_cross[path]]
+            out_row.append(tuple(str(names[node_of[cg.heads[e]]]) for e in hit))
+        out.append(out_row)
+    return out
+
+
+_METRICS = ("time_h", "cost_usd", "co2_kg", "length_km", "generalized_usd")
+
+
+def _od_table(profile: str, before: PairPaths, after: PairPaths, names: pd.Series) -> pd.DataFrame:
+    n = before.place_ids.size
+    i, j = np.nonzero(~np.eye(n, dtype=bool))
+    label = dict(zip(names.index.tolist(), names.tolist(), strict=True))
+    frame: dict[str, Any] = {
+        "profile": profile,
+        "origin_id": before.place_ids[i],
+        "destination_id": before.place_ids[j],
+        "origin": [label[k] for k in before.place_ids[i].tolist()],
+        "destination": [label[k] for k in before.place_ids[j].tolist()],
+    }
+    for m in _METRICS:
+        b = before.metrics[m][i, j]
+        a = after.metrics[m][i, j]
+        frame[f"{m}_before"] = b
+        frame[f"{m}_after"] = a
+        with np.errstate(invalid="ignore"):
+            frame[f"d_{m}"] = np.where(np.isfinite(a) & np.isfinite(b), a - b, np.nan)
+    frame["crossings_before"] = [
+        " / ".join(before.crossings[x][y]) for x, y in zip(i, j, strict=True)
+    ]
+    frame["crossings_after"] = [
+        " / ".join(after.crossings[x][y]) for x, y in zip(i, j, strict=True)
+    ]
+    frame["crossing_changed"] = np.array(frame["crossings_before"]) != np.array(
+        frame["crossings_after"]
+    )
+    return pd.DataFrame(frame)
+
+
+def _accessibility(
+    network: Network, profile: str, place_ids: IntArray, hours: Sequence[float]
+) -> pd.DataFrame:
+    """Population of every served city within each threshold of each place, by `profile`."""
+    from corridor.kernels.dijkstra import dijkstra
+
+    nodes = network.nodes
+    cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy()]
+    cg = get_router(network).cost_graph(profile)
+    weight = cg.time_h
+    dest = np.searchsorted(cg.node_ids, cities["node_id"].to_numpy())
+    sinks = np.asarray([cg.sink_vertex(int(k)) for k in dest], dtype=np.int64)
+    pop = cities["population"].to_numpy(dtype=np.float64)
+    dist = np.empty(cg.n_vertices)
+    pred = np.empty(cg.n_vertices, np.int64)
+    rows = np.empty((place_ids.size, len(hours)))
+    for k, pid in enumerate(place_ids):
+        src = cg.source_vertex(int(np.searchsorted(cg.node_ids, pid)))
+        dijkstra(cg.indptr, cg.heads, weight, src, dist, pred)
+        t = dist[sinks]
+        rows[k] = [(pop * (t <= h)).sum() for h in hours]
+    out = pd.DataFrame({"node_id": place_ids})
+    for c, h in enumerate(hours):
+        out[f"pop_within_{h:g}h"] = rows[:, c]
+    return out
+
+
+def compare(
+    base: Network,
+    other: Network,
+    *,
+    options: CompareOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> Comparison:
+    """Compare two networks for freight, travellers and places.
+
+    Parameters
+    ----------
+    base, other
+        The network before and after (e.g. two scenarios applied to the embedded network).
+    options
+        Places, profiles, objective, thresholds; see :class:`CompareOptions`.
+    progress
+        Called with (step description, fraction done).
+
+    Returns
+    -------
+    Comparison
+        OD changes, routes of the shown pairs, accessibility, winners and losers.
+
+    Raises
+    ------
+    UnknownNodeError
+        If a place is not in both networks.
+    ValidationError
+        If an option is invalid (e.g. an unknown profile).
+    """
+    opts = options or CompareOptions()
+    say = progress or (lambda _s, _f: None)
+    router = get_router(base)
+    if opts.places is None:
+        place_ids = default_places(base, opts.n_places, opts.corridor_ends)
+    else:
+        place_ids = np.asarray(
+            [router.places.resolve(p, role="place") for p in opts.places], dtype=np.int64
+        )
+    missing = sorted(set(place_ids.tolist()) - set(other.nodes["node_id"].tolist()))
+    if missing:
+        raise ValidationError(f"places {missing[:5]} are not in the network {other.name!r}")
+    names = base.nodes.set_index("node_id")["name"]
+    steps = 2 * len(opts.profiles) + 2
+    tables: list[pd.DataFrame] = []
+    paths: dict[tuple[str, str], PairPaths] = {}
+    done = 0
+    for prof in opts.profiles:
+        for label, net in (("before", base), ("after", other)):
+            say(f"{prof}: paths {label}", done / steps)
+            paths[(prof, label)] = pair_paths(net, prof, place_ids, opts.optimize)
+            done += 1
+        tables.append(_od_table(prof, paths[(prof, "before")], paths[(prof, "after")], names))
+    od = pd.concat(tables, ignore_index=True)
+    say("accessibility", done / steps)
+    acc_b = _accessibility(base, opts.access_profile, place_ids, opts.hours)
+    acc_a = _accessibility(other, opts.access_profile, place_ids, opts.hours)
+    done += 2
+    accessibility = _merge_access(acc_b, acc_a, base, opts.hours)
+    say("routes of the shown pairs", done / steps)
+    detail, routes = _detail(base, other, od, paths, opts)
+    by_place, by_country = _winners(od, accessibility, opts)
+    say("done", 1.0)
+    log.info(
+        "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
+    )
+    return Comparison(
+        base=base.name,
+        other=other.name,
+        od=od,
+        detail=detail,
+        routes=routes,
+        accessibility=accessibility,
+        by_place=by_place,
+        by_country=by_country,
+        options=opts,
+    )
+
+
+def _merge_access(
+    before: pd.DataFrame, after: pd.DataFrame, network: Network, hours: Sequence[float]
+) -> pd.DataFrame:
+    nodes = network.nodes.set_index("node_id")
+    out = pd.DataFrame(
+        {
+            "node_id": before["node_id"],
+            "place": nodes.loc[before["node_id"], "name"].to_numpy(),
+            "country": nodes.loc[before["node_id"], "country"].to_numpy(),
+            "population": nodes.loc[before["node_id"], "population"].to_numpy(),
+        }
+    )
+    for h in hours:
+        col = f"pop_within_{h:g}h"
+        out[f"{col}_before"] = before[col].to_numpy()
+        out[f"{col}_after"] = after[col].to_numpy()
+        out[f"d_{col}"] = out[f"{col}_after"] - out[f"{col}_before"]
+    return out
+
+
+def _detail(
+    base: Network,
+    other: Network,
+    od: pd.DataFrame,
+    paths: dict[tuple[str, str], PairPaths],
+    opts: CompareOptions,
+) -> tuple[pd.DataFrame, dict[str, Route]]:
+    """Full routes before and after for the headline pairs and the largest changes."""
+    router_b, router_a = get_router(base), get_router(other)
+    want: list[tuple[str, int, int, bool]] = []
+    for o_name, d_name in opts.headline:
+        try:
+            o = router_b.places.resolve(o_name)
+            d = router_b.places.resolve(d_name)
+        except LookupError:
+            continue
+        for prof in opts.profiles:
+            want.append((prof, o, d, True))
+    for prof in opts.profiles:
+        rows = od[(od["profile"] == prof) & od["d_generalized_usd"].notna()]
+        top = rows.reindex(rows["d_generalized_usd"].abs().sort_values(ascending=False).index)
+        top = top[top["d_generalized_usd"].abs() > 1e-6].head(opts.top_changes)
+        pairs = zip(top["origin_id"].tolist(), top["destination_id"].tolist(), strict=True)
+        want += [(prof, int(o), int(d), False) for o, d in pairs]
+    seen: set[tuple[str, int, int]] = set()
+    routes: dict[str, Route] = {}
+    records: list[dict[str, Any]] = []
+    for prof, o, d, headline in want:
+        if (prof, o, d) in seen:
+            continue
+        seen.add((prof, o, d))
+        rec: dict[str, Any] = {"profile": prof, "headline": headline}
+        for label, router in (("before", router_b), ("after", router_a)):
+            r = _full_route(router, paths.get((prof, label)), prof, o, d, opts.optimize)
+            key = f"{label}/{prof}/{o}/{d}"
+            if r is not None:
+                routes[key] = r
+            rec.update(_route_record(r, label, key))
+        rec["origin"] = str(router_b._names[o])
+        rec["destination"] = str(router_b._names[d])
+        for m in ("time_h", "cost_usd", "co2_kg", "length_km"):
+            rec[f"d_{m}"] = rec[f"{m}_after"] - rec[f"{m}_before"]
+        records.append(rec)
+    cols = ["profile", "origin", "destination", "headline"]
+    detail = pd.DataFrame(records)
+    if len(detail):
+        detail = detail[cols + [c for c in detail.columns if c not in cols]]
+    return detail, routes
+
+
+def _full_route(
+    router: Any, pp: PairPaths | None, prof: str, o: int, d: int, optimize: str
+) -> Route | None:
+    if pp is not None and o in pp.place_ids and d in pp.place_ids:
+        i = int(np.flatnonzero(pp.place_ids == o)[0])
+        j = int(np.flatnonzero(pp.place_ids == d)[0])
+        slots = pp.slots[i][j]
+        if slots is None:
+            return None
+        cg = router.cost_graph(prof)
+        cost = float(cg.weight(optimize)[slots].sum())
+        route: Route = router.profile_route(cg, slots, optimize=optimize, cost=cost)
+        return route
+    try:
+        found: Route = router.route(o, d, profile=prof, optimize=optimize)
+    except LookupError:
+        return None
+    return found
+
+
+def _route_record(r: Route | None, label: str, key: str) -> dict[str, Any]:
+    if r is None:
+        return {f"{m}_{label}": math.inf for m in ("time_h", "cost_usd", "co2_kg", "length_km")} | {
+            f"crossings_{label}": "",
+            f"route_{label}": "",
+        }
+    crossings = " / ".join(s.name for s in r.stops if s.kind == "border_crossing")
+    return {
+        f"time_h_{label}": r.time_h,
+        f"cost_usd_{label}": r.cost_usd,
+        f"co2_kg_{label}": r.co2_kg,
+        f"length_km_{label}": r.length_km,
+        f"crossings_{label}": crossings,
+        f"route_{label}": key,
+    }
+
+
+def _winners(
+    od: pd.DataFrame, access: pd.DataFrame, opts: CompareOptions
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean change per place over its OD pairs (as origin or destination), and by country."""
+    both = pd.concat(
+        [
+            od.rename(columns={"origin_id": "node_id"})[
+                ["node_id", "profile", "d_time_h", "d_generalized_usd"]
+            ],
+            od.rename(columns={"destination_id": "node_id"})[
+                ["node_id", "profile", "d_time_h", "d_generalized_usd"]
+            ],
+        ]
+    )
+    per = both.groupby(["node_id", "profile"])[["d_time_h", "d_generalized_usd"]].mean()
+    wide = pd.DataFrame(per.unstack("profile"))
+    level0 = wide.columns.get_level_values(0).tolist()
+    level1 = wide.columns.get_level_values(1).tolist()
+    wide.columns = pd.Index([f"{m}_{p}" for m, p in zip(level0, level1, strict=True)])
+    longest = f"d_pop_within_{max(opts.hours):g}h"
+    mid = f"d_pop_within_{sorted(opts.hours)[len(opts.hours) // 2]:g}h"
+    keep = list(dict.fromkeys(["node_id", "place", "country", "population", mid, longest]))
+    by_place = access[keep].merge(wide.reset_index(), on="node_id", how="left")
+    by_place["mean_d_time_h"] = (
+        per["d_time_h"].groupby("node_id").mean().reindex(by_place["node_id"]).to_numpy()
+    )
+    by_place["mean_d_generalized_usd"] = (
+        per["d_generalized_usd"].groupby("node_id").mean().reindex(by_place["node_id"]).to_numpy()
+    )
+    by_place = by_place.sort_values("mean_d_generalized_usd", kind="stable").reset_index(drop=True)
+    # by country: population-weighted means over its places
+    w = by_place["population"].clip(lower=1).astype(float)
+    tmp = pd.DataFrame(
+        {
+            "country": by_place["country"],
+            "w": w,
+            "population": by_place["population"],
+            "wt": w * by_place["mean_d_time_h"].fillna(0.0),
+            "wg": w * by_place["mean_d_generalized_usd"].fillna(0.0),
+            mid: by_place[mid],
+            longest: by_place[longest],
+        }
+    )
+    sums = tmp.groupby("country").sum()
+    by_country = pd.DataFrame(
+        {
+            "places": tmp.groupby("country").size(),
+            "population": sums["population"],
+            "mean_d_time_h": sums["wt"] / sums["w"],
+            "mean_d_generalized_usd": sums["wg"] / sums["w"],
+            mid: sums[mid],
+            longest: sums[longest],
+        }
+    )
+    by_country = by_country.reset_index().sort_values("mean_d_generalized_usd", kind="stable")
+    return by_place, by_country.reset_index(drop=True)
