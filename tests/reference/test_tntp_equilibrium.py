@@ -58,12 +58,16 @@ def test_biconjugate_frank_wolfe_reaches_1e6(name: str) -> None:
     assert gaps[-1] < gaps[0] * 1e-3
 
 
-def test_barcelona_reaches_1e6() -> None:
-    res, published = _run("Barcelona", "gp", 1e-6)
+@pytest.mark.parametrize("algorithm", ["gp", "bfw"])
+def test_barcelona_reaches_1e6(algorithm: str) -> None:
+    res, published = _run("Barcelona", algorithm, 1e-6)
     assert res.converged and res.rel_gap <= 1e-6
     # Barcelona has links with constant times (b = 0) on which equilibrium flows are not
-    # unique; compare the objective with the published optimum instead (README: 1265654.92)
-    assert res.convergence.objective[-1] == pytest.approx(1265654.92203176, rel=1e-6)
+    # unique; check the objective instead. By convexity the optimum (README: 1265654.92203176)
+    # lies between our objective and objective - (TSTT - SPTT) = objective - gap x TSTT.
+    optimum = 1265654.92203176
+    excess = res.convergence.objective[-1] - optimum
+    assert -1e-9 * optimum <= excess <= res.rel_gap * res.tstt
     assert res.tstt == pytest.approx(float(published @ res.time), rel=1e-3)
 
 

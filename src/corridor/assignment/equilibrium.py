@@ -216,7 +216,7 @@ def _frank_wolfe_family(
 def _gradient_projection(
     problem: Problem, options: AssignmentOptions, tracker: _Tracker
 ) -> FloatArray:
-    from corridor.kernels.assign_paths import gp_link_flows, gp_sweep
+    from corridor.kernels.assign_paths import gp_equalize, gp_link_flows, gp_sweep
 
     free = _times(problem, np.zeros(problem.n_links))
     aon_classes(problem, free)  # raises NoPathError early if demand cannot be served
@@ -253,6 +253,8 @@ def _gradient_projection(
             counts,
             options.inner_sweeps,
         )
+        if options.path_passes:
+            gp_equalize(problem.fixed, problem.demand, state, paths, options.path_passes)
         # rebuild volumes from the path flows so rounding does not accumulate
         g, used = gp_link_flows(paths, c, z, m)
         x = g.sum(axis=0)

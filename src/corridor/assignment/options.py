@@ -44,7 +44,12 @@ class AssignmentOptions:
     threads
         Threads for the parallel all-or-nothing step (None = numba's default).
     inner_sweeps
-        ``gp`` only: equalisation passes over an origin's pairs after each tree.
+        ``gp`` only: equalisation passes over an origin's pairs after its tree.
+    path_passes
+        ``gp`` only: equalisation passes over every pair's current paths after each sweep
+        (no new trees). They let pairs of different origins that share links settle together,
+        which Gauss-Seidel over origins alone does slowly; 20 passes cut the sweeps to 1e-8
+        on Anaheim from ~140 to ~10.
 
     Raises
     ------
@@ -57,7 +62,8 @@ class AssignmentOptions:
     max_iter: int = 1000
     time_limit_s: float | None = None
     threads: int | None = None
-    inner_sweeps: int = 3
+    inner_sweeps: int = 1
+    path_passes: int = 20
 
     def __post_init__(self) -> None:
         try:
@@ -74,5 +80,8 @@ class AssignmentOptions:
             raise ValidationError(f"time_limit_s must be > 0, got {self.time_limit_s}")
         if self.threads is not None and self.threads < 1:
             raise ValidationError(f"threads must be >= 1, got {self.threads}")
-        if self.inner_sweeps < 1:
-            raise ValidationError(f"inner_sweeps must be >= 1, got {self.inner_sweeps}")
+        if self.inner_sweeps < 1 or self.path_passes < 0:
+            raise ValidationError(
+                f"need inner_sweeps >= 1 and path_passes >= 0, got {self.inner_sweeps}, "
+                f"{self.path_passes}"
+            )

@@ -218,7 +218,18 @@ def gp_sweep(
                             _add(buf[k], c, row[j], x, g, t, dt, kind, t0, alpha, beta, cap)
                         continue
                 stamp = _equalize(
-                    od, c, od_head, p_start, p_len, p_flow, p_next, pool, fixed, state, mark, stamp
+                    od,
+                    c,
+                    od_head,
+                    p_start,
+                    p_len,
+                    p_flow,
+                    p_next,
+                    pool,
+                    fixed,
+                    state,
+                    mark,
+                    stamp,
                 )
             for _ in range(inner - 1):
                 for j in range(z):
@@ -259,3 +270,36 @@ def gp_link_flows(paths, n_class, z, m):
                     g[c, pool[k]] += f
             p = p_next[p]
     return g, used
+
+
+@nb.njit(cache=True, nogil=True)
+def gp_equalize(fixed, demand, state, paths, passes):
+    """`passes` Gauss-Seidel passes over every pair's current paths, without new trees.
+
+    Cheap (no shortest paths); it lets pairs of different origins that share links settle
+    together between sweeps. Arguments as in :func:`gp_sweep`; updates in place.
+    """
+    od_head, p_start, p_len, p_flow, p_next, pool = paths
+    n_class, z, _ = demand.shape
+    mark = np.zeros(state[0].size, np.int64)
+    stamp = 1
+    for _ in range(passes):
+        for c in range(n_class):
+            for i in range(z):
+                for j in range(z):
+                    od = (c * z + i) * z + j
+                    if od_head[od] >= 0 and p_next[od_head[od]] >= 0:
+                        stamp = _equalize(
+                            od,
+                            c,
+                            od_head,
+                            p_start,
+                            p_len,
+                            p_flow,
+                            p_next,
+                            pool,
+                            fixed,
+                            state,
+                            mark,
+                            stamp,
+                        )
