@@ -371,3 +371,21 @@ def test_totals_are_the_sums_of_legs_and_stops(toy: corridor.Network, pid: str, 
         "time": lambda x: x.time_h - x.rest_h,
     }[goal]
     assert metric(r) <= min(metric(o) for o in others) + 1e-9
+
+
+def test_transfer_link_between_gauges_is_a_transshipment() -> None:
+    net = network(
+        {
+            "a_node": [1, 2, 4],
+            "b_node": [2, 4, 5],
+            "mode": ["rail", "transfer", "rail"],
+            "length_km": [100.0, 0.0, 100.0],
+            "gauge_mm": [1520.0, None, 1435.0],
+        }
+    )
+    p = profile(modes=["rail", "transfer"], road=None)
+    out = corridor.route(net, "P", "T", profile=p)
+    change = [s for s in out.stops if s.kind == "gauge_change"]
+    assert len(change) == 1 and change[0].detail == "1520 -> 1435 mm"
+    assert (change[0].time_h, change[0].cost_usd, change[0].name) == (4.0, 300.0, "S")
+    assert out.cost_usd == pytest.approx(50 + 200 + 300 + 60)

@@ -13,7 +13,9 @@ kernels see them:
   delay and fee for the arc's mode and the direction implied by its tail's country
   (country_a -> a_to_b, country_b -> b_to_a; otherwise the larger delay of the two).
 * **Transfers.** A ``transfer`` link joins every port at its tail to every port at its
-  head and carries the profile's ``transfer`` handling (road <-> rail at a terminal).
+  head and carries the profile's ``transfer`` handling (road <-> rail at a terminal);
+  between rail ports of two different known gauges it is a transshipment and carries the
+  ``gauge_break`` handling instead.
 * **Terminals.** Each node has a source hub (arcs out to its ports, carrying origin
   handling for the port's mode) and a sink hub (arcs in from its ports, carrying
   destination handling). A route runs from the origin's source hub to the destination's
@@ -414,28 +416,55 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
                 "fwd": fwd[is_transfer],
             }
         )
-        pv = ports[["node", "vertex"]]
-        tr = tr.merge(pv.rename(columns={"node": "tnode", "vertex": "tv"}), on="tnode")
-        tr = tr.merge(pv.rename(columns={"node": "hnode", "vertex": "hv"}), on="hnode")
+        pv = ports[["node", "vertex", "kind", "gauge"]]
+        tr = tr.merge(
+            pv.rename(columns={"node": "tnode", "vertex": "tv", "kind": "tk", "gauge": "tg"}),
+            on="tnode",
+        )
+        tr = tr.merge(
+            pv.rename(columns={"node": "hnode", "vertex": "hv", "kind": "hk", "gauge": "hg"}),
+            on="hnode",
+        )
         k = len(tr)
+        cc = network.nodes.set_index("node_id").loc[node_ids, "country"].to_numpy()
+        abroad = cc[tr["tnode"].to_numpy()] != cc[tr["hnode"].to_numpy()]
+        if abroad.any():
+            ids = sorted(set(links["link_id"].to_numpy()[tr["row"].to_numpy()[abroad]].tolist()))
+            log.warning(
+                "transfer links %s join nodes in two countries and bypass border crossings",
+                ids[:5],
+            )
         handling = profile.transfer
         t_len = links["length_km"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
         t_speed = links["speed_kmh"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
-        parts.append(
-            _stop_part(
-                tr["tv"].to_numpy(),
-                tr["hv"].to_numpy(),
-                k,
-                StopKind.TRANSFER,
-                handling.time_h if handling else 0.0,
-                handling.cost_usd if handling else 0.0,
-                length_km=t_len,
-                move_h=t_len / t_speed,
-                link_row=tr["row"].to_numpy(dtype=np.int64),
-                forward=tr["fwd"].to_numpy(dtype=bool),
-                mode="transfer",
-            )
+        part = _stop_part(
+            tr["tv"].to_numpy(),
+            tr["hv"].to_numpy(),
+            k,
+            StopKind.TRANSFER,
+            handling.time_h if handling else 0.0,
+            handling.cost_usd if handling else 0.0,
+            length_km=t_len,
+            move_h=t_len / t_speed,
+            link_row=tr["row"].to_numpy(dtype=np.int64),
+            forward=tr["fwd"].to_numpy(dtype=bool),
+            mode="transfer",
         )
+        # a transfer between rail ports of two known, different gauges is a transshipment
+        tg, hg = tr["tg"].to_numpy(), tr["hg"].to_numpy()
+        regauge = (
+            (tr["tk"].to_numpy() == RAIL_PORT)
+            & (tr["hk"].to_numpy() == RAIL_PORT)
+            & (tg > 0)
+            & (hg > 0)
+            & (tg != hg)
+        )
+        if regauge.any() and profile.gauge_break is not None:
+            gb = profile.gauge_break
+            part["stop_h"] = np.where(regauge, gb.time_h, part["stop_h"])
+            part["stop_usd"] = np.where(regauge, gb.cost_usd, part["stop_usd"])
+            part["stop_kind"] = np.where(regauge, StopKind.GAUGE_CHANGE, part["stop_kind"])
+        parts.append(part)
 
     # 3. gauge changes between rail ports of one node
     rail = ports[ports["kind"] == RAIL_PORT]
