@@ -459,10 +459,10 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             & (hg > 0)
             & (tg != hg)
         )
-        if regauge.any() and profile.gauge_break is not None:
-            gb = profile.gauge_break
-            part["stop_h"] = np.where(regauge, gb.time_h, part["stop_h"])
-            part["stop_usd"] = np.where(regauge, gb.cost_usd, part["stop_usd"])
+        regauge_with = profile.gauge_break
+        if regauge.any() and regauge_with is not None:
+            part["stop_h"] = np.where(regauge, regauge_with.time_h, part["stop_h"])
+            part["stop_usd"] = np.where(regauge, regauge_with.cost_usd, part["stop_usd"])
             part["stop_kind"] = np.where(regauge, StopKind.GAUGE_CHANGE, part["stop_kind"])
         parts.append(part)
 
