@@ -140,6 +140,16 @@ def test_aon_equals_networkx_shortest_paths() -> None:
     np.testing.assert_allclose(res.flow_pce, flow, atol=1e-9)
 
 
+def test_parallel_all_or_nothing_equals_serial() -> None:
+    rng = np.random.default_rng(8)
+    net = grid(8, rng, zones=12)
+    demand = rng.uniform(0, 10, (12, 12))
+    serial = assign(net, demand, options=AssignmentOptions(algorithm="aon", threads=1))
+    parallel = assign(net, demand, options=AssignmentOptions(algorithm="aon", threads=2))
+    np.testing.assert_allclose(parallel.flow_pce, serial.flow_pce, rtol=1e-12, atol=1e-9)
+    assert parallel.rel_gap == pytest.approx(serial.rel_gap, rel=1e-12)
+
+
 @pytest.mark.parametrize("algorithm", ["msa", "fw"])
 def test_msa_and_fw_gap_decreases(algorithm: str) -> None:
     rng = np.random.default_rng(3)

@@ -182,21 +182,30 @@ def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Prob
     )
 
 
-_PARALLEL_MIN_WORK = 200_000  # zones x (nodes + links) below which threads cost more than they save
+_PARALLEL_MIN_WORK = 1_000_000
+"""zones x (nodes + links) from which threads pay off by default. Measured on a shared
+2-core machine, a parallel region costs milliseconds when the cores are busy, more than
+the serial all-or-nothing of Barcelona (110 zones, ~6 ms)."""
 
 
-def n_blocks_for(problem: Problem) -> int:
-    """Number of origin blocks for the parallel all-or-nothing step (0 = run serially)."""
+def n_blocks_for(problem: Problem, threads: int | None = None) -> int:
+    """Number of origin blocks for the parallel all-or-nothing step (0 = run serially).
+
+    `threads` None: parallel only for large problems; 1: serial; > 1: parallel.
+    """
     import numba
 
-    work = problem.zones.size * (problem.indptr.size + problem.heads.size)
-    threads = numba.get_num_threads()
-    if threads == 1 or work < _PARALLEL_MIN_WORK:
+    if threads == 1 or numba.get_num_threads() == 1:
         return 0
-    return int(min(problem.zones.size, 4 * threads))
+    work = problem.zones.size * (problem.indptr.size + problem.heads.size)
+    if threads is None and work < _PARALLEL_MIN_WORK:
+        return 0
+    return int(min(problem.zones.size, 4 * numba.get_num_threads()))
 
 
-def aon_classes(problem: Problem, time: FloatArray) -> tuple[FloatArray, FloatArray]:
+def aon_classes(
+    problem: Problem, time: FloatArray, *, threads: int | None = None
+) -> tuple[FloatArray, FloatArray]:
     """All-or-nothing loading of every class on current link times.
 
     Parameters
@@ -205,6 +214,8 @@ def aon_classes(problem: Problem, time: FloatArray) -> tuple[FloatArray, FloatAr
         The compiled problem.
     time
         Travel time per CSR link.
+    threads
+        See :func:`n_blocks_for`.
 
     Returns
     -------
@@ -223,7 +234,7 @@ def aon_classes(problem: Problem, time: FloatArray) -> tuple[FloatArray, FloatAr
     c = cost.shape[0]
     flows = np.zeros((c, problem.n_links))
     sptt = np.zeros(c)
-    blocks = n_blocks_for(problem)
+    blocks = n_blocks_for(problem, threads)
     for k in range(c):
         demand = problem.demand[k]
         args = (

@@ -185,7 +185,7 @@ def _frank_wolfe_family(
 ) -> FloatArray:
     algorithm = Algorithm(options.algorithm)
     free = _times(problem, np.zeros(problem.n_links))
-    g, _ = aon_classes(problem, free)
+    g, _ = aon_classes(problem, free, threads=options.threads)
     s1: FloatArray | None = None
     s2: FloatArray | None = None
     tau = 1.0
@@ -193,7 +193,7 @@ def _frank_wolfe_family(
     while True:
         k += 1
         time = _times(problem, g.sum(axis=0))
-        y, sptt = aon_classes(problem, time)
+        y, sptt = aon_classes(problem, time, threads=options.threads)
         stop = tracker.record(_gap(problem, g, time, sptt), _objective(problem, g), 0.0)
         if stop or algorithm is Algorithm.AON:
             return g
@@ -219,7 +219,8 @@ def _gradient_projection(
     from corridor.kernels.assign_paths import gp_equalize, gp_link_flows, gp_sweep
 
     free = _times(problem, np.zeros(problem.n_links))
-    aon_classes(problem, free)  # raises NoPathError early if demand cannot be served
+    # raises NoPathError early if some demand cannot be served
+    aon_classes(problem, free, threads=options.threads)
     c, z, _ = problem.demand.shape
     m = problem.n_links
     pairs = int(np.count_nonzero(problem.demand))
@@ -260,7 +261,7 @@ def _gradient_projection(
         x = g.sum(axis=0)
         t = _times(problem, x)
         dt = _derivs(problem, x)
-        _, sptt = aon_classes(problem, t)
+        _, sptt = aon_classes(problem, t, threads=options.threads)
         if tracker.record(_gap(problem, g, t, sptt), _objective(problem, g), 1.0):
             log.info("gradient projection: %d paths in use", used)
             return np.asarray(g)

@@ -42,7 +42,9 @@ class AssignmentOptions:
     time_limit_s
         Stop after this many seconds of wall time (None = no limit).
     threads
-        Threads for the parallel all-or-nothing step (None = numba's default).
+        Threads for the all-or-nothing step: None runs origins in parallel (numba prange)
+        only on large problems (zones x (nodes + links) >= 1e6), 1 runs serially, more
+        forces the parallel kernel with that many threads.
     inner_sweeps
         ``gp`` only: equalisation passes over an origin's pairs after its tree.
     path_passes

@@ -158,22 +158,40 @@ def line_search(kind, t0, alpha, beta, cap, x, d, fixed_dot, tol):
     """Step in [0, 1] minimising the Beckmann objective along total volume direction `d`.
 
     The slope at step s is ``sum_a d[a] * t_a(x[a] + s d[a]) + fixed_dot`` (fixed_dot is the
-    fixed link costs times the class directions). Bisection on the slope until the bracket
-    is narrower than `tol`; returns 0 when `d` is not a descent direction and 1 when the
-    objective still falls at 1.
+    fixed link costs times the class directions); it increases with s (convexity). Its root
+    is bracketed and found by the Illinois variant of regula falsi (superlinear; about ten
+    slope evaluations to ``tol``), with a bisection step whenever the secant leaves the
+    bracket. Returns 0 when `d` is not a descent direction and 1 when the objective still
+    falls at 1.
     """
-    if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 0.0) >= 0.0:
+    f_lo = _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 0.0)
+    if f_lo >= 0.0:
         return 0.0
-    if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 1.0) <= 0.0:
+    f_hi = _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, 1.0)
+    if f_hi <= 0.0:
         return 1.0
     lo = 0.0
     hi = 1.0
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, mid) < 0.0:
-            lo = mid
+    side = 0
+    for _ in range(200):
+        if hi - lo <= tol:
+            break
+        mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not lo < mid < hi:
+            mid = 0.5 * (lo + hi)
+        f_mid = _slope(kind, t0, alpha, beta, cap, x, d, fixed_dot, mid)
+        if f_mid == 0.0:
+            return mid
+        if f_mid < 0.0:
+            lo, f_lo = mid, f_mid
+            if side == -1:
+                f_hi *= 0.5
+            side = -1
         else:
-            hi = mid
+            hi, f_hi = mid, f_mid
+            if side == 1:
+                f_lo *= 0.5
+            side = 1
     return 0.5 * (lo + hi)
 
 
