@@ -273,6 +273,35 @@ def test_bad_inputs_give_clear_errors() -> None:
         )
 
 
+def test_conical_and_named_delay_functions() -> None:
+    # two parallel conical links; equal split by symmetry, unequal when one is a BPR link
+    base = {
+        "node_ids": np.array([1, 2]),
+        "link_ids": np.array([1, 2]),
+        "a_node": np.array([1, 1]),
+        "b_node": np.array([2, 2]),
+        "capacity": np.array([10.0, 10.0]),
+        "free_flow_time": np.array([1.0, 1.0]),
+        "alpha": np.array([4.0, 4.0]),
+        "beta": np.array([0.0, 0.0]),
+        "zones": np.array([1, 2]),
+    }
+    d = np.array([[0.0, 30.0], [0.0, 0.0]])
+    opts = AssignmentOptions(algorithm="gp", rel_gap=1e-12)
+    both = assign(AssignmentNetwork(**base, vdf=np.array(["conical", "CONICAL"])), d, options=opts)
+    assert both.flow_pce.tolist() == pytest.approx([15.0, 15.0])
+    mixed = assign(
+        AssignmentNetwork(
+            **{**base, "beta": np.array([0.0, 4.0])}, vdf=np.array(["conical", "bpr"])
+        ),
+        d,
+        options=opts,
+    )
+    assert mixed.time[0] == pytest.approx(mixed.time[1], rel=1e-9)
+    with pytest.raises(corridor.SchemaError, match="unknown functions \\['davidson'\\]"):
+        AssignmentNetwork(**base, vdf=np.array(["bpr", "davidson"]))
+
+
 def test_tolls_shift_flow_by_value_of_time() -> None:
     # two parallel links; the faster one is tolled 10 money units
     net = AssignmentNetwork(

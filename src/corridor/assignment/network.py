@@ -39,6 +39,19 @@ def _rows(mask: NDArray[np.bool_], limit: int = 5) -> str:
     return shown + (f" ... ({idx.size} links)" if idx.size > limit else "")
 
 
+def _vdf_codes(names: NDArray[np.object_], problems: list[str]) -> NDArray[np.int8]:
+    known = {v.value: code for v, code in VDF_CODES.items()}
+    lower = np.char.lower(names.astype(str))
+    bad = ~np.isin(lower, list(known))
+    if bad.any():
+        problems.append(
+            f"links.vdf: link row(s) {_rows(bad)} name unknown functions "
+            f"{sorted(set(lower[bad].tolist()))[:5]}; use one of {list(known)}"
+        )
+        return np.zeros(names.size, np.int8)
+    return np.asarray([known[v] for v in lower.tolist()], dtype=np.int8)
+
+
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class AssignmentNetwork:
     """Links with volume-delay functions, and the zones that demand starts and ends at.
@@ -58,7 +71,8 @@ class AssignmentNetwork:
     alpha, beta
         Delay-function parameters per link (see :mod:`corridor.assignment.vdf`).
     vdf
-        Delay function code per link, int8[m] (0 BPR, 1 conical, 2 Akcelik); default BPR.
+        Delay function per link: names ("bpr", "conical", "akcelik") or their codes
+        int8[m] (0, 1, 2); default BPR.
     length
         Length per link (unit of the source; km for corridor networks).
     toll
@@ -111,6 +125,8 @@ class AssignmentNetwork:
         problems: list[str] = []
         for name in (*ints, *floats, "vdf"):
             arr = np.asarray(getattr(self, name))
+            if name == "vdf" and arr.dtype.kind in "UO":
+                arr = _vdf_codes(arr, problems)
             if name in defaults and arr.size == 0 and m:
                 arr = np.full(m, defaults[name])
             dtype = np.int64 if name in ints else (np.int8 if name == "vdf" else np.float64)
