@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types layers pytest bench clean
+.PHONY: run test browser lint types layers pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ run: $(STAMP)
 	$(BIN)/corridor info
 	$(BIN)/corridor route Moscow Yekaterinburg --mode road
 
-test: $(STAMP) lint types layers pytest
+test: $(STAMP) browser lint types layers pytest
+
+# Debian's chromium and chromium-driver for the browser tests (they skip, saying why, without them)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q chromium chromium-driver) || \
+	  echo "could not install chromium and chromium-driver (needs root on Debian): browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -96,3 +96,21 @@ def test_load_from_file(tmp_path: Path) -> None:
     assert load_scenario(path).name == "faster"
     with pytest.raises(corridor.DataSourceError, match="cannot read"):
         load_scenario(tmp_path / "missing.yaml")
+
+
+def test_bundled_scenarios_parse_and_describe_themselves() -> None:
+    from corridor.scenario import bundled_scenarios, get_scenario
+
+    found = bundled_scenarios()
+    for name in (
+        "m12-before",
+        "m12-kazan",
+        "m12-east",
+        "m12-tyumen",
+        "alashankou-closed",
+        "manzhouli-congestion",
+    ):
+        assert name in found and found[name].description
+    assert get_scenario("m12-east").edits
+    with pytest.raises(corridor.ValidationError, match="m12-before"):
+        get_scenario("m12-nowhere")
