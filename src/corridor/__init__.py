@@ -35,6 +35,7 @@ from corridor.errors import (
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
 from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
+from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
@@ -53,6 +54,7 @@ __all__ = [
     "CorridorError",
     "DataSourceError",
     "Graph",
+    "ImportProgress",
     "Leg",
     "Mode",
     "Network",
@@ -60,6 +62,7 @@ __all__ = [
     "NodeKind",
     "Optimize",
     "OptionalDependencyError",
+    "OsmOptions",
     "PlaceIndex",
     "Profile",
     "Route",
@@ -81,6 +84,7 @@ __all__ = [
     "pareto",
     "read_matrices",
     "read_network",
+    "read_osm",
     "read_skim",
     "read_tntp_network",
     "read_tntp_trips",

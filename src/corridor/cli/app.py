@@ -381,6 +381,10 @@ from corridor.cli.assign import assign_cmd  # noqa: E402
 
 app.command("assign")(assign_cmd)
 
+from corridor.cli.osm import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
+
 
 def main() -> None:
     """Entry point of the `corridor` command."""

