@@ -7,7 +7,9 @@ library's own per-iteration convergence table, timed from the start of the solve
 wall time of the whole call (set-up included). Then corridor's path-based gradient
 projection runs to 1e-8 and its flows are compared with the published ``*_flow.tntp``.
 
-Both use the same relative gap, (TSTT - SPTT) / TSTT, and the same thread count. Zones below
+Both use the same relative gap, (TSTT - SPTT) / TSTT, and at most ``--threads`` threads
+(AequilibraE ``set_cores``; corridor's numba pool, which its all-or-nothing step uses only
+on problems large enough for threads to pay off). Zones below
 TNTP's first-thru node are blocked for through traffic in both (AequilibraE's
 ``set_blocked_centroid_flows``). corridor's kernels are compiled before timing (numba's
 cache); AequilibraE is compiled ahead of time (Cython).
@@ -58,9 +60,11 @@ class Run:
 
 
 def ours(
-    net: AssignmentNetwork, trips: TrafficClass, algorithm: str, gap: float, threads: int
+    net: AssignmentNetwork, trips: TrafficClass, algorithm: str, gap: float
 ) -> tuple[Run, np.ndarray]:
-    options = AssignmentOptions(algorithm=algorithm, rel_gap=gap, max_iter=5000, threads=threads)
+    # threads=None: numba's pool (capped by --threads), used for origins in parallel only
+    # where it pays off (see corridor.assignment.aon.n_blocks_for)
+    options = AssignmentOptions(algorithm=algorithm, rel_gap=gap, max_iter=5000)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -149,8 +153,11 @@ def main() -> None:
     # compile corridor's kernels (cached on disk by numba) before timing anything
     warm_net = read_tntp_network(DATA / "SiouxFalls" / "SiouxFalls_net.tntp")
     warm_trips = read_tntp_trips(DATA / "SiouxFalls" / "SiouxFalls_trips.tntp")
+    import numba
+
+    numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
     for algorithm in ("bfw", "gp"):
-        ours(warm_net, warm_trips, algorithm, 1e-3, args.threads)
+        ours(warm_net, warm_trips, algorithm, 1e-3)
     rows = []
     for name in args.networks.split(","):
         folder = DATA / name
@@ -158,9 +165,9 @@ def main() -> None:
         trips = read_tntp_trips(folder / f"{name}_trips.tntp")
         published = read_tntp_flow(folder / f"{name}_flow.tntp")["flow"].to_numpy()
         print(f"\n== {name}: {net.n_nodes} nodes, {net.n_links} links, {net.zones.size} zones")
-        mine, _ = ours(net, trips, "bfw", 1e-6, args.threads)
+        mine, _ = ours(net, trips, "bfw", 1e-6)
         them = theirs(net, trips, 1e-6, args.threads)
-        gp, flows = ours(net, trips, "gp", 1e-8, args.threads)
+        gp, flows = ours(net, trips, "gp", 1e-8)
         diff = float(np.abs(flows - published).max()) / float(published.max())
         print(f"{'':24s}{'gap 1e-4':>22s}{'gap 1e-6':>22s}{'wall':>10s}{'final gap':>11s}")
         for label, run in (("corridor BFW", mine), ("AequilibraE BFW", them)):

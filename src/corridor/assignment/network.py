@@ -336,10 +336,11 @@ def assignment_network(
     AssignmentNetwork
         In hours and vehicles per hour. Every border-crossing node ``C`` with a road row in
         ``network.crossings`` is split in two: ``C`` keeps the links to the side of
-        ``country_a`` and a new node ``-C`` takes the links to the other side; the link
-        ``C -> -C`` (direction a_to_b) and ``-C -> C`` (b_to_a) have free-flow time
-        ``delay_h``, capacity ``capacity_veh_day / 24`` and the Akcelik function; their toll
-        is ``fee_usd``. All nodes may be passed through; zones are the city nodes.
+        ``country_a`` and a new node ``C'`` (id ``-C - 1``, or lower if taken) takes the
+        links to the other side; the links ``C -> C'`` (direction a_to_b) and ``C' -> C``
+        (b_to_a) have free-flow time ``delay_h``, capacity ``capacity_veh_day / 24`` and the
+        Akcelik function (a constant time if the capacity is unknown); their toll is
+        ``fee_usd``. All nodes may be passed through; zones are the city nodes.
 
     Raises
     ------
