@@ -341,6 +341,140 @@ class Skim:
         return pd.DataFrame(data)
 
 
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Hierarchy:
+    """A contraction hierarchy of a :class:`SkimGraph`, numbered by rank.
+
+    Attributes
+    ----------
+    source_rank, target_rank
+        Rank of each graph node as an origin and as a destination (they differ for
+        no-through nodes, which are split into a source copy and a sink copy).
+    up_indptr, up_head, up_w, up_attr
+        Upward graph (CSR by rank): arcs to higher ranks, searched from origins.
+    dn_indptr, dn_head, dn_w, dn_attr
+        Backward graph: arc x->v stored at v, x ranked above v; searched from destinations.
+    seconds
+        Preprocessing time.
+    """
+
+    source_rank: IntArray
+    target_rank: IntArray
+    up_indptr: IntArray
+    up_head: IntArray
+    up_w: FloatArray
+    up_attr: FloatArray
+    dn_indptr: IntArray
+    dn_head: IntArray
+    dn_w: FloatArray
+    dn_attr: FloatArray
+    seconds: float
+
+    def __repr__(self) -> str:
+        return (
+            f"<Hierarchy {self.up_indptr.size - 1} nodes, {self.up_head.size} up + "
+            f"{self.dn_head.size} down arcs, built in {self.seconds:.2f} s>"
+        )
+
+    def many_to_many(
+        self, origins: IntArray, destinations: IntArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Least costs and attribute sums between node indices of the skimmed graph."""
+        from corridor.kernels.ch import many_to_many
+
+        values, sums = many_to_many(
+            self.up_indptr,
+            self.up_head,
+            self.up_w,
+            self.up_attr,
+            self.dn_indptr,
+            self.dn_head,
+            self.dn_w,
+            self.dn_attr,
+            self.source_rank[origins],
+            self.target_rank[destinations],
+            _n_blocks(origins.size),
+        )
+        same = origins[:, None] == destinations[None, :]
+        if same.any():  # a no-through node's source and sink copies are distinct nodes
+            values[same] = 0.0
+            sums[:, same] = 0.0
+        return values, sums
+
+
+def _csr_by(first: IntArray, n: int, *cols: Any) -> tuple[Any, ...]:
+    order = np.argsort(first, kind="stable")
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(first, minlength=n), out=indptr[1:])
+    out = [indptr]
+    for col in cols:
+        out.append(np.ascontiguousarray(col[..., order]))
+    return tuple(out)
+
+
+def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 100, sim_limit: int = 0) -> Hierarchy:
+    """Contract `graph` into a :class:`Hierarchy` (see :mod:`corridor.kernels.ch`).
+
+    No-through nodes are split into a source copy (their out-arcs) and a sink copy (their
+    in-arcs), so no path can pass through them; self-loops are dropped and parallel arcs
+    reduced to the cheapest.
+    """
+    import time
+
+    from corridor.kernels.ch import contract
+
+    t0 = time.perf_counter()
+    n = graph.n_nodes
+    blocked = np.flatnonzero(graph.blocked)
+    sink = np.arange(n, dtype=np.int64)
+    sink[blocked] = n + np.arange(blocked.size)
+    n_all = n + blocked.size
+    tails = graph.tails.astype(np.int64)
+    heads = sink[graph.heads]
+    keep = tails != graph.heads
+    order = np.lexsort((graph.cost, heads, tails))
+    order = order[keep[order]]
+    t, h = tails[order], heads[order]
+    first = np.ones(order.size, bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
+    sel = order[first]
+    rank, ut, uh, uw, ua, dt, dh, dw, da = contract(
+        n_all,
+        tails[sel],
+        heads[sel],
+        np.ascontiguousarray(graph.cost[sel]),
+        np.ascontiguousarray(graph.attrs[:, sel]),
+        settle_limit,
+        sim_limit,
+    )
+    up = _csr_by(rank[ut], n_all, rank[uh], uw, ua)
+    dn = _csr_by(rank[dh], n_all, rank[dt], dw, da)
+    hier = Hierarchy(
+        source_rank=rank[:n].copy(),
+        target_rank=rank[sink],
+        up_indptr=up[0],
+        up_head=up[1],
+        up_w=up[2],
+        up_attr=up[3],
+        dn_indptr=dn[0],
+        dn_head=dn[1],
+        dn_w=dn[2],
+        dn_attr=dn[3],
+        seconds=time.perf_counter() - t0,
+    )
+    log.info("built %r", hier)
+    return hier
+
+
+def hierarchy_of(graph: SkimGraph) -> Hierarchy:
+    """The graph's contraction hierarchy, built once and kept with the graph."""
+    hier = graph._cache.get("ch")
+    if not isinstance(hier, Hierarchy):
+        hier = build_hierarchy(graph)
+        graph._cache["ch"] = hier
+    return hier
+
+
 def _n_blocks(n_origins: int) -> int:
     import numba
 
@@ -370,7 +504,8 @@ def skim_on(
             else (SkimMethod.DIJKSTRA)
         )
     if how is SkimMethod.CH:
-        raise ValidationError("method 'ch' is not available yet; use 'dijkstra'")
+        values, sums = hierarchy_of(graph).many_to_many(o, d)
+        return values, sums, how.value
     from corridor.kernels.skim import skim_dijkstra
 
     values, sums = skim_dijkstra(

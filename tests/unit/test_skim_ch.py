@@ -1,0 +1,78 @@
+"""Contraction-hierarchy skims equal plain Dijkstra ones (seeded random graphs, TNTP)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corridor.paths.skim import build_hierarchy, skim_graph_from_links, skim_on
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_ch_equals_dijkstra_on_random_graphs(seed: int) -> None:
+    rng = np.random.default_rng(5000 + seed)
+    n = int(rng.integers(2, 70))
+    m = int(rng.integers(0, 4 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)  # self-loops and parallel arcs too
+    cost = rng.uniform(0.0, 10.0, m)
+    unique_paths = seed % 4 == 1  # continuous, positive costs: least-cost paths unique a.s.
+    if not unique_paths:
+        cost[rng.random(m) < 0.15] = 0.0
+    if seed % 4 == 0:
+        cost = np.round(cost)  # many ties
+    blocked = np.flatnonzero(rng.random(n) < 0.2) if seed % 2 else None
+    g = skim_graph_from_links(
+        a,
+        b,
+        cost,
+        attrs={"length_km": rng.uniform(0.0, 5.0, m)},
+        node_ids=np.arange(n),
+        no_through=blocked,
+    )
+    o = rng.permutation(n)[: int(rng.integers(1, n + 1))]
+    d = rng.permutation(n)[: int(rng.integers(1, n + 1))]
+    v_dij, s_dij, _ = skim_on(g, o, d, method="dijkstra")
+    v_ch, s_ch, used = skim_on(g, o, d, method="ch")
+    assert used == "ch"
+    np.testing.assert_allclose(v_ch, v_dij, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(np.isinf(v_ch), np.isinf(v_dij))
+    if unique_paths:  # then the sums along it agree too
+        np.testing.assert_allclose(s_ch, s_dij, rtol=1e-9, atol=1e-9)
+
+
+def test_hierarchy_repr_and_cache() -> None:
+    g = skim_graph_from_links([1, 2, 3], [2, 3, 1], [1.0, 2.0, 3.0])
+    h = build_hierarchy(g)
+    assert repr(h).startswith("<Hierarchy 3 nodes")
+    v, _, _ = skim_on(g, np.arange(3), np.arange(3), method="ch")
+    np.testing.assert_array_equal(v, [[0, 1, 3], [5, 0, 2], [3, 4, 0]])
+    assert "ch" in g._cache
+
+
+@pytest.mark.skipif(
+    not (DATA / "Anaheim" / "Anaheim_net.tntp").exists(),
+    reason="shared TNTP data (../shared/data/tntp/Anaheim) not present",
+)
+def test_ch_equals_dijkstra_on_anaheim_with_no_through_zones() -> None:
+    from corridor.io.tntp import read_tntp_network
+
+    net = read_tntp_network(DATA / "Anaheim" / "Anaheim_net.tntp")
+    g = skim_graph_from_links(
+        net.a_node,
+        net.b_node,
+        net.free_flow_time,
+        attrs={"length": net.length},
+        node_ids=net.node_ids,
+        no_through=net.no_through,
+    )
+    z = g.index_of(net.zones)
+    v_dij, s_dij, _ = skim_on(g, z, z, method="dijkstra")
+    v_ch, s_ch, _ = skim_on(g, z, z, method="ch")
+    np.testing.assert_allclose(v_ch, v_dij, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(np.isinf(v_ch), np.isinf(v_dij))
+    assert np.array_equal(np.isinf(s_ch[0]), np.isinf(s_dij[0]))
+    assert np.array_equal(np.isinf(s_ch[0]), np.isinf(v_ch))
