@@ -389,3 +389,38 @@ def test_transfer_link_between_gauges_is_a_transshipment() -> None:
     assert len(change) == 1 and change[0].detail == "1520 -> 1435 mm"
     assert (change[0].time_h, change[0].cost_usd, change[0].name) == (4.0, 300.0, "S")
     assert out.cost_usd == pytest.approx(50 + 200 + 300 + 60)
+
+
+def test_time_search_accounts_for_drivers_rest() -> None:
+    rules = {
+        "max_driving_h_per_day": 9,
+        "break_after_h": 4.5,
+        "break_h": 0.75,
+        "daily_rest_h": 11,
+        "source": SRC,
+    }
+    net = network(
+        {
+            "a_node": [1, 2, 3, 4, 1],
+            "b_node": [2, 3, 4, 5, 5],
+            "mode": ["road"] * 5,
+            "length_km": [300.0, 150.0, 150.0, 300.0, 1800.0],
+        },
+        crossings=pd.DataFrame(
+            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_h": [10.0]}
+        ),
+    )
+    terminal = {"origin": {}, "destination": {}}
+    p = profile(
+        modes=["road"], rail=None, transfer=None, gauge_break=None, drivers=rules, terminal=terminal
+    )
+    g = compile_cost_graph(net, p)
+    assert g.rest_per_driving_h == pytest.approx((11 + 0.75) / 9)
+    # direct: 18 h driving -> 18 + 2 breaks + 1 rest = 30.5 h on the timeline;
+    # via the crossing: 4.5 h driving, 10 h wait (it counts as the break), 4.5 h = 19 h
+    best = corridor.route(net, "P", "T", profile=p, optimize="time")
+    assert best.time_h == pytest.approx(19.0)
+    assert best.rest_h == 0.0
+    assert best.cost == pytest.approx(9 * (1 + 11.75 / 9) + 10)
+    direct = corridor.routes(net, "P", "T", profile=p, optimize="time", k=2)[1]
+    assert direct.time_h == pytest.approx(30.5)

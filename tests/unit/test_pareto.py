@@ -79,8 +79,12 @@ def test_api_pareto_set_equals_brute_force_on_the_cost_graph() -> None:
         [crit[[k for _, _, k in p]].sum(axis=0) for p in nx.all_simple_edge_paths(g, src, dst)]
     )
     expected = _nondominated(brute)
-    got = {tuple(np.round([r.time_h - r.rest_h, r.cost_usd, r.co2_kg], 9)) for r in rs.routes}
+    got = {tuple(np.round(v, 9)) for v in rs.values}
     assert got == expected
+    assert rs.criteria == ("time", "cost", "co2")
+    for r, v in zip(rs.routes, rs.values, strict=True):  # money and CO2 are exact sums
+        assert (r.cost_usd, r.co2_kg) == pytest.approx(v[1:])
+        assert r.time_h - r.rest_h <= v[0] + 1e-9
     assert len(rs) >= 2 and rs.complete
     times = [r.time_h for r in rs]
     assert rs.to_dict()["routes"][0]["totals"]["time_h"] == pytest.approx(times[0], abs=1e-4)

@@ -29,6 +29,7 @@ its arcs. All arrays are built vectorised from the links table.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -155,6 +156,30 @@ class CostGraph:
         return np.asarray(self.move_h + self.stop_h, dtype=np.float64)
 
     @property
+    def rest_per_driving_h(self) -> float:
+        """Long-run drivers' breaks and rest per hour of driving (0 without rules).
+
+        A day of ``L`` h driving with a break ``b`` after every ``B`` h and a daily rest
+        ``R`` takes ``L + b (ceil(L/B) - 1) + R`` h, so each driving hour brings
+        ``(R + b (ceil(L/B) - 1)) / L`` h of rest (1.31 h for the EU/AETR rules).
+        """
+        dr = self.profile.drivers
+        if dr is None:
+            return 0.0
+        limit = dr.max_driving_h_per_day
+        breaks = max(math.ceil(limit / dr.break_after_h - 1e-9) - 1, 0)
+        return float((dr.daily_rest_h + dr.break_h * breaks) / limit)
+
+    @property
+    def search_time_h(self) -> FloatArray:
+        """Time each arc is searched with, h: driving time grossed up by
+        :attr:`rest_per_driving_h` (so that long road hauls are not preferred for
+        ignoring rests), plus move time of other modes and stop time. Reported times come
+        from the exact timeline instead."""
+        factor = 1.0 + self.driving * self.rest_per_driving_h
+        return np.asarray(self.move_h * factor + self.stop_h, dtype=np.float64)
+
+    @property
     def cost_usd(self) -> FloatArray:
         """Line-haul plus stop money of each arc, US$."""
         return np.asarray(self.line_usd + self.stop_usd, dtype=np.float64)
@@ -162,17 +187,19 @@ class CostGraph:
     def weight(self, objective: str) -> FloatArray:
         """Arc weights for an objective: time, cost, co2, generalized or distance.
 
-        Generalised cost is money + value of time x time (US$).
+        Time is :attr:`search_time_h`; generalised cost is money + value of time x that
+        time (US$).
         """
         if objective == "time":
-            return self.time_h
+            return self.search_time_h
         if objective == "cost":
             return self.cost_usd
         if objective == "co2":
             return self.co2_kg
         if objective == "generalized":
             return np.asarray(
-                self.cost_usd + self.profile.vot_usd_per_h * self.time_h, dtype=np.float64
+                self.cost_usd + self.profile.vot_usd_per_h * self.search_time_h,
+                dtype=np.float64,
             )
         if objective == "distance":
             return self.length_km

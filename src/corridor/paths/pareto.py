@@ -68,8 +68,9 @@ def pareto(
     Notes
     -----
     Multi-criteria label setting (Martins 1984) in :mod:`corridor.kernels.labels` over the
-    expanded cost graph, with arc criteria summed along the path (drivers' rests, added
-    afterwards on the timeline, do not enter the dominance test).
+    expanded cost graph, with arc criteria summed along the path; time is the searched
+    time of :attr:`corridor.costs.CostGraph.search_time_h` (driving grossed up by the
+    long-run drivers' rest), and each route's searched values are in ``values``.
     """
     crit = tuple(str(c).lower() for c in criteria)
     bad = [c for c in crit if c not in _CRITERIA]
@@ -104,4 +105,10 @@ def pareto(
         + (f", tolerance {tolerance:g}" if tolerance else ", exact")
         + ")"
     )
-    return RouteSet(routes=routes, method=method, complete=complete)
+    return RouteSet(
+        routes=routes,
+        method=method,
+        complete=complete,
+        criteria=crit,
+        values=tuple(tuple(float(v) for v in values[i]) for i in order),
+    )

@@ -312,11 +312,16 @@ class RouteSet:
         How they were found (a sentence, for reports).
     complete
         False if a search budget ran out (the set may miss routes).
+    criteria, values
+        For a Pareto set: the criteria and each route's searched values of them
+        (``values[i][j]`` is criterion j of route i, as summed over its arcs).
     """
 
     routes: tuple[Route, ...]
     method: str
     complete: bool = True
+    criteria: tuple[str, ...] = ()
+    values: tuple[tuple[float, ...], ...] = ()
 
     def __repr__(self) -> str:
         return f"<RouteSet {len(self.routes)} routes: {self.method}>"
@@ -329,11 +334,15 @@ class RouteSet:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"routes": [...], "method": ..., "complete": ...}``, JSON-ready."""
-        return {
+        out: dict[str, Any] = {
             "routes": [r.to_dict() for r in self.routes],
             "method": self.method,
             "complete": self.complete,
         }
+        if self.criteria:
+            out["criteria"] = list(self.criteria)
+            out["values"] = [[round(v, 6) for v in row] for row in self.values]
+        return out
 
 
 class Router:
@@ -600,8 +609,12 @@ def route(
     Notes
     -----
     The search minimises additive arc costs of the expanded cost graph (line-haul plus
-    stops); drivers' breaks and rests and opening-hours waits are then added by walking
-    the chosen path on the timeline, so `time_h` may exceed the searched time.
+    stops). For time (and generalised cost) each hour of road driving is grossed up by the
+    profile's long-run rest per driving hour (1.31 h for 9 h/day with an 11 h rest and a
+    45 min break), so that a long road haul is not preferred for ignoring the drivers'
+    hours; the reported `time_h` then comes from walking the chosen path on the exact
+    timeline (breaks and rests where the rules put them, opening-hours waits), and may
+    differ from the searched value `Route.cost`.
 
     Examples
     --------
