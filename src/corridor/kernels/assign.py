@@ -232,6 +232,10 @@ def sp_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey,
 
 @nb.njit(cache=True, nogil=True)
 def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
+    """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
+    (its od_cost row then stays inf)."""
+    if not np.any(row > 0.0):
+        return
     dist, pred, order, heap, hkey, pos, node_flow = work
     count = sp_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
     for j in range(zones.size):
@@ -282,7 +286,8 @@ def aon_load(indptr, heads, tails, cost, blocked, zones, demand, n_blocks):
     with prange (all allocation happens here, outside the parallel region). Flows are
     loaded backwards over each tree's settle order (a topological order of the tree).
     Returns (flows float64[m], od_cost float64[z, z]); od_cost is inf where unreachable
-    and demand there is not loaded.
+    (demand there is not loaded) and on the rows of origins without demand, whose trees
+    are skipped.
     """
     n = indptr.size - 1
     m = heads.size
