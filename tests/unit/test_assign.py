@@ -404,3 +404,12 @@ def test_no_convergence_warns_and_flags() -> None:
         )
     assert not res.converged and res.iterations == 3
     assert [w.category for w in caught] == [ConvergenceWarning]
+
+
+def test_time_limit_stops_with_warning() -> None:
+    rng = np.random.default_rng(2)
+    net = grid(5, rng)
+    options = AssignmentOptions(algorithm="fw", rel_gap=1e-12, time_limit_s=1e-9)
+    with pytest.warns(ConvergenceWarning):
+        res = assign(net, rng.uniform(0, 100, (6, 6)), options=options)
+    assert res.iterations == 1 and not res.converged
