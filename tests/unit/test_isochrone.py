@@ -1,0 +1,98 @@
+"""Isochrones: times against networkx on a random road network, bands, the offline map."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import corridor
+from corridor.errors import UnknownNodeError, ValidationError
+from corridor.paths.isochrone import isochrone
+
+
+def random_network(seed: int, n: int = 40) -> corridor.Network:
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(60, 70, n)
+    lat = rng.uniform(40, 45, n)
+    nodes = pd.DataFrame(
+        {
+            "node_id": np.arange(100, 100 + n),
+            "name": [f"P{i}" for i in range(n)],
+            "kind": ["city"] * n,
+            "country": ["KZ"] * n,
+            "lon": lon,
+            "lat": lat,
+            "population": rng.integers(0, 100_000, n),
+        }
+    )
+    m = 2 * n
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    links = pd.DataFrame(
+        {
+            "link_id": np.arange(a.size),
+            "a_node": 100 + a,
+            "b_node": 100 + b,
+            "mode": "road",
+            "length_km": rng.uniform(10, 300, a.size).round(1),
+            "speed_kmh": rng.choice([60.0, 80.0, 100.0], a.size),
+        }
+    )
+    return corridor.Network(nodes, links, name=f"random{seed}")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_times_match_networkx(seed: int) -> None:
+    net = random_network(seed)
+    g = nx.Graph()  # links are two-way by default
+    g.add_nodes_from(net.nodes["node_id"])
+    for r in net.links.itertuples():
+        t = r.length_km / r.speed_kmh
+        if not g.has_edge(r.a_node, r.b_node) or g[r.a_node][r.b_node]["t"] > t:
+            g.add_edge(r.a_node, r.b_node, t=t)
+    ref = nx.single_source_dijkstra_path_length(g, 100, weight="t")
+    iso = isochrone(net, 100, hours=[1, 3, 6])
+    got = dict(zip(iso.nodes["node_id"], iso.nodes["time_h"], strict=True))
+    for node, t in got.items():
+        if node in ref:
+            assert t == pytest.approx(ref[node], rel=1e-12)
+        else:
+            assert math.isinf(t)
+    for h, count in iso.counts().items():
+        assert count == sum(1 for v in ref.values() if v <= h)
+    bands = iso.nodes.set_index("node_id")["band"]
+    for node, t in ref.items():
+        want = next((h for h in (1.0, 3.0, 6.0) if t <= h), None)
+        assert math.isnan(bands[node]) if want is None else bands[node] == want
+
+
+def test_toy_isochrone_by_hand(toy: corridor.Network) -> None:
+    iso = isochrone(toy, "Alpha", hours=[5, 2])  # alternate name, unsorted thresholds
+    assert iso.hours == (2.0, 5.0)
+    assert iso.origin == 1 and iso.origin_name == "A"
+    assert iso.counts() == {2.0: 2, 5.0: 5}
+    assert iso.population() == {2.0: 1_200_000.0, 5.0: 1_700_000.0}
+    frame = iso.to_frame()
+    assert frame["name"].tolist() == ["A", "B", "C", "E", "D"]
+    assert frame["length_km"].tolist() == [0.0, 120.0, 235.0, 305.0, 353.0]
+    assert repr(iso) == "<Isochrone from A: nodes within 2 h: 2, 5 h: 5>"
+    d = iso.to_dict()
+    assert [b["nodes"] for b in d["bands"]] == [2, 5]
+    page = iso.to_html()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert "https://" not in page and "<script" not in page  # offline, no CDN or tiles
+    assert page.count("<circle") == 5 and page.count("<line") == 4  # road links only
+
+
+def test_isochrone_bad_input(toy: corridor.Network) -> None:
+    with pytest.raises(UnknownNodeError, match="Atlantis"):
+        isochrone(toy, "Atlantis")
+    with pytest.raises(ValidationError, match="hours"):
+        isochrone(toy, "A", hours=[-1])
+    with pytest.raises(ValidationError, match="hours"):
+        isochrone(toy, "A", hours=[])
