@@ -34,6 +34,7 @@ from corridor.errors import (
 )
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
+from corridor.io.gtfs import Feed, plan_trip, read_gtfs
 from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
@@ -43,6 +44,7 @@ from corridor.paths.alternatives import routes
 from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
+from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 
 __version__ = "0.1.0"
 
@@ -53,6 +55,7 @@ __all__ = [
     "ConvergenceWarning",
     "CorridorError",
     "DataSourceError",
+    "Feed",
     "Graph",
     "ImportProgress",
     "Leg",
@@ -71,7 +74,11 @@ __all__ = [
     "SchemaError",
     "Skim",
     "Stop",
+    "Timetable",
     "TrafficClass",
+    "Trip",
+    "TripLeg",
+    "TripOptions",
     "UnknownNodeError",
     "ValidationError",
     "__version__",
@@ -82,6 +89,8 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "pareto",
+    "plan_trip",
+    "read_gtfs",
     "read_matrices",
     "read_network",
     "read_osm",

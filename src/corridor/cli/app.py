@@ -385,6 +385,10 @@ from corridor.cli.osm import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
 
+from corridor.cli.gtfs import trip_cmd  # noqa: E402
+
+app.command("trip")(trip_cmd)
+
 
 def main() -> None:
     """Entry point of the `corridor` command."""

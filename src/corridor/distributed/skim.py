@@ -1,0 +1,170 @@
+"""Skims on a dask.distributed cluster: blocks of origins run as tasks on the workers.
+
+The skim graph (or, for ``method="ch"``, its contraction hierarchy, built once on the
+client) is scattered to every worker; each task computes the rows of one block of origins
+with the same kernel as a local run, so the result is identical to :func:`corridor.skim`.
+The kernels release the GIL, so a worker with several threads runs blocks in parallel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from corridor._typing import FloatArray, IntArray
+from corridor.errors import OptionalDependencyError, ValidationError
+from corridor.model.network import Network
+from corridor.model.schema import Mode
+from corridor.paths.skim import (
+    Hierarchy,
+    NodeRefs,
+    Skim,
+    SkimGraph,
+    SkimMethod,
+    hierarchy_of,
+    resolve_nodes,
+    skim_graph,
+    skim_on,
+)
+
+__all__ = ["connect", "skim_blocks", "skim_distributed"]
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def connect(client: Any = None, scheduler: str | None = None) -> Iterator[Any]:
+    """Yield a dask.distributed Client: `client` itself, or one connected to `scheduler`
+    (an address such as ``tcp://10.0.0.5:8786``) and closed afterwards.
+
+    Raises
+    ------
+    ValidationError
+        If neither or both are given.
+    OptionalDependencyError
+        If dask.distributed is not installed.
+    """
+    if (client is None) == (scheduler is None):
+        raise ValidationError("give exactly one of client= or scheduler='tcp://HOST:PORT'")
+    if client is not None:
+        yield client
+        return
+    try:
+        import distributed
+    except ImportError:
+        raise OptionalDependencyError("distributed", "Dask clusters", "dask") from None
+    make: Any = distributed.Client
+    own: Any = make(scheduler, set_as_default=False)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _rows(
+    graph: SkimGraph | Hierarchy, origins: IntArray, destinations: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """One task: the rows of a block of origins (node indices)."""
+    if isinstance(graph, Hierarchy):
+        return graph.many_to_many(origins, destinations)
+    values, sums, _ = skim_on(graph, origins, destinations, method=SkimMethod.DIJKSTRA)
+    return values, sums
+
+
+def skim_blocks(
+    graph: SkimGraph,
+    origins: IntArray,
+    destinations: IntArray,
+    *,
+    client: Any,
+    method: SkimMethod | str = SkimMethod.DIJKSTRA,
+    block_size: int = 256,
+) -> tuple[FloatArray, FloatArray, str]:
+    """Least-cost matrix between node indices of `graph`, one task per block of origins.
+
+    Returns (values, sums, method used), as :func:`corridor.paths.skim.skim_on`.
+    """
+    if block_size < 1:
+        raise ValidationError(f"block_size must be >= 1, got {block_size}")
+    how = SkimMethod(method)
+    if how is SkimMethod.AUTO:
+        how = SkimMethod.CH if min(origins.size, destinations.size) >= 64 else SkimMethod.DIJKSTRA
+    payload: SkimGraph | Hierarchy = hierarchy_of(graph) if how is SkimMethod.CH else graph
+    k = graph.attrs.shape[0]
+    if origins.size == 0:
+        return np.zeros((0, destinations.size)), np.zeros((k, 0, destinations.size)), how.value
+    remote = client.scatter(payload, broadcast=True)
+    dest = client.scatter(np.ascontiguousarray(destinations, np.int64), broadcast=True)
+    blocks = [
+        np.ascontiguousarray(origins[i : i + block_size], np.int64)
+        for i in range(0, origins.size, block_size)
+    ]
+    futures = [client.submit(_rows, remote, b, dest, pure=False) for b in blocks]
+    log.info("skim: %d origin blocks on %s", len(blocks), client)
+    parts = client.gather(futures)
+    values = np.concatenate([p[0] for p in parts], axis=0)
+    sums = np.concatenate([p[1] for p in parts], axis=1)
+    return values, sums, how.value
+
+
+def skim_distributed(
+    network: Network,
+    origins: NodeRefs,
+    destinations: NodeRefs | None = None,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    cost: str = "time_h",
+    modes: str | Mode | Iterable[str | Mode] | None = None,
+    sums: Sequence[str] = ("length_km",),
+    method: SkimMethod | str = SkimMethod.AUTO,
+    block_size: int = 256,
+) -> Skim:
+    """:func:`corridor.skim` with blocks of origins run on a dask.distributed cluster.
+
+    Parameters
+    ----------
+    network, origins, destinations, cost, modes, sums, method
+        As for :func:`corridor.skim`.
+    client
+        A connected ``distributed.Client`` (e.g. on a ``LocalCluster``).
+    scheduler
+        Or the scheduler's address, ``tcp://HOST:PORT``; the connection is closed after.
+    block_size
+        Origins per task.
+
+    Returns
+    -------
+    Skim
+        Identical to the local result.
+
+    Raises
+    ------
+    UnknownNodeError
+        If an origin or destination is not in the network.
+    ValidationError
+        If neither or both of `client` and `scheduler` are given.
+    """
+    o_ids = resolve_nodes(network, origins, role="origin")
+    d_ids = (
+        o_ids if destinations is None else resolve_nodes(network, destinations, role="destination")
+    )
+    graph = skim_graph(network, cost=cost, modes=modes, sums=sums)
+    o = graph.index_of(o_ids, role="origin")
+    d = graph.index_of(d_ids, role="destination")
+    with connect(client, scheduler) as c:
+        values, sums_arr, used = skim_blocks(
+            graph, o, d, client=c, method=method, block_size=block_size
+        )
+    return Skim(
+        values=values,
+        origins=o_ids,
+        destinations=d_ids,
+        metric=cost,
+        sums={name: sums_arr[i] for i, name in enumerate(graph.attr_names)},
+        method=used,
+    )
