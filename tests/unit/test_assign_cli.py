@@ -56,7 +56,7 @@ def test_assign_json_and_tntp_out(files: tuple[Path, Path], tmp_path: Path) -> N
         ],
     )
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = json.loads(res.stdout, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
     assert data["converged"] and data["rel_gap"] <= 1e-10
     # routes 1-3-2 (2 + 0.2 x) and 1-4-2 (4 + 0.4 y) with x + y = 30: x = 70/3
     assert data["links"]["flow_pce"] == pytest.approx([70 / 3, 70 / 3, 20 / 3, 20 / 3])

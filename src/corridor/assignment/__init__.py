@@ -1,6 +1,6 @@
 """Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe, path-based."""
 
-from corridor.assignment.equilibrium import ProgressCallback, assign
+from corridor.assignment.equilibrium import AonKernel, ProgressCallback, assign
 from corridor.assignment.network import (
     AssignmentNetwork,
     CrossingDelay,
@@ -18,6 +18,7 @@ from corridor.assignment.vdf import VolumeDelay, link_travel_time
 
 __all__ = [
     "Algorithm",
+    "AonKernel",
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",

@@ -8,7 +8,7 @@ demand onto its least-cost paths, in parallel over origins.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +19,17 @@ from corridor.errors import NoPathError, UnknownNodeError, ValidationError
 
 from .network import AssignmentNetwork, TrafficClass
 
-__all__ = ["Problem", "aon_classes", "prepare"]
+__all__ = ["AonKernel", "Problem", "aon_classes", "prepare"]
+
+AonKernel = Callable[
+    [IntArray, NDArray[np.int32], NDArray[np.int32], FloatArray, BoolArray, IntArray, FloatArray],
+    tuple[FloatArray, FloatArray],
+]
+"""An all-or-nothing loader with the signature and results of
+:func:`corridor.kernels.assign.aon_load_serial`: ``(indptr, heads, tails, cost, blocked,
+zones, demand) -> (flows float64[m], od_cost float64[z, z])``. Origins (rows of `demand`)
+are independent, so a loader may split them into blocks and run those anywhere (threads,
+processes, a Dask cluster) and sum the flows and stack the od_cost rows."""
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +214,11 @@ def n_blocks_for(problem: Problem, threads: int | None = None) -> int:
 
 
 def aon_classes(
-    problem: Problem, time: FloatArray, *, threads: int | None = None
+    problem: Problem,
+    time: FloatArray,
+    *,
+    threads: int | None = None,
+    kernel: AonKernel | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """All-or-nothing loading of every class on current link times.
 
@@ -216,6 +230,8 @@ def aon_classes(
         Travel time per CSR link.
     threads
         See :func:`n_blocks_for`.
+    kernel
+        Loader to use instead of the built-in ones (see :data:`AonKernel`).
 
     Returns
     -------
@@ -246,7 +262,9 @@ def aon_classes(
             problem.zones,
             demand,
         )
-        if blocks:
+        if kernel is not None:
+            flows[k], od_cost = kernel(*args)
+        elif blocks:
             flows[k], od_cost = aon_load(*args, blocks)
         else:
             flows[k], od_cost = aon_load_serial(*args)

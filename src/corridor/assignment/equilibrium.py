@@ -35,12 +35,12 @@ from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 
-from .aon import Problem, aon_classes, prepare
+from .aon import AonKernel, Problem, aon_classes, prepare
 from .network import AssignmentNetwork, TrafficClass, assignment_network
 from .options import Algorithm, AssignmentOptions
 from .results import AssignmentResult, Convergence, ConvergenceWarning, Progress
 
-__all__ = ["ProgressCallback", "assign"]
+__all__ = ["AonKernel", "ProgressCallback", "assign"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ ProgressCallback = Callable[[Progress], None]
 
 _ALPHA_MAX = 0.99999  # CFW: cap on the weight of the previous target point
 _LINE_TOL = 1e-13
+_BETA_MAX = 1e6  # BFW: above this the new AON point has no say and the direction degenerates
 
 
 class _Tracker:
@@ -134,6 +135,7 @@ def _conjugate_target(
     s1: FloatArray | None,
     s2: FloatArray | None,
     tau: float,
+    tau2: float,
 ) -> FloatArray:
     """Target point of CFW/BFW: a convex combination of y and the previous targets.
 
@@ -141,7 +143,8 @@ def _conjugate_target(
     direction ``s1 - x`` (CFW) and also to ``tau s1 + (1 - tau) s2 - x``, the previous-but-one
     direction moved to the current point (BFW), as in Mitradjieva & Lindberg (2013). The
     2x2 conjugacy system is solved exactly; when its solution is not a convex
-    combination, BFW falls back to CFW and CFW to plain FW.
+    combination, BFW falls back to CFW and CFW to plain FW. A previous step of 1 (``tau``
+    or the one before, ``tau2``) makes the matching direction vanish, so it is not used.
     """
     if s1 is None or tau >= 1.0:
         return y
@@ -149,16 +152,18 @@ def _conjugate_target(
     h = _derivs(problem, x)
     d_fw = y.sum(axis=0) - x
     d1 = s1.sum(axis=0) - x
-    if algorithm is Algorithm.BFW and s2 is not None and 0.0 < tau < 1.0:
+    if algorithm is Algorithm.BFW and s2 is not None and 0.0 < tau < 1.0 and tau2 < 1.0:
         d2 = tau * s1.sum(axis=0) + (1.0 - tau) * s2.sum(axis=0) - x
         m11, m12, m22 = _quad(h, d1, d1), _quad(h, d1, d2), _quad(h, d2, d2)
         r1, r2 = -_quad(h, d1, d_fw), -_quad(h, d2, d_fw)
         det = m11 * m22 - m12 * m12
-        if det > 1e-12 * max(m11 * m22, 1e-300):
+        # both directions must be well away from zero and from parallel
+        if m22 > 1e-10 * m11 and det > 1e-8 * m11 * m22:
             a = (r1 * m22 - r2 * m12) / det
             b = (m11 * r2 - m12 * r1) / det
             beta1, beta2 = a + b * tau, b * (1.0 - tau)
-            if beta1 >= 0.0 and beta2 >= 0.0:
+            # a convex combination that keeps some weight on the new AON point y
+            if beta1 >= 0.0 and beta2 >= 0.0 and beta1 + beta2 < _BETA_MAX:
                 total = 1.0 + beta1 + beta2
                 return (y + beta1 * s1 + beta2 * s2) / total
     m11 = _quad(h, d1, d1)
@@ -181,20 +186,20 @@ def _line_step(problem: Problem, g: FloatArray, s: FloatArray) -> float:
 
 
 def _frank_wolfe_family(
-    problem: Problem, options: AssignmentOptions, tracker: _Tracker
+    problem: Problem, options: AssignmentOptions, tracker: _Tracker, aon: AonKernel | None
 ) -> FloatArray:
     algorithm = Algorithm(options.algorithm)
     free = _times(problem, np.zeros(problem.n_links))
-    g, _ = aon_classes(problem, free, threads=options.threads)
+    g, _ = aon_classes(problem, free, threads=options.threads, kernel=aon)
     s1: FloatArray | None = None
     s2: FloatArray | None = None
-    tau = 1.0
+    tau = tau2 = 1.0
     k = 0
     while True:
         k += 1
         time = _times(problem, g.sum(axis=0))
-        y, sptt = aon_classes(problem, time, threads=options.threads)
-        stop = tracker.record(_gap(problem, g, time, sptt), _objective(problem, g), 0.0)
+        y, sptt = aon_classes(problem, time, threads=options.threads, kernel=aon)
+        stop = tracker.record(_gap(problem, g, time, sptt), _objective(problem, g), np.nan)
         if stop or algorithm is Algorithm.AON:
             return g
         if algorithm is Algorithm.MSA:
@@ -203,24 +208,27 @@ def _frank_wolfe_family(
         else:
             s = y
             if algorithm in (Algorithm.CFW, Algorithm.BFW):
-                s = _conjugate_target(algorithm, problem, g, y, s1, s2, tau)
+                s = _conjugate_target(algorithm, problem, g, y, s1, s2, tau, tau2)
+                x = g.sum(axis=0)
+                if np.linalg.norm(s.sum(axis=0) - x) < 1e-9 * np.linalg.norm(y.sum(axis=0) - x):
+                    s = y  # a vanishing conjugate direction: take the plain FW one
             step = _line_step(problem, g, s)
             if step <= 0.0 and s is not y:
                 s = y
                 step = _line_step(problem, g, s)
         tracker.set_last_step(step)
         g = g + step * (s - g)
-        s2, s1, tau = s1, s, step
+        s2, s1, tau2, tau = s1, s, tau, step
 
 
 def _gradient_projection(
-    problem: Problem, options: AssignmentOptions, tracker: _Tracker
+    problem: Problem, options: AssignmentOptions, tracker: _Tracker, aon: AonKernel | None
 ) -> FloatArray:
     from corridor.kernels.assign_paths import gp_equalize, gp_link_flows, gp_sweep
 
     free = _times(problem, np.zeros(problem.n_links))
     # raises NoPathError early if some demand cannot be served
-    aon_classes(problem, free, threads=options.threads)
+    aon_classes(problem, free, threads=options.threads, kernel=aon)
     c, z, _ = problem.demand.shape
     m = problem.n_links
     pairs = int(np.count_nonzero(problem.demand))
@@ -261,7 +269,7 @@ def _gradient_projection(
         x = g.sum(axis=0)
         t = _times(problem, x)
         dt = _derivs(problem, x)
-        _, sptt = aon_classes(problem, t, threads=options.threads)
+        _, sptt = aon_classes(problem, t, threads=options.threads, kernel=aon)
         if tracker.record(_gap(problem, g, t, sptt), _objective(problem, g), 1.0):
             log.info("gradient projection: %d paths in use", used)
             return np.asarray(g)
@@ -286,6 +294,7 @@ def assign(
     *,
     options: AssignmentOptions | None = None,
     progress: ProgressCallback | None = None,
+    aon: AonKernel | None = None,
 ) -> AssignmentResult:
     """Find the user equilibrium of one or more classes of demand.
 
@@ -303,6 +312,10 @@ def assign(
         Algorithm, target gap and limits; default: biconjugate Frank-Wolfe to 1e-4.
     progress
         Called once per iteration with a :class:`Progress`.
+    aon
+        All-or-nothing loader replacing the built-in numba one, e.g. one that runs blocks of
+        origins on a Dask cluster (see :data:`corridor.assignment.aon.AonKernel`). The
+        path-based ``gp`` uses it for the gap only; its sweeps stay local.
 
     Returns
     -------
@@ -367,9 +380,9 @@ def assign(
     try:
         tracker = _Tracker(options, progress)
         if options.algorithm is Algorithm.GP:
-            g = _gradient_projection(problem, options, tracker)
+            g = _gradient_projection(problem, options, tracker, aon)
         else:
-            g = _frank_wolfe_family(problem, options, tracker)
+            g = _frank_wolfe_family(problem, options, tracker, aon)
     finally:
         numba.set_num_threads(before)
     table = tracker.table()

@@ -62,7 +62,8 @@ class Convergence:
     seconds
         Wall time since the start of the assignment.
     step
-        Step size taken (FW family; 1 for gp sweeps).
+        Step size taken from that solution (FW family; NaN on the last row, where the run
+        stopped; 1 for gp sweeps).
     """
 
     iteration: IntArray

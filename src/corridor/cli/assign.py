@@ -162,7 +162,10 @@ def assign_cmd(
         "tstt": result.tstt,
         "time_unit": result.time_unit,
         "out": str(out) if out else None,
-        "convergence": conv.to_frame().to_dict(orient="records"),
+        "convergence": [
+            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+            for row in conv.to_frame().to_dict(orient="records")
+        ],
     }
     if as_json:
         summary["links"] = result.to_frame().to_dict(orient="list")
