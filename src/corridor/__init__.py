@@ -11,6 +11,7 @@ Importing corridor does no I/O and compiles nothing; kernels compile on first us
 """
 
 from corridor import examples
+from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.cpmm import cpmm
 from corridor.analysis.reliability import reliability
 from corridor.analysis.tcd import tcd
@@ -22,6 +23,7 @@ from corridor.assignment import (
     TrafficClass,
     assign,
 )
+from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.errors import (
     CorridorError,
@@ -41,6 +43,7 @@ from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex
 from corridor.paths import Leg, Optimize, Route, Router, route
 from corridor.paths.alternatives import routes
+from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
@@ -55,9 +58,11 @@ __all__ = [
     "ConvergenceWarning",
     "CorridorError",
     "DataSourceError",
+    "Deterrence",
     "Feed",
     "Graph",
     "ImportProgress",
+    "Isochrone",
     "Leg",
     "Mode",
     "Network",
@@ -78,18 +83,24 @@ __all__ = [
     "TrafficClass",
     "Trip",
     "TripLeg",
+    "TripMatrix",
     "TripOptions",
     "UnknownNodeError",
     "ValidationError",
     "__version__",
     "assign",
+    "calibrate_gravity",
     "compile_graph",
     "cpmm",
     "examples",
+    "gravity",
+    "hansen_accessibility",
+    "isochrone",
     "list_profiles",
     "load_profile",
     "pareto",
     "plan_trip",
+    "population_within",
     "read_gtfs",
     "read_matrices",
     "read_network",

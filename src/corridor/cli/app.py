@@ -389,6 +389,10 @@ from corridor.cli.gtfs import trip_cmd  # noqa: E402
 
 app.command("trip")(trip_cmd)
 
+from corridor.cli.skim import register as _register_skim_commands  # noqa: E402
+
+_register_skim_commands(app)
+
 
 def main() -> None:
     """Entry point of the `corridor` command."""

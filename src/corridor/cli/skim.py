@@ -1,0 +1,253 @@
+"""`corridor skim`, `corridor isochrone` and `corridor accessibility`."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+import corridor
+
+__all__ = ["accessibility_cmd", "isochrone_cmd", "register", "skim_cmd"]
+
+NetworkOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--network",
+        "-n",
+        help="Network file (.gpkg or GeoParquet folder); default: the bundled one.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+ModeOpt = Annotated[str, typer.Option("--mode", help="Modes to use: road, rail, ferry or any.")]
+
+_COSTS = {"time": "time_h", "distance": "length_km"}
+
+
+def _helpers() -> Any:
+    from corridor.cli import app as app_module
+
+    return app_module
+
+
+def _split(values: list[str]) -> list[str]:
+    """Repeated options and comma-separated lists alike."""
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _hours(text: str, as_json: bool) -> list[float]:
+    h = _helpers()
+    try:
+        hours = [float(x) for x in _split([text])]
+    except ValueError:
+        h._fail(f"--hours must be numbers separated by commas, got {text!r}", as_json)
+    if not hours or not all(x > 0 and math.isfinite(x) for x in hours):
+        h._fail(f"--hours must be positive numbers, got {text!r}", as_json)
+    return hours
+
+
+def _json_matrix(arr: Any) -> list[list[float | None]]:
+    return [[float(x) if math.isfinite(x) else None for x in row] for row in np.asarray(arr)]
+
+
+def skim_cmd(
+    origins: Annotated[list[str], typer.Argument(help="Origin place names or node ids.")],
+    to: Annotated[
+        list[str] | None,
+        typer.Option("--to", help="Destinations (repeat or comma-separate); default: origins."),
+    ] = None,
+    cost: Annotated[
+        str, typer.Option(help="What to minimise: time, distance or a numeric links column.")
+    ] = "time",
+    sums: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sum", help="Link attributes summed along the paths (repeat); default length_km."
+        ),
+    ] = None,
+    mode: ModeOpt = "any",
+    method: Annotated[str, typer.Option(help="auto, dijkstra or ch.")] = "auto",
+    out: Annotated[
+        Path | None, typer.Option(help="Write the matrices to .omx, .parquet or .csv.")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run blocks of origins on a Dask cluster at tcp://HOST:PORT."),
+    ] = None,
+    network: NetworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Least-cost matrix between places, with distance (or other attributes) along the paths."""
+    h = _helpers()
+    net = h._guard(as_json, lambda: h.load_network(network))
+    metric = _COSTS.get(cost, cost)
+    extra = _split(sums) if sums else ["length_km"]
+    orig = _split(origins)
+    dest = _split(to) if to else None
+    if scheduler:
+
+        def run() -> corridor.Skim:
+            import corridor.distributed as dist
+
+            return dist.skim_distributed(
+                net,
+                orig,
+                dest,
+                scheduler=scheduler,
+                cost=metric,
+                modes=mode,
+                sums=extra,
+                method=method,
+            )
+
+        result: corridor.Skim = h._guard(as_json, run)
+    else:
+        result = h._guard(
+            as_json,
+            lambda: corridor.skim(
+                net, orig, dest, cost=metric, modes=mode, sums=extra, method=method
+            ),
+        )
+    if out is not None:
+        h._guard(as_json, lambda: corridor.write_skim(result, out))
+    names = net.nodes.set_index("node_id")["name"]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "metric": result.metric,
+                    "method": result.method,
+                    "origins": [{"node_id": int(i), "name": str(names[i])} for i in result.origins],
+                    "destinations": [
+                        {"node_id": int(i), "name": str(names[i])} for i in result.destinations
+                    ],
+                    "matrices": {k: _json_matrix(v) for k, v in result.matrices().items()},
+                    "out": None if out is None else str(out),
+                }
+            )
+        )
+        return
+    console = h.console
+    for name, mat in result.matrices().items():
+        if mat.shape[1] > 12:
+            console.print(f"{name}: {mat.shape[0]} x {mat.shape[1]} (too wide to print; use --out)")
+            continue
+        table = Table(title=f"{name} ({result.method})")
+        table.add_column("from \\ to")
+        for d in result.destinations:
+            table.add_column(str(names[d]), justify="right")
+        for i, o in enumerate(result.origins):
+            table.add_row(
+                str(names[o]), *[f"{x:,.1f}" if math.isfinite(x) else "-" for x in mat[i]]
+            )
+        console.print(table)
+    if out is not None:
+        console.print(f"wrote {out}", highlight=False)
+
+
+def isochrone_cmd(
+    origin: Annotated[str, typer.Argument(help="Place name or node id.")],
+    hours: Annotated[str, typer.Option(help="Thresholds in hours, comma-separated.")] = "6,12,24",
+    mode: ModeOpt = "road",
+    out: Annotated[
+        Path | None, typer.Option(help="Write a self-contained HTML map (works offline).")
+    ] = None,
+    network: NetworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Places reachable from ORIGIN within each number of hours (free-flow), as a map."""
+    h = _helpers()
+    hs = _hours(hours, as_json)
+    net = h._guard(as_json, lambda: h.load_network(network))
+    iso: corridor.Isochrone = h._guard(
+        as_json, lambda: corridor.isochrone(net, origin, hs, modes=mode)
+    )
+    if out is not None:
+        h._guard(as_json, lambda: _write_text(out, iso.to_html()))
+    if as_json:
+        data = iso.to_dict()
+        data["out"] = None if out is None else str(out)
+        print(json.dumps(data))
+        return
+    table = Table(title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)})")
+    for col in ("within_h", "places", "population", "farthest"):
+        table.add_column(col, justify="left" if col == "farthest" else "right")
+    frame = iso.to_frame()
+    pops = iso.population()
+    for limit, count in iso.counts().items():
+        inside = frame[frame["time_h"] <= limit]
+        far = inside.iloc[-1]
+        table.add_row(
+            f"{limit:g}",
+            f"{count:,}",
+            f"{pops[limit]:,.0f}",
+            f"{far['name']} ({far['time_h']:.1f} h)",
+        )
+    h.console.print(table)
+    if out is not None:
+        h.console.print(f"wrote {out}", highlight=False)
+
+
+def _write_text(path: Path, text: str) -> Path:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a map is for sharing
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def accessibility_cmd(
+    origins: Annotated[
+        list[str] | None, typer.Argument(help="Places; default: every populated node.")
+    ] = None,
+    hours: Annotated[str, typer.Option(help="Thresholds in hours, comma-separated.")] = "6,12,24",
+    beta: Annotated[
+        float, typer.Option(help="Hansen: exponential deterrence per hour of travel.")
+    ] = 0.1,
+    mode: ModeOpt = "road",
+    network: NetworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Population within each number of hours, and Hansen accessibility exp(-beta t)."""
+    h = _helpers()
+    hs = _hours(hours, as_json)
+    net = h._guard(as_json, lambda: h.load_network(network))
+    places = _split(origins) if origins else None
+    within = h._guard(as_json, lambda: corridor.population_within(net, hs, places, modes=mode))
+    hansen = h._guard(
+        as_json,
+        lambda: corridor.hansen_accessibility(
+            net, places, deterrence=corridor.Deterrence(beta=beta), modes=mode
+        ),
+    )
+    frame = within.merge(hansen, on=["origin", "name"])
+    if as_json:
+        print(json.dumps({"beta_per_h": beta, "rows": frame.to_dict(orient="records")}))
+        return
+    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h)")
+    for col in frame.columns:
+        table.add_column(col, justify="left" if col == "name" else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{x:,.0f}" if isinstance(x, float) else str(x) for x in row])
+    h.console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the skim, isochrone and accessibility commands to the `corridor` app."""
+    app.command("skim")(skim_cmd)
+    app.command("isochrone")(isochrone_cmd)
+    app.command("accessibility")(accessibility_cmd)
