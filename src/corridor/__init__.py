@@ -12,6 +12,7 @@ Importing corridor does no I/O and compiles nothing; kernels compile on first us
 
 from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
+from corridor.analysis.compare import CompareOptions, Comparison, compare
 from corridor.analysis.cpmm import cpmm
 from corridor.analysis.reliability import reliability
 from corridor.analysis.tcd import tcd
@@ -25,6 +26,7 @@ from corridor.assignment import (
 )
 from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
 from corridor.costs import Profile, list_profiles, load_profile
+from corridor.data import country_outlines, eurasia
 from corridor.errors import (
     CorridorError,
     DataSourceError,
@@ -48,6 +50,8 @@ from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
+from corridor.report.compare_report import write_compare_report
+from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
 
@@ -55,6 +59,8 @@ __all__ = [
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",
+    "CompareOptions",
+    "Comparison",
     "ConvergenceWarning",
     "CorridorError",
     "DataSourceError",
@@ -76,6 +82,7 @@ __all__ = [
     "Route",
     "RouteSet",
     "Router",
+    "Scenario",
     "SchemaError",
     "Skim",
     "Stop",
@@ -89,15 +96,21 @@ __all__ = [
     "ValidationError",
     "__version__",
     "assign",
+    "bundled_scenarios",
     "calibrate_gravity",
+    "compare",
     "compile_graph",
+    "country_outlines",
     "cpmm",
+    "eurasia",
     "examples",
+    "get_scenario",
     "gravity",
     "hansen_accessibility",
     "isochrone",
     "list_profiles",
     "load_profile",
+    "load_scenario",
     "pareto",
     "plan_trip",
     "population_within",
@@ -113,6 +126,7 @@ __all__ = [
     "routes",
     "skim",
     "tcd",
+    "write_compare_report",
     "write_matrices",
     "write_network",
     "write_skim",

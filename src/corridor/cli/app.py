@@ -70,7 +70,7 @@ def _guard(as_json: bool, fn: Callable[[], Any]) -> Any:
 def load_network(path: Path | None) -> corridor.Network:
     """The network in `path`, or the bundled one."""
     if path is None:
-        return corridor.examples.toy()
+        return corridor.eurasia()
     return corridor.read_network(path)
 
 
@@ -380,6 +380,15 @@ _register_cost_commands(app)
 from corridor.cli.assign import assign_cmd  # noqa: E402
 
 app.command("assign")(assign_cmd)
+
+from corridor.cli.data import data_app, map_cmd  # noqa: E402
+
+app.add_typer(data_app, name="data")
+app.command("map")(map_cmd)
+
+from corridor.cli.scenario import scenario_app  # noqa: E402
+
+app.add_typer(scenario_app, name="scenario")
 
 from corridor.cli.osm import import_app  # noqa: E402
 

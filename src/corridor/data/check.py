@@ -1,0 +1,426 @@
+"""Integrity checks of a corridor network (used by ``corridor data check`` and the tests).
+
+Each check returns a :class:`Check` with a pass/fail flag and a one-line detail. The
+published totals are compared with the least-length path over the links tagged with the
+corridor, taken on the network as of :data:`CHECK_DATE` (every dated link open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridor.model.network import Network
+
+__all__ = [
+    "CHECK_DATE",
+    "PUBLISHED",
+    "SPEED_BOUNDS",
+    "Check",
+    "Published",
+    "check_network",
+    "corridor_length_km",
+]
+
+CHECK_DATE = "2027-01-01"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The outcome of one check."""
+
+    name: str
+    passed: bool
+    detail: str
+    severity: str = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "passed", bool(self.passed))
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "name": self.name,
+            "passed": bool(self.passed),
+            "detail": self.detail,
+            "severity": self.severity,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A published length of a corridor between two places (recipe keys)."""
+
+    corridor: str
+    origin: str
+    destination: str
+    length_km: float
+    source: str
+    tolerance: float = 0.03
+    severity: str = "error"
+
+
+PUBLISHED: tuple[Published, ...] = (
+    Published("M-12", "Moscow/RU", "Kazan/RU", 811.0, "asiacity.news; lifelines (M-12 810-811 km)"),
+    Published("M-12", "Dyurtyuli/RU", "Achit/RU", 275.3, "news-pravda.com 2025-07-16"),
+    Published("M-12", "Yekaterinburg/RU", "Tyumen/RU", 306.0, "news.mail.ru (R-351 ~306 km)"),
+    Published(
+        "WE-WC",
+        "X:sagarchin-zhaisan",
+        "X:nurzholy-khorgos",
+        2787.0,
+        "survincity; en.wikipedia Western Europe-Western China (Kazakhstan part)",
+    ),
+    Published(
+        "G30",
+        "X:nurzholy-khorgos",
+        "Lianyungang/CN",
+        4395.0,
+        "G30 Lianyungang-Khorgos (facts §3.2)",
+    ),
+    Published(
+        "WE-WC",
+        "Saint Petersburg/RU",
+        "X:sagarchin-zhaisan",
+        2233.0,
+        "survincity (Russian part); predates the M-12 alignment",
+        tolerance=0.10,
+        severity="warning",
+    ),
+    Published(
+        "WE-WC",
+        "Saint Petersburg/RU",
+        "Lianyungang/CN",
+        8445.0,
+        "en.wikipedia WE-WC (2,233 + 2,787 + 3,425); the CN figure 3,425 km is shorter than "
+        "the G30 (4,395 km) and than the geodesic Khorgos-Lianyungang chain",
+        tolerance=0.03,
+        severity="warning",
+    ),
+    Published(
+        "Trans-Siberian",
+        "Moscow/RU",
+        "Vladivostok/RU",
+        9289.0,
+        "en.wikipedia Trans-Siberian Railway",
+    ),
+    Published(
+        "China-Laos", "Kunming/CN", "Vientiane/LA", 1035.0, "people.cn; cgtn (opened 2021-12-03)"
+    ),
+    Published(
+        "Trans-Mongolian",
+        "Ulan-Ude/RU",
+        "Beijing/CN",
+        1979.0,
+        "Moscow-Beijing via Ulaanbaatar 7,621 km minus Moscow-Ulan-Ude 5,642 km (derived)",
+        tolerance=0.05,
+        severity="warning",
+    ),
+)
+
+SPEED_BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
+    ("road", "motorway"): (80.0, 130.0),
+    ("road", "expressway"): (80.0, 120.0),
+    ("road", "trunk"): (60.0, 100.0),
+    ("road", "primary"): (40.0, 90.0),
+    ("road", "secondary"): (30.0, 70.0),
+    ("rail", "mixed"): (90.0, 200.0),
+    ("rail", "mainline"): (40.0, 100.0),
+    ("rail", "secondary"): (25.0, 70.0),
+    ("rail", "siding"): (5.0, 30.0),
+    ("transfer", "terminal"): (5.0, 50.0),
+}
+
+NAMED_ROUTES = (
+    "M-12",
+    "WE-WC",
+    "G30",
+    "Trans-Siberian",
+    "China-Laos",
+    "Trans-Mongolian",
+    "Trans-Manchurian",
+    "China-Europe",
+)
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    m = coo_matrix((np.ones(a.size), (a, b)), shape=(n, n))
+    count, labels = connected_components(m, directed=False)
+    return int(count), labels
+
+
+def _index(net: Network, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ids = np.sort(net.nodes["node_id"].to_numpy())
+    a = np.searchsorted(ids, links["a_node"].to_numpy())
+    b = np.searchsorted(ids, links["b_node"].to_numpy())
+    return ids, a, b
+
+
+def _node_of(net: Network, key: str) -> int | None:
+    if "key" not in net.nodes:
+        return None
+    hit = net.nodes.loc[net.nodes["key"] == key, "node_id"]
+    return int(hit.iloc[0]) if len(hit) else None
+
+
+def corridor_length_km(net: Network, corridor: str, origin: int, destination: int) -> float:
+    """Least length, km, from `origin` to `destination` over links tagged `corridor`."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    tags = net.links["corridors"].str.split(";")
+    on = tags.apply(lambda t: corridor in t).to_numpy()
+    links = net.links[on]
+    ids, a, b = _index(net, links)
+    n = ids.size
+    w = links["length_km"].to_numpy()
+    graph = coo_matrix(
+        (np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
+    ).tocsr()
+    dist = dijkstra(graph, indices=int(np.searchsorted(ids, origin)), min_only=True)
+    return float(dist[int(np.searchsorted(ids, destination))])
+
+
+def check_network(net: Network) -> list[Check]:
+    """Run every integrity check on `net` and return their outcomes."""
+    now = net.as_of(CHECK_DATE)
+    out: list[Check] = []
+    out += _check_connected(now)
+    out += _check_crossings(net)
+    out += _check_named_routes(now)
+    out += _check_published(now)
+    out += _check_links(net)
+    out += _check_gauges(net)
+    out += _check_terminals(net)
+    out += _check_size(net)
+    return out
+
+
+def _check_connected(net: Network) -> list[Check]:
+    out = []
+    for mode in ("road", "rail"):
+        links = net.links[net.links["mode"] == mode]
+        used = np.unique(np.concatenate([links["a_node"], links["b_node"]]))
+        ids, a, b = _index(net, links)
+        _, labels = _components(ids.size, a, b)
+        comp = np.unique(labels[np.searchsorted(ids, used)])
+        out.append(
+            Check(
+                f"{mode} network connected",
+                comp.size == 1,
+                f"{used.size} nodes with {mode} links form {comp.size} component(s)",
+            )
+        )
+    return out
+
+
+def _check_crossings(net: Network) -> list[Check]:
+    nodes = net.nodes.set_index("node_id")
+    bad: list[str] = []
+    crossings = nodes[nodes["kind"] == "border_crossing"]
+    for nid, row in crossings.iterrows():
+        touching = net.links[(net.links["a_node"] == nid) | (net.links["b_node"] == nid)]
+        modes = set(net.crossings.loc[net.crossings["node_id"] == nid, "mode"])
+        for mode in sorted(modes):
+            sides = set(touching.loc[touching["mode"] == mode, "country"])
+            if sides != {row["country_a"], row["country_b"]}:
+                bad.append(f"{row['name']} ({mode}: link countries {sorted(sides)})")
+        if set(touching["mode"]) - modes:
+            bad.append(f"{row['name']} (links of modes without crossing figures)")
+        rows = net.crossings[net.crossings["node_id"] == nid]
+        if len(rows) != 2 * len(modes):
+            bad.append(f"{row['name']} (needs both directions per mode)")
+    return [
+        Check(
+            "every crossing joins two countries",
+            not bad,
+            f"{len(crossings)} crossings"
+            + (
+                f"; bad: {bad[:5]}"
+                if bad
+                else ", each with links from both countries in each of its modes"
+            ),
+        )
+    ]
+
+
+def _check_named_routes(net: Network) -> list[Check]:
+    tags = net.links["corridors"].str.split(";")
+    out = []
+    for name in NAMED_ROUTES:
+        on = tags.apply(lambda t, n=name: n in t).to_numpy()
+        links = net.links[on]
+        if links.empty:
+            out.append(Check(f"route {name} continuous", False, "no links carry the tag"))
+            continue
+        used = np.unique(np.concatenate([links["a_node"], links["b_node"]]))
+        ids, a, b = _index(net, links)
+        _, labels = _components(ids.size, a, b)
+        comp = np.unique(labels[np.searchsorted(ids, used)])
+        out.append(
+            Check(
+                f"route {name} continuous",
+                comp.size == 1,
+                f"{len(links)} links, {links['length_km'].sum():,.0f} km, {comp.size} piece(s)",
+            )
+        )
+    return out
+
+
+def _check_published(net: Network) -> list[Check]:
+    out = []
+    for pub in PUBLISHED:
+        o, d = _node_of(net, pub.origin), _node_of(net, pub.destination)
+        name = f"{pub.corridor} {pub.origin.split('/')[0]} - {pub.destination.split('/')[0]}"
+        if o is None or d is None:
+            out.append(Check(name, False, "end places not in the network", pub.severity))
+            continue
+        km = corridor_length_km(net, pub.corridor, o, d)
+        err = (km - pub.length_km) / pub.length_km
+        out.append(
+            Check(
+                f"length {name}",
+                bool(np.isfinite(km) and abs(err) <= pub.tolerance),
+                f"modelled {km:,.1f} km vs published {pub.length_km:,.0f} km ({err:+.1%}, "
+                f"tolerance {pub.tolerance:.0%}); {pub.source}",
+                pub.severity,
+            )
+        )
+    return out
+
+
+def _check_links(net: Network) -> list[Check]:
+    links = net.links
+    lo = np.minimum(links["a_node"], links["b_node"])
+    hi = np.maximum(links["a_node"], links["b_node"])
+    key = pd.DataFrame(
+        {
+            "lo": lo,
+            "hi": hi,
+            "mode": links["mode"],
+            "gauge": links["gauge_mm"].fillna(0),
+            "opened": links["opened"].fillna(pd.Timestamp(0)),
+            "closed": links["closed"].fillna(pd.Timestamp.max),
+        }
+    )
+    dup = key.duplicated(keep=False)
+    zero = (links["length_km"] <= 0) & (links["mode"] != "transfer")
+    speed_bad = []
+    for (mode, cls), group in links.groupby(["mode", "class"]):
+        bounds = SPEED_BOUNDS.get((str(mode), str(cls)))
+        if bounds is None:
+            speed_bad.append(f"{mode}/{cls}: no bounds")
+            continue
+        out = group[(group["speed_kmh"] < bounds[0]) | (group["speed_kmh"] > bounds[1])]
+        if len(out):
+            speed_bad.append(f"{mode}/{cls}: {out['link_id'].tolist()[:3]}")
+    stretch = _stretch(net)
+    return [
+        Check(
+            "no duplicate links",
+            not dup.any(),
+            f"{int(dup.sum())} links share ends, mode, gauge and dates",
+        ),
+        Check(
+            "no zero-length links", not zero.any(), f"{int(zero.sum())} non-transfer links at 0 km"
+        ),
+        Check(
+            "speeds within class bounds",
+            not speed_bad,
+            "; ".join(speed_bad) if speed_bad else f"{links['class'].nunique()} classes in bounds",
+        ),
+        Check(
+            "lengths not shorter than geodesic",
+            stretch[0] == 0,
+            f"{stretch[0]} links shorter than their straight line; median length/geodesic "
+            f"{stretch[1]:.2f}",
+        ),
+    ]
+
+
+def _stretch(net: Network) -> tuple[int, float]:
+    from corridor.units import haversine_km
+
+    nodes = net.nodes.set_index("node_id")
+    links = net.links[net.links["mode"] != "transfer"]
+    a = nodes.loc[links["a_node"]]
+    b = nodes.loc[links["b_node"]]
+    geo = haversine_km(
+        a["lon"].to_numpy(), a["lat"].to_numpy(), b["lon"].to_numpy(), b["lat"].to_numpy()
+    )
+    ratio = links["length_km"].to_numpy() / np.maximum(geo, 1e-9)
+    short = int(((links["length_km"].to_numpy() < geo * 0.999) & (geo > 0.01)).sum())
+    return short, float(np.median(ratio[geo > 0.01]))
+
+
+def _check_gauges(net: Network) -> list[Check]:
+    rail = net.links[net.links["mode"] == "rail"]
+    ends = pd.concat(
+        [
+            pd.DataFrame({"node": rail["a_node"], "gauge": rail["gauge_mm"]}),
+            pd.DataFrame({"node": rail["b_node"], "gauge": rail["gauge_mm"]}),
+        ]
+    )
+    missing = rail["gauge_mm"].isna().sum()
+    per = ends.groupby("node")["gauge"].nunique()
+    breaks = per[per > 1].index
+    kinds = net.nodes.set_index("node_id").loc[breaks, "kind"]
+    bad = kinds[~kinds.isin(["border_crossing", "terminal", "port"])]
+    return [
+        Check(
+            "gauge breaks only at crossings, terminals and ports",
+            bad.empty and missing == 0,
+            f"{len(breaks)} gauge-break nodes ({dict(kinds.value_counts())}); "
+            f"{len(bad)} elsewhere; {int(missing)} rail links without gauge",
+        )
+    ]
+
+
+def _check_terminals(net: Network) -> list[Check]:
+    nodes = net.nodes
+    terminals = nodes.loc[nodes["kind"] == "terminal", "node_id"]
+    links = net.links
+    no_rail = []
+    no_road = []
+    for nid in terminals:
+        touching = links[(links["a_node"] == nid) | (links["b_node"] == nid)]
+        if not (touching["mode"] == "rail").any():
+            no_rail.append(int(nid))
+        if not (touching["mode"] == "transfer").any():
+            no_road.append(int(nid))
+    names = nodes.set_index("node_id").loc[no_road, "name"].tolist() if no_road else []
+    transfers = links[links["mode"] == "transfer"]
+    kinds = nodes.set_index("node_id")["kind"]
+    stray = transfers[
+        (kinds.loc[transfers["a_node"]].to_numpy() != "terminal")
+        & (kinds.loc[transfers["b_node"]].to_numpy() != "terminal")
+    ]
+    return [
+        Check(
+            "terminals join road and rail",
+            not no_rail and not stray.size,
+            f"{len(terminals)} terminals; {len(no_rail)} without rail; "
+            f"{len(stray)} transfer links not at a terminal",
+        ),
+        Check(
+            "terminals reach a road",
+            not no_road,
+            f"{len(no_road)} terminal(s) with no road node within reach: {names[:5]}",
+            "warning",
+        ),
+    ]
+
+
+def _check_size(net: Network) -> list[Check]:
+    places = int(net.nodes["kind"].isin(["city", "junction", "port"]).sum())
+    crossings = int((net.nodes["kind"] == "border_crossing").sum())
+    return [
+        Check("more than 400 places", places > 400, f"{places} cities, junctions and ports"),
+        Check("more than 800 links", len(net.links) > 800, f"{len(net.links)} links"),
+        Check("at least 30 crossings", crossings >= 30, f"{crossings} border crossings"),
+    ]
