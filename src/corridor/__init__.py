@@ -50,6 +50,7 @@ from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
+from corridor.paths.turns import route_restricted
 from corridor.report.compare_report import write_compare_report
 from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
@@ -64,6 +65,7 @@ __all__ = [
     "ConvergenceWarning",
     "CorridorError",
     "DataSourceError",
+    "Feed",
     "Deterrence",
     "Feed",
     "Graph",
@@ -88,6 +90,9 @@ __all__ = [
     "Stop",
     "Timetable",
     "TrafficClass",
+    "Trip",
+    "TripLeg",
+    "TripOptions",
     "Trip",
     "TripLeg",
     "TripMatrix",
@@ -123,6 +128,7 @@ __all__ = [
     "read_tntp_trips",
     "reliability",
     "route",
+    "route_restricted",
     "routes",
     "skim",
     "tcd",

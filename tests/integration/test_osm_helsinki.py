@@ -103,3 +103,31 @@ def test_second_sample_imports() -> None:
     net = read_osm(path)
     assert (net.links["mode"] == "road").sum() > 100
     assert components(corridor.compile_graph(net, modes="road")) == 1
+
+
+@needs_helsinki
+def test_helsinki_routes_obey_turn_restrictions(helsinki: corridor.Network) -> None:
+    from corridor.graph.turns import compile_turn_graph
+    from corridor.paths.turns import restricted_costs
+
+    tg = compile_turn_graph(helsinki, modes="road")
+    assert tg.n_patterns + tg.n_skipped == len(helsinki.turns)
+    assert tg.n_patterns >= 30
+    free = corridor.compile_graph(helsinki, modes="road")
+    from corridor.kernels.dijkstra import dijkstra
+
+    worse = 0
+    for via in helsinki.turns["via_node"].unique()[:10]:
+        o = int(free.index_of([via])[0])
+        # start one node upstream of the via node so that its restrictions can bite
+        for e in range(free.n_arcs):
+            if free.heads[e] == o:
+                src = int(free.tails[e])
+                break
+        dist = np.empty(free.n_nodes)
+        dijkstra(free.indptr, free.heads, free.cost, src, dist, np.empty(free.n_nodes, np.int64))
+        got = restricted_costs(tg, src)
+        reachable = np.isfinite(dist)
+        assert np.all(got[reachable] >= dist[reachable] - 1e-12)
+        worse += int(np.sum(got[reachable] > dist[reachable] + 1e-12))
+    assert worse > 0

@@ -281,6 +281,26 @@ def test_turn_restrictions_via_node_and_via_way(tmp_path: Path) -> None:
     )
 
 
+def test_imported_restriction_changes_the_route(tmp_path: Path) -> None:
+    from corridor.paths.turns import route_restricted
+
+    nodes, ways = crossroads()
+    nodes[10] = (10.0 + 3 * STEP, STEP)
+    ways[16] = ([7, 10, 8], {"highway": "tertiary"})  # a way round from north to east
+    relations = {
+        900: (
+            [("w", 11, "from"), ("n", 5, "via"), ("w", 14, "to")],
+            {"type": "restriction", "restriction": "no_left_turn"},
+        )
+    }
+    net = read_osm(write(tmp_path, osm_xml(nodes, ways, relations)), options=FI)
+    free = corridor.route(net, 1, 7, modes="road", optimize="distance")
+    assert free.node_ids == (1, 5, 7)
+    turned = route_restricted(net, 1, 7, optimize="distance")
+    assert turned.node_ids == (1, 5, 8, 7)
+    assert turned.length_km > free.length_km
+
+
 def test_malformed_files_name_the_file(tmp_path: Path) -> None:
     text = tmp_path / "notes.osm.pbf"
     text.write_text("this is not a protocol buffer\n" * 20)

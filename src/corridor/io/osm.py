@@ -533,7 +533,7 @@ def _read_ways(path: Path, options: OsmOptions, progress: ProgressCallback | Non
                     elif m.role == "via" and m.type == "w":
                         via_w.append(m.ref)
                 ways.restrictions.append((obj.id, value, frm, via_n, via_w, to))
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:  # what libosmium raises on broken input
         raise _open_error(path, exc) from None
     if progress is not None:
         progress(ImportProgress("ways", done, done))
@@ -572,7 +572,7 @@ def _read_nodes(
             border.append(is_border)
             if is_border and "name" in node.tags:
                 names[node.id] = node.tags["name"]
-    except (RuntimeError, osmium.InvalidLocationError) as exc:
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
         raise _open_error(path, exc) from None
     if progress is not None:
         progress(ImportProgress("nodes", done, int(wanted.size)))
