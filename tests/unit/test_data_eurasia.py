@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -166,3 +167,37 @@ def test_check_detects_broken_network(net: corridor.Network) -> None:
     fast.loc[fast["class"] == "trunk", "speed_kmh"] = 140.0
     failed = {c.name for c in corridor.data.check_network(net.with_links(fast)) if not c.passed}
     assert "speeds within class bounds" in failed
+
+
+def _recipe_with(tmp_path: Path, old: str, new: str) -> corridor.data.build.Recipe:
+    folder = tmp_path / "recipe"
+    folder.mkdir()
+    for f in corridor.data.RECIPE_DIR.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    text = (folder / "routes.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "routes.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return corridor.data.read_recipe(folder)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("Kazan/RU@811]", "Kazan/RU@500]", "shorter than the geodesic"),
+        (
+            "class: motorway\n  corridors: [M-12, WE-WC]",
+            "class: trunk\n  speed_kmh: 150\n  corridors: [M-12, WE-WC]",
+            "outside trunk bounds",
+        ),
+        ("Kostanay/KZ]\n", "X:troitsk-kairak]\n", "two crossings"),
+        (
+            "Krasnyy/RU, X:krasnoye-redki, Orsha/BY",
+            "Krasnyy/RU, Orsha/BY",
+            "crosses a border without a crossing node",
+        ),
+    ],
+)
+def test_builder_rejects_bad_recipe(tmp_path: Path, old: str, new: str, message: str) -> None:
+    recipe = _recipe_with(tmp_path, old, new)
+    with pytest.raises(corridor.ValidationError, match=message):
+        corridor.data.build_network(recipe)

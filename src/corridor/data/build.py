@@ -646,7 +646,7 @@ def build_outlines(
     """Write simplified Natural Earth country outlines for the map (curation step).
 
     Reads ``ne_10m_admin_0_countries.zip`` (public domain), clips it to the corridor region
-    (10-150 E, 0-75 N), simplifies with `tolerance_deg` and rounds to 0.01 degree.
+    (0-150 E, 0-75 N), simplifies with `tolerance_deg` and rounds to 0.01 degree.
 
     Returns
     -------
@@ -659,7 +659,7 @@ def build_outlines(
     import shapely
 
     frame = gpd.read_file(countries_zip)
-    box = shapely.box(10.0, 0.0, 150.0, 75.0)
+    box = shapely.box(0.0, 0.0, 150.0, 75.0)
     features = []
     for iso, name, geom in zip(frame["ISO_A2_EH"], frame["NAME"], frame.geometry, strict=True):
         if geom is None or not geom.intersects(box):

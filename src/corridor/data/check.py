@@ -276,10 +276,12 @@ def _check_published(net: Network) -> list[Check]:
     out = []
     for pub in PUBLISHED:
         o, d = _node_of(net, pub.origin), _node_of(net, pub.destination)
-        name = f"{pub.corridor} {pub.origin.split('/')[0]} - {pub.destination.split('/')[0]}"
         if o is None or d is None:
+            name = f"{pub.corridor} {pub.origin} - {pub.destination}"
             out.append(Check(name, False, "end places not in the network", pub.severity))
             continue
+        names = net.nodes.set_index("node_id")["name"]
+        name = f"{pub.corridor} {names[o]} - {names[d]}"
         km = corridor_length_km(net, pub.corridor, o, d)
         err = (km - pub.length_km) / pub.length_km
         out.append(
@@ -375,7 +377,8 @@ def _check_gauges(net: Network) -> list[Check]:
         Check(
             "gauge breaks only at crossings, terminals and ports",
             bad.empty and missing == 0,
-            f"{len(breaks)} gauge-break nodes ({dict(kinds.value_counts())}); "
+            f"{len(breaks)} gauge-break nodes "
+            f"({ {str(k): int(v) for k, v in kinds.value_counts().items()} }); "
             f"{len(bad)} elsewhere; {int(missing)} rail links without gauge",
         )
     ]
