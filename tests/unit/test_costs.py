@@ -376,18 +376,18 @@ def test_totals_are_the_sums_of_legs_and_stops(toy: corridor.Network, pid: str, 
 def test_transfer_link_between_gauges_is_a_transshipment() -> None:
     net = network(
         {
-            "a_node": [1, 2, 4],
-            "b_node": [2, 4, 5],
+            "a_node": [1, 2, 3],
+            "b_node": [2, 3, 4],
             "mode": ["rail", "transfer", "rail"],
             "length_km": [100.0, 0.0, 100.0],
             "gauge_mm": [1520.0, None, 1435.0],
         }
     )
     p = profile(modes=["rail", "transfer"], road=None)
-    out = corridor.route(net, "P", "T", profile=p)
+    out = corridor.route(net, "P", "S", profile=p)
     change = [s for s in out.stops if s.kind == "gauge_change"]
     assert len(change) == 1 and change[0].detail == "1520 -> 1435 mm"
-    assert (change[0].time_h, change[0].cost_usd, change[0].name) == (4.0, 300.0, "S")
+    assert (change[0].time_h, change[0].cost_usd, change[0].name) == (4.0, 300.0, "R")
     assert out.cost_usd == pytest.approx(50 + 200 + 300 + 60)
 
 
@@ -424,3 +424,20 @@ def test_time_search_accounts_for_drivers_rest() -> None:
     assert best.cost == pytest.approx(9 * (1 + 11.75 / 9) + 10)
     direct = corridor.routes(net, "P", "T", profile=p, optimize="time", k=2)[1]
     assert direct.time_h == pytest.approx(30.5)
+
+
+def test_transfer_link_across_a_border_is_left_out() -> None:
+    # a transfer from Q (XA) straight to S (XB) would skip the crossing R: not used
+    net = network(
+        {
+            "a_node": [1, 2, 3, 2, 4],
+            "b_node": [2, 3, 4, 4, 5],
+            "mode": ["rail", "rail", "rail", "transfer", "rail"],
+            "length_km": [100.0, 100.0, 100.0, 1.0, 100.0],
+            "gauge_mm": [1520.0, 1520.0, 1520.0, None, 1520.0],
+        }
+    )
+    p = profile(modes=["rail", "transfer"], road=None)
+    out = corridor.route(net, "P", "T", profile=p, optimize="time")
+    assert [s.kind for s in out.stops] == ["terminal", "border_crossing", "terminal"]
+    assert 103 not in out.link_ids

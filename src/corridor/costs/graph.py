@@ -15,7 +15,8 @@ kernels see them:
 * **Transfers.** A ``transfer`` link joins every port at its tail to every port at its
   head and carries the profile's ``transfer`` handling (road <-> rail at a terminal);
   between rail ports of two different known gauges it is a transshipment and carries the
-  ``gauge_break`` handling instead.
+  ``gauge_break`` handling instead. Transfer links joining nodes in two countries are
+  left out (logged): they would let a route bypass the border crossing between them.
 * **Terminals.** Each node has a source hub (arcs out to its ports, carrying origin
   handling for the port's mode) and a sink hub (arcs in from its ports, carrying
   destination handling). A route runs from the origin's source hub to the destination's
@@ -238,13 +239,24 @@ def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArr
     return speed
 
 
-def _usable(links: pd.DataFrame, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
+def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
+    links = network.links
     modes = links["mode"].to_numpy()
     ok = np.isin(modes, list(profile.modes)) & links["closed"].isna().to_numpy()
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
-    return np.asarray(ok, dtype=bool)
+    country = network.nodes.set_index("node_id")["country"]
+    abroad = (modes == Mode.TRANSFER.value) & (
+        country.reindex(links["a_node"]).to_numpy() != country.reindex(links["b_node"]).to_numpy()
+    )
+    if (ok & abroad).any():
+        log.warning(
+            "transfer links %s join two countries; left out so that no route bypasses a "
+            "border crossing (join terminals across a border through a crossing node)",
+            links.loc[ok & abroad, "link_id"].tolist()[:5],
+        )
+    return np.asarray(ok & ~abroad, dtype=bool)
 
 
 def _crossing_stops(
@@ -347,7 +359,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     links = network.links
     node_ids = np.sort(network.nodes["node_id"].to_numpy(dtype=np.int64))
     n = node_ids.size
-    rows = np.flatnonzero(_usable(links, profile, params))
+    rows = np.flatnonzero(_usable(network, profile, params))
     sub = links.iloc[rows]
     a = np.searchsorted(node_ids, sub["a_node"].to_numpy())
     b = np.searchsorted(node_ids, sub["b_node"].to_numpy())
@@ -453,14 +465,6 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             on="hnode",
         )
         k = len(tr)
-        cc = network.nodes.set_index("node_id").loc[node_ids, "country"].to_numpy()
-        abroad = cc[tr["tnode"].to_numpy()] != cc[tr["hnode"].to_numpy()]
-        if abroad.any():
-            ids = sorted(set(links["link_id"].to_numpy()[tr["row"].to_numpy()[abroad]].tolist()))
-            log.warning(
-                "transfer links %s join nodes in two countries and bypass border crossings",
-                ids[:5],
-            )
         handling = profile.transfer
         t_len = links["length_km"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
         t_speed = links["speed_kmh"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
