@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test browser lint types layers pytest bench clean
+.PHONY: run test browser web lint types layers pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +12,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/corridor info
 	$(BIN)/corridor route Moscow Yekaterinburg --mode road
 
-test: $(STAMP) browser lint types layers pytest
+test: $(STAMP) browser web lint types layers pytest
 
 # Debian's chromium and chromium-driver for the browser tests (they skip, saying why, without them)
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -q && apt-get install -y -q chromium chromium-driver) || \
 	  echo "could not install chromium and chromium-driver (needs root on Debian): browser tests will be skipped"
+
+# MapLibre GL JS for the map page of `corridor serve`, from the npm registry (web/package-lock.json)
+web: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -q && apt-get install -y -q nodejs npm) || \
+	  echo "could not install npm: the map page will miss MapLibre GL JS and its browser test skips"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -402,6 +402,10 @@ from corridor.cli.skim import register as _register_skim_commands  # noqa: E402
 
 _register_skim_commands(app)
 
+from corridor.cli.serve import serve_cmd  # noqa: E402
+
+app.command("serve")(serve_cmd)
+
 
 def main() -> None:
     """Entry point of the `corridor` command."""

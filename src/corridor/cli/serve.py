@@ -1,0 +1,43 @@
+"""`corridor serve`: the REST API and the offline map page.
+
+The CLI and the service are sibling layers, so this module does not import
+:mod:`corridor.service`: it hands uvicorn the app factory by name
+(``corridor.service.app:create_app``), which reads its settings, including the network
+file chosen here, from ``CORRIDOR_SERVICE_*`` environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from corridor.cli.app import NetworkOpt, _fail, _guard, err_console, load_network
+
+__all__ = ["APP_FACTORY", "serve_cmd"]
+
+APP_FACTORY = "corridor.service.app:create_app"
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    network: NetworkOpt = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the web planner: the JSON API (/api/..., /openapi.json) and the map page (/).
+
+    Limits, caches and CORS come from CORRIDOR_SERVICE_* environment variables (see
+    corridor.service.ServiceSettings); CORS is off unless CORRIDOR_SERVICE_CORS_ORIGINS is
+    set. The map page needs MapLibre GL JS from npm (`make web`).
+    """
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: use 1-65535", False)
+    if network is not None:
+        _guard(False, lambda: load_network(network))  # a bad file fails here, in one line
+        os.environ["CORRIDOR_SERVICE_NETWORK_FILE"] = str(network.resolve())
+    import uvicorn
+
+    err_console.print(f"corridor: serving on http://{host}:{port}/", highlight=False)
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level=log_level)

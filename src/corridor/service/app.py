@@ -1,0 +1,512 @@
+"""The FastAPI app: a JSON API over the public corridor namespace and the offline map page.
+
+Endpoints (all JSON; errors are ``{"error": message, "type": ..., "status": ...}`` with a
+4xx status):
+
+========================  ============================================================
+``GET /api/health``       network name and size
+``GET /api/places``       prefix search over names and alternate names
+``GET /api/profiles``     the built-in profiles
+``POST /api/route``       one least-cost route (legs, stops, totals, GeoJSON)
+``POST /api/routes``      alternatives or the Pareto set
+``POST /api/tcd``         time/cost-distance chart data
+``POST /api/isochrone``   travel time from a place, in bands
+``GET /api/scenarios``    the bundled scenarios
+``POST /api/compare``     two scenarios compared (cached)
+``GET /api/network.geojson``, ``GET /api/outlines.geojson``: the map's only data
+``GET /``                 the map page (MapLibre GL JS from ``web/node_modules``)
+========================  ============================================================
+
+Profiles and scenarios are chosen by name among the built-in ones: no request can name a
+file on the server. The OpenAPI schema is at ``/openapi.json`` (the interactive docs pages
+are off: they load scripts from a CDN).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import corridor
+from corridor.model.lookup import name_key
+from corridor.service.limits import BodySizeLimit, RateLimit, TokenBuckets
+from corridor.service.models import (
+    CompareRequest,
+    CompareResponse,
+    ErrorResponse,
+    HealthResponse,
+    IsochroneRequest,
+    IsochroneResponse,
+    PlacesResponse,
+    ProfilesResponse,
+    RouteOut,
+    RouteRequest,
+    RouteSetOut,
+    RoutesRequest,
+    ScenariosResponse,
+    TcdRequest,
+    TcdResponse,
+)
+from corridor.service.settings import ServiceSettings
+from corridor.service.state import LRU, NetworkState, diff_networks, records
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+M = TypeVar("M", bound=BaseModel)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorResponse} for s in (400, 404, 413, 422, 429)
+}
+
+
+class ServiceError(Exception):
+    """A request the service refuses, with its HTTP status."""
+
+    def __init__(self, status: int, message: str, kind: str = "BadRequest") -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {"error": message, "type": kind, "status": status, **extra}, status_code=status
+    )
+
+
+def _message(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " ".join(lines) or type(exc).__name__
+
+
+def _field_errors(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query"))
+        parts.append(f"{loc or 'request'}: {err.get('msg', 'invalid')}")
+    return "invalid request: " + "; ".join(parts)
+
+
+def create_app(
+    network: corridor.Network | None = None, settings: ServiceSettings | None = None
+) -> FastAPI:
+    """Build the web service for one network.
+
+    Parameters
+    ----------
+    network
+        The network served; default ``settings.network_file`` if set, else the embedded
+        Eurasian one (:func:`corridor.eurasia`).
+    settings
+        Limits, caches and CORS; default :meth:`ServiceSettings.from_env`.
+
+    Returns
+    -------
+    FastAPI
+        The app; run it with uvicorn (``corridor serve`` does).
+    """
+    cfg = settings if settings is not None else ServiceSettings.from_env()
+    if network is not None:
+        net = network
+    elif cfg.network_file is not None:
+        net = corridor.read_network(cfg.network_file)
+    else:
+        net = corridor.eurasia()
+    state = NetworkState(net, cfg.route_cache_size)
+    scenarios = corridor.bundled_scenarios()
+    comparisons: LRU[tuple[str, str], bytes] = LRU(cfg.compare_cache_size)
+    outlines = json.dumps(corridor.country_outlines()).encode()
+
+    app = FastAPI(
+        title="corridor",
+        version=corridor.__version__,
+        summary="Routes, costs, border crossings and scenarios on Eurasia's transit corridors.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.network_state = state
+    app.state.settings = cfg
+    app.state.comparisons = comparisons
+
+    # -- errors ------------------------------------------------------------------------
+    @app.exception_handler(corridor.UnknownNodeError)
+    async def _unknown(_r: Request, exc: corridor.UnknownNodeError) -> JSONResponse:
+        return _error(404, "UnknownNodeError", _message(exc), suggestions=exc.suggestions)
+
+    @app.exception_handler(corridor.NoPathError)
+    async def _nopath(_r: Request, exc: corridor.NoPathError) -> JSONResponse:
+        return _error(404, "NoPathError", _message(exc))
+
+    @app.exception_handler(corridor.CorridorError)
+    async def _corridor(_r: Request, exc: corridor.CorridorError) -> JSONResponse:
+        status = 422 if isinstance(exc, ValueError) else 400
+        return _error(status, type(exc).__name__, _message(exc))
+
+    @app.exception_handler(ServiceError)
+    async def _service(_r: Request, exc: ServiceError) -> JSONResponse:
+        return _error(exc.status, exc.kind, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "RequestValidationError", _field_errors(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(r: Request, exc: StarletteHTTPException) -> JSONResponse:
+        text = {404: f"no such page: {r.url.path}", 405: f"{r.method} not allowed here"}
+        return _error(exc.status_code, "HTTPError", text.get(exc.status_code, str(exc.detail)))
+
+    # -- helpers -----------------------------------------------------------------------
+    def check_profile(profile: str) -> str:
+        if profile not in state.profiles:
+            raise ServiceError(
+                422,
+                f"unknown profile {profile!r}; choose one of {sorted(state.profiles)}",
+                "ValidationError",
+            )
+        return profile
+
+    def cached(key: tuple[Any, ...], model: type[M], build: Callable[[], dict[str, Any]]) -> bytes:
+        body = state.responses.get(key)
+        if body is None:
+            with state.compute:
+                data = build()
+            body = model.model_validate(data).model_dump_json(by_alias=True).encode()
+            state.responses.put(key, body)
+        return body
+
+    # -- API ---------------------------------------------------------------------------
+    @app.get("/api/health", response_model=HealthResponse)
+    def health() -> HealthResponse:
+        return HealthResponse(
+            status="ok",
+            network=net.name,
+            nodes=len(net.nodes),
+            links=len(net.links),
+            crossings=len(net.crossings),
+            bbox=state.bbox,
+        )
+
+    @app.get("/api/places", response_model=PlacesResponse, responses=_ERRORS)
+    def places(
+        q: str = Query(min_length=1, max_length=80, description="Prefix of any name."),
+        limit: int = Query(10, ge=1, le=50),
+    ) -> PlacesResponse:
+        found = state.places.search(q, limit=limit)
+        key = name_key(q)
+        out = []
+        for row in found.to_dict(orient="records"):
+            alts = [a.strip() for a in str(row["alt_names"]).split(";") if a.strip()]
+            names = [str(row["name"]), *alts]
+            matched = next(
+                (n for n in names if name_key(n).startswith(key)),
+                str(row["name"]),
+            )
+            out.append(
+                {
+                    "node_id": int(row["node_id"]),
+                    "name": str(row["name"]),
+                    "matched": matched,
+                    "alt_names": alts,
+                    "kind": str(row["kind"]),
+                    "country": str(row["country"]),
+                    "population": _finite(row["population"]) or 0.0,
+                    "lon": float(row["lon"]),
+                    "lat": float(row["lat"]),
+                }
+            )
+        return PlacesResponse.model_validate({"query": q, "places": out})
+
+    @app.get("/api/profiles", response_model=ProfilesResponse)
+    def profiles() -> ProfilesResponse:
+        return ProfilesResponse.model_validate(
+            {
+                "profiles": [
+                    {"id": p.id, "name": p.name, "kind": p.kind, "modes": list(p.modes)}
+                    for p in state.profiles.values()
+                ]
+            }
+        )
+
+    @app.post("/api/route", response_model=RouteOut, responses=_ERRORS)
+    def route(req: RouteRequest) -> Response:
+        o = state.resolve(req.origin, "origin")
+        d = state.resolve(req.destination, "destination")
+        prof = None if req.profile is None else check_profile(req.profile)
+        goal = req.optimize or ("cost" if prof else "time")
+        key = ("route", o, d, prof, goal, req.modes, req.depart)
+
+        def build() -> dict[str, Any]:
+            r = corridor.route(
+                net, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
+            )
+            return state.route_json(r)
+
+        return _json(cached(key, RouteOut, build))
+
+    @app.post("/api/routes", response_model=RouteSetOut, responses=_ERRORS)
+    def routes(req: RoutesRequest) -> Response:
+        if req.k > cfg.max_alternatives:
+            raise ServiceError(
+                422, f"k={req.k}: at most {cfg.max_alternatives} alternatives", "ValidationError"
+            )
+        o = state.resolve(req.origin, "origin")
+        d = state.resolve(req.destination, "destination")
+        prof = check_profile(req.profile)
+        key: tuple[Any, ...] = ("routes", o, d, prof, req.method, req.k, req.optimize)
+        key += (req.max_similarity, req.tolerance, req.modes, req.depart)
+
+        def build() -> dict[str, Any]:
+            if req.method == "pareto":
+                rs = corridor.pareto(
+                    net,
+                    o,
+                    d,
+                    profile=prof,
+                    modes=req.modes,
+                    tolerance=req.tolerance,
+                    depart=req.depart,
+                )
+                found = list(rs.routes)[: cfg.max_alternatives * 4]
+            else:
+                rs = corridor.routes(
+                    net,
+                    o,
+                    d,
+                    profile=prof,
+                    k=req.k,
+                    optimize=req.optimize,
+                    max_similarity=req.max_similarity,
+                    modes=req.modes,
+                    depart=req.depart,
+                )
+                found = list(rs.routes)
+            out = rs.to_dict()
+            out["routes"] = [state.route_json(r) for r in found]
+            out["values"] = out.get("values", [])[: len(found)]
+            return out
+
+        return _json(cached(key, RouteSetOut, build))
+
+    @app.post("/api/tcd", response_model=TcdResponse, responses=_ERRORS)
+    def tcd(req: TcdRequest) -> Response:
+        o = state.resolve(req.origin, "origin")
+        d = state.resolve(req.destination, "destination")
+        profs = tuple(check_profile(p) for p in req.profiles)
+        key = ("tcd", o, d, profs, req.optimize, req.depart)
+
+        def build() -> dict[str, Any]:
+            t = corridor.tcd(net, o, d, profiles=profs, optimize=req.optimize, depart=req.depart)
+            return {
+                "routes": [state.route_json(r) for r in t.routes],
+                "table": records(t.table.round(4)),
+            }
+
+        return _json(cached(key, TcdResponse, build))
+
+    @app.post("/api/isochrone", response_model=IsochroneResponse, responses=_ERRORS)
+    def isochrone(req: IsochroneRequest) -> Response:
+        hs = req.hours
+        if len(hs) > cfg.max_isochrone_bands:
+            raise ServiceError(
+                422, f"at most {cfg.max_isochrone_bands} thresholds", "ValidationError"
+            )
+        if not all(math.isfinite(h) and 0 < h <= cfg.max_isochrone_h for h in hs):
+            raise ServiceError(
+                422,
+                f"hours must be > 0 and <= {cfg.max_isochrone_h:g}, got {hs}",
+                "ValidationError",
+            )
+        o = state.resolve(req.origin, "origin")
+        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes)
+        return _json(cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes)))
+
+    @app.get("/api/scenarios", response_model=ScenariosResponse)
+    def scenario_list() -> ScenariosResponse:
+        return ScenariosResponse.model_validate(
+            {
+                "scenarios": [
+                    {
+                        "name": s.name,
+                        "description": s.description,
+                        "base": s.base,
+                        "edits": len(s.edits),
+                    }
+                    for s in scenarios.values()
+                ]
+            }
+        )
+
+    @app.post("/api/compare", response_model=CompareResponse, responses=_ERRORS)
+    def compare(req: CompareRequest) -> Response:
+        for name in (req.base, req.other):
+            if name not in scenarios:
+                raise ServiceError(
+                    404,
+                    f"no bundled scenario {name!r}; choose one of {sorted(scenarios)}",
+                    "UnknownScenario",
+                )
+        key = (req.base, req.other)
+        body = comparisons.get(key)
+        if body is not None:
+            return _json(body)
+        with state.compute:
+            body = comparisons.get(key)
+            if body is None:
+                body = _compare(state, scenarios, req.base, req.other, cfg)
+                comparisons.put(key, body)
+        return _json(body)
+
+    @app.get("/api/network.geojson")
+    def network_geojson() -> Response:
+        return Response(content=state.network_geojson, media_type="application/geo+json")
+
+    @app.get("/api/outlines.geojson")
+    def outlines_geojson() -> Response:
+        return Response(content=outlines, media_type="application/geo+json")
+
+    # -- page --------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if (cfg.maplibre_dir / "maplibre-gl.js").is_file():
+        app.mount("/vendor/maplibre", StaticFiles(directory=cfg.maplibre_dir), name="maplibre")
+    else:
+        log.warning("MapLibre GL JS not found in %s: run `make web`", cfg.maplibre_dir)
+
+        @app.get("/vendor/maplibre/{name}", include_in_schema=False)
+        def no_maplibre(name: str) -> JSONResponse:
+            return _error(
+                503,
+                "MapLibreMissing",
+                f"MapLibre GL JS is not installed in {cfg.maplibre_dir}: run `make web` "
+                "(npm ci in web/) and restart",
+            )
+
+    if cfg.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cfg.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type"],
+        )
+    if cfg.rate_per_s > 0:
+        buckets = TokenBuckets(cfg.rate_per_s, cfg.rate_burst, cfg.max_clients)
+        app.state.buckets = buckets
+        app.add_middleware(RateLimit, buckets=buckets)
+    app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
+    app.add_middleware(_Timing)
+    return app
+
+
+class _Timing:
+    """Adds ``server-timing: app;dur=<ms>`` (time to the response's first byte)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+
+        async def timed(msg: Any) -> None:
+            if msg["type"] == "http.response.start":
+                ms = (time.perf_counter() - t0) * 1000.0
+                msg.setdefault("headers", [])
+                msg["headers"] = [*msg["headers"], (b"server-timing", f"app;dur={ms:.2f}".encode())]
+            await send(msg)
+
+        await self.app(scope, receive, timed)
+
+
+def _compare(
+    state: NetworkState,
+    scenarios: dict[str, corridor.Scenario],
+    base: str,
+    other: str,
+    cfg: ServiceSettings,
+) -> bytes:
+    net = state.network
+    before = scenarios[base].apply(net)
+    after = scenarios[other].apply(net)
+    opts = corridor.CompareOptions(n_places=cfg.compare_places, top_changes=5)
+    t0 = time.perf_counter()
+    c = corridor.compare(before, after, options=opts)
+    log.info("compare %s -> %s in %.1f s", base, other, time.perf_counter() - t0)
+    feats, summary = diff_networks(state, before, after)
+    by_place = c.by_place
+    for row in by_place.to_dict(orient="records"):
+        lon, lat = state.node_xy[int(row["node_id"])]
+        props = {
+            "kind": "place",
+            "change": "place",
+            "name": str(row["place"]),
+            "mean_d_time_h": _finite(row.get("mean_d_time_h")),
+            "d_pop_within_24h": _finite(row.get("d_pop_within_24h")),
+        }
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": props,
+            }
+        )
+    head = c.headline()
+    cols = [
+        "profile",
+        "origin",
+        "destination",
+        "time_h_before",
+        "time_h_after",
+        "d_time_h",
+        "cost_usd_before",
+        "cost_usd_after",
+        "d_cost_usd",
+        "co2_kg_before",
+        "co2_kg_after",
+        "crossings_before",
+        "crossings_after",
+    ]
+    data = {
+        "base": base,
+        "other": other,
+        "places": len(by_place),
+        "headline": records(head[[x for x in cols if x in head.columns]].round(3)),
+        "by_country": records(c.by_country.round(3)),
+        "by_place": records(by_place.round(3)),
+        "changes": {"type": "FeatureCollection", "features": feats},
+        "summary": summary,
+    }
+    return CompareResponse.model_validate(data).model_dump_json().encode()
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None

@@ -1,0 +1,181 @@
+"""Request limits as ASGI middleware: body size and a per-client token bucket."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+__all__ = ["BodySizeLimit", "RateLimit", "TokenBuckets", "error_body"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def error_body(status: int, kind: str, message: str) -> bytes:
+    """The JSON error object every failing request gets."""
+    return json.dumps({"error": message, "type": kind, "status": status}).encode()
+
+
+async def _send_error(
+    send: Send, status: int, kind: str, message: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    body = error_body(status, kind, message)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Reject request bodies over `max_bytes` with 413 (by Content-Length or as they stream).
+
+    Parameters
+    ----------
+    app
+        The wrapped ASGI app.
+    max_bytes
+        Largest body accepted.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body larger than {self.max_bytes} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.max_bytes
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await _send_error(send, 413, "PayloadTooLarge", message, [])
+                    return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLargeError
+            return msg
+
+        async def tracked_send(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, limited_receive, tracked_send)
+        except _TooLargeError:
+            if not started:
+                await _send_error(send, 413, "PayloadTooLarge", message, [])
+
+
+class TokenBuckets:
+    """One token bucket per client key, the least recently seen dropped beyond `max_clients`.
+
+    Parameters
+    ----------
+    rate_per_s
+        Tokens added per second.
+    burst
+        Bucket size (and the tokens a new client starts with).
+    max_clients
+        Most buckets kept.
+    clock
+        Monotonic clock in seconds (for tests).
+    """
+
+    def __init__(
+        self,
+        rate_per_s: float,
+        burst: int,
+        max_clients: int = 10_000,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate_per_s = rate_per_s
+        self.burst = float(burst)
+        self.max_clients = max_clients
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """Take a token for `key`: 0.0 if granted, else the seconds until one is available."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate_per_s)
+            wait = 0.0
+            if tokens >= 1.0:
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / self.rate_per_s
+            self._buckets[key] = (tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+        return wait
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+class RateLimit:
+    """Per-client rate limit on paths under `prefix` (429 with Retry-After when exceeded).
+
+    The client is the peer address of the connection (a proxy in front should do its own
+    limiting).
+    """
+
+    def __init__(self, app: ASGIApp, buckets: TokenBuckets, prefix: str = "/api/") -> None:
+        self.app = app
+        self.buckets = buckets
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith(self.prefix):
+            client = scope.get("client")
+            key = str(client[0]) if client else "unknown"
+            wait = self.buckets.take(key)
+            if wait > 0:
+                retry = str(max(1, math.ceil(wait))).encode()
+                await _send_error(
+                    send,
+                    429,
+                    "RateLimited",
+                    f"too many requests from {key}: at most {self.buckets.rate_per_s:g}/s "
+                    f"(bursts of {self.buckets.burst:g}); retry in {retry.decode()} s",
+                    [(b"retry-after", retry)],
+                )
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,255 @@
+"""Pydantic models of every request and response of the web service."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CompareRequest",
+    "CompareResponse",
+    "ErrorResponse",
+    "HealthResponse",
+    "IsochroneBand",
+    "IsochroneRequest",
+    "IsochroneResponse",
+    "LegOut",
+    "PlaceOut",
+    "PlacesResponse",
+    "ProfileOut",
+    "ProfilesResponse",
+    "RouteOut",
+    "RouteRequest",
+    "RouteSetOut",
+    "RoutesRequest",
+    "ScenarioOut",
+    "ScenariosResponse",
+    "StopOut",
+    "TcdRequest",
+    "TcdResponse",
+]
+
+Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
+Modes = Literal["any", "road", "rail", "ferry"]
+Place = str | int
+_NAME = Field(min_length=1, max_length=120)
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a sentence a person understands, its type and the HTTP status."""
+
+    error: str
+    type: str
+    status: int
+    suggestions: list[str] = []
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    network: str
+    nodes: int
+    links: int
+    crossings: int
+    bbox: tuple[float, float, float, float]
+
+
+class PlaceOut(BaseModel):
+    node_id: int
+    name: str
+    matched: str = Field(description="The name or alternate name that matched the prefix.")
+    alt_names: list[str]
+    kind: str
+    country: str
+    population: float
+    lon: float
+    lat: float
+
+
+class PlacesResponse(BaseModel):
+    query: str
+    places: list[PlaceOut]
+
+
+class ProfileOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    modes: list[str]
+
+
+class ProfilesResponse(BaseModel):
+    profiles: list[ProfileOut]
+
+
+class RouteRequest(_Request):
+    """One least-cost route."""
+
+    origin: Place = Field(description="Place name (any alternate name) or node id.")
+    destination: Place
+    profile: str | None = Field(
+        default=None, max_length=40, description="Built-in profile id (see /api/profiles)."
+    )
+    optimize: Optimize | None = Field(
+        default=None, description="Default: cost with a profile, time without one."
+    )
+    modes: Modes = "any"
+    depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
+
+
+class RoutesRequest(_Request):
+    """Alternatives (penalty method) or the Pareto set over time, cost and CO2."""
+
+    origin: Place
+    destination: Place
+    profile: str = Field(max_length=40)
+    method: Literal["alternatives", "pareto"] = "alternatives"
+    k: int = Field(default=3, ge=1, description="How many alternatives (at most the limit).")
+    optimize: Optimize = "generalized"
+    max_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
+    tolerance: float = Field(default=0.01, ge=0.0, le=0.5, description="Pareto tolerance.")
+    modes: Modes = "any"
+    depart: str | None = Field(default=None, max_length=40)
+
+
+class TcdRequest(_Request):
+    """Time/cost-distance chart data: one route per profile."""
+
+    origin: Place
+    destination: Place
+    profiles: list[str] = Field(default=["truck40", "container40"], min_length=1, max_length=4)
+    optimize: Optimize = "cost"
+    depart: str | None = Field(default=None, max_length=40)
+
+
+class IsochroneRequest(_Request):
+    """Free-flow travel time from one place to every node, in bands."""
+
+    origin: Place
+    hours: list[float] = Field(default=[6.0, 12.0, 24.0], min_length=1)
+    modes: Modes = "road"
+
+
+class CompareRequest(_Request):
+    """Two bundled scenarios applied to the served network."""
+
+    base: str = Field(max_length=60, examples=["m12-before"])
+    other: str = Field(max_length=60, examples=["m12-east"])
+
+
+class LegOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    from_node: int
+    to_node: int
+    mode: str
+    ref: str
+    name: str
+    length_km: float
+    time_h: float
+    cost_usd: float | None
+    co2_kg: float | None
+    rest_h: float
+    start_km: float
+    link_ids: list[int]
+
+
+class StopOut(BaseModel):
+    kind: str
+    node_id: int
+    name: str
+    at_km: float
+    time_h: float
+    cost_usd: float
+    wait_h: float
+    detail: str
+    delay_min_h: float | None
+    delay_max_h: float | None
+    arrive: str | None
+    lon: float
+    lat: float
+
+
+class RouteOut(BaseModel):
+    """A route as :meth:`corridor.Route.to_dict` gives it, plus GeoJSON for the map."""
+
+    origin: dict[str, Any]
+    destination: dict[str, Any]
+    optimize: str
+    profile: str | None
+    depart: str | None
+    arrive: str | None
+    totals: dict[str, float | None]
+    legs: list[LegOut]
+    stops: list[StopOut]
+    node_ids: list[int]
+    geometry: dict[str, Any]
+    features: dict[str, Any] = Field(
+        description="GeoJSON FeatureCollection: one LineString per leg (mode, seq) and one "
+        "Point per stop (kind: border_crossing, gauge_change, transfer, terminal)."
+    )
+
+
+class RouteSetOut(BaseModel):
+    routes: list[RouteOut]
+    method: str
+    complete: bool
+    criteria: list[str] = []
+    values: list[list[float]] = []
+
+
+class TcdResponse(BaseModel):
+    routes: list[RouteOut]
+    table: list[dict[str, Any]] = Field(
+        description="Rows: route, step, kind (start/link/node), label, mode, distance_km, "
+        "time_h, cost_usd and their cumulative sums."
+    )
+
+
+class IsochroneBand(BaseModel):
+    hours: float
+    nodes: int
+    population: float
+
+
+class IsochroneResponse(BaseModel):
+    origin: dict[str, Any]
+    modes: list[str]
+    hours: list[float]
+    bands: list[IsochroneBand]
+    unreachable: int
+    features: dict[str, Any] = Field(
+        description="GeoJSON: links (band = index of the first threshold both ends are "
+        "within, -1 if none) and nodes (time_h, band)."
+    )
+
+
+class ScenarioOut(BaseModel):
+    name: str
+    description: str
+    base: str
+    edits: int
+
+
+class ScenariosResponse(BaseModel):
+    scenarios: list[ScenarioOut]
+
+
+class CompareResponse(BaseModel):
+    base: str
+    other: str
+    places: int
+    headline: list[dict[str, Any]]
+    by_country: list[dict[str, Any]]
+    by_place: list[dict[str, Any]]
+    changes: dict[str, Any] = Field(
+        description="GeoJSON: links whose state differs (change: added, closed, reopened, "
+        "faster, slower, toll) and places with their accessibility change."
+    )
+    summary: dict[str, int]

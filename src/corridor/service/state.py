@@ -1,0 +1,391 @@
+"""What the service keeps per network: lookups, GeoJSON, response caches and the compute lock.
+
+Everything here is built once when the app starts; requests only read it, except the
+least-recently-used caches (guarded by their own locks). Searches on one network share the
+router's numba workspaces, so they run one at a time under :attr:`NetworkState.compute`;
+cached responses never take that lock.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+import shapely
+
+import corridor
+
+__all__ = ["LRU", "NetworkState", "diff_networks", "records"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_DIGITS = 5  # ~1 m in lon/lat: enough for a map
+
+
+class LRU(Generic[K, V]):
+    """A thread-safe least-recently-used mapping of at most `size` items (0 = keep none)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: K) -> V | None:
+        """The value for `key` (marking it recently used), or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        """Store `value`, dropping the least recently used items beyond the size."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _xy(coords: Any) -> list[list[float]]:
+    arr = np.round(np.asarray(coords, dtype=np.float64)[:, :2], _DIGITS)
+    return [[float(x), float(y)] for x, y in arr.tolist()]
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-ready records (NaN and infinity become null)."""
+    out: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return out
+
+
+class NetworkState:
+    """Lookups and GeoJSON of one served network.
+
+    Parameters
+    ----------
+    network
+        The network served.
+    route_cache_size
+        Responses kept per kind of request.
+    """
+
+    def __init__(self, network: corridor.Network, route_cache_size: int) -> None:
+        self.network = network
+        self.places = corridor.PlaceIndex(network.nodes)
+        self.compute = threading.Lock()
+        nodes = network.nodes
+        self.node_xy: dict[int, tuple[float, float]] = {
+            int(i): (round(float(x), _DIGITS), round(float(y), _DIGITS))
+            for i, x, y in zip(nodes["node_id"], nodes["lon"], nodes["lat"], strict=True)
+        }
+        self.node_name: dict[int, str] = dict(
+            zip(nodes["node_id"].astype(int).tolist(), nodes["name"].astype(str), strict=True)
+        )
+        links = network.links
+        self.link_geom: dict[int, tuple[int, int, list[list[float]]]] = {}
+        for lid, a, b, geom in zip(
+            links["link_id"].tolist(),
+            links["a_node"].tolist(),
+            links["b_node"].tolist(),
+            links["geometry"].tolist(),
+            strict=True,
+        ):
+            if geom is None:
+                xy = [list(self.node_xy[int(a)]), list(self.node_xy[int(b)])]
+            else:
+                xy = _xy(shapely.get_coordinates(geom))
+            self.link_geom[int(lid)] = (int(a), int(b), xy)
+        self.profiles = {p.id: p for p in corridor.list_profiles()}
+        self.resolved: LRU[str, int] = LRU(4096)
+        self.responses: LRU[tuple[Any, ...], bytes] = LRU(route_cache_size)
+        self.network_geojson = json.dumps(self._network_geojson()).encode()
+        lon, lat = nodes["lon"].to_numpy(), nodes["lat"].to_numpy()
+        self.bbox = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+    def resolve(self, place: str | int, role: str) -> int:
+        """Node id of a place name or id (names are cached once found).
+
+        Raises
+        ------
+        UnknownNodeError
+            If no node has that name or id.
+        """
+        key = str(place).strip().lower()
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.places.resolve(place, role=role)
+            self.resolved.put(key, found)
+        return found
+
+    def leg_coords(self, from_node: int, to_node: int, link_ids: Iterable[int]) -> list[Any]:
+        """The polyline of a leg, following its links from `from_node`."""
+        node = from_node
+        coords: list[list[float]] = []
+        for lid in link_ids:
+            a, b, xy = self.link_geom[int(lid)]
+            if node == b and node != a:
+                seq, node = xy[::-1], a
+            else:
+                seq, node = xy, b
+            coords.extend(seq if not coords else seq[1:])
+        if len(coords) < 2:
+            coords = [list(self.node_xy[from_node]), list(self.node_xy[to_node])]
+        return coords
+
+    def route_json(self, r: corridor.Route) -> dict[str, Any]:
+        """``Route.to_dict()`` with each stop's position and GeoJSON of legs and stops."""
+        d = r.to_dict()
+        features: list[dict[str, Any]] = []
+        for i, leg in enumerate(d["legs"]):
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": self.leg_coords(
+                            leg["from_node"], leg["to_node"], leg["link_ids"]
+                        ),
+                    },
+                    "properties": {
+                        "kind": "leg",
+                        "seq": i,
+                        "mode": leg["mode"],
+                        "name": leg["name"] or leg["ref"],
+                        "length_km": leg["length_km"],
+                        "time_h": leg["time_h"],
+                    },
+                }
+            )
+        for stop in d["stops"]:
+            lon, lat = self.node_xy[int(stop["node_id"])]
+            stop["lon"], stop["lat"] = lon, lat
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "properties": {
+                        "kind": stop["kind"],
+                        "name": stop["name"],
+                        "detail": stop["detail"],
+                        "time_h": stop["time_h"],
+                    },
+                }
+            )
+        d["features"] = {"type": "FeatureCollection", "features": features}
+        return d
+
+    def _network_geojson(self) -> dict[str, Any]:
+        net = self.network
+        links = net.links
+        feats: list[dict[str, Any]] = []
+        for lid, mode, cls, ref, name, closed in zip(
+            links["link_id"].tolist(),
+            links["mode"].astype(str),
+            links["class"].astype(str),
+            links["ref"].astype(str),
+            links["name"].astype(str),
+            links["closed"].notna().tolist(),
+            strict=True,
+        ):
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": self.link_geom[lid][2]},
+                    "properties": {
+                        "link_id": lid,
+                        "mode": mode,
+                        "class": cls,
+                        "ref": ref,
+                        "name": name,
+                        "closed": bool(closed),
+                    },
+                }
+            )
+        nodes = net.nodes
+        shown = nodes[nodes["kind"].astype(str).isin(["city", "border_crossing", "port"])]
+        for nid, name, kind, country, pop in zip(
+            shown["node_id"].astype(int).tolist(),
+            shown["name"].astype(str),
+            shown["kind"].astype(str),
+            shown["country"].astype(str),
+            shown["population"].fillna(0).astype(float).tolist(),
+            strict=True,
+        ):
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": list(self.node_xy[nid])},
+                    "properties": {
+                        "node_id": nid,
+                        "name": name,
+                        "kind": kind,
+                        "country": country,
+                        "population": pop,
+                    },
+                }
+            )
+        return {"type": "FeatureCollection", "features": feats}
+
+    def isochrone(self, origin: int, hours: list[float], modes: str) -> dict[str, Any]:
+        """:func:`corridor.isochrone` from `origin` as JSON, with links and nodes as GeoJSON."""
+        iso = corridor.isochrone(self.network, origin, hours, modes=modes)
+        hs = list(iso.hours)
+        frame = iso.nodes
+        ids = frame["node_id"].to_numpy(dtype=np.int64)
+        t = frame["time_h"].to_numpy(dtype=np.float64)
+        time_of = dict(zip(ids.tolist(), t.tolist(), strict=True))
+        feats: list[dict[str, Any]] = []
+        links = self.network.links
+        usable = set(iso.modes)
+        for lid, a, b, mode, closed in zip(
+            links["link_id"].tolist(),
+            links["a_node"].tolist(),
+            links["b_node"].tolist(),
+            links["mode"].astype(str),
+            links["closed"].notna().tolist(),
+            strict=True,
+        ):
+            if mode not in usable or closed:
+                continue
+            worst = max(time_of.get(int(a), math.inf), time_of.get(int(b), math.inf))
+            lb = next((i for i, h in enumerate(hs) if worst <= h), -1)
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": self.link_geom[lid][2]},
+                    "properties": {"kind": "link", "band": lb, "mode": mode},
+                }
+            )
+        kinds = frame["kind"].astype(str).tolist()
+        for nid, tt, kind in zip(ids.tolist(), t.tolist(), kinds, strict=True):
+            if kind not in ("city", "border_crossing", "port"):
+                continue
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": list(self.node_xy[nid])},
+                    "properties": {
+                        "kind": "node",
+                        "name": self.node_name[nid],
+                        "time_h": round(tt, 3) if math.isfinite(tt) else None,
+                        "band": next((i for i, h in enumerate(hs) if tt <= h), -1),
+                    },
+                }
+            )
+        counts, pops = iso.counts(), iso.population()
+        return {
+            "origin": {"node_id": iso.origin, "name": iso.origin_name},
+            "modes": list(iso.modes),
+            "hours": hs,
+            "bands": [{"hours": h, "nodes": counts[h], "population": pops[h]} for h in hs],
+            "unreachable": int(np.isinf(t).sum()),
+            "features": {"type": "FeatureCollection", "features": feats},
+        }
+
+
+def diff_networks(
+    state: NetworkState, base: corridor.Network, other: corridor.Network
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """GeoJSON features of the links whose state differs between two networks.
+
+    A link is *added* if only `other` has it (open), *closed* if only `base` has it open,
+    and otherwise *faster*/*slower* by speed or *toll* by a changed toll. Crossings whose
+    delay or fee changed are points (*crossing*).
+    """
+    cols = ["link_id", "a_node", "b_node", "mode", "speed_kmh", "toll_usd", "closed", "geometry"]
+    b = base.links[cols].set_index("link_id")
+    o = other.links[cols].set_index("link_id")
+    open_b = set(b.index[b["closed"].isna()].tolist())
+    open_o = set(o.index[o["closed"].isna()].tolist())
+    changes: dict[int, str] = {}
+    for lid in open_o - open_b:
+        changes[int(lid)] = "added" if lid not in b.index else "reopened"
+    for lid in open_b - open_o:
+        changes[int(lid)] = "closed"
+    both = sorted(open_b & open_o)
+    if both:
+        sb = b.loc[both, "speed_kmh"].to_numpy(np.float64)
+        so = o.loc[both, "speed_kmh"].to_numpy(np.float64)
+        tb = b.loc[both, "toll_usd"].fillna(0).to_numpy(np.float64)
+        to = o.loc[both, "toll_usd"].fillna(0).to_numpy(np.float64)
+        for lid, x, y, p, q in zip(both, sb, so, tb, to, strict=True):
+            if np.isfinite(x) and np.isfinite(y) and not math.isclose(x, y, rel_tol=1e-9):
+                changes[int(lid)] = "faster" if y > x else "slower"
+            elif not math.isclose(p, q, rel_tol=1e-9, abs_tol=1e-9):
+                changes[int(lid)] = "toll"
+    feats: list[dict[str, Any]] = []
+    rows: dict[int, Any] = {}
+    for frame in (b, o):
+        for lid, item in zip(frame.index.tolist(), frame.to_dict(orient="records"), strict=True):
+            if int(lid) in changes:
+                rows[int(lid)] = item
+    for lid, change in sorted(changes.items()):
+        rec = rows[lid]
+        if lid in state.link_geom:
+            coords = state.link_geom[lid][2]
+        elif rec["geometry"] is not None:
+            coords = _xy(shapely.get_coordinates(rec["geometry"]))
+        else:
+            coords = [
+                list(state.node_xy[int(rec["a_node"])]),
+                list(state.node_xy[int(rec["b_node"])]),
+            ]
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {"kind": "link", "change": change, "link_id": lid},
+            }
+        )
+    key = ["node_id", "mode", "direction"]
+    cb = base.crossings.set_index(key)[["delay_h", "fee_usd"]]
+    co = other.crossings.set_index(key)[["delay_h", "fee_usd"]]
+    joined = cb.add_suffix("_b").join(co.add_suffix("_o"), how="outer")
+    moved: set[int] = set()
+    ids = joined.index.get_level_values("node_id").to_numpy(dtype=np.int64)
+    values = joined[["delay_h_b", "delay_h_o", "fee_usd_b", "fee_usd_o"]].to_numpy(np.float64)
+    for nid, (d_b, d_o, f_b, f_o) in zip(ids.tolist(), values.tolist(), strict=True):
+        if not (_same(d_b, d_o) and _same(f_b, f_o)):
+            moved.add(int(nid))
+    for nid in sorted(moved):
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": list(state.node_xy[nid])},
+                "properties": {"kind": "crossing", "change": "crossing", "name": _name(state, nid)},
+            }
+        )
+    summary: dict[str, int] = {}
+    for f in feats:
+        c = str(f["properties"]["change"])
+        summary[c] = summary.get(c, 0) + 1
+    return feats, summary
+
+
+def _same(x: float, y: float) -> bool:
+    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+        return True
+    try:
+        return math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-9)
+    except (TypeError, ValueError):
+        return False
+
+
+def _name(state: NetworkState, nid: int) -> str:
+    return state.node_name.get(nid, str(nid))
