@@ -338,8 +338,20 @@ def print_reliability(rel: Any) -> None:
 
 
 def _via(r: corridor.Route) -> str:
-    names = [s.name for s in r.stops if s.kind in ("border_crossing", "gauge_change")]
-    return ", ".join(dict.fromkeys(names)) or "-"
+    """Crossings in order, with gauge changes marked on their place."""
+    names: list[str] = []
+    last = ""
+    for s in r.stops:
+        if s.kind == "border_crossing":
+            names.append(s.name)
+            last = s.name
+        elif s.kind == "gauge_change":
+            if s.name == last:
+                names[-1] += " (gauge change)"
+            else:
+                names.append(f"{s.name} (gauge change)")
+            last = ""
+    return ", ".join(names) or "-"
 
 
 def print_route_set(found: list[corridor.Route], method: str, rel: list[Any]) -> None:
@@ -397,6 +409,10 @@ app.add_typer(import_app, name="import")
 from corridor.cli.gtfs import trip_cmd  # noqa: E402
 
 app.command("trip")(trip_cmd)
+
+from corridor.cli.export import export_cmd  # noqa: E402
+
+app.command("export")(export_cmd)
 
 from corridor.cli.skim import register as _register_skim_commands  # noqa: E402
 
