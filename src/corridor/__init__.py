@@ -38,7 +38,9 @@ from corridor.errors import (
 )
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
+from corridor.io.export import export
 from corridor.io.gtfs import Feed, plan_trip, read_gtfs
+from corridor.io.merge import MergeOptions, attach
 from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
@@ -71,6 +73,7 @@ __all__ = [
     "ImportProgress",
     "Isochrone",
     "Leg",
+    "MergeOptions",
     "Mode",
     "Network",
     "NoPathError",
@@ -97,6 +100,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "assign",
+    "attach",
     "bundled_scenarios",
     "calibrate_gravity",
     "compare",
@@ -105,6 +109,7 @@ __all__ = [
     "cpmm",
     "eurasia",
     "examples",
+    "export",
     "get_scenario",
     "gravity",
     "hansen_accessibility",

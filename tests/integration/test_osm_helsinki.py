@@ -131,3 +131,39 @@ def test_helsinki_routes_obey_turn_restrictions(helsinki: corridor.Network) -> N
         assert np.all(got[reachable] >= dist[reachable] - 1e-12)
         worse += int(np.sum(got[reachable] > dist[reachable] + 1e-12))
     assert worse > 0
+
+
+@needs_helsinki
+def test_helsinki_streets_attached_to_a_corridor(helsinki: corridor.Network) -> None:
+    import pandas as pd
+
+    base = corridor.Network(
+        pd.DataFrame(
+            {
+                "node_id": [1, 2],
+                "name": ["Helsinki", "Tampere"],
+                "kind": "city",
+                "country": "FI",
+                "lon": [24.9384, 23.7610],
+                "lat": [60.1699, 61.4978],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "link_id": [1],
+                "a_node": [1],
+                "b_node": [2],
+                "mode": "road",
+                "ref": ["E12"],
+                "length_km": [178.0],
+                "speed_kmh": [100.0],
+            }
+        ),
+        name="corridor",
+    )
+    merged = corridor.attach(base, helsinki, ["Helsinki"])
+    street = int(helsinki.nodes["node_id"].iloc[0])
+    route = corridor.route(merged, street, "Tampere", modes="road")
+    assert route.legs[-1].ref == "E12"
+    assert any(leg.name == "connector Helsinki" for leg in route.legs)
+    assert 178.0 < route.length_km < 178.0 + 5.0

@@ -156,6 +156,8 @@ class TripLeg:
         For rides (empty for walks).
     stops
         Stops passed on a ride, boarding and alighting stops included.
+    coords
+        (lon, lat) of the stops passed, in order, for maps.
     """
 
     kind: str
@@ -169,6 +171,7 @@ class TripLeg:
     route: str = ""
     headsign: str = ""
     stops: int = 0
+    coords: tuple[tuple[float, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -409,14 +412,22 @@ def _walk_leg(tt: Timetable, a: int, b: int, t0: float, t1: float) -> TripLeg:
         to_name=str(tt.stop_names[b]),
         depart=_when(tt.date, t0),
         arrive=_when(tt.date, t1),
+        coords=(_xy(tt, a), _xy(tt, b)),
     )
+
+
+def _xy(tt: Timetable, stop: int) -> tuple[float, float]:
+    return float(tt.stop_lon[stop]), float(tt.stop_lat[stop])
 
 
 def _ride_leg(tt: Timetable, b: int, c: int) -> TripLeg:
     a_stop, z_stop = int(tt.dep_stop[b]), int(tt.arr_stop[c])
     tr = int(tt.trip[c])
     same = np.flatnonzero(tt.trip == tr)
-    passed = int(((tt.dep_t[same] >= tt.dep_t[b]) & (tt.arr_t[same] <= tt.arr_t[c])).sum()) + 1
+    ride = same[(tt.dep_t[same] >= tt.dep_t[b]) & (tt.arr_t[same] <= tt.arr_t[c])]
+    ride = ride[np.argsort(tt.dep_t[ride], kind="stable")]
+    passed = int(ride.size) + 1
+    path = [int(tt.dep_stop[k]) for k in ride] + [z_stop]
     return TripLeg(
         kind="ride",
         from_stop=str(tt.stop_ids[a_stop]),
@@ -429,4 +440,5 @@ def _ride_leg(tt: Timetable, b: int, c: int) -> TripLeg:
         route=str(tt.trip_routes[tr]),
         headsign=str(tt.trip_headsigns[tr]),
         stops=passed,
+        coords=tuple(_xy(tt, k) for k in path),
     )
