@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -304,8 +305,9 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         f"{result.co2_kg:,.0f}",
     )
     console.print(table)
+    per_t = "" if math.isnan(result.cargo_t) else f" (${result.cost_usd / result.cargo_t:,.0f}/t)"
     line = (
-        f"[bold]{result.time_h / 24:.2f} days[/], [bold]${result.cost_usd:,.0f}[/], "
+        f"[bold]{result.time_h / 24:.2f} days[/], [bold]${result.cost_usd:,.0f}[/]{per_t}, "
         f"[bold]{result.co2_kg / 1000:.2f} t CO2[/] well-to-wheel "
         f"({result.co2_ttw_kg / 1000:.2f} t tank-to-wheel); drivers' rests {result.rest_h:.1f} h; "
         f"generalised cost ${result.generalized_usd:,.0f}"

@@ -224,6 +224,7 @@ class Route:
     co2_ttw_kg: float = math.nan
     rest_h: float = 0.0
     vot_usd_per_h: float = math.nan
+    cargo_t: float = math.nan
     depart: str | None = None
     arrive: str | None = None
     timeline: Timeline | None = field(default=None, compare=False)
@@ -276,6 +277,9 @@ class Route:
             out["rest_h"] = round(self.rest_h, 4)
             out["stop_h"] = round(sum(s.time_h + s.wait_h for s in self.stops), 4)
             out["generalized_usd"] = round(self.generalized_usd, 2)
+            if not math.isnan(self.cargo_t):
+                out["cargo_t"] = self.cargo_t
+                out["cost_usd_per_t"] = round(self.cost_usd / self.cargo_t, 2)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -868,6 +872,7 @@ def _assemble(
         co2_ttw_kg=float(cg.co2_ttw_kg[slots].sum()),
         rest_h=float(rest[0]),
         vot_usd_per_h=prof.vot_usd_per_h,
+        cargo_t=prof.cargo_t,
         depart=None if when is None else when.isoformat(),
         arrive=at(elapsed),
         timeline=timeline,
