@@ -104,6 +104,12 @@ def test_mode_change_banned_except_at_terminals(net: corridor.Network) -> None:
     n_rail = int((at["mode"] == "rail").sum())
     n_other = int(at["mode"].isin(["road", "transfer"]).sum())
     assert int((turns["via_node"] == moscow).sum()) == 2 * n_rail * n_other
+    # transfer links only touch terminals and never cross a border
+    countries = net.nodes.set_index("node_id")["country"]
+    tr_all = net.links[net.links["mode"] == "transfer"]
+    assert (
+        countries.loc[tr_all["a_node"]].to_numpy() == countries.loc[tr_all["b_node"]].to_numpy()
+    ).all()
     # transfer links only touch terminals
     tr = net.links[net.links["mode"] == "transfer"]
     assert (

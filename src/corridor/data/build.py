@@ -482,7 +482,7 @@ class _Builder:
         best = None
         best_km = TERMINAL_ROAD_RADIUS_KM
         for node in road_nodes:
-            if node["kind"] == "border_crossing":
+            if node["kind"] == "border_crossing" or node["country"] != terminal["country"]:
                 continue
             d = _haversine_km(terminal["lat"], terminal["lon"], node["lat"], node["lon"])
             if d <= best_km:
