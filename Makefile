@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job: what the M-12 east section (Dyurtyuli-Achit, July 2025) changed, on the embedded
+# network; prints the headline table and writes the report to out/m12-east/report.html
 run: $(STAMP) web
-	$(BIN)/corridor info
-	$(BIN)/corridor route Moscow Yekaterinburg --mode road
+	$(BIN)/corridor scenario compare m12-before m12-east --out out/m12-east
 
 test: $(STAMP) browser web lint types layers pytest
 
