@@ -38,9 +38,12 @@ def test_trip_json(tmp_path: Path) -> None:
     assert out["arrive"] == "2024-01-05T09:40:00"
     assert out["totals"]["time_h"] == round(70 / 60, 4)
     assert [leg["route"] for leg in out["legs"]] == ["7"]
-    table = CliRunner().invoke(app, [*args, str(feed(tmp_path))])
+    geo = tmp_path / "trip.geojson"
+    table = CliRunner().invoke(app, [*args, str(feed(tmp_path)), "--out", str(geo)])
     assert table.exit_code == 0
     assert "09:40" in table.stdout
+    ride = json.loads(geo.read_text())["features"][0]
+    assert ride["geometry"]["coordinates"] == [[0.0, 0.0], [0.1, 0.0]]
 
 
 def test_trip_bad_feed_is_one_line(tmp_path: Path) -> None:

@@ -167,6 +167,21 @@ def test_no_service_and_unknown_stops(feed: corridor.Feed) -> None:
         plan_trip(feed, "A", "D", depart="tomorrow")
 
 
+def test_pickup_and_drop_off_types(tmp_path: Path) -> None:
+    # T1 may not set down at B (drop_off_type 1): the change to T2 at B is impossible,
+    # and T2 at C (08:21) is a minute after T1 gets there; with 2 min to change, T3 is
+    # out of reach too, so the first arrival at D is tomorrow's
+    times = STOP_TIMES.replace("T1,08:10:00,08:10:00,B,2", "T1,08:10:00,08:10:00,B,2,,1")
+    times = times.replace(
+        "stop_id,stop_sequence", "stop_id,stop_sequence,pickup_type,drop_off_type"
+    )
+    feed = read_gtfs(write_feed(tmp_path, **{"stop_times.txt": times}))
+    opts = TripOptions(min_transfer_s=120, walk_radius_m=0)
+    trip = plan_trip(feed, "A", "D", depart="2024-01-01T07:55", options=opts)
+    assert trip.arrive == dt.datetime(2024, 1, 2, 0, 20)  # via C on the late trip
+    assert [leg.trip_id for leg in trip.legs] == ["T1", "LATE"]
+
+
 def test_frequencies_expand_into_runs(tmp_path: Path) -> None:
     freqs = "trip_id,start_time,end_time,headway_secs\nT3,06:00:00,07:00:00,1200\n"
     feed = read_gtfs(write_feed(tmp_path, **{"frequencies.txt": freqs}))

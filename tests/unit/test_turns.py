@@ -213,7 +213,7 @@ def test_random_networks_match_brute_force(u_turns: bool) -> None:
     rng = np.random.default_rng(8)
     checked = 0
     differs = 0
-    for _ in range(25):
+    for _ in range(18):
         net = random_network(rng)
         tg = compile_turn_graph(net, modes="road", weight="time_h", u_turns=u_turns)
         free = corridor.compile_graph(net, modes="road")

@@ -31,6 +31,9 @@ def trip_cmd(
     walk_radius: Annotated[
         float, typer.Option("--walk-radius", help="Walk between stops up to this far, m.")
     ] = 250.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the trip (.geojson or .json).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Earliest arrival by public transport, with transfers and footpaths."""
@@ -46,6 +49,8 @@ def trip_cmd(
             options=corridor.TripOptions(min_transfer_s=min_transfer, walk_radius_m=walk_radius),
         ),
     )
+    if out is not None:
+        h._guard(as_json, lambda: corridor.export(trip, out))
     if as_json:
         print(json.dumps(trip.to_dict()))
         return
