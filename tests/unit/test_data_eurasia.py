@@ -207,3 +207,18 @@ def test_builder_rejects_bad_recipe(tmp_path: Path, old: str, new: str, message:
     recipe = _recipe_with(tmp_path, old, new)
     with pytest.raises(corridor.ValidationError, match=message):
         corridor.data.build_network(recipe)
+
+
+def test_turn_aware_routes_change_mode_only_at_terminals(net: corridor.Network) -> None:
+    from corridor.paths.turns import route_restricted
+
+    kinds = net.nodes.set_index("node_id")["kind"]
+    links = net.links.set_index("link_id")
+    # Achit has only roads, Sharya only the Trans-Siberian: the route must change mode
+    r = route_restricted(net, "Achit", "Sharya", modes="any")
+    modes = links.loc[list(r.link_ids), "mode"].tolist()
+    assert "road" in modes and "rail" in modes and "transfer" in modes
+    for i in range(1, len(modes)):
+        pair = {modes[i - 1], modes[i]}
+        if "rail" in pair and len(pair) == 2:
+            assert kinds[r.node_ids[i]] == "terminal", (modes[i - 1], modes[i])
