@@ -441,3 +441,33 @@ def test_transfer_link_across_a_border_is_left_out() -> None:
     out = corridor.route(net, "P", "T", profile=p, optimize="time")
     assert [s.kind for s in out.stops] == ["terminal", "border_crossing", "terminal"]
     assert 103 not in out.link_ids
+
+
+def test_short_trips_are_not_overpriced_by_the_rest_gross_up() -> None:
+    rules = {
+        "max_driving_h_per_day": 10,
+        "break_after_h": 2,
+        "break_h": 0.25,
+        "daily_rest_h": 9,
+        "source": SRC,
+    }
+    net = network(
+        {
+            "a_node": [1, 2, 3, 4, 1],
+            "b_node": [2, 3, 4, 5, 5],
+            "mode": ["road"] * 5,
+            "length_km": [100.0, 100.0, 100.0, 100.0, 900.0],
+        },
+        crossings=pd.DataFrame(
+            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_h": [7.0]}
+        ),
+    )
+    terminal = {"origin": {}, "destination": {}}
+    p = profile(
+        modes=["road"], rail=None, transfer=None, gauge_break=None, drivers=rules, terminal=terminal
+    )
+    # grossed up (x2 per driving hour) the crossing route looks better (4 x 2 + 7 = 15 < 18),
+    # but walked exactly the direct road takes 9 h + 4 breaks = 10 h < 4 h + 7 h = 11 h
+    best = corridor.route(net, "P", "T", profile=p, optimize="time")
+    assert best.time_h == pytest.approx(10.0)
+    assert best.link_ids == (104,)
