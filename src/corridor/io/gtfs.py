@@ -471,7 +471,7 @@ def _stop_times(
             "a trip's first and last stop need arrival and departure times",
             row=int(lines[untimed][0]),
         )
-    frame = _interpolate(frame, starts)
+    frame = _interpolate(frame)
     prev_dep = np.r_[np.nan, frame["dep_s"].to_numpy()[:-1]]
     backwards = ~starts & (frame["arr_s"].to_numpy() < prev_dep)
     if backwards.any():
@@ -483,22 +483,24 @@ def _stop_times(
     return frame
 
 
-def _interpolate(frame: pd.DataFrame, starts: np.ndarray) -> pd.DataFrame:
-    """Fill blank times linearly by stop order between a trip's timepoints."""
-    arr = frame["arr_s"].to_numpy().copy()
-    if not np.isnan(arr).any():
+def _interpolate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill blank times linearly by stop order between a trip's timepoints.
+
+    Each trip's first and last stop are timed (checked before), so filling forward and
+    backward to the nearest timepoint never crosses from one trip into the next.
+    """
+    arr = frame["arr_s"].to_numpy()
+    known = ~np.isnan(arr)
+    if known.all():
         return frame
     pos = np.arange(arr.size, dtype=np.float64)
-    known = ~np.isnan(arr)
-    group = np.cumsum(starts)
-    # interpolate per trip: positions are contiguous per trip, and each trip's ends are timed
-    filled = arr.copy()
-    for g in np.unique(group[~known]):
-        sel = group == g
-        k = sel & known
-        filled[sel] = np.interp(pos[sel], pos[k], arr[k])
-    dep = frame["dep_s"].to_numpy().copy()
-    dep[~known] = filled[~known]
+    at = pd.Series(np.where(known, pos, np.nan))
+    before = at.ffill().to_numpy().astype(np.int64)
+    after = at.bfill().to_numpy().astype(np.int64)
+    span = np.maximum(after - before, 1)
+    filled = arr[before] + (pos - before) / span * (arr[after] - arr[before])
+    filled = np.where(known, arr, filled)
+    dep = np.where(known, frame["dep_s"].to_numpy(), filled)
     return frame.assign(arr_s=filled, dep_s=dep)
 
 
