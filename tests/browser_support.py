@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,8 +20,14 @@ needs_chromium = pytest.mark.skipif(
 
 
 @contextmanager
-def chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
-    """A headless Chromium driven by selenium, with its console log captured."""
+def chromium(
+    width: int = 1400, height: int = 1000, extra_args: Sequence[str] = ()
+) -> Iterator[Any]:
+    """A headless Chromium driven by selenium, with its console log captured.
+
+    `extra_args` are further command-line flags (e.g. ``--enable-unsafe-swiftshader`` for
+    WebGL in software).
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -38,6 +44,7 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
         "--no-first-run",
         "--disable-quic",
         f"--window-size={width},{height}",
+        *extra_args,
     ):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
