@@ -11,7 +11,7 @@ import pytest
 
 import corridor
 from corridor.graph.turns import compile_turn_graph
-from corridor.paths.turns import restricted_costs, route_restricted
+from corridor.paths.turns import restricted_costs, restricted_skim, route_restricted
 
 
 def network(
@@ -258,3 +258,17 @@ def test_turn_graph_without_restrictions_equals_plain_graph() -> None:
         dist = np.empty(free.n_nodes)
         dijkstra(free.indptr, free.heads, free.cost, o, dist, np.empty(free.n_nodes, np.int64))
         np.testing.assert_allclose(restricted_costs(tg, o), dist)
+
+
+def test_restricted_skim_matches_routes() -> None:
+    net = network(PLUS, [("no", 1, 5, "", 2)])
+    ids = [1, 5, 7, 8]
+    mat = restricted_skim(net, ids, optimize="distance")
+    for i, a in enumerate(ids):
+        for j, b in enumerate(ids):
+            assert mat[i, j] == pytest.approx(
+                route_restricted(net, a, b, optimize="distance").length_km
+            )
+    assert mat[0, 2] == pytest.approx(5.0)
+    with pytest.raises(corridor.UnknownNodeError):
+        restricted_skim(net, [99])

@@ -30,7 +30,7 @@ import logging
 import math
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +191,8 @@ class Feed:
         As in the feed (dates parsed), possibly empty.
     transfers, frequencies
         As in the feed, possibly empty.
+
+    Timetables are kept for the last few (date, options) asked for.
     """
 
     source: str
@@ -202,6 +204,7 @@ class Feed:
     calendar_dates: pd.DataFrame
     transfers: pd.DataFrame
     frequencies: pd.DataFrame
+    _cache: dict[Any, Timetable] = field(default_factory=dict, compare=False)
 
     def __repr__(self) -> str:
         return (
@@ -235,6 +238,9 @@ class Feed:
         """
         opts = options or TripOptions()
         day = _as_date(date)
+        hit = self._cache.get((day, opts))
+        if hit is not None:
+            return hit
         events = []
         for offset in (-1, 0, 1):
             services = self.services_on(day + dt.timedelta(days=offset))
@@ -242,7 +248,11 @@ class Feed:
             rows = np.flatnonzero(run[self.stop_times["trip"].to_numpy()])
             if rows.size:
                 events.append((offset, self.stop_times.iloc[rows]))
-        return _build_timetable(self, day, events, opts)
+        timetable = _build_timetable(self, day, events, opts)
+        if len(self._cache) >= 8:  # a few days and option sets, not an unbounded store
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[(day, opts)] = timetable
+        return timetable
 
 
 def _as_date(date: dt.date | str) -> dt.date:
