@@ -76,3 +76,26 @@ def test_ch_equals_dijkstra_on_anaheim_with_no_through_zones() -> None:
     assert np.array_equal(np.isinf(v_ch), np.isinf(v_dij))
     assert np.array_equal(np.isinf(s_ch[0]), np.isinf(s_dij[0]))
     assert np.array_equal(np.isinf(s_ch[0]), np.isinf(v_ch))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sweep_and_buckets_agree_with_dijkstra(seed: int) -> None:
+    rng = np.random.default_rng(9000 + seed)
+    n = int(rng.integers(2, 90))
+    m = int(rng.integers(0, 4 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    cost = rng.uniform(0.0, 10.0, m)
+    cost[rng.random(m) < 0.1] = 0.0
+    blocked = np.flatnonzero(rng.random(n) < 0.2) if seed % 2 else None
+    g = skim_graph_from_links(
+        a, b, cost, attrs={"km": rng.uniform(0, 3, m)}, node_ids=np.arange(n), no_through=blocked
+    )
+    o = rng.permutation(n)[: int(rng.integers(1, n + 1))]  # fewer or more than 8 lanes
+    d = rng.permutation(n)[: int(rng.integers(1, n + 1))]
+    ref, ref_sums, _ = skim_on(g, o, d, method="dijkstra")
+    h = build_hierarchy(g, settle_limit=int(rng.integers(1, 60)))  # any limit stays exact
+    for sweep in (True, False):
+        v, s = h.many_to_many(o, d, sweep=sweep)
+        np.testing.assert_allclose(v, ref, rtol=1e-12, atol=1e-12)
+        assert np.array_equal(np.isinf(v), np.isinf(ref))
+        assert np.array_equal(np.isinf(s), np.isinf(ref_sums))

@@ -15,6 +15,11 @@ is the least cost. Both searches use stall-on-demand. Other link attributes ride
 shortcuts carry the sums of their two halves, so the sums along each chosen path come out
 with the cost.
 
+With many destinations, :func:`many_to_many_sweep` replaces the buckets by RPHAST
+(Delling, Goldberg & Werneck 2011): the downward graph is restricted once to the ancestors
+of the destinations, and after each origin's upward search one linear sweep over it in
+decreasing rank settles every destination; eight origins share each sweep.
+
 Nodes are renumbered by rank. Arrays: ``up_indptr`` int64[N+1], ``up_head`` int64,
 ``up_w`` float64, ``up_attr`` float64[k, arcs] for the forward (upward) graph, and ``dn_*`` the
 same for the backward graph (arcs x->v stored at v with x ranked above v).
@@ -146,7 +151,9 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
     `tails`, `heads` int64[m], `cost` float64[m] >= 0, `attrs` float64[k, m]. Returns
     (rank int64[n], up arcs (tail, head, w, attr[k, a]), down arcs (tail, head, w,
     attr)), where up arcs run from lower to higher rank in the direction of travel and
-    down arcs from higher to lower. `settle_limit` bounds each witness search.
+    down arcs from higher to lower. `settle_limit` bounds each witness search;
+    `sim_limit` bounds the searches that estimate priorities (0: no search, priority from
+    in x out - in - out, contracted neighbours and level).
     """
     m = tails.size
     k = attrs.shape[0]
@@ -204,6 +211,7 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
     touched = np.empty(n, np.int64)
     tmark = np.full(n, -1, np.int64)
     stampbox = np.zeros(1, np.int64)
+    uedge = np.full(n, -1, np.int64)  # edge id of u->w while u's shortcuts are added
 
     # final arcs
     fcap = max(16, 2 * m)
@@ -293,6 +301,7 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
                         maxd = c
             if maxd < 0.0:
                 continue
+            mapped = False
             stampbox[0] += 1
             st = stampbox[0]
             ntarg = 0
@@ -328,12 +337,11 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
                 c = e_w[e1] + e_w[e2]
                 if dist[w] <= c:
                     continue
-                # existing u->w arc?
-                found = -1
-                for jj in range(o_start[u], o_start[u] + o_len[u]):
-                    if o_n[jj] == w:
-                        found = o_e[jj]
-                        break
+                if not mapped:  # u's arcs by head, built on the first shortcut from u
+                    for jj in range(o_start[u], o_start[u] + o_len[u]):
+                        uedge[o_n[jj]] = o_e[jj]
+                    mapped = True
+                found = uedge[w]
                 if found >= 0:
                     if e_w[found] > c:
                         e_w[found] = c
@@ -350,7 +358,11 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
                     e_attr[n_e, a] = e_attr[e1, a] + e_attr[e2, a]
                 o_n, o_e, end_o = _append(o_start, o_len, o_cap, o_n, o_e, end_o, u, w, n_e)
                 i_n, i_e, end_i = _append(i_start, i_len, i_cap, i_n, i_e, end_i, w, u, n_e)
+                uedge[w] = n_e
                 n_e += 1
+            if mapped:
+                for jj in range(o_start[u], o_start[u] + o_len[u]):
+                    uedge[o_n[jj]] = -1
             _reset(dist, pos, touched, nt)
         # record v's final arcs
         need_up = n_up + o_len[v]
@@ -758,6 +770,222 @@ def many_to_many(
                 sources,
                 lo,
                 hi,
+                values,
+                sums,
+            )
+    return values, sums
+
+
+@nb.njit(cache=True, nogil=True)
+def restrict(dn_indptr, dn_head, dn_w, dn_attr, targets):
+    """The part of the downward graph that reaches `targets` (RPHAST, Delling et al. 2011).
+
+    Returns (nodes int64[r] in decreasing rank, loc int64[n] (position of each node in
+    `nodes`, -1 if left out), local CSR indptr int64[r+1], local tails int64 (positions in
+    `nodes`, all earlier), weights, attrs[k, arcs]): node i's incoming arcs from
+    higher-ranked nodes, restricted to nodes from which a target is reachable downward.
+    """
+    n = dn_indptr.size - 1
+    k = dn_attr.shape[0]
+    mark = np.zeros(n, np.bool_)
+    stack = np.empty(n, np.int64)
+    top = 0
+    for j in range(targets.size):
+        t = targets[j]
+        if not mark[t]:
+            mark[t] = True
+            stack[top] = t
+            top += 1
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        for e in range(dn_indptr[v], dn_indptr[v + 1]):
+            x = dn_head[e]
+            if not mark[x]:
+                mark[x] = True
+                stack[top] = x
+                top += 1
+    r = 0
+    for v in range(n):
+        if mark[v]:
+            r += 1
+    nodes = np.empty(r, np.int64)
+    loc = np.full(n, -1, np.int64)
+    i = 0
+    for v in range(n - 1, -1, -1):
+        if mark[v]:
+            nodes[i] = v
+            loc[v] = i
+            i += 1
+    indptr = np.zeros(r + 1, np.int64)
+    for i in range(r):
+        v = nodes[i]
+        indptr[i + 1] = indptr[i] + dn_indptr[v + 1] - dn_indptr[v]
+    m = indptr[r]
+    tail = np.empty(m, np.int64)
+    w = np.empty(m)
+    attr = np.empty((k, m))
+    for i in range(r):
+        v = nodes[i]
+        p = indptr[i]
+        for e in range(dn_indptr[v], dn_indptr[v + 1]):
+            tail[p] = loc[dn_head[e]]
+            w[p] = dn_w[e]
+            for a in range(k):
+                attr[a, p] = dn_attr[a, e]
+            p += 1
+    return nodes, loc, indptr, tail, w, attr
+
+
+@nb.njit(cache=True, nogil=True)
+def _sweep_block(
+    up_indptr,
+    up_head,
+    up_w,
+    up_attr,
+    dn_indptr,
+    dn_head,
+    dn_w,
+    loc,
+    r_indptr,
+    r_tail,
+    r_w,
+    r_attr,
+    tloc,
+    sources,
+    lo,
+    hi,
+    lanes,
+    values,
+    sums,
+):
+    """Upward searches for `lanes` sources at a time, then one linear downward sweep over
+    the restricted graph that serves all of them."""
+    n = up_indptr.size - 1
+    k = up_attr.shape[0]
+    r = r_indptr.size - 1
+    nd = tloc.size
+    dist = np.full(n, np.inf)
+    acc = np.zeros((k, n))
+    pos = np.full(n, UNSEEN, np.int32)
+    heap = np.empty(n, np.int32)
+    hkey = np.empty(n)
+    touched = np.empty(n, np.int64)
+    out = np.empty(n, np.int64)
+    ld = np.empty((r, lanes))
+    la = np.empty((k, r, lanes))
+    for s0 in range(lo, hi, lanes):
+        cnt = min(lanes, hi - s0)
+        ld[:, :] = np.inf
+        for q in range(cnt):
+            n_out, nt = _upward(
+                up_indptr,
+                up_head,
+                up_w,
+                up_attr,
+                dn_indptr,
+                dn_head,
+                dn_w,
+                sources[s0 + q],
+                dist,
+                acc,
+                pos,
+                heap,
+                hkey,
+                touched,
+                out,
+            )
+            for i in range(n_out):
+                x = out[i]
+                li = loc[x]
+                if li >= 0:
+                    ld[li, q] = dist[x]
+                    for a in range(k):
+                        la[a, li, q] = acc[a, x]
+            for i in range(nt):
+                x = touched[i]
+                dist[x] = np.inf
+                pos[x] = UNSEEN
+        if k == 0:
+            for i in range(r):
+                for e in range(r_indptr[i], r_indptr[i + 1]):
+                    t = r_tail[e]
+                    we = r_w[e]
+                    for q in range(lanes):
+                        d = ld[t, q] + we
+                        if d < ld[i, q]:
+                            ld[i, q] = d
+        else:
+            for i in range(r):
+                for e in range(r_indptr[i], r_indptr[i + 1]):
+                    t = r_tail[e]
+                    we = r_w[e]
+                    for q in range(lanes):
+                        d = ld[t, q] + we
+                        if d < ld[i, q]:
+                            ld[i, q] = d
+                            for a in range(k):
+                                la[a, i, q] = la[a, t, q] + r_attr[a, e]
+        for q in range(cnt):
+            for j in range(nd):
+                d = ld[tloc[j], q]
+                values[s0 + q, j] = d
+                for a in range(k):
+                    sums[a, s0 + q, j] = la[a, tloc[j], q] if d < np.inf else np.inf
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def many_to_many_sweep(
+    up_indptr,
+    up_head,
+    up_w,
+    up_attr,
+    dn_indptr,
+    dn_head,
+    dn_w,
+    dn_attr,
+    sources,
+    targets,
+    n_blocks,
+    lanes,
+):
+    """As :func:`many_to_many`, by RPHAST: upward searches from the sources, then linear
+    sweeps over the downward graph restricted to the targets' ancestors, `lanes` sources
+    per sweep. Faster than buckets when there are many targets."""
+    k = up_attr.shape[0]
+    _nodes, loc, r_indptr, r_tail, r_w, r_attr = restrict(
+        dn_indptr, dn_head, dn_w, dn_attr, targets
+    )
+    tloc = np.empty(targets.size, np.int64)
+    for j in range(targets.size):
+        tloc[j] = loc[targets[j]]
+    no = sources.size
+    values = np.empty((no, targets.size))
+    sums = np.empty((k, no, targets.size))
+    nb_ = max(1, min(n_blocks, no))
+    step = (no + nb_ - 1) // nb_ if no > 0 else 1
+    for b in nb.prange(nb_):
+        lo = b * step
+        hi = min(no, lo + step)
+        if lo < hi:
+            _sweep_block(
+                up_indptr,
+                up_head,
+                up_w,
+                up_attr,
+                dn_indptr,
+                dn_head,
+                dn_w,
+                loc,
+                r_indptr,
+                r_tail,
+                r_w,
+                r_attr,
+                tloc,
+                sources,
+                lo,
+                hi,
+                lanes,
                 values,
                 sums,
             )
