@@ -1,0 +1,281 @@
+"""Loopback load test of `corridor serve`: route requests from many concurrent clients.
+
+Starts the server as a child process on 127.0.0.1 (a free port; uvicorn, one worker, the
+embedded network unless --network), then:
+
+1. **cold**: every distinct request of the mix once, one at a time (each is a real search:
+   place lookup, expanded cost graph, Dijkstra, legs/stops/timeline, GeoJSON);
+2. **warm, one client**: `--warm` requests drawn from the mix, one at a time (answered from
+   the server's response cache);
+3. **load**: `--clients` threads, each with its own keep-alive connection, send requests
+   drawn from the mix (seeded) for `--duration` seconds.
+
+It prints requests/s, p50/p90/p99 latency (client side, and the server's own time from the
+``server-timing`` header), errors (non-2xx or failed connections), and the server's resident
+memory (VmRSS of the child process) after start, after the cold pass and every few seconds
+during the load, so a leak shows as growth. The per-client rate limit is turned off for the
+run (all clients share one loopback address) unless --rate-limit is given.
+
+Only loopback addresses are contacted; every loop is bounded in count and time.
+
+Run: ``.venv/bin/python bench/load.py [--duration 60] [--clients 50]``
+(``--duration 5 --clients 8`` for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+CITIES = (
+    "Moscow",
+    "Kazan",
+    "Yekaterinburg",
+    "Novosibirsk",
+    "Chongqing",
+    "Duisburg",
+    "Almaty",
+    "Harbin",
+    "Minsk",
+    "Urumqi",
+    "Xi'an",
+    "Warsaw",
+)
+PROFILES = (None, "truck40", "container40", "car")
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, ms: float, server_ms: float | None, error: str | None) -> None:
+        with self.lock:
+            if error is None:
+                self.latencies_ms.append(ms)
+                if server_ms is not None:
+                    self.server_ms.append(server_ms)
+            else:
+                self.errors[error] = self.errors.get(error, 0) + 1
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    xs = sorted(values)
+    return xs[min(len(xs) - 1, round(q / 100.0 * (len(xs) - 1)))]
+
+
+def server_time(resp: httpx.Response) -> float | None:
+    head = resp.headers.get("server-timing", "")
+    if "dur=" not in head:
+        return None
+    return float(head.split("dur=")[1].split(";")[0])
+
+
+def one(client: httpx.Client, body: dict[str, Any], tally: Tally) -> None:
+    t0 = time.perf_counter()
+    try:
+        r = client.post("/api/route", json=body)
+    except httpx.HTTPError as exc:
+        tally.add(0.0, None, type(exc).__name__)
+        return
+    ms = (time.perf_counter() - t0) * 1000.0
+    tally.add(ms, server_time(r), None if r.is_success else f"HTTP {r.status_code}")
+
+
+def summary(name: str, tally: Tally, seconds: float) -> dict[str, Any]:
+    n = len(tally.latencies_ms)
+    out = {
+        "phase": name,
+        "requests": n,
+        "errors": sum(tally.errors.values()),
+        "error_kinds": tally.errors,
+        "rps": round(n / seconds, 1) if seconds > 0 else None,
+        "p50_ms": round(pct(tally.latencies_ms, 50), 2),
+        "p90_ms": round(pct(tally.latencies_ms, 90), 2),
+        "p99_ms": round(pct(tally.latencies_ms, 99), 2),
+        "server_p50_ms": round(pct(tally.server_ms, 50), 2),
+        "server_p99_ms": round(pct(tally.server_ms, 99), 2),
+    }
+    print(
+        f"{name:>14}: {n:7,d} ok, {out['errors']:4d} errors, "
+        f"{out['rps'] if out['rps'] is not None else '-':>8} req/s, "
+        f"p50 {out['p50_ms']:8.2f} ms, p90 {out['p90_ms']:8.2f} ms, p99 {out['p99_ms']:8.2f} ms "
+        f"(server p50 {out['server_p50_ms']:.2f} ms, p99 {out['server_p99_ms']:.2f} ms)"
+        + (f"  {tally.errors}" if tally.errors else ""),
+        flush=True,
+    )
+    return out
+
+
+def start_server(port: int, network: str | None, rate_limit: bool) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if not rate_limit:
+        env["CORRIDOR_SERVICE_RATE_PER_S"] = "0"
+    if network:
+        env["CORRIDOR_SERVICE_NETWORK_FILE"] = str(Path(network).resolve())
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "corridor.service.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return subprocess.Popen(cmd, env=env)
+
+
+def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with code {proc.returncode}")
+        try:
+            if httpx.get(base + "/api/health", timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not answer /api/health in time")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--duration", type=float, default=60.0, help="load phase, s")
+    ap.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    ap.add_argument("--warm", type=int, default=500, help="sequential warm requests")
+    ap.add_argument("--network", default=None, help="network file (default: embedded)")
+    ap.add_argument("--rate-limit", action="store_true", help="keep the per-client limit on")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="also print the results as JSON")
+    args = ap.parse_args()
+    if args.duration <= 0 or args.clients < 1 or args.duration > 3600:
+        raise SystemExit("need 0 < --duration <= 3600 and --clients >= 1")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(port, args.network, args.rate_limit)
+    results: dict[str, Any] = {"clients": args.clients, "duration_s": args.duration}
+    try:
+        wait_ready(base, proc)
+        results["rss_start_mb"] = round(rss_mb(proc.pid), 1)
+        print(f"server pid {proc.pid} on {base}: RSS {results['rss_start_mb']:.1f} MB after start")
+
+        mix = [
+            {"origin": o, "destination": d, **({"profile": p} if p else {})}
+            for o in CITIES
+            for d in CITIES
+            if o != d
+            for p in PROFILES
+        ]
+        cold = Tally()
+        usable: list[dict[str, Any]] = []
+        t0 = time.perf_counter()
+        with httpx.Client(base_url=base, timeout=60) as c:
+            for body in mix:
+                before = len(cold.latencies_ms)
+                one(c, body, cold)
+                if len(cold.latencies_ms) > before:
+                    usable.append(body)
+        cold_s = time.perf_counter() - t0
+        results["distinct_requests"] = len(mix)
+        results["cold"] = summary("cold (search)", cold, cold_s)
+        if cold.errors:
+            print(f"  ({sum(cold.errors.values())} requests of the mix have no route; dropped)")
+        if not usable:
+            raise SystemExit("no request of the mix succeeded")
+        results["rss_after_cold_mb"] = round(rss_mb(proc.pid), 1)
+        print(f"RSS {results['rss_after_cold_mb']:.1f} MB after the cold pass")
+
+        rng = random.Random(args.seed)
+        warm = Tally()
+        t0 = time.perf_counter()
+        with httpx.Client(base_url=base, timeout=30) as c:
+            for _ in range(args.warm):
+                one(c, rng.choice(usable), warm)
+        results["warm"] = summary("warm, 1 client", warm, time.perf_counter() - t0)
+
+        load = Tally()
+        stop = time.monotonic() + args.duration
+        rss_samples: list[float] = []
+
+        def client_loop(seed: int) -> None:
+            r = random.Random(seed)
+            with httpx.Client(base_url=base, timeout=30) as c:
+                while time.monotonic() < stop:
+                    one(c, r.choice(usable), load)
+
+        threads = [
+            threading.Thread(target=client_loop, args=(args.seed + 1 + i,), daemon=True)
+            for i in range(args.clients)
+        ]
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        step = max(1.0, args.duration / 12)
+        while time.monotonic() < stop:
+            time.sleep(min(step, max(0.0, stop - time.monotonic())))
+            rss_samples.append(round(rss_mb(proc.pid), 1))
+        for th in threads:
+            th.join(timeout=60)
+        results["load"] = summary(f"load, {args.clients} clients", load, time.perf_counter() - t0)
+        results["rss_during_load_mb"] = rss_samples
+        results["rss_end_mb"] = round(rss_mb(proc.pid), 1)
+        print(f"RSS during the load (every {step:.0f} s): {rss_samples} MB")
+        print(
+            f"RSS: {results['rss_start_mb']:.1f} MB after start, "
+            f"{results['rss_after_cold_mb']:.1f} MB after the cold pass, "
+            f"{results['rss_end_mb']:.1f} MB at the end"
+        )
+        stats = statistics.fmean(cold.latencies_ms) if cold.latencies_ms else float("nan")
+        print(f"mean cold search {stats:.1f} ms over {len(cold.latencies_ms)} distinct requests")
+        if args.json:
+            print(json.dumps(results))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    main()
