@@ -260,7 +260,7 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
 
     r = 0
     while len(pq) > 0:
-        p, v = heapq.heappop(pq)
+        p, v = heapq.heappop(pq)  # type: ignore[assignment]
         if contracted[v] or p != prio[v]:
             continue
         added = _simulate(
@@ -286,7 +286,7 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
         newp = 2.0 * added - (o_len[v] + i_len[v]) + deleted[v] + level[v]
         if len(pq) > 0 and newp > pq[0][0]:
             prio[v] = newp
-            heapq.heappush(pq, (newp, v))
+            heapq.heappush(pq, (newp, v))  # type: ignore[misc]
             continue
         # contract v: add shortcuts
         for ii in range(i_start[v], i_start[v] + i_len[v]):
