@@ -471,3 +471,29 @@ def test_short_trips_are_not_overpriced_by_the_rest_gross_up() -> None:
     best = corridor.route(net, "P", "T", profile=p, optimize="time")
     assert best.time_h == pytest.approx(10.0)
     assert best.link_ids == (104,)
+
+
+def test_weekly_rest_after_six_driving_days() -> None:
+    rules = {
+        "max_driving_h_per_day": 9,
+        "break_after_h": 4.5,
+        "break_h": 0.75,
+        "daily_rest_h": 11,
+        "weekly_rest_h": 45,
+        "driving_days_per_week": 6,
+        "source": SRC,
+    }
+    net = network(
+        {"a_node": [1], "b_node": [5], "mode": ["road"], "length_km": [6000.0]},
+    )
+    terminal = {"origin": {}, "destination": {}}
+    p = profile(
+        modes=["road"], rail=None, transfer=None, gauge_break=None, drivers=rules, terminal=terminal
+    )
+    out = corridor.route(net, "P", "T", profile=p)
+    # 60 h driving: six 9 h days (one break each), five daily rests, then the weekly rest
+    # instead of the sixth daily one, then 6 h (one break)
+    assert out.rest_h == pytest.approx(7 * 0.75 + 5 * 11 + 45)
+    assert out.time_h == pytest.approx(60 + 7 * 0.75 + 5 * 11 + 45)
+    g = compile_cost_graph(net, p)
+    assert g.rest_per_driving_h == pytest.approx(((5 * 11 + 45) / 6 + 0.75) / 9)

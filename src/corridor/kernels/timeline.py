@@ -23,9 +23,14 @@ _EPS = 1e-9
 
 
 @nb.njit(cache=True, nogil=True)
-def _drive(t, dur, since_rest, since_break, rules, rest_acc):
-    """Drive `dur` hours from time `t`; return (t, since_rest, since_break, rest_acc)."""
+def _drive(t, dur, since_rest, since_break, days, rules, rest_acc):
+    """Drive `dur` hours from time `t`.
+
+    Returns (t, since_rest, since_break, days, rest_acc); `days` counts driving days since
+    the last weekly rest.
+    """
     limit, brk_after, brk, rest = rules[0], rules[1], rules[2], rules[3]
+    weekly, per_week = rules[4], rules[5]
     remaining = dur
     while remaining > _EPS:
         chunk = min(remaining, brk_after - since_break, limit - since_rest)
@@ -37,15 +42,20 @@ def _drive(t, dur, since_rest, since_break, rules, rest_acc):
         remaining -= chunk
         if remaining > _EPS:
             if since_rest >= limit - _EPS:
-                t += rest
-                rest_acc += rest
+                days += 1.0
+                pause = rest
+                if per_week > 0.0 and days >= per_week - _EPS:
+                    pause = max(weekly, rest)
+                    days = 0.0
+                t += pause
+                rest_acc += pause
                 since_rest = 0.0
                 since_break = 0.0
             elif since_break >= brk_after - _EPS:
                 t += brk
                 rest_acc += brk
                 since_break = 0.0
-    return t, since_rest, since_break, rest_acc
+    return t, since_rest, since_break, days, rest_acc
 
 
 @nb.njit(cache=True, nogil=True)
@@ -66,8 +76,9 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
         Sampled durations (K >= 1; ignored where `col` is -1).
     t0 float
         Departure, h after midnight (only opening hours depend on it).
-    rules float64[4]
-        Drivers' rules: max driving per day, break after, break length, daily rest (h).
+    rules float64[6]
+        Drivers' rules: max driving per day, break after, break length, daily rest (h),
+        weekly rest (h) and driving days between weekly rests (0 = no weekly rest).
     use_rules bool
         Whether DRIVE events follow the drivers' rules.
     out_end float64[S, E]
@@ -80,8 +91,10 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
 
     Notes
     -----
-    A WAIT of at least the daily rest resets the drivers' day; one of at least the
-    break length resets the break clock (drivers rest while the truck waits).
+    A WAIT of at least the daily rest ends the drivers' day (one of at least the weekly
+    rest ends the week); one of at least the break length resets the break clock (drivers
+    rest while the truck waits). After `rules[5]` driving days the daily rest is replaced
+    by the weekly rest.
     """
     n_s = samples.shape[0]
     n_e = kind.size
@@ -91,6 +104,7 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
         t = t0
         since_rest = 0.0
         since_break = 0.0
+        days = 0.0
         rest_acc = 0.0
         open_acc = 0.0
         for e in range(n_e):
@@ -98,8 +112,8 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
             d = dur[e]
             if k == DRIVE:
                 if use_rules:
-                    t, since_rest, since_break, rest_acc = _drive(
-                        t, d, since_rest, since_break, rules, rest_acc
+                    t, since_rest, since_break, days, rest_acc = _drive(
+                        t, d, since_rest, since_break, days, rules, rest_acc
                     )
                 else:
                     t += d
@@ -107,6 +121,7 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                 t += d
                 since_rest = 0.0
                 since_break = 0.0
+                days = 0.0
             else:
                 if col[e] >= 0:
                     d = samples[s, col[e]]
@@ -127,7 +142,13 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                     d_total = d
                 t += d
                 if use_rules:
-                    if d_total >= rules[3] - _EPS:
+                    if rules[5] > 0.0 and d_total >= rules[4] - _EPS:
+                        days = 0.0
+                        since_rest = 0.0
+                        since_break = 0.0
+                    elif d_total >= rules[3] - _EPS:
+                        if since_rest > 0.0:
+                            days += 1.0
                         since_rest = 0.0
                         since_break = 0.0
                     elif d_total >= rules[2] - _EPS and rules[2] > 0.0:

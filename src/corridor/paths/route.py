@@ -169,7 +169,7 @@ class Timeline:
 
     ``kind`` int8[E], ``dur_h`` float64[E], ``open_from_h``/``open_to_h`` float64[E];
     ``crossing`` int64[E] is the column of ``triangle`` (K x 3: min, mode, max delay, h)
-    of each crossing stop, -1 elsewhere; ``rules`` float64[4] are the drivers' rules and
+    of each crossing stop, -1 elsewhere; ``rules`` float64[6] are the drivers' rules and
     ``t0_h`` the departure's hour of day (0 without a departure).
     """
 
@@ -760,10 +760,17 @@ def _assemble(
                 ev_open.append((math.nan, math.nan))
             else:
                 ev_open.append((float(cg.open_from_h[e]), float(cg.open_to_h[e])))
-    rules = np.zeros(4)
+    rules = np.zeros(6)
     if prof.drivers is not None:
         dr = prof.drivers
-        rules[:] = (dr.max_driving_h_per_day, dr.break_after_h, dr.break_h, dr.daily_rest_h)
+        rules[:] = (
+            dr.max_driving_h_per_day,
+            dr.break_after_h,
+            dr.break_h,
+            dr.daily_rest_h,
+            dr.weekly_rest_h,
+            dr.driving_days_per_week,
+        )
     t0 = 0.0 if when is None else when.hour + when.minute / 60.0 + when.second / 3600.0
     tri = np.array(triangle, dtype=np.float64).reshape(-1, 3)
     opens = np.array(ev_open, dtype=np.float64).reshape(-1, 2)
