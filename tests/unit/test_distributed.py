@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 import corridor
-from corridor.distributed import connect, skim_blocks, skim_distributed, sweep
+from corridor.distributed import connect, dask_aon, skim_blocks, skim_distributed, sweep
 from corridor.errors import UnknownNodeError, ValidationError
 from corridor.paths.skim import skim, skim_graph_from_links, skim_on
 
@@ -89,3 +90,27 @@ def test_scheduler_address_connects_and_closes(client: Any, toy: corridor.Networ
     address = client.scheduler.address
     remote = skim_distributed(toy, ["A", "D"], scheduler=address)
     np.testing.assert_array_equal(remote.values, skim(toy, ["A", "D"]).values)
+
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp" / "SiouxFalls"
+
+
+@pytest.mark.skipif(
+    not (DATA / "SiouxFalls_net.tntp").exists(),
+    reason="shared TNTP data (../shared/data/tntp/SiouxFalls) not present",
+)
+def test_assignment_with_all_or_nothing_on_the_cluster(client: Any) -> None:
+    from corridor.assignment import AssignmentOptions, assign
+    from corridor.io.tntp import read_tntp_network, read_tntp_trips
+
+    net = read_tntp_network(DATA / "SiouxFalls_net.tntp")
+    trips = read_tntp_trips(DATA / "SiouxFalls_trips.tntp")
+    options = AssignmentOptions(algorithm="bfw", rel_gap=1e-4, max_iter=500)
+    local = assign(net, trips, options=options)
+    loader = dask_aon(client, block_size=5)
+    remote = assign(net, trips, options=options, aon=loader)
+    assert loader.calls == remote.iterations + 1
+    assert remote.iterations == local.iterations
+    np.testing.assert_allclose(remote.flow_pce, local.flow_pce, rtol=1e-9, atol=1e-6)
+    with pytest.raises(ValidationError, match="block_size"):
+        dask_aon(client, block_size=0)
