@@ -167,6 +167,15 @@ def test_railway_attributes_and_class_filter(tmp_path: Path) -> None:
     assert list(roads.links["class"]) == ["residential"]
 
 
+def test_street_with_tram_tracks_is_road_and_rail(tmp_path: Path) -> None:
+    nodes = line_nodes([1, 2, 3])
+    tags = {"highway": "secondary", "railway": "tram", "gauge": "1000", "name": "Mannerheimintie"}
+    net = read_osm(write(tmp_path, osm_xml(nodes, {1: ([1, 2, 3], tags)})), options=FI)
+    assert sorted(net.links["mode"]) == ["rail", "road"]
+    assert set(net.links["name"]) == {"Mannerheimintie"}
+    assert net.links["length_km"].tolist() == pytest.approx([steps_km(2)] * 2)
+
+
 def test_bbox_and_polygon_clip_segments(tmp_path: Path) -> None:
     import shapely
 

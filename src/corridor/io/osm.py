@@ -428,8 +428,15 @@ class _Ways:
         self.attr.append(key)
 
 
-def _way_attr(tags: dict[str, str], options: OsmOptions) -> tuple[tuple[Any, ...], int] | None:
-    """(attributes, oneway sign) for a way to import, else None."""
+def _way_attrs(tags: dict[str, str], options: OsmOptions) -> list[tuple[tuple[Any, ...], int]]:
+    """(attributes, oneway sign) for each network the way belongs to (a street with tram
+    tracks tagged on the same way is both a road and a railway)."""
+    return [
+        got for got in (_road_attr(tags, options), _rail_attr(tags, options)) if got is not None
+    ]
+
+
+def _road_attr(tags: dict[str, str], options: OsmOptions) -> tuple[tuple[Any, ...], int] | None:
     hw = tags.get("highway")
     if hw is not None and hw in options.road_classes() and _road_allowed(tags):
         oneway = _oneway(tags, hw)
@@ -459,6 +466,10 @@ def _way_attr(tags: dict[str, str], options: OsmOptions) -> tuple[tuple[Any, ...
             "",
         )
         return attr, oneway
+    return None
+
+
+def _rail_attr(tags: dict[str, str], options: OsmOptions) -> tuple[tuple[Any, ...], int] | None:
     rw = tags.get("railway")
     if rw is not None and rw in options.rail_classes():
         gauge = _first_number(tags.get("gauge", ""))
@@ -504,15 +515,12 @@ def _read_ways(path: Path, options: OsmOptions, progress: ProgressCallback | Non
                 progress(ImportProgress("ways", done))
             if isinstance(obj, osmium.osm.Way):
                 tags = {t.k: t.v for t in obj.tags}
-                got = _way_attr(tags, options)
-                if got is None:
-                    continue
-                attr, sign = got
-                refs = [n.ref for n in obj.nodes]
-                if sign < 0:
-                    refs.reverse()
-                if len(refs) >= 2:
-                    ways.add(obj.id, refs, attr)
+                for attr, sign in _way_attrs(tags, options):
+                    refs = [n.ref for n in obj.nodes]
+                    if sign < 0:
+                        refs.reverse()
+                    if len(refs) >= 2:
+                        ways.add(obj.id, refs, attr)
             elif options.turn_restrictions and isinstance(obj, osmium.osm.Relation):
                 if obj.tags.get("type") != "restriction":
                     continue
@@ -833,33 +841,34 @@ def _build(
         seg_mode, seg_oneway = seg_mode[keep], seg_oneway[keep]
     # nodes that must stay: junctions, ends, borders, restriction members, attribute changes
     restr_nodes, restr_way_ids = _restriction_members(ways)
-    kept = _kept_nodes(seg_a, seg_b, seg_key, seg_oneway, n, opts.simplify)
-    kept |= border
+    forced = border.copy()
     if restr_nodes.size:
-        kept[np.searchsorted(node_ids, restr_nodes[np.isin(restr_nodes, node_ids)])] = True
+        forced[np.searchsorted(node_ids, restr_nodes[np.isin(restr_nodes, node_ids)])] = True
     if restr_way_ids.size:
         offsets = np.frombuffer(ways.offsets, dtype=np.int64)
         refs = np.frombuffer(ways.refs, dtype=np.int64)
         rows = np.flatnonzero(np.isin(way_ids, restr_way_ids))
         ends = np.concatenate([refs[offsets[rows]], refs[offsets[rows + 1] - 1]])
         ends = ends[np.isin(ends, node_ids)]
-        kept[np.searchsorted(node_ids, ends)] = True
-    from corridor.kernels.chains import walk_chains
-
-    inc_ptr, inc_seg = _incidence(seg_a, seg_b, n)
-    for _ in range(4):
-        seg_link, seg_pos, seg_flip, link_a, link_b = walk_chains(
-            seg_a, seg_b, kept, inc_ptr, inc_seg
+        forced[np.searchsorted(node_ids, ends)] = True
+    # contract each mode on its own: a level crossing or a street with tram tracks on the
+    # same way does not make a node of either network
+    seg_link = np.empty(seg_a.size, np.int64)
+    seg_pos = np.empty(seg_a.size, np.int64)
+    seg_flip = np.empty(seg_a.size, bool)
+    ends_a: list[IntArray] = []
+    ends_b: list[IntArray] = []
+    for mode in np.unique(seg_mode):
+        sel = np.flatnonzero(seg_mode == mode)
+        kept = forced | _kept_nodes(
+            seg_a[sel], seg_b[sel], seg_key[sel], seg_oneway[sel], n, opts.simplify
         )
-        loops = np.flatnonzero(link_a == link_b)
-        if not loops.size:
-            break
-        # split every closed chain at its middle node
-        counts = np.bincount(seg_link, minlength=link_a.size)
-        in_loop = np.isin(seg_link, loops)
-        mid = in_loop & (seg_pos == counts[seg_link] // 2)
-        far = np.where(seg_flip[mid], seg_b[mid], seg_a[mid])
-        kept[far] = True
+        part = _contract(seg_a[sel], seg_b[sel], kept, n)
+        seg_link[sel] = part[0] + sum(x.size for x in ends_a)
+        seg_pos[sel], seg_flip[sel] = part[1], part[2]
+        ends_a.append(part[3])
+        ends_b.append(part[4])
+    link_a, link_b = np.concatenate(ends_a), np.concatenate(ends_b)
     n_links = link_a.size
     # orient every link along its ways' direction (for one-way links, the travel direction)
     first = np.zeros(n_links, np.int64)
@@ -966,6 +975,28 @@ def _build(
         len(turns),
     )
     return Network(nodes, links, turns=turns, name=name, source=str(source))
+
+
+def _contract(
+    seg_a: IntArray, seg_b: IntArray, kept: BoolArray, n: int
+) -> tuple[IntArray, IntArray, BoolArray, IntArray, IntArray]:
+    """Chains of segments between kept nodes: (seg_link, seg_pos, seg_flip, link_a, link_b)."""
+    from corridor.kernels.chains import walk_chains
+
+    inc_ptr, inc_seg = _incidence(seg_a, seg_b, n)
+    for _ in range(4):
+        seg_link, seg_pos, seg_flip, link_a, link_b = walk_chains(
+            seg_a, seg_b, kept, inc_ptr, inc_seg
+        )
+        loops = np.flatnonzero(link_a == link_b)
+        if not loops.size:
+            break
+        # split every closed chain at its middle node
+        counts = np.bincount(seg_link, minlength=link_a.size)
+        in_loop = np.isin(seg_link, loops)
+        mid = in_loop & (seg_pos == counts[seg_link] // 2)
+        kept[np.where(seg_flip[mid], seg_b[mid], seg_a[mid])] = True
+    return seg_link, seg_pos, seg_flip, link_a, link_b
 
 
 def _kept_nodes(
