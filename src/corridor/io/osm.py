@@ -688,8 +688,14 @@ def read_osm(
     Network
         Node ids are OSM node ids; link ids are 0..L-1. Links carry ``class`` (the
         ``highway`` or ``railway`` value), ``ref``, ``name``, ``speed_kmh``, ``oneway``,
-        ``lanes``, ``gauge_mm``, ``electrified``, ``usage``, ``service``, ``osm_way_ids``
-        (';'-separated) and the geometry. ``turns`` holds the turn restrictions.
+        ``lanes``, ``gauge_mm``, ``electrified``, ``usage``, ``service``, the OSM way ids
+        in ``provenance`` ("osm ways 1;2") and the geometry. Nodes are named after the
+        streets or lines that meet there. ``turns`` holds the turn restrictions.
+
+    Examples
+    --------
+    >>> net = read_osm("Helsinki.osm.pbf", options=OsmOptions(classes=("primary", "rail")))
+    ... # doctest: +SKIP
 
     Raises
     ------
