@@ -114,7 +114,11 @@ class Isochrone:
         }
 
     def to_svg(self, width: int = 900, height: int = 600) -> str:
-        """The links coloured by band (equirectangular projection, inline SVG)."""
+        """The links coloured by band (equirectangular projection, inline SVG).
+
+        The view is framed on the nodes within the largest threshold; the 40 most populous
+        cities in it are labelled.
+        """
         nodes = self.nodes
         ids = nodes["node_id"].to_numpy(dtype=np.int64)
         lon = nodes["lon"].to_numpy(dtype=np.float64)
@@ -123,8 +127,17 @@ class Isochrone:
         names = nodes["name"].astype(str).to_numpy()
         kinds = nodes["kind"].astype(str).to_numpy()
         pad = 20.0
-        lon0, lon1 = float(lon.min()), float(lon.max())
-        lat0, lat1 = float(lat.min()), float(lat.max())
+        inside = time <= self.hours[-1]
+        if inside.sum() < 2:
+            inside = np.ones(ids.size, bool)
+        lon0, lon1 = float(lon[inside].min()), float(lon[inside].max())
+        lat0, lat1 = float(lat[inside].min()), float(lat[inside].max())
+        margin_x, margin_y = 0.08 * (lon1 - lon0) + 0.05, 0.08 * (lat1 - lat0) + 0.05
+        lon0, lon1, lat0, lat1 = lon0 - margin_x, lon1 + margin_x, lat0 - margin_y, lat1 + margin_y
+        view = (lon >= lon0) & (lon <= lon1) & (lat >= lat0) & (lat <= lat1)
+        pops = nodes["population"].to_numpy(dtype=np.float64)
+        cities = np.flatnonzero(inside & (kinds == "city"))
+        labelled = set(cities[np.argsort(-pops[cities], kind="stable")][:40].tolist())
         kx = math.cos(math.radians((lat0 + lat1) / 2))
         span_x = max((lon1 - lon0) * kx, 1e-9)
         span_y = max(lat1 - lat0, 1e-9)
@@ -143,6 +156,8 @@ class Isochrone:
         ia = order[np.searchsorted(ids, self.links["a_node"].to_numpy(np.int64), sorter=order)]
         ib = order[np.searchsorted(ids, self.links["b_node"].to_numpy(np.int64), sorter=order)]
         for a, b in zip(ia.tolist(), ib.tolist(), strict=True):
+            if not (view[a] or view[b]):
+                continue
             worst = max(time[a], time[b])
             colour = next((band_of[h] for h in self.hours if worst <= h), _UNREACHED)
             x1, y1 = xy(lon[a], lat[a])
@@ -152,6 +167,8 @@ class Isochrone:
                 f'stroke="{colour}" stroke-width="2"/>'
             )
         for i in range(ids.size):
+            if not view[i]:
+                continue
             t = float(time[i])
             colour = next((band_of[h] for h in self.hours if t <= h), _UNREACHED)
             x, y = xy(float(lon[i]), float(lat[i]))
@@ -162,7 +179,7 @@ class Isochrone:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" stroke="#333">'
                 f"<title>{html.escape(label)}</title></circle>"
             )
-            if kinds[i] == "city" or is_origin:
+            if i in labelled or is_origin:
                 parts.append(
                     f'<text x="{x + 5:.1f}" y="{y - 5:.1f}" font-size="11">'
                     f"{html.escape(str(names[i]))}</text>"
