@@ -37,6 +37,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
@@ -193,6 +194,16 @@ def create_app(
             state.responses.put(key, body)
         return body
 
+    async def fast(kind: str, req: BaseModel, slow: Callable[[], Response]) -> Response:
+        """Answer a request seen before from the event loop; else compute in a worker thread."""
+        raw = (kind, req.model_dump_json())
+        body = state.raw_responses.get(raw)
+        if body is not None:
+            return _json(body)
+        resp = await run_in_threadpool(slow)
+        state.raw_responses.put(raw, bytes(resp.body))
+        return resp
+
     # -- API ---------------------------------------------------------------------------
     @app.get("/api/health", response_model=HealthResponse)
     def health() -> HealthResponse:
@@ -247,7 +258,10 @@ def create_app(
         )
 
     @app.post("/api/route", response_model=RouteOut, responses=_ERRORS)
-    def route(req: RouteRequest) -> Response:
+    async def route(req: RouteRequest) -> Response:
+        return await fast("route", req, lambda: route_sync(req))
+
+    def route_sync(req: RouteRequest) -> Response:
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         prof = None if req.profile is None else check_profile(req.profile)
@@ -263,7 +277,10 @@ def create_app(
         return _json(cached(key, RouteOut, build))
 
     @app.post("/api/routes", response_model=RouteSetOut, responses=_ERRORS)
-    def routes(req: RoutesRequest) -> Response:
+    async def routes(req: RoutesRequest) -> Response:
+        return await fast("routes", req, lambda: routes_sync(req))
+
+    def routes_sync(req: RoutesRequest) -> Response:
         if req.k > cfg.max_alternatives:
             raise ServiceError(
                 422, f"k={req.k}: at most {cfg.max_alternatives} alternatives", "ValidationError"
@@ -307,7 +324,10 @@ def create_app(
         return _json(cached(key, RouteSetOut, build))
 
     @app.post("/api/tcd", response_model=TcdResponse, responses=_ERRORS)
-    def tcd(req: TcdRequest) -> Response:
+    async def tcd(req: TcdRequest) -> Response:
+        return await fast("tcd", req, lambda: tcd_sync(req))
+
+    def tcd_sync(req: TcdRequest) -> Response:
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         profs = tuple(check_profile(p) for p in req.profiles)
@@ -323,7 +343,10 @@ def create_app(
         return _json(cached(key, TcdResponse, build))
 
     @app.post("/api/isochrone", response_model=IsochroneResponse, responses=_ERRORS)
-    def isochrone(req: IsochroneRequest) -> Response:
+    async def isochrone(req: IsochroneRequest) -> Response:
+        return await fast("isochrone", req, lambda: isochrone_sync(req))
+
+    def isochrone_sync(req: IsochroneRequest) -> Response:
         hs = req.hours
         if len(hs) > cfg.max_isochrone_bands:
             raise ServiceError(

@@ -114,6 +114,7 @@ class NetworkState:
         self.profiles = {p.id: p for p in corridor.list_profiles()}
         self.resolved: LRU[str, int] = LRU(4096)
         self.responses: LRU[tuple[Any, ...], bytes] = LRU(route_cache_size)
+        self.raw_responses: LRU[tuple[str, str], bytes] = LRU(route_cache_size)
         self.network_geojson = json.dumps(self._network_geojson()).encode()
         lon, lat = nodes["lon"].to_numpy(), nodes["lat"].to_numpy()
         self.bbox = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
