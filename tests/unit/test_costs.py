@@ -473,27 +473,29 @@ def test_short_trips_are_not_overpriced_by_the_rest_gross_up() -> None:
     assert best.link_ids == (104,)
 
 
-def test_weekly_rest_after_six_driving_days() -> None:
+def test_weekly_rest_within_six_24_hour_periods() -> None:
     rules = {
         "max_driving_h_per_day": 9,
         "break_after_h": 4.5,
         "break_h": 0.75,
         "daily_rest_h": 11,
         "weekly_rest_h": 45,
-        "driving_days_per_week": 6,
+        "weekly_rest_within_h": 144,
         "source": SRC,
     }
     net = network(
-        {"a_node": [1], "b_node": [5], "mode": ["road"], "length_km": [6000.0]},
+        {"a_node": [1], "b_node": [5], "mode": ["road"], "length_km": [7000.0]},
     )
     terminal = {"origin": {}, "destination": {}}
     p = profile(
         modes=["road"], rail=None, transfer=None, gauge_break=None, drivers=rules, terminal=terminal
     )
     out = corridor.route(net, "P", "T", profile=p)
-    # 60 h driving: six 9 h days (one break each), five daily rests, then the weekly rest
-    # instead of the sixth daily one, then 6 h (one break)
-    assert out.rest_h == pytest.approx(7 * 0.75 + 5 * 11 + 45)
-    assert out.time_h == pytest.approx(60 + 7 * 0.75 + 5 * 11 + 45)
+    # 70 h driving in days of 9 h + 0.75 break + 11 h rest = 20.75 h: day k's driving ends
+    # at (k - 1) 20.75 + 9.75 h. Day 6 ends at 113.5 h; 113.5 + 24 <= 144: daily rest.
+    # Day 7 ends at 134.25 h; 134.25 + 24 > 144: the 45 h weekly rest. Day 8: 7 h + break.
+    assert out.time_h == pytest.approx(6 * 20.75 + 9.75 + 45 + 7.75)
+    assert out.rest_h == pytest.approx(6 * 11 + 45 + 8 * 0.75)
     g = compile_cost_graph(net, p)
+    # 144 // 20.75 = 6 driving days a week
     assert g.rest_per_driving_h == pytest.approx(((5 * 11 + 45) / 6 + 0.75) / 9)

@@ -163,7 +163,8 @@ class CostGraph:
         A day of ``L`` h driving with a break ``b`` after every ``B`` h and a daily rest
         ``R`` takes ``L + b (ceil(L/B) - 1) + R`` h, so each driving hour brings
         ``(R + b (ceil(L/B) - 1)) / L`` h of rest (1.31 h for the EU/AETR rules); with a
-        weekly rest ``W`` after ``n`` days, R is replaced by ``((n - 1) R + W) / n``.
+        weekly rest ``W`` within ``w`` h, R is replaced by ``((n - 1) R + W) / n`` where
+        ``n = floor(w / day length)`` driving days fit in a week.
         """
         dr = self.profile.drivers
         if dr is None:
@@ -171,8 +172,9 @@ class CostGraph:
         limit = dr.max_driving_h_per_day
         breaks = max(math.ceil(limit / dr.break_after_h - 1e-9) - 1, 0)
         rest = dr.daily_rest_h
-        if dr.driving_days_per_week > 0:
-            n = dr.driving_days_per_week
+        day_h = limit + dr.break_h * breaks + dr.daily_rest_h
+        if dr.weekly_rest_within_h > 0:
+            n = max(math.floor(dr.weekly_rest_within_h / day_h), 1)
             rest = ((n - 1) * dr.daily_rest_h + max(dr.weekly_rest_h, dr.daily_rest_h)) / n
         return float((rest + dr.break_h * breaks) / limit)
 

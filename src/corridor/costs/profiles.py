@@ -161,15 +161,15 @@ class CrossingParams(_Strict):
 class DriverRules(_Strict):
     """Drivers' hours: at most ``max_driving_h_per_day`` of driving between daily rests of
     ``daily_rest_h``, and a break of ``break_h`` after each ``break_after_h`` of driving;
-    after ``driving_days_per_week`` driving days (0: never) a ``weekly_rest_h`` rest
-    replaces the daily one."""
+    a ``weekly_rest_h`` rest starts at the latest ``weekly_rest_within_h`` after the end
+    of the previous one (0: no weekly rest)."""
 
     max_driving_h_per_day: float = Field(gt=0, le=24)
     break_after_h: float = Field(gt=0, le=24)
     break_h: float = Field(ge=0)
     daily_rest_h: float = Field(ge=0)
     weekly_rest_h: float = Field(default=0.0, ge=0)
-    driving_days_per_week: int = Field(default=0, ge=0, le=14)
+    weekly_rest_within_h: float = Field(default=0.0, ge=0)
     source: str = _Source
 
 

@@ -23,14 +23,14 @@ _EPS = 1e-9
 
 
 @nb.njit(cache=True, nogil=True)
-def _drive(t, dur, since_rest, since_break, days, rules, rest_acc):
+def _drive(t, dur, since_rest, since_break, week_start, rules, rest_acc):
     """Drive `dur` hours from time `t`.
 
-    Returns (t, since_rest, since_break, days, rest_acc); `days` counts driving days since
-    the last weekly rest.
+    Returns (t, since_rest, since_break, week_start, rest_acc); `week_start` is the end
+    of the last weekly rest (or the start of the driver's duty).
     """
     limit, brk_after, brk, rest = rules[0], rules[1], rules[2], rules[3]
-    weekly, per_week = rules[4], rules[5]
+    weekly, week_h = rules[4], rules[5]
     remaining = dur
     while remaining > _EPS:
         chunk = min(remaining, brk_after - since_break, limit - since_rest)
@@ -42,11 +42,11 @@ def _drive(t, dur, since_rest, since_break, days, rules, rest_acc):
         remaining -= chunk
         if remaining > _EPS:
             if since_rest >= limit - _EPS:
-                days += 1.0
                 pause = rest
-                if per_week > 0.0 and days >= per_week - _EPS:
+                # the next daily period would run past the weekly limit: rest for the week
+                if week_h > 0.0 and t - week_start + 24.0 > week_h + _EPS:
                     pause = max(weekly, rest)
-                    days = 0.0
+                    week_start = t + pause
                 t += pause
                 rest_acc += pause
                 since_rest = 0.0
@@ -55,7 +55,7 @@ def _drive(t, dur, since_rest, since_break, days, rules, rest_acc):
                 t += brk
                 rest_acc += brk
                 since_break = 0.0
-    return t, since_rest, since_break, days, rest_acc
+    return t, since_rest, since_break, week_start, rest_acc
 
 
 @nb.njit(cache=True, nogil=True)
@@ -78,7 +78,8 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
         Departure, h after midnight (only opening hours depend on it).
     rules float64[6]
         Drivers' rules: max driving per day, break after, break length, daily rest (h),
-        weekly rest (h) and driving days between weekly rests (0 = no weekly rest).
+        weekly rest (h) and the longest time from the end of one weekly rest to the start
+        of the next (h, 0 = no weekly rest).
     use_rules bool
         Whether DRIVE events follow the drivers' rules.
     out_end float64[S, E]
@@ -93,8 +94,10 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
     -----
     A WAIT of at least the daily rest ends the drivers' day (one of at least the weekly
     rest ends the week); one of at least the break length resets the break clock (drivers
-    rest while the truck waits). After `rules[5]` driving days the daily rest is replaced
-    by the weekly rest.
+    rest while the truck waits). A daily rest becomes the weekly rest when the next 24 h
+    period would end more than `rules[5]` h after the last weekly rest (EU 561/2006 art.
+    8(6): at the latest after six 24-hour periods); a new driver (after a non-road move)
+    starts a new week.
     """
     n_s = samples.shape[0]
     n_e = kind.size
@@ -104,7 +107,7 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
         t = t0
         since_rest = 0.0
         since_break = 0.0
-        days = 0.0
+        week_start = t0
         rest_acc = 0.0
         open_acc = 0.0
         for e in range(n_e):
@@ -112,8 +115,8 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
             d = dur[e]
             if k == DRIVE:
                 if use_rules:
-                    t, since_rest, since_break, days, rest_acc = _drive(
-                        t, d, since_rest, since_break, days, rules, rest_acc
+                    t, since_rest, since_break, week_start, rest_acc = _drive(
+                        t, d, since_rest, since_break, week_start, rules, rest_acc
                     )
                 else:
                     t += d
@@ -121,7 +124,7 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                 t += d
                 since_rest = 0.0
                 since_break = 0.0
-                days = 0.0
+                week_start = t
             else:
                 if col[e] >= 0:
                     d = samples[s, col[e]]
@@ -143,12 +146,10 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                 t += d
                 if use_rules:
                     if rules[5] > 0.0 and d_total >= rules[4] - _EPS:
-                        days = 0.0
+                        week_start = t
                         since_rest = 0.0
                         since_break = 0.0
                     elif d_total >= rules[3] - _EPS:
-                        if since_rest > 0.0:
-                            days += 1.0
                         since_rest = 0.0
                         since_break = 0.0
                     elif d_total >= rules[2] - _EPS and rules[2] > 0.0:

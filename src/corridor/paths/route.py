@@ -769,7 +769,7 @@ def _assemble(
             dr.break_h,
             dr.daily_rest_h,
             dr.weekly_rest_h,
-            dr.driving_days_per_week,
+            dr.weekly_rest_within_h,
         )
     t0 = 0.0 if when is None else when.hour + when.minute / 60.0 + when.second / 3600.0
     tri = np.array(triangle, dtype=np.float64).reshape(-1, 3)
