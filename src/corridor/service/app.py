@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,7 @@ def create_app(
     state = NetworkState(net, cfg.route_cache_size)
     scenarios = corridor.bundled_scenarios()
     comparisons: LRU[tuple[str, str], bytes] = LRU(cfg.compare_cache_size)
+    compare_lock = threading.Lock()
     outlines = json.dumps(corridor.country_outlines()).encode()
 
     app = FastAPI(
@@ -391,7 +393,7 @@ def create_app(
         body = comparisons.get(key)
         if body is not None:
             return _json(body)
-        with state.compute:
+        with compare_lock:  # one comparison at a time; they use their own networks' graphs
             body = comparisons.get(key)
             if body is None:
                 body = _compare(state, scenarios, req.base, req.other, cfg)
