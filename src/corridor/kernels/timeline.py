@@ -43,10 +43,15 @@ def _drive(t, dur, since_rest, since_break, week_start, rules, rest_acc):
         if remaining > _EPS:
             if since_rest >= limit - _EPS:
                 pause = rest
-                # the next daily period would run past the weekly limit: rest for the week
-                if week_h > 0.0 and t - week_start + 24.0 > week_h + _EPS:
-                    pause = max(weekly, rest)
-                    week_start = t + pause
+                if week_h > 0.0:
+                    # weekly rest now if the next day's driving, after a daily rest, would
+                    # end later than week_h after the last weekly rest
+                    d_next = min(remaining, limit)
+                    n_brk = max(math.ceil(d_next / brk_after - _EPS) - 1, 0)
+                    next_end = t + rest + d_next + brk * n_brk
+                    if next_end - week_start > week_h + _EPS:
+                        pause = max(weekly, rest)
+                        week_start = t + pause
                 t += pause
                 rest_acc += pause
                 since_rest = 0.0
@@ -94,10 +99,10 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
     -----
     A WAIT of at least the daily rest ends the drivers' day (one of at least the weekly
     rest ends the week); one of at least the break length resets the break clock (drivers
-    rest while the truck waits). A daily rest becomes the weekly rest when the next 24 h
-    period would end more than `rules[5]` h after the last weekly rest (EU 561/2006 art.
-    8(6): at the latest after six 24-hour periods); a new driver (after a non-road move)
-    starts a new week.
+    rest while the truck waits). A daily rest becomes the weekly rest when the next day's
+    driving would end more than `rules[5]` h after the last weekly rest (EU 561/2006 art.
+    8(6): a weekly rest starts at the latest after six 24-hour periods); a new driver
+    (after a non-road move) starts a new week.
     """
     n_s = samples.shape[0]
     n_e = kind.size
