@@ -140,6 +140,16 @@ def test_route_container_crosses_borders_and_gauges(client: Any) -> None:
     assert again.headers["server-timing"].startswith("app;dur=")
 
 
+def test_route_without_profile_marks_crossings_passed(client: Any, net: corridor.Network) -> None:
+    r = client.post("/api/route", json={"origin": "Moscow", "destination": "Almaty"}).json()
+    assert r["stops"] == []
+    kinds = dict(zip(net.nodes["node_id"].astype(int), net.nodes["kind"].astype(str), strict=True))
+    passed = [n for n in r["node_ids"] if kinds[n] == "border_crossing"]
+    assert passed  # Russia to Kazakhstan
+    points = [f for f in r["features"]["features"] if f["geometry"]["type"] == "Point"]
+    assert [p["properties"]["kind"] for p in points] == ["border_crossing"] * len(passed)
+
+
 def test_routes_alternatives_and_pareto(client: Any) -> None:
     body = {"origin": "Chongqing", "destination": "Duisburg", "profile": "container40", "k": 3}
     alt = client.post("/api/routes", json=body).json()

@@ -97,6 +97,9 @@ class NetworkState:
         self.node_name: dict[int, str] = dict(
             zip(nodes["node_id"].astype(int).tolist(), nodes["name"].astype(str), strict=True)
         )
+        self.node_kind: dict[int, str] = dict(
+            zip(nodes["node_id"].astype(int).tolist(), nodes["kind"].astype(str), strict=True)
+        )
         links = network.links
         self.link_geom: dict[int, tuple[int, int, list[list[float]]]] = {}
         for lid, a, b, geom in zip(
@@ -188,6 +191,23 @@ class NetworkState:
                     },
                 }
             )
+        if r.profile is None:
+            # no stops without a profile: still mark the border crossings passed
+            for nid in d["node_ids"]:
+                if self.node_kind.get(int(nid)) == "border_crossing":
+                    lon, lat = self.node_xy[int(nid)]
+                    features.append(
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                            "properties": {
+                                "kind": "border_crossing",
+                                "name": self.node_name[int(nid)],
+                                "detail": "passed (no delay without a profile)",
+                                "time_h": 0.0,
+                            },
+                        }
+                    )
         d["features"] = {"type": "FeatureCollection", "features": features}
         return d
 
