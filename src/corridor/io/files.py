@@ -114,7 +114,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
             os.replace(out, target)
         else:
             out = tmp / "net"
-            out.mkdir()
+            out.mkdir(mode=0o755)
             gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
             glinks.to_parquet(out / "links.parquet", index=False)
             crossings.to_parquet(out / "crossings.parquet", index=False)
