@@ -250,6 +250,18 @@ def main() -> None:
             diff(v_ch, ref),
         )
     )
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    t_ch1, (v_ch1, prep1, query1) = timed(ours_ch, args.repeat)  # type: ignore[misc]
+    numba.set_num_threads(threads)
+    rows.append(
+        Row(
+            "corridor ch, 1 thread",
+            t_ch1,
+            f"preprocess {prep1:.2f} + queries {query1:.2f} s",
+            diff(v_ch1, ref),
+        )
+    )
     anchors: list[tuple[str, Callable[[], tuple[float, np.ndarray, str]]]] = [
         ("scipy csgraph.dijkstra", lambda: (*run_scipy(prob, args.repeat), "indices=zones")),
         ("igraph distances", lambda: (*run_igraph(prob, args.repeat), "Graph.distances")),
