@@ -59,8 +59,8 @@ def test_no_left_turn_forces_the_detour() -> None:
     assert u.length_km == pytest.approx(4.0)
     # the other way round is not restricted
     assert route_restricted(banned, 7, 1, optimize="distance").link_ids == (2, 1)
-    # corridor.route ignores turns: the lead wires route_restricted in when turns exist
-    assert corridor.route(banned, 1, 7, optimize="distance").length_km == pytest.approx(2.0)
+    # corridor.route obeys the network's turn restrictions too
+    assert corridor.route(banned, 1, 7, optimize="distance").link_ids == (1, 3, 4)
 
 
 def test_only_straight_on() -> None:

@@ -432,6 +432,12 @@ class Router:
             if depart is not None:
                 raise ValidationError("depart needs a profile (e.g. profile='truck40')")
             mode_set = parse_modes(modes)
+            if len(self.network.turns):
+                # the edge-based search that obeys turn restrictions (and the data's bans on
+                # changing mode anywhere but at a terminal); same costs where nothing is banned
+                from corridor.paths.turns import route_restricted
+
+                return route_restricted(self.network, o, d, modes=mode_set, optimize=goal)
             graph = self.graph(mode_set, goal)
             s, t = graph.index_of([o, d])
             total, slots = self.shortest_slots(graph, int(s), int(t))

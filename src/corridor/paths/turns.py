@@ -107,7 +107,8 @@ def route_restricted(
     if not np.isfinite(total):
         names = "+".join(m.value for m in mode_set)
         raise NoPathError(
-            f"no {names} path from {origin} to {destination} that obeys the turn restrictions"
+            f"no {names} path from {router._names[o]} to {router._names[d]} that obeys the "
+            "turn restrictions"
         )
     states = tg.heads[np.asarray(slots, dtype=np.int64)]
     arcs = tg.state_arc[states]
