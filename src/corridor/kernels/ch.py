@@ -127,7 +127,7 @@ def _witness(
             if x == skip or pos[x] == SETTLED:
                 continue
             nd = du + e_w[o_e[i]]
-            if nd < dist[x]:
+            if nd < dist[x] and nd <= max_dist:  # farther nodes cannot be witnesses
                 if pos[x] == UNSEEN:
                     touched[nt] = x
                     nt += 1
