@@ -362,7 +362,12 @@ class Router:
         self.network = network
         self.places = PlaceIndex(network.nodes)
         self._workspaces: dict[int, tuple[Any, ...]] = {}
-        self._names = network.nodes.set_index("node_id")["name"]
+        self._nodes = network.nodes.set_index("node_id")
+        self._names = self._nodes["name"]
+        # plain lists for per-link reads while assembling routes (pandas cell access is slow)
+        self._refs: list[str] = [str(x) for x in network.links["ref"].tolist()]
+        self._link_names: list[str] = [str(x) for x in network.links["name"].tolist()]
+        self._resolved: dict[tuple[str | int, str], int] = {}
 
     def graph(self, modes: str | Iterable[str | Mode] | None, optimize: Optimize | str) -> Graph:
         """The compiled graph for a mode set and objective."""
@@ -406,9 +411,16 @@ class Router:
 
     def endpoints(self, origin: str | int, destination: str | int) -> tuple[int, int]:
         """Node ids of an origin and a destination given as ids or names."""
-        o = self.places.resolve(origin, role="origin")
-        d = self.places.resolve(destination, role="destination")
-        return o, d
+        return self.resolve(origin, "origin"), self.resolve(destination, "destination")
+
+    def resolve(self, place: str | int, role: str) -> int:
+        """Node id of a place name or id (memoised: the network never changes)."""
+        key = (place, role)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self.places.resolve(place, role=role)
+            self._resolved[key] = found
+        return found
 
     def route(
         self,
@@ -836,12 +848,12 @@ def _assemble(
             j += 1
             continue
         row = int(lrow[i])
-        group = _leg_key(links, row, cg.mode[slots[i]])
+        group = _leg_key(router, row, cg.mode[slots[i]])
         first = j
         while (
             j + 1 < n_ev
             and not ev_stop[j + 1]
-            and _leg_key(links, int(lrow[ev_arc[j + 1]]), cg.mode[slots[ev_arc[j + 1]]]) == group
+            and _leg_key(router, int(lrow[ev_arc[j + 1]]), cg.mode[slots[ev_arc[j + 1]]]) == group
         ):
             j += 1
         arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
@@ -918,10 +930,10 @@ def _clean(hours: float) -> float:
     return hours if hours > 1e-9 else 0.0
 
 
-def _leg_key(links: pd.DataFrame, row: int, mode: str) -> tuple[str, str, str]:
+def _leg_key(router: Router, row: int, mode: str) -> tuple[str, str, str]:
     if row < 0:
         return (str(mode), "", "")
-    return (str(mode), str(links["ref"].iat[row]), str(links["name"].iat[row]))
+    return (str(mode), router._refs[row], router._link_names[row])
 
 
 class _StopFactory:
@@ -946,7 +958,7 @@ def _stop(
     e = int(slots[i])
     k = StopKind(int(cg.stop_kind[e]))
     node = int(tail_node[i]) if k == StopKind.ORIGIN else int(head_node[i])
-    nodes = router.network.nodes.set_index("node_id")
+    nodes = router._nodes
     detail = ""
     if k == StopKind.BORDER_CROSSING:
         row = int(cg.crossing_row[e])
