@@ -180,6 +180,12 @@ def _svg_map(
                 f'<circle cx="{xi:.1f}" cy="{yi:.1f}" r="{r:.1f}" fill="{c}" '
                 f'stroke="#333" stroke-width="0.5"><title>{escape(t)}</title></circle>'
             )
+            if c != "#bbbbbb" and 0 <= xi <= frame.width and 0 <= yi <= frame.height:
+                name = escape(str(t).split(":", 1)[0])
+                parts.append(
+                    f'<text x="{xi + r + 2:.1f}" y="{yi + 4:.1f}" font-size="12" '
+                    f'fill="#222">{name}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -302,6 +308,7 @@ th,td{border:1px solid #d6d6d6;padding:3px 7px;text-align:left;vertical-align:to
 th{background:#f0f3f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.stop td{background:#fff8e6}
 .maps{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:14px}
+.maps figure:last-child{grid-column:1/-1}
 .maps figure{margin:0}.map{width:100%;height:auto;border:1px solid #ccc}
 figcaption{font-size:12px;color:#555}.note{color:#666;font-size:12px}
 img.chart{max-width:100%;border:1px solid #ddd}
@@ -368,6 +375,15 @@ def write_compare_report(
             ],
         }
     )
+    # the difference map shows both networks' links, zoomed on the changed ones
+    extra = base.links[~base.links["link_id"].isin(other.links["link_id"])]
+    union = Network(other.nodes, pd.concat([other.links, extra], ignore_index=True))
+    changed = [
+        g
+        for g, lid in zip(_geoms(union), union.links["link_id"], strict=True)
+        if int(lid) in colours
+    ]
+    diff_frame = MapFrame.around(changed, width=1000, pad=0.6) if changed else frame
     maps = [
         (
             _svg_map(base, frame, outline_list, None, f"before: {comparison.base}"),
@@ -379,8 +395,8 @@ def write_compare_report(
         ),
         (
             _svg_map(
-                other if len(other.links) >= len(base.links) else base,
-                frame,
+                union,
+                diff_frame,
                 outline_list,
                 colours,
                 "difference",
