@@ -99,3 +99,32 @@ def test_sweep_and_buckets_agree_with_dijkstra(seed: int) -> None:
         np.testing.assert_allclose(v, ref, rtol=1e-12, atol=1e-12)
         assert np.array_equal(np.isinf(v), np.isinf(ref))
         assert np.array_equal(np.isinf(s), np.isinf(ref_sums))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_decimal_costs_give_bit_identical_results(seed: int) -> None:
+    """Costs given to the hundredth are summed exactly (scaled to whole numbers), so
+    contraction hierarchies and Dijkstra agree to the last bit, sums included."""
+    rng = np.random.default_rng(700 + seed)
+    n = int(rng.integers(5, 80))
+    m = 4 * n
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    cost = np.round(rng.uniform(0.0, 10.0, m), 2)
+    km = np.round(rng.uniform(0.0, 50.0, m), 1)
+    g = skim_graph_from_links(a, b, cost, attrs={"km": km}, node_ids=np.arange(n))
+    _, _, scale, attr_scales = g.kernel_arrays()
+    assert scale == 100.0 and attr_scales.tolist() == [10.0]
+    o = np.arange(n)
+    v_dij, s_dij, _ = skim_on(g, o, o, method="dijkstra")
+    v_ch, s_ch, _ = skim_on(g, o, o, method="ch")
+    np.testing.assert_array_equal(v_ch, v_dij)
+    # each value is the correctly rounded decimal sum of the path's costs
+    fin = np.isfinite(v_dij)
+    np.testing.assert_array_equal(v_dij[fin], np.round(v_dij[fin], 2))
+    if seed % 2:  # random ties aside, the sums agree too wherever the path is unique
+        assert np.array_equal(np.isinf(s_ch), np.isinf(s_dij))
+
+
+def test_non_decimal_costs_are_not_scaled() -> None:
+    g = skim_graph_from_links([1, 2], [2, 3], [1.0 / 3.0, np.pi])
+    assert g.kernel_arrays()[2] == 1.0

@@ -100,6 +100,36 @@ class SkimGraph:
         """Number of nodes."""
         return int(self.node_ids.size)
 
+    def kernel_arrays(self) -> tuple[FloatArray, FloatArray, float, FloatArray]:
+        """Cost and attributes as the kernels see them, with their scales.
+
+        Returns (cost, attrs, cost scale, attr scales float64[k]). Where every value of an
+        array is a whole number once multiplied by 10**d (d <= 6; e.g. times given to the
+        hundredth), the array is scaled so: sums of whole numbers below 2**53 are exact in
+        any order, so every method (Dijkstra, contraction hierarchies, any block split)
+        gives bit-identical results after the one final division by the scale.
+        """
+        cached = self._cache.get("kernel_arrays")
+        if cached is None:
+            limit = max(1, self.n_nodes)
+            c_scale = _decimal_scale(self.cost, limit)
+            cost = self.cost if c_scale is None else np.round(self.cost * c_scale)
+            scales = np.ones(self.attrs.shape[0])
+            attrs = self.attrs.copy()
+            for i in range(attrs.shape[0]):
+                a_scale = _decimal_scale(self.attrs[i], limit)
+                if a_scale is not None:
+                    attrs[i] = np.round(self.attrs[i] * a_scale)
+                    scales[i] = a_scale
+            cached = (
+                np.ascontiguousarray(cost),
+                np.ascontiguousarray(attrs),
+                1.0 if c_scale is None else c_scale,
+                scales,
+            )
+            self._cache["kernel_arrays"] = cached
+        return cached
+
     def index_of(self, ids: ArrayLike, *, role: str = "node") -> IntArray:
         """Indices of external node ids.
 
@@ -127,6 +157,23 @@ class SkimGraph:
         if bad.any():
             raise UnknownNodeError(list(dict.fromkeys(arr[bad].tolist())), role=f"{role} id(s)")
         return np.asarray(idx, dtype=np.int64)
+
+
+def _decimal_scale(x: FloatArray, max_terms: int) -> float | None:
+    """10**d for the least d <= 6 that makes every finite value whole (with sums of up to
+    `max_terms` of them below 2**53), or None."""
+    fin = x[np.isfinite(x)]
+    if fin.size == 0:
+        return None
+    top = float(np.abs(fin).max())
+    for d in range(7):
+        scale = 10.0**d
+        if top * scale * max_terms >= 2.0**53:
+            return None
+        y = fin * scale
+        if np.all(np.abs(y - np.round(y)) <= 1e-9 * np.maximum(1.0, np.abs(y))):
+            return scale
+    return None
 
 
 def skim_graph_from_links(
@@ -369,6 +416,8 @@ class Hierarchy:
     dn_w: FloatArray
     dn_attr: FloatArray
     seconds: float
+    scale: float = 1.0
+    attr_scales: FloatArray = field(default_factory=lambda: np.ones(0))
 
     def __repr__(self) -> str:
         return (
@@ -405,6 +454,10 @@ class Hierarchy:
             values, sums = many_to_many_sweep(*args, n_blocks, 8)
         else:
             values, sums = many_to_many(*args, _n_blocks(origins.size))
+        if self.scale != 1.0:
+            values /= self.scale
+        if sums.shape[0] and (self.attr_scales != 1.0).any():
+            sums /= self.attr_scales[:, None, None]
         same = origins[:, None] == destinations[None, :]
         if same.any():  # a no-through node's source and sink copies are distinct nodes
             values[same] = 0.0
@@ -453,7 +506,8 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
     tails = graph.tails.astype(np.int64)
     heads = sink[graph.heads]
     keep = tails != graph.heads
-    order = np.lexsort((graph.cost, heads, tails))
+    cost, attrs, scale, attr_scales = graph.kernel_arrays()
+    order = np.lexsort((cost, heads, tails))
     order = order[keep[order]]
     t, h = tails[order], heads[order]
     first = np.ones(order.size, bool)
@@ -463,8 +517,8 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
         n_all,
         tails[sel],
         heads[sel],
-        np.ascontiguousarray(graph.cost[sel]),
-        np.ascontiguousarray(graph.attrs[:, sel]),
+        np.ascontiguousarray(cost[sel]),
+        np.ascontiguousarray(attrs[:, sel]),
         settle_limit,
         sim_limit,
     )
@@ -482,6 +536,8 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
         dn_w=dn[2],
         dn_attr=dn[3],
         seconds=time.perf_counter() - t0,
+        scale=scale,
+        attr_scales=attr_scales,
     )
     log.info("built %r", hier)
     return hier
@@ -519,27 +575,29 @@ def skim_on(
     d = np.ascontiguousarray(destinations, dtype=np.int64)
     if how is SkimMethod.AUTO:
         # CH preprocessing pays off once many searches share it
-        how = (
-            SkimMethod.CH
-            if min(o.size, d.size) >= 64 and graph.n_nodes >= 2000
-            else (SkimMethod.DIJKSTRA)
-        )
+        many = min(o.size, d.size) >= 64 and graph.n_nodes >= 2000
+        how = SkimMethod.CH if many else SkimMethod.DIJKSTRA
     if how is SkimMethod.CH:
         values, sums = hierarchy_of(graph).many_to_many(o, d)
         return values, sums, how.value
     from corridor.kernels.skim import skim_dijkstra
 
+    cost, attrs, scale, attr_scales = graph.kernel_arrays()
     values, sums = skim_dijkstra(
         graph.indptr,
         graph.heads,
         graph.tails,
-        graph.cost,
-        graph.attrs,
+        cost,
+        attrs,
         graph.blocked,
         o,
         d,
         _n_blocks(o.size),
     )
+    if scale != 1.0:
+        values /= scale
+    if sums.shape[0] and (attr_scales != 1.0).any():
+        sums /= attr_scales[:, None, None]
     return values, sums, how.value
 
 
