@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
+from corridor.analysis.flows import FlowOptions, compare_flows
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.errors import ValidationError
 from corridor.model.network import Network
@@ -75,6 +76,9 @@ class CompareOptions:
         Pairs always shown in full (skipped when a place is not in the network).
     top_changes
         How many of the largest changes per profile are shown in full.
+    flows
+        Assumptions of the freight-flow comparison (gravity demand, multi-class
+        assignment, crossing loads); None to skip it.
     """
 
     places: tuple[str | int, ...] | None = None
@@ -86,6 +90,7 @@ class CompareOptions:
     access_profile: str = "car"
     headline: tuple[tuple[str, str], ...] = DEFAULT_HEADLINE
     top_changes: int = 10
+    flows: FlowOptions | None = field(default_factory=FlowOptions)
 
     def __post_init__(self) -> None:
         if self.n_places < 2 or self.top_changes < 0 or not self.profiles or not self.hours:
@@ -394,6 +399,12 @@ def compare(
     say("routes of the shown pairs", done / steps)
     detail, routes = _detail(base, other, od, paths, opts)
     by_place, by_country = _winners(od, accessibility, opts)
+    extra: dict[str, pd.DataFrame] = {}
+    if opts.flows is not None:
+        say("freight flows: gravity demand and assignment", 0.95)
+        flows = compare_flows(base, other, options=opts.flows)
+        extra["crossing_loads"] = flows.crossings
+        extra["link_flows"] = flows.links
     say("done", 1.0)
     log.info(
         "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
@@ -408,6 +419,7 @@ def compare(
         by_place=by_place,
         by_country=by_country,
         options=opts,
+        extra=extra,
     )
 
 

@@ -181,7 +181,7 @@ def compare_cmd(
                     net_b,
                     out,
                     outlines=_outline_geoms(),
-                    assumptions=ASSUMPTIONS,
+                    assumptions=(*ASSUMPTIONS, *(opts.flows.describe() if opts.flows else ())),
                     sources=SOURCES,
                 ),
             )
@@ -194,6 +194,11 @@ def compare_cmd(
                     "other": sc_b.name,
                     "headline": json.loads(head.to_json(orient="records")),
                     "by_country": json.loads(result.by_country.to_json(orient="records")),
+                    "crossing_loads": json.loads(
+                        result.extra["crossing_loads"].head(20).to_json(orient="records")
+                    )
+                    if "crossing_loads" in result.extra
+                    else [],
                     "report": str(report) if report else None,
                 },
                 indent=2,

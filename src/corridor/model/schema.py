@@ -424,7 +424,7 @@ def conform(
                 out[col.name], _ = _coerce(out[col.name], col)
             continue
         raw = src[col.name]
-        if not col.required and col.kind in (Kind.BOOL, Kind.STR) and raw.isna().any():
+        if not col.required and not col.nullable and raw.isna().any():
             raw = raw.astype(object).where(raw.notna(), col.default)  # empty optional cells
         series, problem = _coerce(raw, col)
         if problem:
