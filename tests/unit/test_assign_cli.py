@@ -132,3 +132,39 @@ def test_assign_corridor_network_with_csv_demand(tmp_path: Path) -> None:
     res = runner.invoke(app, ["assign", str(path), str(bad), "--json"])
     assert res.exit_code == 2
     assert "(row 2): trips is not a number" in json.loads(res.stdout)["error"]
+
+
+def test_assign_on_a_dask_scheduler_equals_local(files: tuple[Path, Path]) -> None:
+    distributed = pytest.importorskip("distributed", reason="dask.distributed not installed")
+    net, trips = files
+    local = runner.invoke(app, ["assign", str(net), str(trips), "--gap", "1e-6", "--json"])
+    assert local.exit_code == 0, local.output
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        res = runner.invoke(
+            app,
+            [
+                "assign",
+                str(net),
+                str(trips),
+                "--gap",
+                "1e-6",
+                "--json",
+                "--scheduler",
+                cluster.scheduler_address,
+            ],
+        )
+    assert res.exit_code == 0, res.output
+    a, b = json.loads(local.stdout), json.loads(res.stdout)
+    assert a["iterations"] == b["iterations"]
+    assert a["rel_gap"] == pytest.approx(b["rel_gap"], rel=1e-9, abs=1e-15)
+
+
+def test_assign_unreachable_scheduler_exit_2(files: tuple[Path, Path]) -> None:
+    net, trips = files
+    res = runner.invoke(
+        app, ["assign", str(net), str(trips), "--json", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert res.exit_code == 2
+    assert "scheduler" in json.loads(res.stdout)["error"]

@@ -106,6 +106,10 @@ def assign_cmd(
     out: Annotated[
         Path | None, typer.Option(help="Write link flows: .csv (by class) or .tntp (flow file).")
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run the all-or-nothing step on a Dask cluster at tcp://HOST:PORT."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Equilibrium assignment: link flows, times and the convergence table."""
@@ -121,11 +125,31 @@ def assign_cmd(
             threads=threads,
         ),
     )
+    client: Any = None
+    aon: Any = None
+    if scheduler:
+
+        def connect() -> Any:
+            from dask.distributed import Client
+
+            import corridor.distributed as dist
+
+            try:
+                c = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
+            except OSError as exc:
+                raise corridor.DataSourceError(
+                    scheduler, f"cannot reach the scheduler: {exc}"
+                ) from None
+            return c, dist.dask_aon(c)
+
+        client, aon = h._guard(as_json, connect)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", corridor.ConvergenceWarning)
         if as_json:
-            result = h._guard(as_json, lambda: corridor.assign(net, trips, options=options))
+            result = h._guard(
+                as_json, lambda: corridor.assign(net, trips, options=options, aon=aon)
+            )
         else:
             bar = Progress(
                 TextColumn("[bold]{task.description}"),
@@ -144,8 +168,11 @@ def assign_cmd(
                     bar.update(task, completed=min(done, target), gap=f"{p.rel_gap:.2e}")
 
                 result = h._guard(
-                    as_json, lambda: corridor.assign(net, trips, options=options, progress=show)
+                    as_json,
+                    lambda: corridor.assign(net, trips, options=options, progress=show, aon=aon),
                 )
+    if client is not None:
+        client.close()
     seconds = time.perf_counter() - start
     if out is not None:
         h._guard(as_json, lambda: _write_out(result, out))
