@@ -44,7 +44,7 @@ from corridor.io.merge import MergeOptions, attach
 from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
-from corridor.model import Mode, Network, NodeKind, PlaceIndex
+from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
 from corridor.paths import Leg, Optimize, Route, Router, route
 from corridor.paths.alternatives import routes
 from corridor.paths.isochrone import Isochrone, isochrone
@@ -117,6 +117,7 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "load_scenario",
+    "name_key",
     "pareto",
     "plan_trip",
     "population_within",

@@ -42,7 +42,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
-from corridor.model.lookup import name_key
 from corridor.service.limits import BodySizeLimit, RateLimit, TokenBuckets
 from corridor.service.models import (
     CompareRequest,
@@ -224,13 +223,13 @@ def create_app(
         limit: int = Query(10, ge=1, le=50),
     ) -> PlacesResponse:
         found = state.places.search(q, limit=limit)
-        key = name_key(q)
+        key = corridor.name_key(q)
         out = []
         for row in found.to_dict(orient="records"):
             alts = [a.strip() for a in str(row["alt_names"]).split(";") if a.strip()]
             names = [str(row["name"]), *alts]
             matched = next(
-                (n for n in names if name_key(n).startswith(key)),
+                (n for n in names if corridor.name_key(n).startswith(key)),
                 str(row["name"]),
             )
             out.append(
