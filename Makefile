@@ -46,9 +46,12 @@ layers: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) web
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/shortest_path.py
+	$(BIN)/python bench/skim.py
+	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/load.py --duration 20 --clients 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

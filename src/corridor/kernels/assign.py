@@ -22,7 +22,7 @@ import math
 import numba as nb
 import numpy as np
 
-from corridor.kernels.heap import SETTLED, UNSEEN, pop, push
+from corridor.kernels.dijkstra import dijkstra_tree
 
 __all__ = [
     "aon_load",
@@ -30,7 +30,6 @@ __all__ = [
     "line_search",
     "link_derivs",
     "link_times",
-    "sp_tree",
 ]
 
 BPR = 0
@@ -196,48 +195,13 @@ def line_search(kind, t0, alpha, beta, cap, x, d, fixed_dot, tol):
 
 
 @nb.njit(cache=True, nogil=True)
-def sp_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey, pos):
-    """Dijkstra from `source` recording the settle order.
-
-    `cost` float64[m] >= 0 (inf = link not usable), `blocked` bool[n]. Writes `dist`
-    float64[n] (inf = unreachable), `pred` int64[n] (link used to reach each node, -1 for
-    none) and `order` int64[n] (nodes in the order settled, a topological order of the
-    tree). `heap` int32[n], `hkey` float64[n] and `pos` int32[n] are scratch (see
-    :mod:`corridor.kernels.heap`). Returns the number settled.
-    """
-    dist[:] = np.inf
-    pred[:] = -1
-    pos[:] = UNSEEN
-    dist[source] = 0.0
-    size = push(heap, hkey, pos, 0, source, 0.0)
-    count = 0
-    while size > 0:
-        u, size = pop(heap, hkey, pos, size)
-        order[count] = u
-        count += 1
-        if blocked[u] and u != source:
-            continue
-        du = dist[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = heads[e]
-            if pos[v] == SETTLED:
-                continue
-            nd = du + cost[e]
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = e
-                size = push(heap, hkey, pos, size, v, nd)
-    return count
-
-
-@nb.njit(cache=True, nogil=True)
 def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
     """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
     (its od_cost row then stays inf)."""
     if not np.any(row > 0.0):
         return
     dist, pred, order, heap, hkey, pos, node_flow = work
-    count = sp_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+    count = dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
     for j in range(zones.size):
         od_cost[j] = dist[zones[j]]
         if row[j] > 0.0 and dist[zones[j]] < np.inf:

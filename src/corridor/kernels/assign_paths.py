@@ -22,7 +22,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.kernels.assign import sp_tree, vdf_deriv, vdf_time
+from corridor.kernels.assign import vdf_deriv, vdf_time
+from corridor.kernels.dijkstra import dijkstra_tree
 
 __all__ = ["gp_link_flows", "gp_sweep"]
 
@@ -172,7 +173,7 @@ def gp_sweep(
             for e in range(m):
                 cost[e] = t[e] + fixed[c, e] if allowed[c, e] else np.inf
             src = zones[i]
-            sp_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+            dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
             for j in range(z):
                 if row[j] <= 0.0 or j == i or dist[zones[j]] == np.inf:
                     continue

@@ -16,7 +16,7 @@ import numpy as np
 from corridor._typing import FloatArray, Int32Array, IntArray
 from corridor.kernels.heap import SETTLED, UNSEEN, pop, push
 
-__all__ = ["astar", "dijkstra", "dijkstra_to", "new_workspace", "path_slots"]
+__all__ = ["astar", "dijkstra", "dijkstra_to", "dijkstra_tree", "new_workspace", "path_slots"]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -49,6 +49,44 @@ def dijkstra(indptr, heads, cost, source, dist, pred):
 
 
 Workspace = tuple[Any, ...]
+
+
+@nb.njit(cache=True, nogil=True)
+def dijkstra_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey, pos):
+    """One-to-all Dijkstra that records the settle order and never expands a blocked node.
+
+    Used by skims and by assignment (the settle order is a topological order of the tree,
+    for loading flows). The source is expanded even when blocked.
+
+    Writes `dist` float64[n] (inf = unreachable), `pred` int64[n] (CSR slot, -1 = none)
+    and `order` int64[n] (settled nodes in settling order); `heap` int32[n], `hkey`
+    float64[n] and `pos` int32[n] are scratch. Returns the number of settled nodes.
+    """
+    n = indptr.size - 1
+    for i in range(n):
+        dist[i] = np.inf
+        pred[i] = -1
+        pos[i] = UNSEEN
+    dist[source] = 0.0
+    size = push(heap, hkey, pos, 0, source, 0.0)
+    count = 0
+    while size > 0:
+        u, size = pop(heap, hkey, pos, size)
+        order[count] = u
+        count += 1
+        if blocked[u] and u != source:
+            continue
+        du = dist[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = heads[e]
+            if pos[v] == SETTLED:
+                continue
+            nd = du + cost[e]
+            if nd < dist[v]:
+                dist[v] = nd
+                pred[v] = e
+                size = push(heap, hkey, pos, size, v, nd)
+    return count
 
 
 def new_workspace(n: int) -> Workspace:

@@ -11,44 +11,9 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.kernels.heap import SETTLED, UNSEEN, pop, push
+from corridor.kernels.dijkstra import dijkstra_tree
 
-__all__ = ["one_to_all", "skim_dijkstra"]
-
-
-@nb.njit(cache=True, nogil=True)
-def one_to_all(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey, pos):
-    """Dijkstra from `source` that never expands a blocked node other than the source.
-
-    Writes `dist` float64[n] (inf = unreachable), `pred` int64[n] (CSR slot, -1 = none)
-    and `order` int64[n] (settled nodes in settling order); `heap` int32[n], `hkey`
-    float64[n] and `pos` int32[n] are scratch. Returns the number of settled nodes.
-    """
-    n = indptr.size - 1
-    for i in range(n):
-        dist[i] = np.inf
-        pred[i] = -1
-        pos[i] = UNSEEN
-    dist[source] = 0.0
-    size = push(heap, hkey, pos, 0, source, 0.0)
-    count = 0
-    while size > 0:
-        u, size = pop(heap, hkey, pos, size)
-        order[count] = u
-        count += 1
-        if blocked[u] and u != source:
-            continue
-        du = dist[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = heads[e]
-            if pos[v] == SETTLED:
-                continue
-            nd = du + cost[e]
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = e
-                size = push(heap, hkey, pos, size, v, nd)
-    return count
+__all__ = ["skim_dijkstra"]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -64,7 +29,7 @@ def _block(indptr, heads, tails, cost, attrs, blocked, origins, dests, lo, hi, v
     acc = np.zeros((k, n)) if k > 0 else np.zeros((0, 1))
     for i in range(lo, hi):
         s = origins[i]
-        count = one_to_all(indptr, heads, cost, blocked, s, dist, pred, order, heap, hkey, pos)
+        count = dijkstra_tree(indptr, heads, cost, blocked, s, dist, pred, order, heap, hkey, pos)
         if k > 0:
             # settle order is a topological order of the shortest-path tree
             for a in range(k):
