@@ -303,10 +303,12 @@ def test_imported_restriction_changes_the_route(tmp_path: Path) -> None:
         )
     }
     net = read_osm(write(tmp_path, osm_xml(nodes, ways, relations)), options=FI)
-    free = corridor.route(net, 1, 7, modes="road", optimize="distance")
+    unrestricted = corridor.Network(net.nodes, net.links, net.crossings)
+    free = corridor.route(unrestricted, 1, 7, modes="road", optimize="distance")
     assert free.node_ids == (1, 5, 7)
     turned = route_restricted(net, 1, 7, optimize="distance")
     assert turned.node_ids == (1, 5, 8, 7)
+    assert corridor.route(net, 1, 7, modes="road", optimize="distance").node_ids == (1, 5, 8, 7)
     assert turned.length_km > free.length_km
 
 
