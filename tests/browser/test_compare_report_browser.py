@@ -68,3 +68,47 @@ def test_report_renders_in_chromium(report: Path, tmp_path: Path) -> None:
         driver.save_screenshot(str(shot))
         assert _has_content(shot.read_bytes())
         assert console_errors(driver) == []
+
+
+@needs_chromium
+def test_m12_east_report_renders_in_chromium(tmp_path: Path) -> None:
+    """The main job's report on the embedded network: maps, charts, route tables, no errors."""
+    from typer.testing import CliRunner
+
+    from corridor.cli.app import app
+
+    out = tmp_path / "m12"
+    res = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            "compare",
+            "m12-before",
+            "m12-east",
+            "--places",
+            "Moscow,Kazan,Yekaterinburg,Tyumen,Ufa,Perm",
+            "--profiles",
+            "car,truck40",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    with chromium() as driver:
+        driver.get((out / "report.html").as_uri())
+        maps = driver.execute_script(
+            "return [...document.querySelectorAll('svg.map')].map(s => "
+            "[s.getBoundingClientRect().width, s.querySelectorAll('path.link').length, "
+            "s.querySelectorAll('path[stroke=\"#1a9641\"]').length])"
+        )
+        assert len(maps) == 3 and all(w > 200 and n > 100 for w, n, _ in maps)
+        assert maps[2][2] > 0  # the new M-12 links are drawn on the difference map
+        assert driver.execute_script(
+            "return [...document.querySelectorAll('img.chart')].every(i => i.naturalWidth > 100)"
+        )
+        tables = driver.execute_script(
+            "return [...document.querySelectorAll('section.route')].length"
+        )
+        assert tables >= 4
+        assert console_errors(driver) == []
+    assert (out / "crossing_loads.csv").exists() and (out / "link_flows.parquet").exists()
