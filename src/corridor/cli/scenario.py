@@ -212,28 +212,23 @@ def compare_cmd(
 
 def _print_headline(head: Any, a: str, b: str) -> None:
     table = Table(title=f"{a} → {b}: door-to-door, least generalised cost")
-    for col in (
-        "profile",
-        "from",
-        "to",
-        "h before",
-        "h after",
-        "Δ h",
-        "US$ before",
-        "US$ after",
-        "crossings after",
-    ):
-        table.add_column(col, justify="right" if col[0] in "hΔU" else "left")
-    for r in head.itertuples():
-        table.add_row(
-            str(r.profile),
-            str(r.origin),
-            str(r.destination),
-            f"{r.time_h_before:,.1f}",
-            f"{r.time_h_after:,.1f}",
-            f"{r.d_time_h:+,.1f}",
-            f"{r.cost_usd_before:,.0f}",
-            f"{r.cost_usd_after:,.0f}",
-            str(r.crossings_after),
-        )
+    crossings = bool(len(head)) and bool((head["crossings_after"].astype(str) != "").any())
+    names = ["profile", "from", "to", "h before", "h after", "Δ h", "$ before", "$ after"]
+    for col in names + (["crossings after"] if crossings else []):
+        if col[0] in "hΔ$":  # numbers never wrap or shrink; names fold
+            table.add_column(col, justify="right", no_wrap=True)
+        else:
+            table.add_column(col, overflow="fold", no_wrap=col == "profile")
+    for r in head.to_dict("records"):
+        row = [
+            str(r["profile"]),
+            str(r["origin"]),
+            str(r["destination"]),
+            f"{r['time_h_before']:,.1f}",
+            f"{r['time_h_after']:,.1f}",
+            f"{r['d_time_h']:+,.1f}",
+            f"{r['cost_usd_before']:,.0f}",
+            f"{r['cost_usd_after']:,.0f}",
+        ]
+        table.add_row(*row, *([str(r["crossings_after"])] if crossings else []))
     console.print(table)
