@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import corridor
+from corridor.cli.common import (
+    JsonOpt,
+    NetworkOpt,
+    console,
+    err_console,
+    load_network,
+)
+from corridor.cli.common import fail as _fail
+from corridor.cli.common import guard as _guard
+
+__all__ = [
+    "JsonOpt",
+    "NetworkOpt",
+    "_fail",
+    "_guard",
+    "app",
+    "console",
+    "err_console",
+    "load_network",
+    "main",
+]
 
 app = typer.Typer(
     name="corridor",
@@ -22,18 +40,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-NetworkOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--network",
-        "-n",
-        help="Network file (.gpkg or GeoParquet folder); default: the bundled one.",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
 class ModeChoice(StrEnum):
@@ -48,31 +54,6 @@ class OptimizeChoice(StrEnum):
     cost = "cost"
     co2 = "co2"
     generalized = "generalized"
-
-
-def _fail(message: str, as_json: bool) -> NoReturn:
-    if as_json:
-        print(json.dumps({"error": message}))
-    else:
-        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
-
-
-def _guard(as_json: bool, fn: Callable[[], Any]) -> Any:
-    """Run `fn`, turning corridor's errors into a one-line message and exit code 2."""
-    try:
-        return fn()
-    except (corridor.CorridorError, OSError) as exc:
-        first = str(exc).splitlines()
-        text = first[0] if len(first) == 1 else " ".join(line.strip() for line in first)
-        _fail(text, as_json)
-
-
-def load_network(path: Path | None) -> corridor.Network:
-    """The network in `path`, or the bundled one."""
-    if path is None:
-        return corridor.eurasia()
-    return corridor.read_network(path)
 
 
 @app.command()

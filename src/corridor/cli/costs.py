@@ -11,18 +11,10 @@ import typer
 from rich.table import Table
 
 import corridor
+from corridor.cli.common import JsonOpt, NetworkOpt
 
 __all__ = ["cpmm_cmd", "profiles_cmd", "register", "tcd_cmd"]
 
-NetworkOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--network",
-        "-n",
-        help="Network file (.gpkg or GeoParquet folder); default: the bundled one.",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 OptimizeOpt = Annotated[
     str, typer.Option(help="What each route minimises: time, cost, co2, generalized, distance.")
 ]

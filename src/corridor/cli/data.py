@@ -8,34 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import corridor
 import corridor.data
+from corridor.cli.common import JsonOpt, NetworkOpt, console
+from corridor.cli.common import fail as _fail
 
 __all__ = ["data_app", "map_cmd"]
 
-console = Console()
-err_console = Console(stderr=True)
 
 data_app = typer.Typer(help="Build and check the embedded Eurasian network.", no_args_is_help=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-NetworkOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--network", "-n", help="Network file (.gpkg or GeoParquet folder); default: embedded."
-    ),
-]
-
-
-def _fail(message: str, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps({"error": message}))
-    else:
-        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
 
 
 def _load(path: Path | None, as_json: bool) -> corridor.Network:

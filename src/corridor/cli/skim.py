@@ -12,18 +12,10 @@ import typer
 from rich.table import Table
 
 import corridor
+from corridor.cli.common import JsonOpt, NetworkOpt
 
 __all__ = ["accessibility_cmd", "isochrone_cmd", "register", "skim_cmd"]
 
-NetworkOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--network",
-        "-n",
-        help="Network file (.gpkg or GeoParquet folder); default: the bundled one.",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 ModeOpt = Annotated[str, typer.Option("--mode", help="Modes to use: road, rail, ferry or any.")]
 
 _COSTS = {"time": "time_h", "distance": "length_km"}
