@@ -12,7 +12,7 @@ from rich.table import Table
 
 import corridor
 import corridor.data
-from corridor.cli.common import JsonOpt, NetworkOpt, console
+from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
 from corridor.cli.common import fail as _fail
 
 __all__ = ["data_app", "map_cmd"]
@@ -22,11 +22,8 @@ data_app = typer.Typer(help="Build and check the embedded Eurasian network.", no
 
 
 def _load(path: Path | None, as_json: bool) -> corridor.Network:
-    try:
-        return corridor.eurasia() if path is None else corridor.read_network(path)
-    except (corridor.CorridorError, OSError) as exc:
-        _fail(" ".join(str(exc).split()), as_json)
-        raise  # unreachable; keeps type checkers content
+    net: corridor.Network = guard(as_json, lambda: load_network(path))
+    return net
 
 
 @data_app.command("build")
