@@ -15,8 +15,6 @@ as improved by Banomyong (2000).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridor.atomic import atomic_file
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -174,10 +173,8 @@ class TCD:
         fig.tight_layout()
         suffix = out.suffix or ".png"
         try:
-            fd, tmp = tempfile.mkstemp(suffix=suffix, dir=out.parent if str(out.parent) else ".")
-            os.close(fd)
-            fig.savefig(tmp, dpi=120)
-            os.replace(tmp, out)
+            with atomic_file(out) as tmp:
+                fig.savefig(tmp, dpi=120, format=suffix.lstrip("."))
         except OSError as exc:
             raise DataSourceError(out, f"cannot write the chart: {exc.strerror or exc}") from None
         finally:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -17,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
+from corridor.atomic import atomic_file
 
 __all__ = ["assign_cmd"]
 
@@ -77,15 +76,8 @@ def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
 
         write_tntp_flow(result, out)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_file(out) as tmp:
         result.to_frame().to_csv(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def assign_cmd(

@@ -186,20 +186,9 @@ def isochrone_cmd(
 
 
 def _write_text(path: Path, text: str) -> Path:
-    import os
-    import tempfile
+    from corridor.atomic import write_text_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a map is for sharing
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_text_atomic(path, text)
 
 
 def accessibility_cmd(

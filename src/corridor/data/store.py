@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from corridor.atomic import atomic_dir
 from corridor.errors import DataSourceError
 from corridor.model.network import Network
 from corridor.model.schema import CROSSING_COLUMNS, LINK_COLUMNS, NODE_COLUMNS, Column, Kind
@@ -71,11 +70,7 @@ def write_store(network: Network, folder: str | os.PathLike[str]) -> Path:
     import pyarrow.parquet as pq
 
     target = Path(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        out = tmp / "net"
-        out.mkdir()
+    with atomic_dir(target) as out:
         frames = {
             "nodes": network.nodes,
             "links": network.links,
@@ -93,11 +88,6 @@ def write_store(network: Network, folder: str | os.PathLike[str]) -> Path:
             )
         meta = {"name": network.name, "format": "corridor-embedded", "version": 1}
         (out / "meta.json").write_text(json.dumps(meta, sort_keys=True) + "\n")
-        if target.exists():
-            os.replace(target, tmp / "old")
-        os.replace(out, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 

@@ -19,7 +19,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.atomic import write_text_atomic
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.paths.route import Route
@@ -196,19 +196,10 @@ def trip_geojson(trip: Trip) -> dict[str, Any]:
 
 
 def _atomic_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        return write_text_atomic(path, text)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise DataSourceError(path, f"cannot be written: {exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_geojson(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from corridor.atomic import atomic_dir, atomic_file
 from corridor.errors import DataSourceError, SchemaError
 from corridor.model.network import Network
 from corridor.model.schema import (
@@ -98,11 +97,9 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
     )
     glinks = gpd.GeoDataFrame(links, geometry="geometry", crs="EPSG:4326")
     meta = {"name": network.name, "format": "corridor-network", "version": 1}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        if kind == "gpkg":
-            out = tmp / target.name
+    if kind == "gpkg":
+        with atomic_file(target) as out:
+            out.unlink()  # the GeoPackage driver creates the file itself
             gnodes.to_file(out, layer="nodes", driver="GPKG", engine="pyogrio")
             glinks.to_file(out, layer="links", driver="GPKG", engine="pyogrio")
             with sqlite3.connect(out) as con:
@@ -111,21 +108,13 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
                 pd.DataFrame([{"key": "meta", "value": json.dumps(meta)}]).to_sql(
                     "corridor_meta", con, index=False
                 )
-            os.replace(out, target)
-        else:
-            out = tmp / "net"
-            out.mkdir(mode=0o755)
+    else:
+        with atomic_dir(target) as out:
             gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
             glinks.to_parquet(out / "links.parquet", index=False)
             crossings.to_parquet(out / "crossings.parquet", index=False)
             turns.to_parquet(out / "turns.parquet", index=False)
             (out / "meta.json").write_text(json.dumps(meta))
-            if target.exists():
-                old = tmp / "old"
-                os.replace(target, old)
-            os.replace(out, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     log.info("wrote %r to %s", network, target)
     return target
 

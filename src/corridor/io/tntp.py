@@ -20,7 +20,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ from numpy.typing import ArrayLike
 from corridor._typing import IntArray
 from corridor.assignment.network import AssignmentNetwork, TrafficClass
 from corridor.assignment.results import AssignmentResult
+from corridor.atomic import write_text_atomic
 from corridor.errors import DataSourceError
 
 __all__ = [
@@ -346,16 +346,7 @@ def read_tntp_nodes(path: str | os.PathLike[str]) -> pd.DataFrame:
 
 
 def _write_atomic(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, text)
 
 
 def write_tntp_trips(

@@ -13,8 +13,6 @@ import datetime as dt
 import io
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pandas as pd
 import shapely
 
 from corridor.analysis.compare import Comparison
+from corridor.atomic import atomic_dir
 from corridor.model.network import Network
 from corridor.paths.route import Leg, Route, Stop
 from corridor.report.svg import MapFrame, escape, polyline_path
@@ -480,10 +479,7 @@ def write_compare_report(
         f"<title>corridor: {escape(comparison.base)} → {escape(comparison.other)}</title>"
         f"<style>{_CSS}</style></head><body>" + "".join(body) + "</body></html>"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    tmp.chmod(0o755)
-    try:
+    with atomic_dir(target) as tmp:
         (tmp / "report.html").write_text(page, encoding="utf-8")
         for name, png in charts.items():
             (tmp / name).write_bytes(png)
@@ -491,14 +487,5 @@ def write_compare_report(
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False)
             table.to_parquet(tmp / f"{name}.parquet", index=False)
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     log.info("wrote the comparison report to %s", target)
     return target / "report.html"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import html
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from corridor.atomic import write_text_atomic
 from corridor.model.network import Network
 
 __all__ = ["MODE_COLOURS", "network_map_html", "write_network_map"]
@@ -211,15 +211,4 @@ def write_network_map(
     Path
         The file written.
     """
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = network_map_html(network, outlines=outlines, title=title)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".html", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_text_atomic(out, network_map_html(network, outlines=outlines, title=title))
