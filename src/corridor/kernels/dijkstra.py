@@ -20,38 +20,6 @@ __all__ = ["astar", "dijkstra", "dijkstra_to", "dijkstra_tree", "new_workspace",
 
 
 @nb.njit(cache=True, nogil=True)
-def dijkstra(indptr, heads, cost, source, dist, pred):
-    """One-to-all Dijkstra from node `source` with an indexed 4-ary heap.
-
-    Writes `dist` float64[n] (inf = unreachable) and `pred` int64[n] (CSR slot of the
-    link used to reach each node, -1 for none). O((n + m) log n).
-    """
-    n = indptr.size - 1
-    heap = np.empty(n, np.int32)
-    hkey = np.empty(n, np.float64)
-    pos = np.full(n, UNSEEN, np.int32)
-    dist[:] = np.inf
-    pred[:] = -1
-    dist[source] = 0.0
-    size = push(heap, hkey, pos, 0, source, 0.0)
-    while size > 0:
-        u, size = pop(heap, hkey, pos, size)
-        du = dist[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = heads[e]
-            if pos[v] == SETTLED:
-                continue
-            nd = du + cost[e]
-            if nd < dist[v]:
-                dist[v] = nd
-                pred[v] = e
-                size = push(heap, hkey, pos, size, v, nd)
-
-
-Workspace = tuple[Any, ...]
-
-
-@nb.njit(cache=True, nogil=True)
 def dijkstra_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap, hkey, pos):
     """One-to-all Dijkstra that records the settle order and never expands a blocked node.
 
@@ -87,6 +55,33 @@ def dijkstra_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap,
                 pred[v] = e
                 size = push(heap, hkey, pos, size, v, nd)
     return count
+
+
+@nb.njit(cache=True, nogil=True)
+def dijkstra(indptr, heads, cost, source, dist, pred):
+    """One-to-all Dijkstra from node `source` with an indexed 4-ary heap.
+
+    Writes `dist` float64[n] (inf = unreachable) and `pred` int64[n] (CSR slot of the
+    link used to reach each node, -1 for none). O((n + m) log n). The search is
+    :func:`dijkstra_tree` with no blocked node; this allocates its scratch arrays.
+    """
+    n = indptr.size - 1
+    dijkstra_tree(
+        indptr,
+        heads,
+        cost,
+        np.zeros(n, np.bool_),
+        source,
+        dist,
+        pred,
+        np.empty(n, np.int64),
+        np.empty(n, np.int32),
+        np.empty(n, np.float64),
+        np.empty(n, np.int32),
+    )
+
+
+Workspace = tuple[Any, ...]
 
 
 def new_workspace(n: int) -> Workspace:
