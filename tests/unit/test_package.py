@@ -1,4 +1,4 @@
-"""Package hygiene: import is cheap (no I/O, no JIT) and __all__ matches the namespace."""
+"""Package hygiene: import is cheap (no JIT, no web, plot or cluster stack); __all__ is complete."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ import corridor
 
 def test_import_compiles_nothing_and_is_quick() -> None:
     code = (
-        "import time, sys; t = time.perf_counter(); import corridor; "
-        "dt = time.perf_counter() - t; "
+        "import sys; import corridor; "
         "mods = [m for m in sys.modules if m.startswith('corridor.kernels')]; "
         "compiled = [n for m in mods for n, f in vars(sys.modules[m]).items() "
         "            if hasattr(f, 'signatures') and f.signatures]; "
-        "print(dt, len(compiled))"
+        "heavy = [m for m in ('fastapi', 'matplotlib', 'dask') if m in sys.modules]; "
+        "print(len(compiled), ','.join(heavy) or '-')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, compiled = out.stdout.split()
+    compiled, heavy = out.stdout.split()
     assert int(compiled) == 0
-    assert float(seconds) < 3.0  # generous for a loaded 2-core CI machine; ~0.4 s when idle
+    assert heavy == "-"  # the web, plotting and cluster stacks load only when used
 
 
 def test_all_matches_public_namespace() -> None:
