@@ -52,7 +52,7 @@ from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
-from corridor.paths.turns import restricted_skim, route_restricted
+from corridor.paths.turns import route_restricted
 from corridor.report.compare_report import write_compare_report
 from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
@@ -129,7 +129,6 @@ __all__ = [
     "read_tntp_network",
     "read_tntp_trips",
     "reliability",
-    "restricted_skim",
     "route",
     "route_restricted",
     "routes",

@@ -11,7 +11,7 @@ import pytest
 
 import corridor
 from corridor.graph.turns import compile_turn_graph
-from corridor.paths.turns import restricted_costs, restricted_skim, route_restricted
+from corridor.paths.turns import restricted_costs, route_restricted
 
 
 def network(
@@ -260,15 +260,49 @@ def test_turn_graph_without_restrictions_equals_plain_graph() -> None:
         np.testing.assert_allclose(restricted_costs(tg, o), dist)
 
 
-def test_restricted_skim_matches_routes() -> None:
+def test_skim_obeys_turns_and_matches_routes() -> None:
     net = network(PLUS, [("no", 1, 5, "", 2)])
     ids = [1, 5, 7, 8]
-    mat = restricted_skim(net, ids, optimize="distance")
-    for i, a in enumerate(ids):
-        for j, b in enumerate(ids):
-            assert mat[i, j] == pytest.approx(
-                route_restricted(net, a, b, optimize="distance").length_km
-            )
-    assert mat[0, 2] == pytest.approx(5.0)
+    for method in ("dijkstra", "ch"):
+        sk = corridor.skim(net, ids, cost="length_km", sums=("time_h",), method=method)
+        for i, a in enumerate(ids):
+            for j, b in enumerate(ids):
+                r = route_restricted(net, a, b, optimize="distance")
+                assert sk.values[i, j] == pytest.approx(r.length_km)
+                assert sk["time_h"][i, j] == pytest.approx(r.time_h)
+        assert sk.values[0, 2] == pytest.approx(5.0)  # 1 -> 5 -> 8 -> 7, not straight on
+        assert np.all(np.diag(sk.values) == 0.0)
     with pytest.raises(corridor.UnknownNodeError):
-        restricted_skim(net, [99])
+        corridor.skim(net, [99])
+
+
+@pytest.mark.parametrize("method", ["dijkstra", "ch"])
+def test_skims_on_random_restricted_networks_match_brute_force(method: str) -> None:
+    rng = np.random.default_rng(21)
+    bit = 0
+    for _ in range(10):
+        net = random_network(rng)
+        ids = corridor.compile_graph(net, modes="road").node_ids
+        sk = corridor.skim(net, ids, modes="road", sums=("length_km",), method=method)
+        plain = corridor.skim(corridor.Network(net.nodes, net.links), ids, modes="road")
+        for i, o in enumerate(ids.tolist()):
+            expected = brute_force(net, int(o), u_turns=False)
+            want = np.array([expected.get(int(v), np.inf) for v in ids])
+            want[i] = 0.0
+            np.testing.assert_allclose(sk.values[i], want, rtol=1e-12)
+        bit += int(np.sum(sk.values > plain.values + 1e-12))
+        # the summed distance is the distance of the route the router finds
+        for a, b in [(ids[0], ids[-1]), (ids[-1], ids[0]), (ids[1], ids[-2])]:
+            i, j = int(np.flatnonzero(ids == a)[0]), int(np.flatnonzero(ids == b)[0])
+            if np.isfinite(sk.values[i, j]):
+                r = route_restricted(net, int(a), int(b))
+                assert sk.values[i, j] == pytest.approx(r.time_h)
+                assert sk["length_km"][i, j] == pytest.approx(r.length_km)
+    assert bit > 5  # the restrictions did bite
+
+
+def test_isochrone_obeys_turns() -> None:
+    net = network(PLUS, [("no", 1, 5, "", 2)])
+    iso = corridor.isochrone(net, 1, hours=[100.0])
+    got = iso.nodes.set_index("node_id")["length_km"]
+    assert got[7] == pytest.approx(5.0) and got[8] == pytest.approx(2.0)

@@ -27,8 +27,8 @@ from corridor.paths.skim import (
     SkimMethod,
     hierarchy_of,
     resolve_nodes,
-    skim_graph,
     skim_on,
+    skim_plan,
 )
 
 __all__ = ["connect", "skim_blocks", "skim_distributed"]
@@ -153,13 +153,13 @@ def skim_distributed(
     d_ids = (
         o_ids if destinations is None else resolve_nodes(network, destinations, role="destination")
     )
-    graph = skim_graph(network, cost=cost, modes=modes, sums=sums)
-    o = graph.index_of(o_ids, role="origin")
-    d = graph.index_of(d_ids, role="destination")
+    plan = skim_plan(network, o_ids, d_ids, cost=cost, modes=modes, sums=sums)
+    graph = plan.graph
     with connect(client, scheduler) as c:
         values, sums_arr, used = skim_blocks(
-            graph, o, d, client=c, method=method, block_size=block_size
+            graph, plan.origins, plan.destinations, client=c, method=method, block_size=block_size
         )
+    values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,
         origins=o_ids,

@@ -22,7 +22,7 @@ from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.skim import resolve_nodes, skim_graph, skim_on
+from corridor.paths.skim import resolve_nodes, skim_graph, skim_on, skim_plan
 
 __all__ = ["Isochrone", "isochrone"]
 
@@ -258,11 +258,12 @@ def isochrone(
     if not hs or not all(h > 0 and math.isfinite(h) for h in hs):
         raise ValidationError(f"hours must be positive and finite, got {list(hours)}")
     o_id = int(resolve_nodes(network, [origin], role="origin")[0])
-    graph = skim_graph(network, cost="time_h", modes=modes, sums=("length_km",))
-    o = graph.index_of([o_id])
-    values, sums, _ = skim_on(graph, o, np.arange(graph.n_nodes), method="dijkstra")
+    every = skim_graph(network, cost="time_h", modes=modes, sums=("length_km",)).node_ids
+    plan = skim_plan(network, [o_id], every, cost="time_h", modes=modes, sums=("length_km",))
+    values, sums, _ = skim_on(plan.graph, plan.origins, plan.destinations, method="dijkstra")
+    values, sums = plan.finish(values, sums)
     t: FloatArray = values[0]
-    nodes = network.nodes.set_index("node_id").loc[graph.node_ids].reset_index()
+    nodes = network.nodes.set_index("node_id").loc[every].reset_index()
     frame = nodes[["node_id", "name", "kind", "country", "lon", "lat", "population"]].copy()
     frame["population"] = frame["population"].fillna(0).astype(np.float64)
     frame["time_h"] = t

@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.errors import SchemaError, UnknownNodeError, ValidationError
 from corridor.graph.compile import compile_graph, link_time_h
+from corridor.graph.turns import TurnGraph, compile_turn_graph
 from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -39,10 +40,12 @@ __all__ = [
     "Skim",
     "SkimGraph",
     "SkimMethod",
+    "SkimPlan",
     "skim",
     "skim_graph",
     "skim_graph_from_links",
     "skim_on",
+    "skim_plan",
 ]
 
 log = logging.getLogger(__name__)
@@ -314,6 +317,111 @@ def skim_graph(
     )
     network._cache[key] = sg
     return sg
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SkimPlan:
+    """What a skim searches: a graph and the origin and destination indices on it.
+
+    Without turn restrictions the graph is the network's :class:`SkimGraph` and the
+    indices are node indices. Where ``network.turns`` bans or forces turns on the links
+    used, it is the edge-based expansion of :mod:`corridor.graph.turns` (the one that
+    :func:`corridor.route` searches): a path starts at an origin's *start* state and ends
+    at a destination's *end* state, and each transition carries the cost and attributes
+    of the link it enters.
+
+    Attributes
+    ----------
+    graph
+        The graph to search.
+    origins, destinations
+        Indices of `graph`, int64.
+    same
+        ``same[i, j]``: origin i is destination j (cost and sums 0), bool[o, d].
+    turns
+        Turn restrictions applied (0 for the plain graph).
+    """
+
+    graph: SkimGraph
+    origins: IntArray
+    destinations: IntArray
+    same: BoolArray
+    turns: int
+
+    def finish(self, values: FloatArray, sums: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Zero cost and sums from a node to itself (a start state never reaches its own
+        end state at zero cost in the expansion)."""
+        if self.turns and self.same.any():
+            values[self.same] = 0.0
+            sums[:, self.same] = 0.0
+        return values, sums
+
+
+def _turn_skim_graph(
+    network: Network, plain: SkimGraph, modes: str | Mode | Iterable[str | Mode] | None
+) -> tuple[SkimGraph, TurnGraph]:
+    """The edge-based expansion of `plain` as a :class:`SkimGraph`, with its turn graph."""
+    tg = compile_turn_graph(network, modes=modes, weight=plain.metric)
+    key = ("turn-skim-graph", id(tg), plain.attr_names)
+    cached = network._cache.get(key)
+    if isinstance(cached, SkimGraph):
+        return cached, tg
+    n_states = tg.indptr.size - 1
+    entered = tg.state_arc[tg.heads]
+    attrs = np.zeros((plain.attrs.shape[0], entered.size))
+    into_arc = entered >= 0
+    attrs[:, into_arc] = plain.attrs[:, entered[into_arc]]
+    sg = SkimGraph(
+        node_ids=np.arange(n_states, dtype=np.int64),
+        indptr=tg.indptr,
+        heads=tg.heads,
+        tails=np.repeat(np.arange(n_states, dtype=np.int32), np.diff(tg.indptr)),
+        cost=tg.cost,
+        attrs=np.ascontiguousarray(attrs),
+        attr_names=plain.attr_names,
+        blocked=np.zeros(n_states, bool),
+        metric=plain.metric,
+    )
+    network._cache[key] = sg
+    return sg, tg
+
+
+def skim_plan(
+    network: Network,
+    origins: ArrayLike,
+    destinations: ArrayLike,
+    *,
+    cost: str = "time_h",
+    modes: str | Mode | Iterable[str | Mode] | None = None,
+    sums: Sequence[str] = ("length_km",),
+) -> SkimPlan:
+    """The graph a skim searches and its origin and destination indices.
+
+    Parameters
+    ----------
+    network
+        The network; its ``turns`` table is honoured where it applies to the modes used.
+    origins, destinations
+        External node ids.
+    cost, modes, sums
+        As for :func:`skim`.
+
+    Raises
+    ------
+    UnknownNodeError
+        If an id is not in the graph of these modes.
+    SchemaError
+        If `cost` or a `sums` column is missing or not numeric.
+    """
+    plain = skim_graph(network, cost=cost, modes=modes, sums=sums)
+    o = plain.index_of(origins, role="origin")
+    d = plain.index_of(destinations, role="destination")
+    same = o[:, None] == d[None, :]
+    if len(network.turns):
+        graph, tg = _turn_skim_graph(network, plain, modes)
+        if tg.n_patterns:
+            return SkimPlan(graph, tg.start_state[o], tg.end_state[d], same, tg.n_patterns)
+    return SkimPlan(plain, o, d, same, 0)
 
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
@@ -690,11 +798,12 @@ def skim(
     d_ids = (
         o_ids if destinations is None else resolve_nodes(network, destinations, role="destination")
     )
-    graph = skim_graph(network, cost=cost, modes=modes, sums=sums)
-    o = graph.index_of(o_ids, role="origin")
-    d = graph.index_of(d_ids, role="destination")
-    log.info("skim %s: %d x %d on %r", cost, o.size, d.size, graph)
-    values, sums_arr, used = skim_on(graph, o, d, method=method)
+    plan = skim_plan(network, o_ids, d_ids, cost=cost, modes=modes, sums=sums)
+    graph = plan.graph
+    turns = f", obeying {plan.turns} turn restrictions" if plan.turns else ""
+    log.info("skim %s: %d x %d on %r%s", cost, o_ids.size, d_ids.size, graph, turns)
+    values, sums_arr, used = skim_on(graph, plan.origins, plan.destinations, method=method)
+    values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,
         origins=o_ids,

@@ -1,5 +1,8 @@
 """Least-cost routes that honour turn restrictions (``network.turns``).
 
+Skims honour them too: :func:`corridor.skim` searches the same expansion (see
+:func:`corridor.paths.skim.skim_plan`).
+
 :func:`route_restricted` searches the edge-based expansion from
 :func:`corridor.graph.turns.compile_turn_graph` with the numba Dijkstra of
 :mod:`corridor.kernels.dijkstra` and returns an ordinary :class:`~corridor.paths.route.Route`.
@@ -21,7 +24,7 @@ from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.route import Optimize, Route, Router
 
-__all__ = ["restricted_costs", "restricted_skim", "route_restricted"]
+__all__ = ["restricted_costs", "route_restricted"]
 
 log = logging.getLogger(__name__)
 
@@ -142,46 +145,3 @@ def restricted_costs(
     if destinations_idx is None:
         return np.asarray(out, dtype=np.float64)
     return np.asarray(out[np.asarray(destinations_idx, dtype=np.int64)], dtype=np.float64)
-
-
-def restricted_skim(
-    network: Network,
-    origins: Iterable[int],
-    destinations: Iterable[int] | None = None,
-    *,
-    modes: str | Iterable[str | Mode] | None = "road",
-    optimize: Optimize | str = Optimize.TIME,
-    u_turns: bool = False,
-) -> FloatArray:
-    """Least-cost matrix between node ids, obeying the network's turn restrictions.
-
-    Parameters
-    ----------
-    network
-        The network; its ``turns`` table holds the restrictions.
-    origins, destinations
-        Node ids (rows and columns); destinations default to the origins.
-    modes, optimize, u_turns
-        As for :func:`route_restricted`.
-
-    Returns
-    -------
-    numpy.ndarray
-        float64 (n_origins, n_destinations); ``inf`` where unreachable, h or km.
-
-    Raises
-    ------
-    UnknownNodeError
-        If an id is not in the graph.
-    """
-    goal = _goal(optimize)
-    tg = compile_turn_graph(
-        network, modes=parse_modes(modes), weight=_WEIGHT[goal], u_turns=u_turns
-    )
-    o = tg.base.index_of(list(origins), role="origin")
-    d = o if destinations is None else tg.base.index_of(list(destinations), role="destination")
-    out = np.empty((o.size, d.size))
-    for i, src in enumerate(o.tolist()):
-        out[i] = restricted_costs(tg, int(src), d)
-    log.info("turn-restricted skim %d x %d on %r", o.size, d.size, tg)
-    return out
