@@ -217,10 +217,10 @@ def test_random_networks_match_brute_force(u_turns: bool) -> None:
         net = random_network(rng)
         tg = compile_turn_graph(net, modes="road", weight="time_h", u_turns=u_turns)
         free = corridor.compile_graph(net, modes="road")
-        for o_idx, o in enumerate(tg.base.node_ids.tolist()):
+        for o_idx, o in enumerate(free.node_ids.tolist()):
             expected = brute_force(net, int(o), u_turns)
             got = restricted_costs(tg, o_idx)
-            want = np.array([expected.get(int(v), np.inf) for v in tg.base.node_ids])
+            want = np.array([expected.get(int(v), np.inf) for v in free.node_ids])
             np.testing.assert_allclose(got, want, rtol=1e-12)
             checked += want.size
             from corridor.kernels.dijkstra import dijkstra
@@ -232,7 +232,7 @@ def test_random_networks_match_brute_force(u_turns: bool) -> None:
             assert np.all(got >= dist - 1e-12)  # restrictions never shorten a route
             differs += int(np.sum(got > dist + 1e-12))
         # the route's own links obey the restrictions and cost what was reported
-        pairs = [(a, b) for a in tg.base.node_ids[:4] for b in tg.base.node_ids[-4:]]
+        pairs = [(a, b) for a in free.node_ids[:4] for b in free.node_ids[-4:]]
         for a, b in pairs:
             try:
                 r = route_restricted(net, int(a), int(b), u_turns=u_turns)

@@ -1,4 +1,7 @@
-"""Turn restrictions: an edge-based (arc-to-arc) expansion of a compiled graph.
+"""Turn restrictions: an edge-based (arc-to-arc) expansion of a CSR graph.
+
+The graph is a compiled network graph (:func:`compile_turn_graph`) or any other CSR graph
+whose arcs stand for links, such as a profile's cost graph (:func:`expand_turns`).
 
 A node-based graph cannot say "no left turn from A into B at X". Here each state of the
 expanded graph is an arc of the compiled graph (having just driven along it); moving to a
@@ -14,9 +17,9 @@ Rules:
   ``only`` restrictions on the same approach, one of their to_links);
 - U-turns (an arc followed by its own reverse) are allowed only at dead ends, unless
   ``u_turns=True``;
-- every network node also has a *start* state (transitions to the arcs leaving it) and
-  an *end* state (reached at zero cost from every arc entering it), so a route between
-  two nodes is one shortest path between two states.
+- every vertex also has a *start* state (transitions to the arcs leaving it) and an
+  *end* state (reached at zero cost from every arc entering it), so a route between two
+  vertices is one shortest path between two states.
 
 The cost of a transition is the cost of the arc it enters (zero into an end state).
 """
@@ -25,17 +28,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from corridor._typing import FloatArray, Int32Array, IntArray
+from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.graph.compile import Graph, compile_graph
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 
-__all__ = ["TurnGraph", "compile_turn_graph", "restriction_patterns"]
+__all__ = [
+    "ArcGraph",
+    "TurnGraph",
+    "compile_turn_graph",
+    "expand_turns",
+    "restriction_patterns",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +52,76 @@ Pattern = tuple[tuple[int, ...], int, str]  # (from arc + via arcs, to arc, "no"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class TurnGraph:
-    """The expanded graph of a compiled graph under turn restrictions.
+class ArcGraph:
+    """Any CSR graph whose arcs may stand for network links: what turns are applied to.
+
+    A compiled :class:`~corridor.graph.compile.Graph` has one vertex per node; a profile's
+    cost graph has several (ports and hubs) per node. Restrictions are matched on links
+    and on the node their vertices belong to.
 
     Attributes
     ----------
-    base
-        The compiled node-based graph.
+    node_ids
+        External id of each node index, sorted int64[n].
+    vertex_node
+        Node index of each vertex, int64[V].
+    indptr, heads, tails
+        CSR arrays over the V vertices (int64[V+1], int32[m], int32[m]).
+    link_row
+        Row in ``network.links`` of each arc's link, -1 for arcs that are not links.
+    forward
+        True where the arc runs a_node -> b_node.
+    """
+
+    node_ids: IntArray
+    vertex_node: IntArray
+    indptr: IntArray
+    heads: Int32Array
+    tails: Int32Array
+    link_row: IntArray
+    forward: BoolArray
+
+    @classmethod
+    def of(cls, graph: Graph) -> ArcGraph:
+        """The arcs of a compiled graph (vertex i is node i)."""
+        return cls(
+            node_ids=graph.node_ids,
+            vertex_node=np.arange(graph.n_nodes, dtype=np.int64),
+            indptr=graph.indptr,
+            heads=graph.heads,
+            tails=graph.tails,
+            link_row=graph.link_row,
+            forward=graph.forward,
+        )
+
+    @property
+    def n_vertices(self) -> int:
+        """Number of vertices."""
+        return int(self.indptr.size - 1)
+
+    @property
+    def n_arcs(self) -> int:
+        """Number of arcs."""
+        return int(self.heads.size)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TurnGraph:
+    """The expanded graph of a CSR graph under turn restrictions.
+
+    Attributes
+    ----------
     indptr, heads, cost
         CSR arrays over states.
     state_arc
         The base graph's CSR slot of each state; -1 for start and end states.
     start_state, end_state
-        Per base node index, its start and end state.
+        Per base vertex (node index of a compiled graph), its start and end state.
     n_patterns
         Restrictions applied (as arc sequences); `n_skipped` could not be placed (their
         links are not in the graph or do not meet as stated).
     """
 
-    base: Graph
     indptr: IntArray
     heads: Int32Array
     cost: FloatArray
@@ -77,25 +137,40 @@ class TurnGraph:
             f"{self.n_patterns} restrictions>"
         )
 
+    def with_cost(self, arc_cost: FloatArray) -> TurnGraph:
+        """The same expansion with another cost per base arc (each transition costs the
+        arc it enters; nothing into an end state)."""
+        entered = self.state_arc[self.heads]
+        cost = np.where(entered >= 0, np.asarray(arc_cost, np.float64)[entered], 0.0)
+        return replace(self, cost=np.ascontiguousarray(cost, dtype=np.float64))
 
-def _arcs_by_link(graph: Graph, links: pd.DataFrame) -> dict[int, list[int]]:
-    ids = links["link_id"].to_numpy()[graph.link_row]
+    def arcs_of(self, transitions: IntArray) -> IntArray:
+        """The base arcs driven along a path given as transition slots."""
+        states = self.state_arc[self.heads[np.asarray(transitions, dtype=np.int64)]]
+        return np.asarray(states[states >= 0], dtype=np.int64)
+
+
+def _arcs_by_link(arcs: ArcGraph, links: pd.DataFrame) -> dict[int, list[int]]:
+    slots = np.flatnonzero(arcs.link_row >= 0)
+    ids = links["link_id"].to_numpy()[arcs.link_row[slots]]
     order = np.argsort(ids, kind="stable")
     out: dict[int, list[int]] = {}
-    for slot, lid in zip(order.tolist(), ids[order].tolist(), strict=True):
+    for slot, lid in zip(slots[order].tolist(), ids[order].tolist(), strict=True):
         out.setdefault(int(lid), []).append(int(slot))
     return out
 
 
-def restriction_patterns(network: Network, graph: Graph) -> tuple[list[Pattern], int]:
-    """The turn table as arc sequences of `graph`; also the count of rows that do not fit."""
-    turns = network.turns
+def restriction_patterns(
+    turns: pd.DataFrame, links: pd.DataFrame, arcs: ArcGraph
+) -> tuple[list[Pattern], int]:
+    """The turn table as arc sequences of `arcs`; also the count of rows that do not fit."""
     if not len(turns):
         return [], 0
-    by_link = _arcs_by_link(graph, network.links)
-    tails = graph.tails
-    heads = graph.heads
-    node_ids = graph.node_ids
+    by_link = _arcs_by_link(arcs, links)
+    tails = arcs.tails
+    heads = arcs.heads
+    head_node = arcs.vertex_node[heads]
+    node_ids = arcs.node_ids
     patterns: list[Pattern] = []
     skipped = 0
     for kind, f, via, vias, t in zip(
@@ -110,25 +185,25 @@ def restriction_patterns(network: Network, graph: Graph) -> tuple[list[Pattern],
         if pos >= node_ids.size or node_ids[pos] != via:
             skipped += 1
             continue
-        seq = [a for a in by_link.get(int(f), []) if heads[a] == pos]
+        seq = [a for a in by_link.get(int(f), []) if head_node[a] == pos]
         if len(seq) != 1:
             skipped += 1
             continue
-        arcs = [seq[0]]
-        at = pos
+        path = [seq[0]]
+        at = int(heads[seq[0]])
         ok = True
         for text in [v for v in str(vias).split(";") if v.strip()]:
             step = [a for a in by_link.get(int(text), []) if tails[a] == at]
             if len(step) != 1:
                 ok = False
                 break
-            arcs.append(step[0])
+            path.append(step[0])
             at = int(heads[step[0]])
         to = [a for a in by_link.get(int(t), []) if tails[a] == at]
         if not ok or len(to) != 1:
             skipped += 1
             continue
-        patterns.append((tuple(arcs), to[0], str(kind)))
+        patterns.append((tuple(path), to[0], str(kind)))
     return patterns, skipped
 
 
@@ -153,25 +228,58 @@ def compile_turn_graph(
     Returns
     -------
     TurnGraph
-        Cached on the network per (modes, weight, u_turns).
-
-    Notes
-    -----
-    O(sum over nodes of in-degree x out-degree) transitions, vectorised; the few shadow
-    states of via-way restrictions are built in Python.
+        Cached on the network per (modes, weight, u_turns); its vertices are the compiled
+        graph's node indices.
     """
     graph = compile_graph(network, modes=modes, weight=weight)
     key = ("turn-graph", graph.modes, graph.weight, id(graph), u_turns)
     cached = network._cache.get(key)
     if isinstance(cached, TurnGraph):
         return cached
-    patterns, skipped = restriction_patterns(network, graph)
-    m = graph.n_arcs
-    n = graph.n_nodes
-    indptr, heads = graph.indptr, graph.heads.astype(np.int64)
-    twin = _twins(graph)
-    # plain transitions a -> b for every b leaving head(a)
+    turn_graph = expand_turns(
+        ArcGraph.of(graph), network.turns, network.links, graph.cost, u_turns=u_turns
+    )
+    log.info("compiled %r on %r", turn_graph, graph)
+    network._cache[key] = turn_graph
+    return turn_graph
+
+
+def expand_turns(
+    arcs: ArcGraph,
+    turns: pd.DataFrame,
+    links: pd.DataFrame,
+    arc_cost: FloatArray,
+    *,
+    u_turns: bool = False,
+) -> TurnGraph:
+    """The edge-based expansion of any CSR graph under a turns table.
+
+    Parameters
+    ----------
+    arcs
+        The graph (a compiled graph, or a profile's cost graph).
+    turns, links
+        The restrictions and the links table that ``arcs.link_row`` indexes.
+    arc_cost
+        Cost of each arc, float64[m].
+    u_turns
+        Allow U-turns everywhere (default: only where no other link leaves).
+
+    Notes
+    -----
+    O(sum over vertices of in-degree x out-degree) transitions, vectorised; the few shadow
+    states of via-way restrictions are built in Python.
+    """
+    patterns, skipped = restriction_patterns(turns, links, arcs)
+    m = arcs.n_arcs
+    n = arcs.n_vertices
+    indptr, heads = arcs.indptr, arcs.heads.astype(np.int64)
+    twin = _twins(arcs)
     out_deg = np.diff(indptr)
+    # links leaving each vertex other than the way back: none means a dead end
+    link_out = np.bincount(arcs.tails[arcs.link_row >= 0], minlength=n).astype(np.int64)
+    dead_end_at = link_out[heads] - (twin >= 0).astype(np.int64) <= 0
+    # plain transitions a -> b for every b leaving head(a)
     reps = out_deg[heads]
     src = np.repeat(np.arange(m, dtype=np.int64), reps)
     start = np.repeat(indptr[heads], reps)
@@ -179,9 +287,7 @@ def compile_turn_graph(
     dst = start + offset
     keep = np.ones(src.size, bool)
     if not u_turns:
-        is_u = twin[src] == dst
-        dead_end = out_deg[heads[src]] - (twin[src] >= 0).astype(np.int64) <= 0
-        keep &= ~is_u | dead_end
+        keep &= (twin[src] != dst) | dead_end_at[src]
     # trie of restriction prefixes (length >= 2) -> shadow states
     trie: dict[tuple[int, ...], int] = {}
     rules: dict[tuple[int, ...], list[tuple[str, int]]] = {}
@@ -209,7 +315,7 @@ def compile_turn_graph(
         last = seq[-1]
         applicable = [r for k in range(len(seq)) for r in rules.get(seq[k:], [])]
         for b in range(int(indptr[heads[last]]), int(indptr[heads[last] + 1])):
-            if not u_turns and twin[last] == b and out_deg[heads[last]] > 1:
+            if not u_turns and twin[last] == b and not dead_end_at[last]:
                 continue
             if not _ok(applicable, b):
                 continue
@@ -218,7 +324,7 @@ def compile_turn_graph(
     n_states = m + len(trie)
     start_state = np.arange(n, dtype=np.int64) + n_states
     end_state = start_state + n
-    # start -> arcs leaving the node; arcs -> end state of their head
+    # start -> arcs leaving the vertex; arcs -> end state of their head
     st_src = np.repeat(start_state, out_deg)
     st_dst = np.arange(m, dtype=np.int64)
     state_arc = np.concatenate(
@@ -230,39 +336,39 @@ def compile_turn_graph(
     all_src = np.concatenate([src, np.asarray(s_src, np.int64), st_src, e_src])
     all_dst = np.concatenate([target, np.asarray(s_dst, np.int64), st_dst, e_dst])
     total = n_states + 2 * n
-    arc_cost = np.concatenate([graph.cost, np.zeros(1)])
-    into = np.where(state_arc[all_dst] >= 0, state_arc[all_dst], m)
-    cost = arc_cost[into]
     order = np.argsort(all_src, kind="stable")
     ptr = np.zeros(total + 1, np.int64)
     np.cumsum(np.bincount(all_src, minlength=total), out=ptr[1:])
     turn_graph = TurnGraph(
-        base=graph,
         indptr=ptr,
         heads=np.ascontiguousarray(all_dst[order], dtype=np.int32),
-        cost=np.ascontiguousarray(cost[order], dtype=np.float64),
+        cost=np.zeros(0),
         state_arc=state_arc,
         start_state=start_state,
         end_state=end_state,
         n_patterns=len(patterns),
         n_skipped=skipped,
-    )
+    ).with_cost(arc_cost)
     if skipped:
-        log.info("%d turn restriction(s) do not fit the %r and were left out", skipped, graph)
-    log.info("compiled %r", turn_graph)
-    network._cache[key] = turn_graph
+        log.info("%d turn restriction(s) do not fit the graph and were left out", skipped)
     return turn_graph
 
 
-def _twins(graph: Graph) -> IntArray:
-    """For each arc, the arc of the same link in the other direction (-1 if none)."""
-    twin = np.full(graph.n_arcs, -1, np.int64)
-    order = np.lexsort((graph.forward, graph.link_row))
-    rows = graph.link_row[order]
-    pair = np.flatnonzero(rows[:-1] == rows[1:])
-    a, b = order[pair], order[pair + 1]
-    twin[a] = b
-    twin[b] = a
+def _twins(arcs: ArcGraph) -> IntArray:
+    """For each link arc, the arc of the same link in the other direction (-1 if none or
+    if the link has more than one arc each way, as transfer links of a cost graph do)."""
+    twin = np.full(arcs.n_arcs, -1, np.int64)
+    idx = np.flatnonzero(arcs.link_row >= 0)
+    order = idx[np.lexsort((arcs.forward[idx], arcs.link_row[idx]))]
+    rows = arcs.link_row[order]
+    if rows.size < 2:
+        return twin
+    _, first, count = np.unique(rows, return_index=True, return_counts=True)
+    two = first[count == 2]
+    a, b = order[two], order[two + 1]
+    apart = arcs.forward[a] != arcs.forward[b]
+    twin[a[apart]] = b[apart]
+    twin[b[apart]] = a[apart]
     return twin
 
 

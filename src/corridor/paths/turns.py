@@ -18,7 +18,7 @@ import numpy as np
 
 from corridor._typing import FloatArray, IntArray
 from corridor.errors import NoPathError, ValidationError
-from corridor.graph.compile import parse_modes
+from corridor.graph.compile import compile_graph, parse_modes
 from corridor.graph.turns import TurnGraph, compile_turn_graph
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -99,7 +99,7 @@ def route_restricted(
     d = router.places.resolve(destination, role="destination")
     mode_set = parse_modes(modes)
     tg = compile_turn_graph(network, modes=mode_set, weight=_WEIGHT[goal], u_turns=u_turns)
-    graph = tg.base
+    graph = compile_graph(network, modes=mode_set, weight=_WEIGHT[goal])
     s, t = (int(x) for x in graph.index_of([o, d]))
     if s == t:
         return router.build_route(graph, s, np.zeros(0, np.int64), goal.value, 0.0)
@@ -113,10 +113,7 @@ def route_restricted(
             f"no {names} path from {router._names[o]} to {router._names[d]} that obeys the "
             "turn restrictions"
         )
-    states = tg.heads[np.asarray(slots, dtype=np.int64)]
-    arcs = tg.state_arc[states]
-    arcs = np.asarray(arcs[arcs >= 0], dtype=np.int64)
-    return router.build_route(graph, s, arcs, goal.value, float(total))
+    return router.build_route(graph, s, tg.arcs_of(slots), goal.value, float(total))
 
 
 def restricted_costs(
@@ -125,7 +122,7 @@ def restricted_costs(
     """Least costs from one node index to every (or the given) node indices, obeying turns.
 
     A building block for skims with turn restrictions: origin and destinations are
-    indices of ``turn_graph.base``; unreachable is ``inf``.
+    node indices of the compiled graph it expands; unreachable is ``inf``.
     """
     from corridor.kernels.dijkstra import dijkstra
 
