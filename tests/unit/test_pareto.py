@@ -69,7 +69,7 @@ def test_api_pareto_set_equals_brute_force_on_the_cost_graph() -> None:
     rs = corridor.pareto(net, "O", "D", profile=prof)
     cg = compile_cost_graph(net, prof)
     router = get_router(net)
-    src, dst = router.hubs(cg, 1, 5)
+    src, dst = router.hubs(router.search(cg), 1, 5)  # no turns: the cost graph itself
     g = nx.MultiDiGraph()
     tails = np.searchsorted(cg.indptr, np.arange(cg.n_arcs), side="right") - 1
     for e in range(cg.n_arcs):

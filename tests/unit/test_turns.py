@@ -306,3 +306,41 @@ def test_isochrone_obeys_turns() -> None:
     iso = corridor.isochrone(net, 1, hours=[100.0])
     got = iso.nodes.set_index("node_id")["length_km"]
     assert got[7] == pytest.approx(5.0) and got[8] == pytest.approx(2.0)
+
+
+def test_profile_routes_obey_turns() -> None:
+    banned = network(PLUS, [("no", 1, 5, "", 2)])
+    free = network(PLUS)
+    for profile in ("car", "truck40"):
+        r = corridor.route(banned, 1, 7, profile=profile, optimize="distance")
+        assert [leg.link_ids for leg in r.legs] and r.length_km == pytest.approx(5.0)
+        assert corridor.route(free, 1, 7, profile=profile).length_km == pytest.approx(2.0)
+    # every alternative and every Pareto route obeys the ban too
+    alts = corridor.routes(banned, 1, 7, profile="car", k=3)
+    assert alts.routes and all(r.length_km == pytest.approx(5.0) for r in alts.routes)
+    front = corridor.pareto(banned, 1, 7, profile="car", criteria=("time", "cost"))
+    assert front.routes and all(r.length_km == pytest.approx(5.0) for r in front.routes)
+
+
+def test_profile_routes_on_random_restricted_networks_match_brute_force() -> None:
+    rng = np.random.default_rng(5)
+    compared = 0
+    differs = 0
+    for _ in range(12):
+        net = random_network(rng)
+        plain = corridor.Network(net.nodes, net.links)
+        ids = corridor.compile_graph(net, modes="road").node_ids
+        for a, b in [(ids[0], ids[-1]), (ids[-1], ids[0]), (ids[2], ids[-3]), (ids[5], ids[1])]:
+            # every link runs at 60 km/h, so the least-time search gives least distance
+            want = 60.0 * brute_force(net, int(a), u_turns=False).get(int(b), np.inf)
+            try:
+                got = corridor.route(net, int(a), int(b), profile="car", optimize="distance")
+            except corridor.NoPathError:
+                assert np.isinf(want)
+                continue
+            assert got.length_km == pytest.approx(want, rel=1e-9)
+            compared += 1
+            free = corridor.route(plain, int(a), int(b), profile="car", optimize="distance")
+            differs += int(got.length_km > free.length_km + 1e-9)
+    assert compared > 30
+    assert differs > 0  # the restrictions did bite

@@ -211,28 +211,29 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
 
     router = get_router(network)
     cg = router.cost_graph(profile)
-    weight = cg.weight(optimize)
+    search = router.search(cg)
+    weight = search.weight(cg.weight(optimize))
     idx = np.searchsorted(cg.node_ids, place_ids)
     n = place_ids.size
-    dist = np.empty(cg.n_vertices)
-    pred = np.empty(cg.n_vertices, np.int64)
+    dist = np.empty(search.n_vertices)
+    pred = np.empty(search.n_vertices, np.int64)
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
     pair_of: list[IntArray] = []
     arcs: list[IntArray] = []
     for i in range(n):
-        dijkstra(cg.indptr, cg.heads, weight, cg.source_vertex(int(idx[i])), dist, pred)
+        dijkstra(search.indptr, search.heads, weight, search.source(int(idx[i])), dist, pred)
         for j in range(n):
             if i == j:
                 continue
-            v = cg.sink_vertex(int(idx[j]))
+            v = search.sink(int(idx[j]))
             if not math.isfinite(dist[v]):
                 continue
             path: list[int] = []
             while pred[v] >= 0:
                 e = int(pred[v])
                 path.append(e)
-                v = int(cg.tails[e])
-            arr = np.asarray(path[::-1], dtype=np.int64)
+                v = int(search.tails[e])
+            arr = search.arcs(np.asarray(path[::-1], dtype=np.int64))
             slots[i][j] = arr
             arcs.append(arr)
             pair_of.append(np.full(arr.size, i * n + j, np.int64))
@@ -318,17 +319,19 @@ def _accessibility(
 
     nodes = network.nodes
     cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy()]
-    cg = get_router(network).cost_graph(profile)
-    weight = cg.time_h
+    router = get_router(network)
+    cg = router.cost_graph(profile)
+    search = router.search(cg)
+    weight = search.weight(cg.time_h)
     dest = np.searchsorted(cg.node_ids, cities["node_id"].to_numpy())
-    sinks = np.asarray([cg.sink_vertex(int(k)) for k in dest], dtype=np.int64)
+    sinks = np.asarray([search.sink(int(k)) for k in dest], dtype=np.int64)
     pop = cities["population"].to_numpy(dtype=np.float64)
-    dist = np.empty(cg.n_vertices)
-    pred = np.empty(cg.n_vertices, np.int64)
+    dist = np.empty(search.n_vertices)
+    pred = np.empty(search.n_vertices, np.int64)
     rows = np.empty((place_ids.size, len(hours)))
     for k, pid in enumerate(place_ids):
-        src = cg.source_vertex(int(np.searchsorted(cg.node_ids, pid)))
-        dijkstra(cg.indptr, cg.heads, weight, src, dist, pred)
+        src = search.source(int(np.searchsorted(cg.node_ids, pid)))
+        dijkstra(search.indptr, search.heads, weight, src, dist, pred)
         t = dist[sinks]
         rows[k] = [(pop * (t <= h)).sum() for h in hours]
     out = pd.DataFrame({"node_id": place_ids})

@@ -14,7 +14,9 @@ Rules:
 
 - ``no``: the sequence from_link, via_links..., to_link may not be driven;
 - ``only``: after from_link, via_links..., the next link must be to_link (with several
-  ``only`` restrictions on the same approach, one of their to_links);
+  ``only`` restrictions on the same approach, one of their to_links); arcs that are not
+  links (a cost graph's arcs into a destination hub) are never restricted, so a trip may
+  always end where it arrives;
 - U-turns (an arc followed by its own reverse) are allowed only at dead ends, unless
   ``u_turns=True``;
 - every vertex also has a *start* state (transitions to the arcs leaving it) and an
@@ -297,8 +299,9 @@ def expand_turns(
             trie.setdefault(seq[:k], m + len(trie))
     # plain states: bans from via-node restrictions
     plain_rules = {seq[0]: r for seq, r in rules.items() if len(seq) == 1}
+    not_link = arcs.link_row < 0  # hub and stop arcs of a cost graph: never restricted
     if plain_rules:
-        keep &= _allowed(src, dst, plain_rules)
+        keep &= _allowed(src, dst, plain_rules) | not_link[dst]
     src, dst = src[keep], dst[keep]
     target = dst.copy()
     if trie:
@@ -317,7 +320,7 @@ def expand_turns(
         for b in range(int(indptr[heads[last]]), int(indptr[heads[last] + 1])):
             if not u_turns and twin[last] == b and not dead_end_at[last]:
                 continue
-            if not _ok(applicable, b):
+            if not not_link[b] and not _ok(applicable, b):
                 continue
             s_src.append(sid)
             s_dst.append(_goto(trie, (*seq, b)))

@@ -85,11 +85,13 @@ def pareto(
     router = get_router(network)
     o, d = router.endpoints(origin, destination)
     cg = router.cost_graph(profile, modes)
-    src, dst = router.hubs(cg, o, d)
-    weights = np.column_stack([cg.weight(c) for c in crit])
-    values, paths, complete = pareto_paths(
-        cg.indptr, cg.heads, weights, src, dst, max_labels=max_labels, eps=tolerance
+    search = router.search(cg)
+    src, dst = router.hubs(search, o, d)
+    weights = search.weights(np.column_stack([cg.weight(c) for c in crit]))
+    values, found, complete = pareto_paths(
+        search.indptr, search.heads, weights, src, dst, max_labels=max_labels, eps=tolerance
     )
+    paths = [search.arcs(p) for p in found]
     if not paths:
         router.cheapest(cg, o, d, cg.weight("time"))  # raises NoPathError
     order = np.lexsort(values.T[::-1])

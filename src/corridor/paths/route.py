@@ -27,6 +27,7 @@ import shapely
 from corridor._typing import FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
+from corridor.costs.search import ProfileSearch, profile_search
 from corridor.errors import NoPathError, ValidationError
 from corridor.graph.compile import Graph, compile_graph, link_time_h, parse_modes
 from corridor.model.lookup import PlaceIndex
@@ -489,24 +490,30 @@ class Router:
         """
         from corridor.kernels.dijkstra import dijkstra_to, new_workspace
 
-        src, dst = self.hubs(cg, origin_id, destination_id)
-        key = -cg.n_vertices
+        search = self.search(cg)
+        src, dst = self.hubs(search, origin_id, destination_id)
+        key = -search.n_vertices
         ws = self._workspaces.get(key)
         if ws is None:
-            ws = new_workspace(cg.n_vertices)
+            ws = new_workspace(search.n_vertices)
             self._workspaces[key] = ws
-        total, slots = dijkstra_to(cg.indptr, cg.heads, weight, src, dst, ws)
+        total, path = dijkstra_to(search.indptr, search.heads, search.weight(weight), src, dst, ws)
         if not np.isfinite(total):
+            turns = " that obeys the turn restrictions" if search.turns else ""
             raise NoPathError(
                 f"no path from {self._names[origin_id]} to {self._names[destination_id]} "
-                f"for profile {cg.profile.id!r} (modes {'+'.join(cg.profile.modes)})"
+                f"for profile {cg.profile.id!r} (modes {'+'.join(cg.profile.modes)}){turns}"
             )
-        return float(total), np.asarray(slots, dtype=np.int64)
+        return float(total), search.arcs(path)
 
-    def hubs(self, cg: CostGraph, origin_id: int, destination_id: int) -> tuple[int, int]:
-        """Source hub of the origin and sink hub of the destination on a cost graph."""
-        idx = np.searchsorted(cg.node_ids, [origin_id, destination_id])
-        return cg.source_vertex(int(idx[0])), cg.sink_vertex(int(idx[1]))
+    def search(self, cg: CostGraph) -> ProfileSearch:
+        """Where searches with a cost graph run (the graph, or its turn expansion)."""
+        return profile_search(self.network, cg)
+
+    def hubs(self, search: ProfileSearch, origin_id: int, destination_id: int) -> tuple[int, int]:
+        """Where a search from the origin to the destination starts and ends."""
+        idx = np.searchsorted(search.graph.node_ids, [origin_id, destination_id])
+        return search.source(int(idx[0])), search.sink(int(idx[1]))
 
     def profile_route(
         self,
