@@ -344,3 +344,12 @@ def test_profile_routes_on_random_restricted_networks_match_brute_force() -> Non
             differs += int(got.length_km > free.length_km + 1e-9)
     assert compared > 30
     assert differs > 0  # the restrictions did bite
+
+
+def test_unnamed_junctions_show_their_id() -> None:
+    base = network(PLUS, [("only", 1, 5, "", 3), ("no", 3, 8, "", 4)])
+    net = corridor.Network(base.nodes.assign(name=""), base.links, turns=base.turns)
+    r = corridor.route(net, 1, 8)
+    assert (r.legs[0].from_name, r.legs[-1].to_name) == ("node 1", "node 8")
+    with pytest.raises(corridor.NoPathError, match="from node 1 to node 7 that obeys"):
+        corridor.route(net, 1, 7)  # only on to 8, where 4 is banned and U-turns are not allowed

@@ -364,7 +364,9 @@ class Router:
         self.places = PlaceIndex(network.nodes)
         self._workspaces: dict[int, tuple[Any, ...]] = {}
         self._nodes = network.nodes.set_index("node_id")
-        self._names = self._nodes["name"]
+        # display names: unnamed junctions (common in OSM imports) show as "node <id>"
+        raw = self._nodes["name"].fillna("").astype(str)
+        self._names = raw.where(raw.str.strip() != "", "node " + raw.index.astype(str))
         # plain lists for per-link reads while assembling routes (pandas cell access is slow)
         self._refs: list[str] = [str(x) for x in network.links["ref"].tolist()]
         self._link_names: list[str] = [str(x) for x in network.links["name"].tolist()]
