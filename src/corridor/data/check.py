@@ -113,10 +113,10 @@ PUBLISHED: tuple[Published, ...] = (
         "Trans-Mongolian",
         "Ulan-Ude/RU",
         "Beijing/CN",
-        1979.0,
-        "Moscow-Beijing via Ulaanbaatar 7,621 km minus Moscow-Ulan-Ude 5,642 km (derived)",
-        tolerance=0.05,
-        severity="warning",
+        2217.5,
+        "route table of en.wikipedia Trans-Mongolian Railway (Thomas 2011): Ulan-Ude-border "
+        "258 km, border-Zamyn-Uud 1,113 km, Zamyn-Uud-Erenhot 4.5 km (facts), Erenhot-Beijing "
+        "842 km",
     ),
 )
 
