@@ -190,8 +190,9 @@ def test_transfer_links_carry_handling_and_switch_modes() -> None:
     )
     out = corridor.route(net, "P", "T", profile=p, optimize="cost")
     # road origin 1 h/$10, transfer 3 h/$150 (0 km), 100 km rail 2 h/$100, transfer 3 h/$150
-    # plus 2 km at 10 km/h (0.2 h), road destination 2 h/$20
-    assert out.cost_usd == pytest.approx(10 + 150 + 100 + 150 + 20)
+    # plus 2 km of road haulage at 10 km/h (0.2 h) and the road rate $2/km ($4),
+    # road destination 2 h/$20
+    assert out.cost_usd == pytest.approx(10 + 150 + 100 + 150 + 4 + 20)
     assert out.time_h == pytest.approx(1 + 3 + 2 + 0.2 + 3 + 2)
     assert [s.kind for s in out.stops].count("transfer") == 2
     assert [leg.mode for leg in out.legs] == ["rail", "rail", "transfer"]

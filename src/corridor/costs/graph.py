@@ -13,7 +13,8 @@ kernels see them:
   delay and fee for the arc's mode and the direction implied by its tail's country
   (country_a -> a_to_b, country_b -> b_to_a; otherwise the larger delay of the two).
 * **Transfers.** A ``transfer`` link joins every port at its tail to every port at its
-  head and carries the profile's ``transfer`` handling (road <-> rail at a terminal);
+  head and carries the profile's ``transfer`` handling (road <-> rail at a terminal),
+  plus, where it has a length (terminal access), road haulage at the profile's road rates;
   between rail ports of two different known gauges it is a transshipment and carries the
   ``gauge_break`` handling instead. Transfer links joining nodes in two countries are
   left out (logged): they would let a route bypass the border crossing between them.
@@ -488,6 +489,14 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             forward=tr["fwd"].to_numpy(dtype=bool),
             mode="transfer",
         )
+        # a transfer link with a length is a road haul between a terminal and its town:
+        # priced and emitting at the profile's road rates (its declared ones, even where
+        # the search is kept to other modes), so it is never a free bypass of a line
+        dray = profile.road
+        if dray is not None:
+            part["line_usd"] = dray.cost_per_km_usd * t_len
+            part["co2_kg"] = dray.co2_wtw_g_per_unit_km * units * t_len / 1000.0
+            part["co2_ttw_kg"] = dray.co2_ttw_g_per_unit_km * units * t_len / 1000.0
         # a transfer between rail ports of two known, different gauges is a transshipment
         tg, hg = tr["tg"].to_numpy(), tr["hg"].to_numpy()
         regauge = (
