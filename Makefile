@@ -51,6 +51,7 @@ bench: $(STAMP) web
 	$(BIN)/python bench/shortest_path.py
 	$(BIN)/python bench/skim.py
 	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/embedded.py
 	$(BIN)/python bench/load.py --duration 20 --clients 50
 
 clean:

@@ -365,8 +365,13 @@ class Router:
         self._workspaces: dict[int, tuple[Any, ...]] = {}
         self._nodes = network.nodes.set_index("node_id")
         # display names: unnamed junctions (common in OSM imports) show as "node <id>"
-        raw = self._nodes["name"].fillna("").astype(str)
-        self._names = raw.where(raw.str.strip() != "", "node " + raw.index.astype(str))
+        self._names = pd.Series(
+            [
+                str(name) if isinstance(name, str) and name.strip() else f"node {node}"
+                for node, name in zip(self._nodes.index, self._nodes["name"], strict=True)
+            ],
+            index=self._nodes.index,
+        )
         # plain lists for per-link reads while assembling routes (pandas cell access is slow)
         self._refs: list[str] = [str(x) for x in network.links["ref"].tolist()]
         self._link_names: list[str] = [str(x) for x in network.links["name"].tolist()]
