@@ -353,3 +353,15 @@ def test_unnamed_junctions_show_their_id() -> None:
     assert (r.legs[0].from_name, r.legs[-1].to_name) == ("node 1", "node 8")
     with pytest.raises(corridor.NoPathError, match="from node 1 to node 7 that obeys"):
         corridor.route(net, 1, 7)  # only on to 8, where 4 is banned and U-turns are not allowed
+
+
+def test_assignment_says_it_does_not_apply_turns(caplog: pytest.LogCaptureFixture) -> None:
+    from corridor.assignment.network import assignment_network
+
+    with caplog.at_level("WARNING", logger="corridor.assignment.network"):
+        assignment_network(network(PLUS, [("no", 1, 5, "", 2)]))
+    assert "1 turn restriction(s) between road links are not applied" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="corridor.assignment.network"):
+        assignment_network(network(PLUS))
+    assert caplog.text == ""

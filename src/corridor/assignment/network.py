@@ -346,9 +346,30 @@ def assignment_network(
     ------
     ValidationError
         If the network has no road links.
+
+    Notes
+    -----
+    Assignment is link-based: turn restrictions between road links (``network.turns``,
+    e.g. from an OpenStreetMap import) are not applied here, unlike in routes and skims;
+    a warning says how many there are.
     """
     crossing = crossing or CrossingDelay()
     links = network.links
+    if len(network.turns):
+        road_ids = set(links.loc[(links["mode"] == Mode.ROAD).to_numpy(), "link_id"].tolist())
+        between_roads = int(
+            sum(
+                int(f) in road_ids and int(t) in road_ids
+                for f, t in zip(network.turns["from_link"], network.turns["to_link"], strict=True)
+            )
+        )
+        if between_roads:
+            log.warning(
+                "%s: %d turn restriction(s) between road links are not applied in assignment "
+                "(routes and skims obey them)",
+                network.name,
+                between_roads,
+            )
     use = (links["mode"] == Mode.ROAD).to_numpy() & links["closed"].isna().to_numpy()
     if not use.any():
         raise ValidationError(f"{network.name}: no open road links to assign on")
