@@ -58,3 +58,25 @@ def test_import_osm_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> 
     )
     assert result.exit_code == 2
     assert "--bbox" in json.loads(result.stdout)["error"]
+
+
+def test_street_scale_route_prints_metres_and_minutes(tmp_path: Path) -> None:
+    out = tmp_path / "net.gpkg"
+    runner = CliRunner()
+    imported = runner.invoke(
+        app, ["import", "osm", str(small_osm(tmp_path / "s.osm")), "--out", str(out)]
+    )
+    assert imported.exit_code == 0, imported.output
+    net = corridor.read_network(out)
+    road = net.links[net.links["mode"] == "road"].iloc[0]
+    a, b = str(int(road["a_node"])), str(int(road["b_node"]))
+    plain = runner.invoke(app, ["route", a, b, "--network", str(out)], env={"COLUMNS": "200"})
+    assert plain.exit_code == 0, plain.output
+    total = next(line for line in plain.output.splitlines() if "total" in line)
+    km = f"{road['length_km']:.2f}"  # about 0.22 km: two decimals, not a bare 0
+    assert km in total and km != "0.00"
+    car = runner.invoke(
+        app, ["route", a, b, "--network", str(out), "--profile", "car"], env={"COLUMNS": "200"}
+    )
+    assert car.exit_code == 0, car.output
+    assert " min, $" in car.output and " kg CO2" in car.output

@@ -213,8 +213,26 @@ def route_cmd(
         print_reliability(rel[0])
 
 
+def _places(total: float, steps: tuple[tuple[float, int], ...]) -> int:
+    """Decimal places for a column whose total is `total`: the first step it reaches."""
+    return next((d for bound, d in steps if abs(total) >= bound), steps[-1][1] + 1)
+
+
 def print_route(result: corridor.Route, title: str | None = None) -> None:
-    """Print a route as a table of legs and stops with totals."""
+    """Print a route as a table of legs and stops with totals.
+
+    Corridor-scale routes show whole km and tenths of an hour; street-scale ones (an
+    imported city) get more decimals, so their legs do not all read 0.
+    """
+    dk = _places(result.length_km, ((100.0, 0), (10.0, 1), (0.0, 2)))
+    dh = _places(result.time_h, ((1.0, 1), (0.0, 3)))
+
+    def km(x: float) -> str:
+        return f"{x:,.{dk}f}"
+
+    def hours(x: float) -> str:
+        return f"{x:,.{dh}f}"
+
     if result.profile is None:
         table = Table(
             title=title
@@ -229,11 +247,11 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
                 leg.mode,
                 leg.ref,
                 leg.name,
-                f"{leg.length_km:,.0f}",
-                f"{leg.time_h:,.1f}",
+                km(leg.length_km),
+                hours(leg.time_h),
             )
         table.add_section()
-        table.add_row("total", "", "", "", "", f"{result.length_km:,.0f}", f"{result.time_h:,.1f}")
+        table.add_row("total", "", "", "", "", km(result.length_km), hours(result.time_h))
         console.print(table)
         return
     table = Table(
@@ -255,8 +273,8 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
                 item.to_name,
                 item.mode,
                 item.ref,
-                f"{item.length_km:,.0f}",
-                f"{item.time_h:,.1f}{rest}",
+                km(item.length_km),
+                hours(item.time_h) + rest,
                 f"{item.cost_usd:,.0f}",
                 f"{item.co2_kg:,.0f}",
             )
@@ -268,8 +286,8 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
                 item.detail,
                 "",
                 "",
-                f"@{item.at_km:,.0f}",
-                f"{item.time_h:,.1f}{wait}",
+                "@" + km(item.at_km),
+                hours(item.time_h) + wait,
                 f"{item.cost_usd:,.0f}",
                 "",
             )
@@ -280,18 +298,26 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         "",
         "",
         "",
-        f"{result.length_km:,.0f}",
-        f"{result.time_h:,.1f}",
+        km(result.length_km),
+        hours(result.time_h),
         f"{result.cost_usd:,.0f}",
         f"{result.co2_kg:,.0f}",
     )
     console.print(table)
     per_t = "" if math.isnan(result.cargo_t) else f" (${result.cost_usd / result.cargo_t:,.0f}/t)"
+    # street-scale trips read in minutes, cents and kilograms; corridor-scale in days,
+    # dollars and tonnes
+    span = (
+        f"{result.time_h * 60:.1f} min" if result.time_h < 1 else f"{result.time_h / 24:.2f} days"
+    )
+    money = f"{result.cost_usd:,.2f}" if result.cost_usd < 10 else f"{result.cost_usd:,.0f}"
+    if result.co2_kg < 10:
+        co2 = f"{result.co2_kg:.2f} kg CO2[/] well-to-wheel ({result.co2_ttw_kg:.2f} kg"
+    else:
+        co2 = f"{result.co2_kg / 1000:.2f} t CO2[/] well-to-wheel ({result.co2_ttw_kg / 1000:.2f} t"
     line = (
-        f"[bold]{result.time_h / 24:.2f} days[/], [bold]${result.cost_usd:,.0f}[/]{per_t}, "
-        f"[bold]{result.co2_kg / 1000:.2f} t CO2[/] well-to-wheel "
-        f"({result.co2_ttw_kg / 1000:.2f} t tank-to-wheel); drivers' rests {result.rest_h:.1f} h; "
-        f"generalised cost ${result.generalized_usd:,.0f}"
+        f"[bold]{span}[/], [bold]${money}[/]{per_t}, [bold]{co2} tank-to-wheel); "
+        f"drivers' rests {result.rest_h:.1f} h; generalised cost ${result.generalized_usd:,.0f}"
     )
     if result.arrive:
         line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
