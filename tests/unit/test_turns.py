@@ -97,7 +97,14 @@ def test_dead_end_u_turn_is_allowed() -> None:
 # brute force: Dijkstra over the last K links driven, checking every restriction directly
 
 
-def brute_force(net: corridor.Network, origin: int, u_turns: bool) -> dict[int, float]:
+def brute_force(
+    net: corridor.Network,
+    origin: int,
+    u_turns: bool,
+    arc_cost: dict[tuple[int, int, int], float] | None = None,
+) -> dict[int, float]:
+    """Least cost to every node over histories of links; `arc_cost` by (link, tail, head)
+    replaces the free-flow time (length at 60 km/h)."""
     links = net.links
     out: dict[int, list[tuple[int, int, float]]] = {}
     for lid, a, b, length, one in zip(
@@ -108,9 +115,9 @@ def brute_force(net: corridor.Network, origin: int, u_turns: bool) -> dict[int, 
         links["oneway"],
         strict=True,
     ):
-        out.setdefault(int(a), []).append((int(lid), int(b), float(length) / 60.0))
-        if not one:
-            out.setdefault(int(b), []).append((int(lid), int(a), float(length) / 60.0))
+        for tail, head in [(int(a), int(b))] + ([] if one else [(int(b), int(a))]):
+            c = float(length) / 60.0 if arc_cost is None else arc_cost[(int(lid), tail, head)]
+            out.setdefault(tail, []).append((int(lid), head, c))
     rules = (
         [
             (str(k), int(f), int(v), [int(x) for x in str(vias).split(";") if x], int(t))
@@ -354,14 +361,3 @@ def test_unnamed_junctions_show_their_id() -> None:
     with pytest.raises(corridor.NoPathError, match="from node 1 to node 7 that obeys"):
         corridor.route(net, 1, 7)  # only on to 8, where 4 is banned and U-turns are not allowed
 
-
-def test_assignment_says_it_does_not_apply_turns(caplog: pytest.LogCaptureFixture) -> None:
-    from corridor.assignment.network import assignment_network
-
-    with caplog.at_level("WARNING", logger="corridor.assignment.network"):
-        assignment_network(network(PLUS, [("no", 1, 5, "", 2)]))
-    assert "1 turn restriction(s) between road links are not applied" in caplog.text
-    caplog.clear()
-    with caplog.at_level("WARNING", logger="corridor.assignment.network"):
-        assignment_network(network(PLUS))
-    assert caplog.text == ""

@@ -18,6 +18,7 @@ from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.errors import NoPathError, UnknownNodeError, ValidationError
 
 from .network import AssignmentNetwork, TrafficClass
+from .turns import TurnExpansion, expand
 
 __all__ = ["AonKernel", "Problem", "aon_classes", "prepare"]
 
@@ -62,6 +63,9 @@ class Problem:
         PCE per class.
     names
         Class names.
+    expansion
+        The edge-based graph that all-or-nothing loads search when the network's turn
+        restrictions apply (see :mod:`corridor.assignment.turns`), else None.
     """
 
     indptr: IntArray
@@ -81,6 +85,7 @@ class Problem:
     demand: FloatArray
     pce: FloatArray
     names: tuple[str, ...]
+    expansion: TurnExpansion | None = None
 
     @property
     def n_links(self) -> int:
@@ -171,10 +176,23 @@ def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Prob
             allowed[k] = tc.allowed[perm]
         idx = np.asarray([pos[int(v)] for v in per_class[k].tolist()], dtype=np.int64)
         demand[k][np.ix_(idx, idx)] = tc.demand * tc.pce
+    heads = np.ascontiguousarray(b[perm], dtype=np.int32)
+    tails = np.ascontiguousarray(a[perm], dtype=np.int32)
+    zones = np.searchsorted(node, zone_ids).astype(np.int64)
+    expansion = expand(
+        node_ids=node,
+        indptr=indptr,
+        heads=heads,
+        tails=tails,
+        link_ids=network.link_ids[perm],
+        blocked=blocked,
+        zones=zones,
+        turns=network.turns,
+    )
     return Problem(
         indptr=indptr,
-        heads=np.ascontiguousarray(b[perm], dtype=np.int32),
-        tails=np.ascontiguousarray(a[perm], dtype=np.int32),
+        heads=heads,
+        tails=tails,
         perm=perm,
         kind=np.ascontiguousarray(network.vdf[perm]),
         t0=np.ascontiguousarray(network.free_flow_time[perm]),
@@ -182,13 +200,14 @@ def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Prob
         beta=np.ascontiguousarray(network.beta[perm]),
         cap=np.ascontiguousarray(network.capacity[perm]),
         blocked=blocked,
-        zones=np.searchsorted(node, zone_ids).astype(np.int64),
+        zones=zones,
         zone_ids=zone_ids,
         fixed=fixed,
         allowed=allowed,
         demand=demand,
         pce=np.asarray([tc.pce for tc in classes], dtype=np.float64),
         names=names,
+        expansion=expansion,
     )
 
 
@@ -251,23 +270,28 @@ def aon_classes(
     flows = np.zeros((c, problem.n_links))
     sptt = np.zeros(c)
     blocks = n_blocks_for(problem, threads)
+    ex = problem.expansion
     for k in range(c):
         demand = problem.demand[k]
-        args = (
-            problem.indptr,
-            problem.heads,
-            problem.tails,
-            np.ascontiguousarray(cost[k]),
-            problem.blocked,
-            problem.zones,
-            demand,
-        )
+        if ex is None:
+            args = (
+                problem.indptr,
+                problem.heads,
+                problem.tails,
+                np.ascontiguousarray(cost[k]),
+                problem.blocked,
+                problem.zones,
+                demand,
+            )
+        else:  # search the turn expansion; volumes come back per transition
+            args = (ex.indptr, ex.heads, ex.tails, ex.costs(cost[k]), ex.blocked, ex.zones, demand)
         if kernel is not None:
-            flows[k], od_cost = kernel(*args)
+            loaded, od_cost = kernel(*args)
         elif blocks:
-            flows[k], od_cost = aon_load(*args, blocks)
+            loaded, od_cost = aon_load(*args, blocks)
         else:
-            flows[k], od_cost = aon_load_serial(*args)
+            loaded, od_cost = aon_load_serial(*args)
+        flows[k] = loaded if ex is None else ex.link_flows(loaded, problem.n_links)
         used = demand > 0
         np.fill_diagonal(used, False)
         lost = used & np.isinf(od_cost)

@@ -363,6 +363,12 @@ def assign(
         network = assignment_network(network)
     classes = _as_classes(demand)
     problem = prepare(network, classes)
+    if problem.expansion is not None and options.algorithm is Algorithm.GP:
+        raise ValidationError(
+            f"{network.name}: gradient projection keeps link paths and cannot obey the "
+            f"{problem.expansion.n_patterns} turn restriction(s); use algorithm 'bfw' "
+            "(or drop the turns table)"
+        )
     log.info(
         "assign %s on %r: %d class(es), %.1f PCE trips, target gap %.1e",
         options.algorithm,

@@ -87,6 +87,11 @@ class AssignmentNetwork:
         numbered below the first-thru node).
     time_unit
         Unit of `free_flow_time` and of reported times ("min", "h", ...).
+    turns
+        Turn restrictions by link id (columns ``kind``, ``from_link``, ``via_node``,
+        ``via_links``, ``to_link`` as in a corridor network's ``turns`` table); the
+        all-or-nothing loads obey them (see :mod:`corridor.assignment.turns`). Empty by
+        default.
     name, source
         A label, and the file it was read from (for messages).
 
@@ -114,6 +119,7 @@ class AssignmentNetwork:
     zones: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     no_through: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     time_unit: str = "min"
+    turns: pd.DataFrame = field(default_factory=pd.DataFrame)
     name: str = "network"
     source: str | None = None
 
@@ -137,6 +143,11 @@ class AssignmentNetwork:
                 problems.append(f"links.{name}: has {arr.size} values for {m} links")
             arr.flags.writeable = False
             object.__setattr__(self, name, arr)
+        if len(self.turns):
+            need = {"kind", "from_link", "via_node", "via_links", "to_link"}
+            lacking = sorted(need - set(self.turns.columns))
+            if lacking:
+                problems.append(f"turns: missing column(s) {lacking}")
         if not problems:
             problems += self._check_values()
         if problems:
@@ -349,27 +360,11 @@ def assignment_network(
 
     Notes
     -----
-    Assignment is link-based: turn restrictions between road links (``network.turns``,
-    e.g. from an OpenStreetMap import) are not applied here, unlike in routes and skims;
-    a warning says how many there are.
+    The network's turn restrictions are kept (``turns``): all-or-nothing loads obey those
+    between road links, as routes and skims do.
     """
     crossing = crossing or CrossingDelay()
     links = network.links
-    if len(network.turns):
-        road_ids = set(links.loc[(links["mode"] == Mode.ROAD).to_numpy(), "link_id"].tolist())
-        between_roads = int(
-            sum(
-                int(f) in road_ids and int(t) in road_ids
-                for f, t in zip(network.turns["from_link"], network.turns["to_link"], strict=True)
-            )
-        )
-        if between_roads:
-            log.warning(
-                "%s: %d turn restriction(s) between road links are not applied in assignment "
-                "(routes and skims obey them)",
-                network.name,
-                between_roads,
-            )
     use = (links["mode"] == Mode.ROAD).to_numpy() & links["closed"].isna().to_numpy()
     if not use.any():
         raise ValidationError(f"{network.name}: no open road links to assign on")
@@ -453,6 +448,7 @@ def assignment_network(
         link_type=np.concatenate([np.zeros(a.size, np.int64), np.ones(k, np.int64)]),
         zones=np.sort(cities),
         time_unit="h",
+        turns=network.turns,
         name=network.name,
         source=network.source,
     )
