@@ -360,4 +360,3 @@ def test_unnamed_junctions_show_their_id() -> None:
     assert (r.legs[0].from_name, r.legs[-1].to_name) == ("node 1", "node 8")
     with pytest.raises(corridor.NoPathError, match="from node 1 to node 7 that obeys"):
         corridor.route(net, 1, 7)  # only on to 8, where 4 is banned and U-turns are not allowed
-

@@ -242,6 +242,13 @@ def _gradient_projection(
         np.zeros(cap_paths * 8, np.int32),
     )
     counts = np.zeros(2, np.int64)
+    ex = problem.expansion
+    if ex is None:
+        graph = (problem.indptr, problem.heads, problem.tails, np.arange(m, dtype=np.int64))
+        blocked, zones = problem.blocked, problem.zones
+    else:  # search the turn expansion; paths are still kept as links
+        graph = (ex.indptr, ex.heads, ex.tails, ex.entered)
+        blocked, zones = ex.blocked, ex.zones
     x = np.zeros(m)
     g = np.zeros((c, m))
     t = free.copy()
@@ -249,11 +256,9 @@ def _gradient_projection(
     while True:
         state = (x, g, t, dt, *problem.vdf_args())
         paths = gp_sweep(
-            problem.indptr,
-            problem.heads,
-            problem.tails,
-            problem.blocked,
-            problem.zones,
+            *graph,
+            blocked,
+            zones,
             problem.fixed,
             problem.allowed,
             problem.demand,
@@ -363,12 +368,6 @@ def assign(
         network = assignment_network(network)
     classes = _as_classes(demand)
     problem = prepare(network, classes)
-    if problem.expansion is not None and options.algorithm is Algorithm.GP:
-        raise ValidationError(
-            f"{network.name}: gradient projection keeps link paths and cannot obey the "
-            f"{problem.expansion.n_patterns} turn restriction(s); use algorithm 'bfw' "
-            "(or drop the turns table)"
-        )
     log.info(
         "assign %s on %r: %d class(es), %.1f PCE trips, target gap %.1e",
         options.algorithm,

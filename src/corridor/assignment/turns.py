@@ -18,8 +18,8 @@ forces turns, :func:`expand` builds, once, the expansion of its CSR graph by
   over transitions entering it (``np.bincount`` over ``entered``).
 
 The all-or-nothing kernels, their Dask blocks and the whole Frank-Wolfe family run
-unchanged on the expanded arrays. Path-based gradient projection keeps link paths and is
-not offered with turn restrictions.
+unchanged on the expanded arrays; path-based gradient projection searches the expansion
+too and keeps its paths as links (it skips the free arcs into zone vertices).
 """
 
 from __future__ import annotations

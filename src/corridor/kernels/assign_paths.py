@@ -132,6 +132,7 @@ def gp_sweep(
     indptr,
     heads,
     tails,
+    entered,
     blocked,
     zones,
     fixed,
@@ -144,6 +145,9 @@ def gp_sweep(
 ):
     """One Gauss-Seidel sweep of gradient projection over every class and origin.
 
+    The search runs on the CSR graph (`indptr`, `heads`, `tails`, `blocked`, `zones`) whose
+    arc ``e`` enters link ``entered[e]`` (the identity for a plain graph; -1 for arcs that
+    are no link, such as the free arcs of a turn expansion); paths are kept as links.
     `state` is (x, g, t, dt, kind, t0, alpha, beta, cap) as in the module docstring and is
     updated in place; `paths` is (od_head, p_start, p_len, p_flow, p_next, pool). `demand`
     float64[c, z, z] in PCE. After each origin's tree, its pairs are equalised `inner`
@@ -152,10 +156,11 @@ def gp_sweep(
     x, g, t, dt, kind, t0, alpha, beta, cap = state
     od_head, p_start, p_len, p_flow, p_next, pool = paths
     n = indptr.size - 1
-    m = heads.size
+    m = x.size
+    arcs = heads.size
     n_class = demand.shape[0]
     z = zones.size
-    cost = np.empty(m)
+    cost = np.empty(arcs)
     dist = np.empty(n)
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
@@ -170,8 +175,12 @@ def gp_sweep(
             row = demand[c, i]
             if not np.any(row > 0.0):
                 continue
-            for e in range(m):
-                cost[e] = t[e] + fixed[c, e] if allowed[c, e] else np.inf
+            for e in range(arcs):
+                a = entered[e]
+                if a < 0:
+                    cost[e] = 0.0
+                else:
+                    cost[e] = t[a] + fixed[c, a] if allowed[c, a] else np.inf
             src = zones[i]
             dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
             for j in range(z):
@@ -182,8 +191,9 @@ def gp_sweep(
                 v = zones[j]
                 while v != src:
                     e = pred[v]
-                    buf[length] = e
-                    length += 1
+                    if entered[e] >= 0:
+                        buf[length] = entered[e]
+                        length += 1
                     v = tails[e]
                 found = False
                 p = od_head[od]
