@@ -114,3 +114,27 @@ def test_assignment_with_all_or_nothing_on_the_cluster(client: Any) -> None:
     np.testing.assert_allclose(remote.flow_pce, local.flow_pce, rtol=1e-9, atol=1e-6)
     with pytest.raises(ValidationError, match="block_size"):
         dask_aon(client, block_size=0)
+
+
+def test_turn_restricted_assignment_on_the_cluster_equals_local(client: Any) -> None:
+    from test_assign_turns import _congested
+    from test_turns import brute_force, random_network
+
+    from corridor.assignment import AssignmentOptions, assign
+
+    net = random_network(np.random.default_rng(13))
+    an = _congested(net)
+    ids = an.zones.tolist()
+    demand = np.zeros((len(ids), len(ids)))
+    for i, o in enumerate(ids):  # every pair the restrictions leave joined
+        reach = brute_force(net, int(o), u_turns=False)
+        demand[i] = [2.0 if int(d) in reach and d != o else 0.0 for d in ids]
+    from corridor.assignment.aon import prepare
+    from corridor.assignment.network import TrafficClass
+
+    assert prepare(an, [TrafficClass(demand=demand)]).expansion is not None
+    options = AssignmentOptions(algorithm="bfw", rel_gap=1e-6, max_iter=2000)
+    local = assign(an, demand, options=options)
+    remote = assign(an, demand, options=options, aon=dask_aon(client, block_size=2))
+    assert remote.iterations == local.iterations
+    np.testing.assert_allclose(remote.flow_pce, local.flow_pce, rtol=1e-9, atol=1e-9)
