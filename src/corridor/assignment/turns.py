@@ -137,7 +137,7 @@ def expand(
         return None
     n = node_ids.size
     n_states = int(tg.state_arc.size - 2 * n)
-    src = np.repeat(np.arange(tg.indptr.size - 1, dtype=np.int64), np.diff(tg.indptr))
+    src = tg.tails.astype(np.int64)
     dst = tg.heads.astype(np.int64)
     zone_vertex = np.full(n, -1, np.int64)
     zone_vertex[zones] = n_states + np.arange(zones.size)
@@ -151,9 +151,8 @@ def expand(
     arrived_at = np.where(src < n_states, heads[tg.state_arc[np.minimum(src, n_states - 1)]], -1)
     through = (src < n_states) & (dst < n_states) & blocked[np.maximum(arrived_at, 0)]
     keep &= ~through
-    src, dst = src[keep], dst[keep]
+    src, dst, entered = src[keep], dst[keep], tg.entered[keep]
     total = n_states + zones.size
-    entered = np.where(dst < n_states, tg.state_arc[np.minimum(dst, n_states - 1)], -1)
     by_src = np.argsort(src, kind="stable")
     ptr = np.zeros(total + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=total), out=ptr[1:])

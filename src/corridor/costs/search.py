@@ -22,7 +22,7 @@ import pandas as pd
 
 from corridor._typing import FloatArray, Int32Array, IntArray
 from corridor.costs.graph import CostGraph
-from corridor.graph.turns import ArcGraph, TurnGraph, expand_turns
+from corridor.graph.turns import ArcGraph, expand_turns
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 
@@ -135,33 +135,30 @@ def profile_search(network: Network, graph: CostGraph) -> ProfileSearch:
     cached = network._cache.get(key)
     if isinstance(cached, ProfileSearch) and cached.graph is graph:
         return cached
-    plain = ProfileSearch(graph, graph.indptr, graph.heads, graph.tails, None, None, None, 0)
-    search = plain
-    if len(network.turns):
-        turns = _same_mode_turns(network)
-        if len(turns):
-            arcs = ArcGraph(
-                node_ids=graph.node_ids,
-                vertex_node=graph.vertex_node,
-                indptr=graph.indptr,
-                heads=graph.heads,
-                tails=graph.tails,
-                link_row=graph.link_row,
-                forward=graph.forward,
+    search = ProfileSearch(graph, graph.indptr, graph.heads, graph.tails, None, None, None, 0)
+    turns = _same_mode_turns(network) if len(network.turns) else network.turns
+    if len(turns):
+        arcs = ArcGraph(
+            node_ids=graph.node_ids,
+            vertex_node=graph.vertex_node,
+            indptr=graph.indptr,
+            heads=graph.heads,
+            tails=graph.tails,
+            link_row=graph.link_row,
+            forward=graph.forward,
+        )
+        tg = expand_turns(arcs, turns, network.links, graph.time_h)
+        if tg.n_patterns:
+            search = ProfileSearch(
+                graph,
+                tg.indptr,
+                tg.heads,
+                tg.tails,
+                tg.entered,
+                tg.start_state,
+                tg.end_state,
+                tg.n_patterns,
             )
-            tg: TurnGraph = expand_turns(arcs, turns, network.links, graph.time_h)
-            if tg.n_patterns:
-                n_states = tg.indptr.size - 1
-                search = ProfileSearch(
-                    graph,
-                    tg.indptr,
-                    tg.heads,
-                    np.repeat(np.arange(n_states, dtype=np.int32), np.diff(tg.indptr)),
-                    tg.state_arc[tg.heads],
-                    tg.start_state,
-                    tg.end_state,
-                    tg.n_patterns,
-                )
-                log.info("%r", search)
+            log.info("%r", search)
     network._cache[key] = search
     return search

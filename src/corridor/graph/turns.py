@@ -115,6 +115,10 @@ class TurnGraph:
     ----------
     indptr, heads, cost
         CSR arrays over states.
+    tails
+        State each transition leaves, int32[t].
+    entered
+        Base arc each transition enters (its head state's arc), -1 into an end state.
     state_arc
         The base graph's CSR slot of each state; -1 for start and end states.
     start_state, end_state
@@ -126,6 +130,8 @@ class TurnGraph:
 
     indptr: IntArray
     heads: Int32Array
+    tails: Int32Array
+    entered: IntArray
     cost: FloatArray
     state_arc: IntArray
     start_state: IntArray
@@ -142,14 +148,14 @@ class TurnGraph:
     def with_cost(self, arc_cost: FloatArray) -> TurnGraph:
         """The same expansion with another cost per base arc (each transition costs the
         arc it enters; nothing into an end state)."""
-        entered = self.state_arc[self.heads]
-        cost = np.where(entered >= 0, np.asarray(arc_cost, np.float64)[entered], 0.0)
+        into = self.entered
+        cost = np.where(into >= 0, np.asarray(arc_cost, np.float64)[into], 0.0)
         return replace(self, cost=np.ascontiguousarray(cost, dtype=np.float64))
 
     def arcs_of(self, transitions: IntArray) -> IntArray:
         """The base arcs driven along a path given as transition slots."""
-        states = self.state_arc[self.heads[np.asarray(transitions, dtype=np.int64)]]
-        return np.asarray(states[states >= 0], dtype=np.int64)
+        arcs = self.entered[np.asarray(transitions, dtype=np.int64)]
+        return np.asarray(arcs[arcs >= 0], dtype=np.int64)
 
 
 def _arcs_by_link(arcs: ArcGraph, links: pd.DataFrame) -> dict[int, list[int]]:
@@ -342,9 +348,12 @@ def expand_turns(
     order = np.argsort(all_src, kind="stable")
     ptr = np.zeros(total + 1, np.int64)
     np.cumsum(np.bincount(all_src, minlength=total), out=ptr[1:])
+    heads_t = np.ascontiguousarray(all_dst[order], dtype=np.int32)
     turn_graph = TurnGraph(
         indptr=ptr,
-        heads=np.ascontiguousarray(all_dst[order], dtype=np.int32),
+        heads=heads_t,
+        tails=np.ascontiguousarray(all_src[order], dtype=np.int32),
+        entered=np.ascontiguousarray(state_arc[heads_t], dtype=np.int64),
         cost=np.zeros(0),
         state_arc=state_arc,
         start_state=start_state,

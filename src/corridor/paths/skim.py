@@ -367,15 +367,14 @@ def _turn_skim_graph(
     if isinstance(cached, SkimGraph):
         return cached, tg
     n_states = tg.indptr.size - 1
-    entered = tg.state_arc[tg.heads]
-    attrs = np.zeros((plain.attrs.shape[0], entered.size))
-    into_arc = entered >= 0
-    attrs[:, into_arc] = plain.attrs[:, entered[into_arc]]
+    attrs = np.zeros((plain.attrs.shape[0], tg.entered.size))
+    into_arc = tg.entered >= 0
+    attrs[:, into_arc] = plain.attrs[:, tg.entered[into_arc]]
     sg = SkimGraph(
         node_ids=np.arange(n_states, dtype=np.int64),
         indptr=tg.indptr,
         heads=tg.heads,
-        tails=np.repeat(np.arange(n_states, dtype=np.int32), np.diff(tg.indptr)),
+        tails=tg.tails,
         cost=tg.cost,
         attrs=np.ascontiguousarray(attrs),
         attr_names=plain.attr_names,
