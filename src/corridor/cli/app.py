@@ -226,12 +226,20 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     """
     dk = _places(result.length_km, ((100.0, 0), (10.0, 1), (0.0, 2)))
     dh = _places(result.time_h, ((1.0, 1), (0.0, 3)))
+    du = _places(result.cost_usd, ((10.0, 0), (0.0, 2)))
+    dc = _places(result.co2_kg, ((10.0, 0), (0.0, 2)))
 
     def km(x: float) -> str:
         return f"{x:,.{dk}f}"
 
     def hours(x: float) -> str:
         return f"{x:,.{dh}f}"
+
+    def usd(x: float) -> str:
+        return f"{x:,.{du}f}"
+
+    def kg(x: float) -> str:
+        return f"{x:,.{dc}f}"
 
     if result.profile is None:
         table = Table(
@@ -275,8 +283,8 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
                 item.ref,
                 km(item.length_km),
                 hours(item.time_h) + rest,
-                f"{item.cost_usd:,.0f}",
-                f"{item.co2_kg:,.0f}",
+                usd(item.cost_usd),
+                kg(item.co2_kg),
             )
         else:
             wait = f" (+{item.wait_h:.1f} closed)" if item.wait_h > 0 else ""
@@ -288,7 +296,7 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
                 "",
                 "@" + km(item.at_km),
                 hours(item.time_h) + wait,
-                f"{item.cost_usd:,.0f}",
+                usd(item.cost_usd),
                 "",
             )
     table.add_section()
@@ -300,8 +308,8 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         "",
         km(result.length_km),
         hours(result.time_h),
-        f"{result.cost_usd:,.0f}",
-        f"{result.co2_kg:,.0f}",
+        usd(result.cost_usd),
+        kg(result.co2_kg),
     )
     console.print(table)
     per_t = "" if math.isnan(result.cargo_t) else f" (${result.cost_usd / result.cargo_t:,.0f}/t)"
@@ -310,7 +318,7 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     span = (
         f"{result.time_h * 60:.1f} min" if result.time_h < 1 else f"{result.time_h / 24:.2f} days"
     )
-    money = f"{result.cost_usd:,.2f}" if result.cost_usd < 10 else f"{result.cost_usd:,.0f}"
+    money = usd(result.cost_usd)
     if result.co2_kg < 10:
         co2 = f"{result.co2_kg:.2f} kg CO2[/] well-to-wheel ({result.co2_ttw_kg:.2f} kg"
     else:
