@@ -61,3 +61,15 @@ def test_info_json(toy_file: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["nodes"] == 5 and data["links_by_mode"] == {"road": 4, "rail": 2}
+    net = corridor.read_network(toy_file)
+    assert data["border_crossings"] == int((net.nodes["kind"] == "border_crossing").sum())
+    assert data["crossing_rows"] == len(net.crossings)
+    assert data["turn_restrictions"] == len(net.turns)
+
+
+def test_info_counts_the_embedded_network() -> None:
+    res = runner.invoke(app, ["info", "--json"])
+    data = json.loads(res.stdout)
+    net = corridor.eurasia()
+    assert data["border_crossings"] == 32 == net.crossings["node_id"].nunique()
+    assert data["turn_restrictions"] == len(net.turns) > 4000

@@ -58,7 +58,7 @@ class OptimizeChoice(StrEnum):
 
 @app.command()
 def info(network: NetworkOpt = None, as_json: JsonOpt = False) -> None:
-    """Counts of nodes and links by mode, country and kind."""
+    """Counts of nodes and links by mode, country and kind; crossings and turn restrictions."""
     net: corridor.Network = _guard(as_json, lambda: load_network(network))
     links, nodes = net.links, net.nodes
     summary: dict[str, Any] = {
@@ -71,12 +71,18 @@ def info(network: NetworkOpt = None, as_json: JsonOpt = False) -> None:
         "links_by_mode": {str(k): int(v) for k, v in links["mode"].value_counts().items()},
         "nodes_by_kind": {str(k): int(v) for k, v in nodes["kind"].value_counts().items()},
         "nodes_by_country": {str(k): int(v) for k, v in nodes["country"].value_counts().items()},
-        "crossings": len(net.crossings),
+        "border_crossings": int((nodes["kind"] == "border_crossing").sum()),
+        "crossing_rows": len(net.crossings),
+        "turn_restrictions": len(net.turns),
     }
     if as_json:
         print(json.dumps(summary, indent=2))
         return
-    console.print(f"[bold]{net.name}[/]: {len(nodes):,} nodes, {len(links):,} links")
+    console.print(
+        f"[bold]{net.name}[/]: {len(nodes):,} nodes, {len(links):,} links, "
+        f"{summary['border_crossings']:,} border crossings ({summary['crossing_rows']:,} "
+        f"mode/direction rows), {summary['turn_restrictions']:,} turn restrictions"
+    )
     table = Table("mode", "links", "length_km")
     for mode, count in summary["links_by_mode"].items():
         table.add_row(mode, f"{count:,}", f"{summary['length_km_by_mode'].get(mode, 0):,.0f}")
