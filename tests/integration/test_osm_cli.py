@@ -60,7 +60,7 @@ def test_import_osm_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> 
     assert "--bbox" in json.loads(result.stdout)["error"]
 
 
-def test_street_scale_route_prints_metres_and_minutes(tmp_path: Path) -> None:
+def test_street_scale_route_prints_decimals_and_minutes(tmp_path: Path) -> None:
     out = tmp_path / "net.gpkg"
     runner = CliRunner()
     imported = runner.invoke(
