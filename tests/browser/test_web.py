@@ -163,6 +163,14 @@ def test_route_search_draws_route_table_and_chart(server: str, tmp_path: Path) -
         assert "rail" in modes
         stops = set(rendered(driver, "route-stops"))
         assert {"border_crossing", "gauge_change"} <= stops
+        # text labels (DOM markers: no glyph server offline) name the ends and the crossings
+        labels = driver.execute_script(
+            "return [...document.querySelectorAll('.map-label')]"
+            ".map((e) => [e.dataset.kind, e.textContent]);"
+        )
+        assert ["endpoint", "Chongqing"] in labels and ["endpoint", "Duisburg"] in labels
+        crossing_names = {s["name"] for s in route["stops"] if s["kind"] == "border_crossing"}
+        assert crossing_names <= {text for _, text in labels}
         png = save(driver, tmp_path, "web_route.png")
         # rail legs are drawn in #2166ac on the map (right of the 440 px panel)
         assert colour_pixels(png, (0x21, 0x66, 0xAC), (450, 0, 1400, 900)) > 300
@@ -199,7 +207,14 @@ def test_isochrone_and_compare_views(server: str, tmp_path: Path) -> None:
         changes = rendered(driver, "cmp-links", "change")
         assert "added" in changes
         assert len(rendered(driver, "cmp-places", "name")) >= 2
-        # route layers are hidden in this view
+        # route layers and their labels are hidden in this view
         assert rendered(driver, "route-legs") == []
+        assert (
+            driver.execute_script(
+                "return [...document.querySelectorAll('.map-label')]"
+                ".filter((e) => e.style.display !== 'none').length;"
+            )
+            == 0
+        )
         save(driver, tmp_path, "web_compare.png")
         assert console_errors(driver) == []

@@ -17,7 +17,9 @@ const CONTRAST = {
 };
 const EMPTY = { type: "FeatureCollection", features: [] };
 
-const app = { loaded: false, lastRoute: null, routeSet: null, visible: new Set(), placeIds: {} };
+const app = {
+  loaded: false, lastRoute: null, routeSet: null, visible: new Set(), placeIds: {}, labels: [],
+};
 window.corridorApp = app;
 
 const $ = (sel) => document.querySelector(sel);
@@ -192,6 +194,39 @@ function fitTo(features) {
 
 function setData(source, data) { map.getSource(source).setData(data); }
 
+/* Text labels as DOM markers: symbol layers would need a glyph (font) server, which an
+   offline page does not have. One label per place, however many stops it has. */
+function clearLabels() {
+  for (const m of app.labels) m.remove();
+  app.labels = [];
+}
+
+function addLabel(text, lngLat, kind) {
+  const el = document.createElement("div");
+  el.className = `map-label ${kind}`;
+  el.dataset.kind = kind;
+  el.textContent = text;
+  app.labels.push(new maplibregl.Marker({ element: el, anchor: "left", offset: [8, 0] })
+    .setLngLat(lngLat).addTo(map));
+}
+
+function labelRoute(r) {
+  clearLabels();
+  const legs = r.features.features.filter((f) => f.properties.kind === "leg");
+  if (legs.length) {
+    addLabel(r.origin.name, legs[0].geometry.coordinates[0], "endpoint");
+    addLabel(r.destination.name, legs[legs.length - 1].geometry.coordinates.slice(-1)[0], "endpoint");
+  }
+  const seen = new Set([r.origin.name, r.destination.name]);
+  for (const f of r.features.features) {
+    const k = f.properties.kind;
+    if ((k === "border_crossing" || k === "gauge_change") && !seen.has(f.properties.name)) {
+      seen.add(f.properties.name);
+      addLabel(f.properties.name, f.geometry.coordinates, k);
+    }
+  }
+}
+
 function legend(items) {
   $("#legend").innerHTML = items.map(([c, t]) => `<div><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("");
 }
@@ -245,6 +280,7 @@ function routeRequest() {
 function showRoute(r) {
   app.lastRoute = r;
   setData("route", r.features);
+  labelRoute(r);
   const t = r.totals;
   let text = `<b>${esc(r.origin.name)} → ${esc(r.destination.name)}</b>: ${fmt(t.length_km)} km, ${fmt(t.time_h, 1)} h`;
   if (t.time_d !== undefined) text += ` (${fmt(t.time_d, 2)} days)`;
@@ -471,6 +507,7 @@ function showTab(name) {
   for (const [tab, layers] of Object.entries(show)) {
     for (const l of layers) if (map.getLayer(l)) map.setLayoutProperty(l, "visibility", tab === name ? "visible" : "none");
   }
+  for (const m of app.labels) m.getElement().style.display = name === "route" ? "" : "none";
 }
 
 async function init() {
