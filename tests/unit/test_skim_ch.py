@@ -128,3 +128,19 @@ def test_decimal_costs_give_bit_identical_results(seed: int) -> None:
 def test_non_decimal_costs_are_not_scaled() -> None:
     g = skim_graph_from_links([1, 2], [2, 3], [1.0 / 3.0, np.pi])
     assert g.kernel_arrays()[2] == 1.0
+
+
+def test_auto_picks_ch_only_where_it_pays() -> None:
+    from corridor.paths.skim import SkimMethod, auto_method, hierarchy_of
+
+    side = 50  # a 2,500-node grid
+    ids = np.arange(side * side).reshape(side, side)
+    a = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    b = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    g = skim_graph_from_links(np.r_[a, b], np.r_[b, a], np.ones(2 * a.size))
+    assert auto_method(g, 100, 100) is SkimMethod.DIJKSTRA
+    assert auto_method(g, 1000, 900) is SkimMethod.CH
+    assert auto_method(g, 1000, 10) is SkimMethod.DIJKSTRA
+    hierarchy_of(g)  # once built, its queries are cheap
+    assert auto_method(g, 100, 100) is SkimMethod.CH
+    assert auto_method(g, 10, 10) is SkimMethod.DIJKSTRA

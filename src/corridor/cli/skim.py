@@ -63,7 +63,7 @@ def skim_cmd(
         ),
     ] = None,
     mode: ModeOpt = "any",
-    method: Annotated[str, typer.Option(help="auto, dijkstra or ch.")] = "auto",
+    method: Annotated[str, typer.Option(help="auto (ch from 800 zones), dijkstra or ch.")] = "auto",
     out: Annotated[
         Path | None, typer.Option(help="Write the matrices to .omx, .parquet or .csv.")
     ] = None,

@@ -25,6 +25,7 @@ from corridor.paths.skim import (
     Skim,
     SkimGraph,
     SkimMethod,
+    auto_method,
     hierarchy_of,
     resolve_nodes,
     skim_on,
@@ -92,7 +93,7 @@ def skim_blocks(
         raise ValidationError(f"block_size must be >= 1, got {block_size}")
     how = SkimMethod(method)
     if how is SkimMethod.AUTO:
-        how = SkimMethod.CH if min(origins.size, destinations.size) >= 64 else SkimMethod.DIJKSTRA
+        how = auto_method(graph, origins.size, destinations.size)
     payload: SkimGraph | Hierarchy = hierarchy_of(graph) if how is SkimMethod.CH else graph
     k = graph.attrs.shape[0]
     if origins.size == 0:

@@ -41,6 +41,7 @@ __all__ = [
     "SkimGraph",
     "SkimMethod",
     "SkimPlan",
+    "auto_method",
     "skim",
     "skim_graph",
     "skim_graph_from_links",
@@ -665,6 +666,23 @@ def _n_blocks(n_origins: int) -> int:
     return max(1, min(n_origins, 8 * int(numba.get_num_threads())))
 
 
+_CH_MIN_ZONES = 800
+"""Origins and destinations from which building a hierarchy beats one Dijkstra per origin.
+Measured on chicago-regional (12,982 nodes, 2 cores): 600 zones Dijkstra 0.39 s vs CH
+0.53 s; 1,000 zones 0.63 s vs 0.61 s; 1,790 zones 1.20 s vs 0.71 s."""
+
+
+def auto_method(graph: SkimGraph, n_origins: int, n_destinations: int) -> SkimMethod:
+    """What ``method="auto"`` runs: contraction hierarchies once a hierarchy is built for
+    the graph (queries are cheap) or enough zones share its preprocessing, else Dijkstra."""
+    zones = min(n_origins, n_destinations)
+    if isinstance(graph._cache.get("ch"), Hierarchy) and zones >= 64:
+        return SkimMethod.CH
+    if zones >= _CH_MIN_ZONES and graph.n_nodes >= 2000:
+        return SkimMethod.CH
+    return SkimMethod.DIJKSTRA
+
+
 def skim_on(
     graph: SkimGraph,
     origins: IntArray,
@@ -681,9 +699,7 @@ def skim_on(
     o = np.ascontiguousarray(origins, dtype=np.int64)
     d = np.ascontiguousarray(destinations, dtype=np.int64)
     if how is SkimMethod.AUTO:
-        # CH preprocessing pays off once many searches share it
-        many = min(o.size, d.size) >= 64 and graph.n_nodes >= 2000
-        how = SkimMethod.CH if many else SkimMethod.DIJKSTRA
+        how = auto_method(graph, o.size, d.size)
     if how is SkimMethod.CH:
         values, sums = hierarchy_of(graph).many_to_many(o, d)
         return values, sums, how.value
@@ -761,7 +777,8 @@ def skim(
         Link attributes summed along each least-cost path (``length_km``, ``time_h``,
         ``toll_usd``, ...).
     method
-        ``"dijkstra"``, ``"ch"`` (contraction hierarchies) or ``"auto"``.
+        ``"dijkstra"``, ``"ch"`` (contraction hierarchies) or ``"auto"`` (hierarchies from
+        800 zones on 2,000+ nodes, or once one is built; see :func:`auto_method`).
 
     Returns
     -------
