@@ -176,6 +176,39 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout_s: float = 120.
     raise SystemExit("the server did not answer /api/health in time")
 
 
+def fresh_scaling(base: str, usable: list[dict[str, Any]], clients: int) -> dict[str, Any]:
+    """Throughput of fresh (uncached) searches: one client, then `clients` at once.
+
+    Both passes send the same profile requests of the mix, each with a departure time
+    the server has not seen (a new cache key, so a real search, stops and timeline), one
+    pass after the other on the same warm server. The ratio of their rates is what
+    concurrent searches gain (the Router's per-thread scratch space, no search lock).
+    """
+    jobs = [b for b in usable if "profile" in b]
+    out: dict[str, Any] = {"requests": len(jobs), "clients": clients}
+    for label, n, hour in (("one", 1, 6), ("many", clients, 7)):
+        tally = Tally()
+        bodies = [b | {"depart": f"2026-12-01T{hour:02d}:{k % 60:02d}"} for k, b in enumerate(jobs)]
+        shares = [bodies[i::n] for i in range(n)]
+
+        def run(share: list[dict[str, Any]], tally: Tally = tally) -> None:
+            with httpx.Client(base_url=base, timeout=60) as c:
+                for body in share:
+                    one(c, body, tally)
+
+        threads = [threading.Thread(target=run, args=(share,), daemon=True) for share in shares]
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=600)
+        out[label] = summary(f"fresh searches, {n} client(s)", tally, time.perf_counter() - t0)
+    ratio = out["many"]["rps"] / out["one"]["rps"] if out["one"]["rps"] else float("nan")
+    out["speedup"] = round(ratio, 2)
+    print(f"fresh-search throughput, {clients} clients vs 1: {ratio:.2f}x")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--duration", type=float, default=60.0, help="load phase, s")
@@ -184,6 +217,9 @@ def main() -> None:
     ap.add_argument("--network", default=None, help="network file (default: embedded)")
     ap.add_argument("--rate-limit", action="store_true", help="keep the per-client limit on")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--fresh-clients", type=int, default=4, help="clients in the fresh-search scaling pass"
+    )
     ap.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = ap.parse_args()
     if args.duration <= 0 or args.clients < 1 or args.duration > 3600:
@@ -223,6 +259,8 @@ def main() -> None:
             raise SystemExit("no request of the mix succeeded")
         results["rss_after_cold_mb"] = round(rss_mb(proc.pid), 1)
         print(f"RSS {results['rss_after_cold_mb']:.1f} MB after the cold pass")
+
+        results["fresh"] = fresh_scaling(base, usable, args.fresh_clients)
 
         rng = random.Random(args.seed)
         warm = Tally()

@@ -45,11 +45,10 @@ from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
-from corridor.paths import Leg, Optimize, Route, Router, route
+from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, router_for
 from corridor.paths.alternatives import routes
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
-from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
@@ -131,6 +130,7 @@ __all__ = [
     "reliability",
     "route",
     "route_restricted",
+    "router_for",
     "routes",
     "skim",
     "tcd",

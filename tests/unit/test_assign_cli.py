@@ -140,7 +140,7 @@ def test_assign_on_a_dask_scheduler_equals_local(files: tuple[Path, Path]) -> No
     local = runner.invoke(app, ["assign", str(net), str(trips), "--gap", "1e-6", "--json"])
     assert local.exit_code == 0, local.output
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         res = runner.invoke(
             app,

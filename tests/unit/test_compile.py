@@ -34,11 +34,14 @@ def test_oneway_and_closed_links(toy: corridor.Network) -> None:
     assert (2, 3) not in arcs
 
 
-def test_time_weight_and_cache(toy: corridor.Network) -> None:
+def test_time_weight_and_router_keeps_graphs(toy: corridor.Network) -> None:
     g = compile_graph(toy, modes=["rail"], weight="time_h")
     assert sorted(g.cost.tolist()) == pytest.approx(sorted([3.0, 3.0, 190 / 60, 190 / 60]))
-    assert compile_graph(toy, modes="rail", weight="time_h") is g
-    assert compile_graph(toy, modes="road", weight="time_h") is not g
+    router = corridor.router_for(toy)
+    kept = router.graph(["rail"], "time_h")
+    np.testing.assert_array_equal(kept.cost, g.cost)
+    assert router.graph("rail", "time") is kept
+    assert router.graph("road", "time_h") is not kept
 
 
 def test_heuristic_scale_is_a_lower_bound(toy: corridor.Network) -> None:
@@ -54,12 +57,13 @@ def test_heuristic_scale_is_a_lower_bound(toy: corridor.Network) -> None:
 
 
 def test_bad_weights_and_modes(toy: corridor.Network) -> None:
-    with pytest.raises(corridor.SchemaError, match="no such numeric column"):
+    with pytest.raises(corridor.ValidationError, match="no such numeric column"):
         compile_graph(toy, weight="minutes")
     with pytest.raises(corridor.SchemaError, match="negative or NaN"):
         compile_graph(toy, weight=-np.ones(len(toy.links)))
-    with pytest.raises(corridor.SchemaError, match="unknown mode"):
+    with pytest.raises(corridor.ValidationError, match="unknown mode") as bad_mode:
         parse_modes("hovercraft")
+    assert not isinstance(bad_mode.value, corridor.SchemaError)
     with pytest.raises(corridor.UnknownNodeError, match="99"):
         compile_graph(toy).index_of([1, 99])
 

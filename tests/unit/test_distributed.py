@@ -21,7 +21,7 @@ distributed = pytest.importorskip("distributed", reason="dask.distributed not in
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     c = distributed.Client(cluster, set_as_default=False)
     yield c

@@ -9,7 +9,7 @@ import pytest
 import corridor
 from corridor.costs import compile_cost_graph, load_profile
 from corridor.kernels.labels import pareto_paths
-from corridor.paths.route import get_router
+from corridor.paths.router import router_for
 
 
 def _nondominated(vectors: np.ndarray) -> set[tuple[float, ...]]:
@@ -68,8 +68,8 @@ def test_api_pareto_set_equals_brute_force_on_the_cost_graph() -> None:
     prof = load_profile("truck40")
     rs = corridor.pareto(net, "O", "D", profile=prof)
     cg = compile_cost_graph(net, prof)
-    router = get_router(net)
-    src, dst = router.hubs(router.search(cg), 1, 5)  # no turns: the cost graph itself
+    router = router_for(net)
+    src, dst = router.hubs(cg, router.search(cg), 1, 5)  # no turns: the cost graph itself
     g = nx.MultiDiGraph()
     tails = np.searchsorted(cg.indptr, np.arange(cg.n_arcs), side="right") - 1
     for e in range(cg.n_arcs):

@@ -137,7 +137,7 @@ def test_unreachable_is_inf_and_distance_skim(toy: corridor.Network) -> None:
 def test_bad_inputs_give_clear_errors(toy: corridor.Network) -> None:
     with pytest.raises(UnknownNodeError, match=r"2 origin.*'Atlantis'.*999"):
         skim(toy, ["Atlantis", 999, "A"])
-    with pytest.raises(corridor.SchemaError, match="no such numeric column"):
+    with pytest.raises(ValidationError, match="no such numeric column"):
         skim(toy, ["A"], sums=("co2_kg",))
     with pytest.raises(ValidationError, match="method"):
         skim(toy, ["A"], method="magic")

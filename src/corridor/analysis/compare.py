@@ -30,12 +30,14 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
+from corridor._validate import parse_optimize
 from corridor.analysis.flows import FlowOptions, compare_flows
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
-from corridor.paths.route import Route, get_router
+from corridor.paths.router import Router, cg_positions, router_for
+from corridor.paths.types import Route
 
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
@@ -190,7 +192,7 @@ def default_places(
     A corridor's end cities are the city nodes that touch exactly one of its links.
     """
     nodes, links = network.nodes, network.links
-    road = links[(links["mode"] == "road").to_numpy() & links["closed"].isna().to_numpy()]
+    road = links[(links["mode"] == "road").to_numpy() & network.open_links()]
     served = set(road["a_node"].tolist()) | set(road["b_node"].tolist())
     cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy() & nodes["node_id"].isin(served)]
     top = cities.sort_values(["population", "node_id"], ascending=[False, True]).head(n_places)
@@ -206,34 +208,45 @@ def default_places(
 
 
 def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: str) -> PairPaths:
-    """Least-`optimize` paths between every pair of places for a profile."""
+    """Least-`optimize` paths between every pair of places for a profile.
+
+    Each pair's path is the one :func:`corridor.route` gives (:meth:`Router.best_path`):
+    one tree per origin with the drivers' rest gross-up and, where the profile has one,
+    one without, the better walked on the timeline where the two differ.
+    """
     from corridor.kernels.dijkstra import dijkstra
 
-    router = get_router(network)
+    router = router_for(network)
+    goal = parse_optimize(optimize)
     cg = router.cost_graph(profile)
     search = router.search(cg)
-    weight = search.weight(cg.weight(optimize))
-    idx = np.searchsorted(cg.node_ids, place_ids)
+    weight = search.weight(cg.weight(goal.value))
+    plain = router.ungrossed_weight(cg, goal)
+    weight2 = None if plain is None else search.weight(plain)
+    idx = cg_positions(cg, place_ids)
     n = place_ids.size
+    sources = [search.source(cg.source_vertex(int(k))) for k in idx]
+    sinks = [search.sink(cg.sink_vertex(int(k))) for k in idx]
     dist = np.empty(search.n_vertices)
     pred = np.empty(search.n_vertices, np.int64)
+    dist2 = np.empty(search.n_vertices)
+    pred2 = np.empty(search.n_vertices, np.int64)
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
     pair_of: list[IntArray] = []
     arcs: list[IntArray] = []
     for i in range(n):
-        dijkstra(search.indptr, search.heads, weight, search.source(int(idx[i])), dist, pred)
+        dijkstra(search.indptr, search.heads, weight, sources[i], dist, pred)
+        if weight2 is not None:
+            dijkstra(search.indptr, search.heads, weight2, sources[i], dist2, pred2)
         for j in range(n):
-            if i == j:
+            v = sinks[j]
+            if i == j or not math.isfinite(dist[v]):
                 continue
-            v = search.sink(int(idx[j]))
-            if not math.isfinite(dist[v]):
-                continue
-            path: list[int] = []
-            while pred[v] >= 0:
-                e = int(pred[v])
-                path.append(e)
-                v = int(search.tails[e])
-            arr = search.arcs(np.asarray(path[::-1], dtype=np.int64))
+            arr = search.arcs(search.path(pred, sources[i], v))
+            if weight2 is not None and math.isfinite(dist2[v]):
+                arr2 = search.arcs(search.path(pred2, sources[i], v))
+                if not np.array_equal(arr, arr2):
+                    _, arr = router.pick(cg, goal, (float(dist[v]), arr), (float(dist2[v]), arr2))
             slots[i][j] = arr
             arcs.append(arr)
             pair_of.append(np.full(arr.size, i * n + j, np.int64))
@@ -319,19 +332,25 @@ def _accessibility(
 
     nodes = network.nodes
     cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy()]
-    router = get_router(network)
+    router = router_for(network)
     cg = router.cost_graph(profile)
     search = router.search(cg)
     weight = search.weight(cg.time_h)
-    dest = np.searchsorted(cg.node_ids, cities["node_id"].to_numpy())
-    sinks = np.asarray([search.sink(int(k)) for k in dest], dtype=np.int64)
+    dest = cg_positions(cg, cities["node_id"].to_numpy())
+    sinks = search.sinks(np.asarray([cg.sink_vertex(int(k)) for k in dest], dtype=np.int64))
     pop = cities["population"].to_numpy(dtype=np.float64)
     dist = np.empty(search.n_vertices)
     pred = np.empty(search.n_vertices, np.int64)
     rows = np.empty((place_ids.size, len(hours)))
-    for k, pid in enumerate(place_ids):
-        src = search.source(int(np.searchsorted(cg.node_ids, pid)))
-        dijkstra(search.indptr, search.heads, weight, src, dist, pred)
+    for k, pos in enumerate(cg_positions(cg, place_ids)):
+        dijkstra(
+            search.indptr,
+            search.heads,
+            weight,
+            search.source(cg.source_vertex(int(pos))),
+            dist,
+            pred,
+        )
         t = dist[sinks]
         rows[k] = [(pop * (t <= h)).sum() for h in hours]
     out = pd.DataFrame({"node_id": place_ids})
@@ -372,7 +391,7 @@ def compare(
     """
     opts = options or CompareOptions()
     say = progress or (lambda _s, _f: None)
-    router = get_router(base)
+    router = router_for(base)
     if opts.places is None:
         place_ids = default_places(base, opts.n_places, opts.corridor_ends)
     else:
@@ -454,7 +473,7 @@ def _detail(
     opts: CompareOptions,
 ) -> tuple[pd.DataFrame, dict[str, Route]]:
     """Full routes before and after for the headline pairs and the largest changes."""
-    router_b, router_a = get_router(base), get_router(other)
+    router_b, router_a = router_for(base), router_for(other)
     want: list[tuple[str, int, int, bool]] = []
     for o_name, d_name in opts.headline:
         try:
@@ -479,13 +498,13 @@ def _detail(
         seen.add((prof, o, d))
         rec: dict[str, Any] = {"profile": prof, "headline": headline}
         for label, router in (("before", router_b), ("after", router_a)):
-            r = _full_route(router, paths.get((prof, label)), prof, o, d, opts.optimize)
+            r = _full_route(router, prof, o, d, opts.optimize)
             key = f"{label}/{prof}/{o}/{d}"
             if r is not None:
                 routes[key] = r
             rec.update(_route_record(r, label, key))
-        rec["origin"] = str(router_b._names[o])
-        rec["destination"] = str(router_b._names[d])
+        rec["origin"] = router_b.labels.name(o)
+        rec["destination"] = router_b.labels.name(d)
         for m in ("time_h", "cost_usd", "co2_kg", "length_km"):
             rec[f"d_{m}"] = rec[f"{m}_after"] - rec[f"{m}_before"]
         records.append(rec)
@@ -496,24 +515,12 @@ def _detail(
     return detail, routes
 
 
-def _full_route(
-    router: Any, pp: PairPaths | None, prof: str, o: int, d: int, optimize: str
-) -> Route | None:
-    if pp is not None and o in pp.place_ids and d in pp.place_ids:
-        i = int(np.flatnonzero(pp.place_ids == o)[0])
-        j = int(np.flatnonzero(pp.place_ids == d)[0])
-        slots = pp.slots[i][j]
-        if slots is None:
-            return None
-        cg = router.cost_graph(prof)
-        cost = float(cg.weight(optimize)[slots].sum())
-        route: Route = router.profile_route(cg, slots, optimize=optimize, cost=cost)
-        return route
+def _full_route(router: Router, prof: str, o: int, d: int, optimize: str) -> Route | None:
+    """The route behind a comparison cell: exactly what :func:`corridor.route` gives."""
     try:
-        found: Route = router.route(o, d, profile=prof, optimize=optimize)
+        return router.route(o, d, profile=prof, optimize=optimize)
     except LookupError:
         return None
-    return found
 
 
 def _route_record(r: Route | None, label: str, key: str) -> dict[str, Any]:

@@ -23,11 +23,13 @@ from typing import Any
 
 import pandas as pd
 
+from corridor._validate import Optimize
 from corridor.costs.profiles import Profile, load_profile
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.route import DepartLike, Optimize, ProfileLike, Route, route
+from corridor.paths.route import route
+from corridor.paths.types import DepartLike, ProfileLike, Route
 
 __all__ = ["CPMM", "BreakEven", "break_even", "cpmm"]
 

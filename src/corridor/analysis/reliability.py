@@ -17,7 +17,7 @@ import pandas as pd
 
 from corridor._typing import FloatArray
 from corridor.errors import ValidationError
-from corridor.paths.route import Route
+from corridor.paths.types import Route
 
 __all__ = ["Reliability", "reliability", "sample_triangular"]
 

@@ -22,11 +22,13 @@ from typing import Any
 
 import pandas as pd
 
+from corridor._validate import Optimize
 from corridor.atomic import atomic_file
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.route import DepartLike, Leg, Optimize, ProfileLike, Route, route
+from corridor.paths.route import route
+from corridor.paths.types import DepartLike, Leg, ProfileLike, Route
 
 __all__ = ["TCD", "tcd", "tcd_table"]
 

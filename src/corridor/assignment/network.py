@@ -365,7 +365,7 @@ def assignment_network(
     """
     crossing = crossing or CrossingDelay()
     links = network.links
-    use = (links["mode"] == Mode.ROAD).to_numpy() & links["closed"].isna().to_numpy()
+    use = (links["mode"] == Mode.ROAD).to_numpy() & network.open_links()
     if not use.any():
         raise ValidationError(f"{network.name}: no open road links to assign on")
     road = links[use]

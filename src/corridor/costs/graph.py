@@ -250,7 +250,7 @@ def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArr
 def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
     links = network.links
     modes = links["mode"].to_numpy()
-    ok = np.isin(modes, list(profile.modes)) & links["closed"].isna().to_numpy()
+    ok = np.isin(modes, list(profile.modes)) & network.open_links()
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
@@ -336,13 +336,14 @@ def _crossing_stops(
 
 
 def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
-    """Compile the expanded cost graph of `network` for `profile`, cached on the network.
+    """Compile the expanded cost graph of `network` for `profile` (anew on each call;
+    :class:`corridor.paths.Router` keeps the graphs of a network).
 
     Parameters
     ----------
     network
-        The network (take :meth:`Network.as_of` first for another date; links with a
-        ``closed`` date are left out).
+        The network; only links that exist on its date are used
+        (:meth:`Network.open_links`; take :meth:`Network.as_of` for another date).
     profile
         The vehicle or traveller profile.
 
@@ -359,10 +360,6 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     >>> g.n_arcs > 0
     True
     """
-    key = ("cost_graph", profile.model_dump_json())
-    cached = network._cache.get(key)
-    if isinstance(cached, CostGraph):
-        return cached
     params = _mode_table(profile)
     links = network.links
     node_ids = np.sort(network.nodes["node_id"].to_numpy(dtype=np.int64))
@@ -599,7 +596,6 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         **f64,
     )
     log.info("compiled %r", graph)
-    network._cache[key] = graph
     return graph
 
 

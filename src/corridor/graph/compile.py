@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
-from corridor.errors import SchemaError, UnknownNodeError
+from corridor._validate import parse_modes
+from corridor.errors import SchemaError, ValidationError
+from corridor.graph.index import NodeIndex, build_csr
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.units import haversine_km
@@ -19,26 +21,6 @@ from corridor.units import haversine_km
 __all__ = ["Graph", "compile_graph", "link_time_h", "parse_modes"]
 
 log = logging.getLogger(__name__)
-
-ALL_MODES: tuple[Mode, ...] = tuple(Mode)
-
-
-def parse_modes(modes: str | Mode | Iterable[str | Mode] | None) -> tuple[Mode, ...]:
-    """Normalise a mode selection: None or "any" means every mode.
-
-    Examples
-    --------
-    >>> parse_modes("road")
-    (<Mode.ROAD: 'road'>,)
-    """
-    if modes is None or (isinstance(modes, str) and modes.lower() in ("any", "all")):
-        return ALL_MODES
-    items = [modes] if isinstance(modes, str) else list(modes)
-    try:
-        return tuple(sorted({Mode(str(m).lower()) for m in items}))
-    except ValueError:
-        msg = f"unknown mode in {items!r}; use any of {[m.value for m in Mode]} or 'any'"
-        raise SchemaError([msg]) from None
 
 
 def link_time_h(links: pd.DataFrame) -> FloatArray:
@@ -108,22 +90,12 @@ class Graph:
         UnknownNodeError
             Listing every id not in the graph.
         """
-        arr = np.asarray(ids, dtype=np.int64).ravel()
-        idx = np.searchsorted(self.node_ids, arr)
-        idx = np.minimum(idx, self.node_ids.size - 1)
-        bad = self.node_ids[idx] != arr
-        if bad.any():
-            raise UnknownNodeError(arr[bad].tolist(), role=f"{role} id(s)")
-        return np.asarray(idx, dtype=np.int64)
+        return self.nodes.positions(ids, role=role)
 
-
-def _weight_key(weight: str | FloatArray) -> str:
-    if isinstance(weight, str):
-        return weight
-    return (
-        "array:"
-        + hashlib.sha1(np.ascontiguousarray(weight, dtype=np.float64).tobytes()).hexdigest()
-    )
+    @cached_property
+    def nodes(self) -> NodeIndex:
+        """The id <-> index map of this graph's nodes."""
+        return NodeIndex(self.node_ids)
 
 
 def compile_graph(
@@ -132,29 +104,29 @@ def compile_graph(
     modes: str | Mode | Iterable[str | Mode] | None = None,
     weight: str | FloatArray = "time_h",
 ) -> Graph:
-    """Compile `network` into a CSR graph, cached on the network per (modes, weight).
+    """Compile `network` into a CSR graph for a mode set and a cost.
+
+    Pure: it computes a new graph on every call; :class:`corridor.paths.Router` keeps the
+    graphs of a network for repeated queries.
 
     Parameters
     ----------
     network
         The network.
     modes
-        Modes whose links are used; None or "any" for all. Links with a `closed` date
-        are left out (take :meth:`Network.as_of` first for another date).
+        Modes whose links are used; None or "any" for all. Only links that exist on the
+        network's date are used (:meth:`Network.open_links`).
     weight
         "time_h" (length / speed), "length_km", another numeric links column, or a
         float64 array with one cost per links row (used in both directions).
 
     Raises
     ------
-    SchemaError
-        If the weight column is missing or has negative or NaN values on used links.
+    ValidationError
+        If the weight column is missing, the array has the wrong shape, or a used link
+        has a negative or NaN cost; or a mode is unknown.
     """
     mode_set = parse_modes(modes)
-    key = ("graph", mode_set, _weight_key(weight))
-    cached = network._cache.get(key)
-    if isinstance(cached, Graph):
-        return cached
     links = network.links
     if isinstance(weight, str):
         if weight == "time_h":
@@ -162,39 +134,34 @@ def compile_graph(
         elif weight in links.columns and pd.api.types.is_numeric_dtype(links[weight]):
             w = links[weight].to_numpy(dtype=np.float64)
         else:
-            raise SchemaError(
-                [f"links.{weight}: no such numeric column to use as a cost"], source=network.source
+            raise ValidationError(
+                f"links.{weight}: no such numeric column to use as a cost"
+                + (f" in {network.source}" if network.source else "")
             )
         name = weight
     else:
         w = np.asarray(weight, dtype=np.float64)
         if w.shape != (len(links),):
-            raise SchemaError([f"cost array has shape {w.shape}; need ({len(links)},)"])
+            raise ValidationError(f"cost array has shape {w.shape}; need ({len(links)},)")
         name = "custom"
-    use = (
-        links["mode"].isin([m.value for m in mode_set]).to_numpy()
-        & links["closed"].isna().to_numpy()
-    )
+    use = links["mode"].isin([m.value for m in mode_set]).to_numpy() & network.open_links()
     bad = use & ~(w >= 0)
     if bad.any():
         ids = links.loc[bad, "link_id"].tolist()[:5]
         raise SchemaError(
             [f"links.{name}: link ids {ids} have negative or NaN cost"], source=network.source
         )
-    node_ids = np.sort(network.nodes["node_id"].to_numpy(dtype=np.int64))
+    index = NodeIndex.of(network.nodes["node_id"].to_numpy(dtype=np.int64))
+    node_ids = index.ids
     rows = np.flatnonzero(use)
-    a = np.searchsorted(node_ids, links["a_node"].to_numpy()[rows])
-    b = np.searchsorted(node_ids, links["b_node"].to_numpy()[rows])
+    a = index.positions(links["a_node"].to_numpy()[rows])
+    b = index.positions(links["b_node"].to_numpy()[rows])
     two = ~links["oneway"].to_numpy()[rows]
-    tails = np.concatenate([a, b[two]])
-    heads = np.concatenate([b, a[two]])
-    link_row = np.concatenate([rows, rows[two]]).astype(np.int64)
+    csr = build_csr(np.concatenate([a, b[two]]), np.concatenate([b, a[two]]), node_ids.size)
+    link_row = np.concatenate([rows, rows[two]]).astype(np.int64)[csr.order]
     forward = np.concatenate([np.ones(rows.size, bool), np.zeros(int(two.sum()), bool)])
-    order = np.argsort(tails, kind="stable")
-    tails, heads, link_row, forward = tails[order], heads[order], link_row[order], forward[order]
-    n = node_ids.size
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(tails, minlength=n), out=indptr[1:])
+    forward = forward[csr.order]
+    indptr, tails, heads = csr.indptr, csr.tails, csr.heads
     cost = w[link_row]
     nodes = network.nodes.set_index("node_id").loc[node_ids]
     lon = nodes["lon"].to_numpy(dtype=np.float64)
@@ -205,8 +172,8 @@ def compile_graph(
     graph = Graph(
         node_ids=node_ids,
         indptr=indptr,
-        heads=heads.astype(np.int32),
-        tails=tails.astype(np.int32),
+        heads=heads,
+        tails=tails,
         cost=np.ascontiguousarray(cost),
         link_row=link_row,
         forward=forward,
@@ -217,5 +184,4 @@ def compile_graph(
         weight=name,
     )
     log.info("compiled %r", graph)
-    network._cache[key] = graph
     return graph

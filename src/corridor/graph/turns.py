@@ -236,19 +236,14 @@ def compile_turn_graph(
     Returns
     -------
     TurnGraph
-        Cached on the network per (modes, weight, u_turns); its vertices are the compiled
-        graph's node indices.
+        Its vertices are the compiled graph's node indices (computed anew on each call;
+        :class:`corridor.paths.Router` keeps them).
     """
     graph = compile_graph(network, modes=modes, weight=weight)
-    key = ("turn-graph", graph.modes, graph.weight, id(graph), u_turns)
-    cached = network._cache.get(key)
-    if isinstance(cached, TurnGraph):
-        return cached
     turn_graph = expand_turns(
         ArcGraph.of(graph), network.turns, network.links, graph.cost, u_turns=u_turns
     )
     log.info("compiled %r on %r", turn_graph, graph)
-    network._cache[key] = turn_graph
     return turn_graph
 
 

@@ -29,8 +29,8 @@ import pandas as pd
 from corridor.atomic import write_text_atomic
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
-from corridor.paths.route import Route
 from corridor.paths.trip import Trip
+from corridor.paths.types import Route
 
 __all__ = [
     "export",

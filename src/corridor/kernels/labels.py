@@ -14,6 +14,7 @@ import numba as nb
 import numpy as np
 
 from corridor._typing import FloatArray, Int32Array, IntArray
+from corridor.errors import ValidationError
 
 __all__ = ["pareto_paths"]
 
@@ -191,9 +192,9 @@ def pareto_paths(
     """
     w = np.ascontiguousarray(weights, dtype=np.float64)
     if w.ndim != 2 or w.shape[0] != heads.size:
-        raise ValueError(f"weights must have shape (m, k) with m = {heads.size}")
+        raise ValidationError(f"weights must have shape (m, k) with m = {heads.size}")
     if w.size and not (w >= 0).all():
-        raise ValueError("weights must be non-negative")
+        raise ValidationError("weights must be non-negative")
     spread = w.max(axis=0) if w.shape[0] else np.ones(w.shape[1])
     scale = 1.0 / np.where(spread > 0, spread, 1.0)
     cap = max(int(max_labels), 1)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
+from corridor._typing import BoolArray
 from corridor.errors import SchemaError
 from corridor.model.schema import (
     CROSSING_COLUMNS,
@@ -20,14 +21,13 @@ from corridor.model.schema import (
     conform,
 )
 
-__all__ = ["Network"]
+__all__ = ["Network", "links_open_on"]
 
 
 def _dupes(series: pd.Series) -> list[Any]:
     return sorted(set(series[series.duplicated()].tolist()))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Network:
     """An immutable transport network.
 
@@ -47,6 +47,9 @@ class Network:
         A label for reports.
     source
         The file the network was read from, used in error messages.
+    date
+        The day the network stands on (see :meth:`as_of`), or None for the network as
+        recorded: then a link with any ``closed`` date is closed.
 
     Raises
     ------
@@ -56,94 +59,250 @@ class Network:
 
     Notes
     -----
-    The tables are copied, conformed to the schema and made read-only; edits return a
-    new Network (:meth:`with_links`, :meth:`with_nodes`).
+    The tables are copied and conformed to the schema on construction, their arrays made
+    read-only, and every read of :attr:`nodes`, :attr:`links`, :attr:`crossings` or
+    :attr:`turns` returns a fresh shallow copy: assigning a column to it changes that copy
+    only and writing into its values raises, so nothing derived from a network (graphs,
+    indexes, held by :class:`corridor.paths.Router`) can go stale. Edits return a new
+    Network (:meth:`with_links`, :meth:`with_nodes`, :meth:`with_crossings`).
     """
 
-    nodes: pd.DataFrame
-    links: pd.DataFrame
-    crossings: pd.DataFrame = field(default_factory=pd.DataFrame)
-    turns: pd.DataFrame = field(default_factory=pd.DataFrame)
-    name: str = "network"
-    source: str | None = None
-    _cache: dict[Any, Any] = field(default_factory=dict, compare=False)
+    __slots__ = (
+        "__weakref__",
+        "_crossings",
+        "_hash",
+        "_links",
+        "_nodes",
+        "_turns",
+        "date",
+        "name",
+        "source",
+    )
 
-    def __post_init__(self) -> None:
-        nodes, problems = conform(self.nodes, NODE_COLUMNS, "nodes")
-        links, link_problems = conform(self.links, LINK_COLUMNS, "links")
-        problems += link_problems
-        crossings, crossing_problems = conform(self.crossings, CROSSING_COLUMNS, "crossings")
-        problems += crossing_problems
-        turns, turn_problems = conform(self.turns, TURN_COLUMNS, "turns")
-        problems += turn_problems
+    name: str
+    source: str | None
+    date: pd.Timestamp | None
+    _nodes: pd.DataFrame
+    _links: pd.DataFrame
+    _crossings: pd.DataFrame
+    _turns: pd.DataFrame
+    _hash: str | None
+
+    def __init__(
+        self,
+        nodes: pd.DataFrame,
+        links: pd.DataFrame,
+        crossings: pd.DataFrame | None = None,
+        turns: pd.DataFrame | None = None,
+        *,
+        name: str = "network",
+        source: str | None = None,
+        date: pd.Timestamp | None = None,
+    ) -> None:
+        empty = pd.DataFrame()
+        tables, problems = [], []
+        for frame, columns, label in (
+            (nodes, NODE_COLUMNS, "nodes"),
+            (links, LINK_COLUMNS, "links"),
+            (empty if crossings is None else crossings, CROSSING_COLUMNS, "crossings"),
+            (empty if turns is None else turns, TURN_COLUMNS, "turns"),
+        ):
+            table, found = conform(frame, columns, label)
+            tables.append(table)
+            problems += found
+        node_t, link_t, crossing_t, turn_t = tables
         if not problems:
-            problems += _check_relations(nodes, links, crossings)
-            problems += _check_turns(turns, links)
+            problems += _check_relations(node_t, link_t, crossing_t)
+            problems += _check_turns(turn_t, link_t)
         if problems:
-            raise SchemaError(problems, source=self.source)
-        for frame in (nodes, links, crossings, turns):
+            raise SchemaError(problems, source=source)
+        for frame in tables:
             for col in frame.columns:
                 arr = frame[col].to_numpy()
                 if isinstance(arr, np.ndarray):
                     arr.flags.writeable = False
-        object.__setattr__(self, "nodes", nodes)
-        object.__setattr__(self, "links", links)
-        object.__setattr__(self, "crossings", crossings)
-        object.__setattr__(self, "turns", turns)
+        object.__setattr__(self, "_nodes", node_t)
+        object.__setattr__(self, "_links", link_t)
+        object.__setattr__(self, "_crossings", crossing_t)
+        object.__setattr__(self, "_turns", turn_t)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "date", None if date is None else pd.Timestamp(date))
+        object.__setattr__(self, "_hash", None)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"Network is immutable; use with_links()/with_nodes() ({key})")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"Network is immutable ({key})")
+
+    @property
+    def nodes(self) -> pd.DataFrame:
+        """The nodes table (a read-only shallow copy)."""
+        copy: pd.DataFrame = self._nodes.copy(deep=False)
+        return copy
+
+    @property
+    def links(self) -> pd.DataFrame:
+        """The links table (a read-only shallow copy)."""
+        copy: pd.DataFrame = self._links.copy(deep=False)
+        return copy
+
+    @property
+    def crossings(self) -> pd.DataFrame:
+        """The border-crossing table (a read-only shallow copy)."""
+        copy: pd.DataFrame = self._crossings.copy(deep=False)
+        return copy
+
+    @property
+    def turns(self) -> pd.DataFrame:
+        """The turn-restriction table (a read-only shallow copy)."""
+        copy: pd.DataFrame = self._turns.copy(deep=False)
+        return copy
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self._nodes)
+
+    @property
+    def n_links(self) -> int:
+        """Number of links."""
+        return len(self._links)
+
+    @property
+    def n_turns(self) -> int:
+        """Number of turn restrictions."""
+        return len(self._turns)
 
     def __repr__(self) -> str:
+        n_bc = int((self._nodes["kind"] == NodeKind.BORDER_CROSSING).sum())
+        on = "" if self.date is None else f" on {self.date.date()}"
         return (
-            f"<Network {self.name!r}: {len(self.nodes)} nodes, {len(self.links)} links, "
-            f"{int((self.nodes['kind'] == NodeKind.BORDER_CROSSING).sum())} crossings>"
+            f"<Network {self.name!r}{on}: {len(self._nodes)} nodes, {len(self._links)} links, "
+            f"{n_bc} crossings>"
         )
 
     @property
     def content_hash(self) -> str:
-        """A hash of the tables' content; equal networks have equal hashes."""
-        if "hash" not in self._cache:
+        """A hash of the tables' content (geometry and date included); equal networks have
+        equal hashes. Computed once: the content cannot change."""
+        found = self._hash
+        if found is None:
             h = hashlib.sha256()
-            tables = (self.nodes, self.links.drop(columns="geometry"), self.crossings, self.turns)
-            for frame in tables:
+            links = self._links.drop(columns="geometry")
+            for frame in (self._nodes, links, self._crossings, self._turns):
                 h.update(
                     pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
                 )
-            self._cache["hash"] = h.hexdigest()
-        value: str = self._cache["hash"]
-        return value
+            geoms = self._links["geometry"].to_numpy()
+            present = np.asarray([isinstance(g, shapely.Geometry) for g in geoms], dtype=bool)
+            h.update(present.tobytes())
+            if present.any():
+                h.update(b"".join(shapely.to_wkb(geoms[present]).tolist()))
+            h.update(str(self.date).encode())
+            found = h.hexdigest()
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    def _copy(self, **tables: pd.DataFrame) -> Network:
+        parts = {
+            "nodes": self._nodes,
+            "links": self._links,
+            "crossings": self._crossings,
+            "turns": self._turns,
+        } | tables
+        return Network(**parts, name=self.name, source=self.source, date=self.date)
 
     def with_links(self, links: pd.DataFrame) -> Network:
         """Return a copy of this network with `links` replaced."""
-        return Network(self.nodes, links, self.crossings, self.turns, name=self.name)
+        return self._copy(links=links)
 
     def with_nodes(self, nodes: pd.DataFrame) -> Network:
         """Return a copy of this network with `nodes` replaced."""
-        return Network(nodes, self.links, self.crossings, self.turns, name=self.name)
+        return self._copy(nodes=nodes)
 
     def with_crossings(self, crossings: pd.DataFrame) -> Network:
         """Return a copy of this network with the crossing table replaced."""
-        return Network(self.nodes, self.links, crossings, self.turns, name=self.name)
+        return self._copy(crossings=crossings)
+
+    def with_turns(self, turns: pd.DataFrame) -> Network:
+        """Return a copy of this network with the turn-restriction table replaced."""
+        return self._copy(turns=turns)
 
     def as_of(self, date: str | pd.Timestamp) -> Network:
         """Return the network as it stood on `date`.
 
-        Links not yet opened or already closed are dropped, as are crossing figures for a
-        mode not yet opened, and turn restrictions on dropped links.
+        Links not yet opened or already closed on that day are dropped (the rule of
+        :func:`links_open_on`: opened <= date < closed), as are crossing figures for a
+        mode not yet opened and turn restrictions on dropped links. The result remembers
+        its date, so a link that closes later stays open in every search on it.
+
+        Raises
+        ------
+        ValidationError
+            If `date` is not a date.
         """
-        when = pd.Timestamp(date)
-        links = self.links
-        keep = (links["opened"].isna() | (links["opened"] <= when)) & (
-            links["closed"].isna() | (links["closed"] > when)
-        )
-        kept = links[keep.to_numpy()]
-        turns = self.turns
+        from corridor._validate import parse_date
+
+        when = parse_date(date, field="as_of")
+        links = self._links
+        kept = links[links_open_on(links, when)]
+        turns = self._turns
         if len(turns):
             ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
             turns = turns[ok.to_numpy()]
-        crossings = self.crossings
+        crossings = self._crossings
         crossings = crossings[
             (crossings["opened"].isna() | (crossings["opened"] <= when)).to_numpy()
         ]
-        return Network(self.nodes, kept, crossings, turns, name=f"{self.name}@{when.date()}")
+        return Network(
+            self._nodes,
+            kept,
+            crossings,
+            turns,
+            name=f"{self.name}@{when.date()}",
+            source=self.source,
+            date=when,
+        )
+
+    def open_links(self) -> BoolArray:
+        """Which rows of :attr:`links` exist on the network's :attr:`date`."""
+        return links_open_on(self._links, self.date)
+
+
+def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
+    """Which links exist on a date: the one rule every search, skim and assignment uses.
+
+    Parameters
+    ----------
+    links
+        A links table with ``opened`` and ``closed`` columns (NaT: no such date).
+    date
+        The day; None for an undated network, where every link without a ``closed``
+        date exists (whatever its ``opened``).
+
+    Returns
+    -------
+    numpy.ndarray
+        bool per row: ``opened <= date < closed``, a missing ``opened`` meaning always
+        open and a missing ``closed`` meaning never closed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
+    ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
+    >>> links_open_on(t, pd.Timestamp("2025-01-01")).tolist()
+    [True, True]
+    >>> links_open_on(t, None).tolist()
+    [True, False]
+    """
+    closed = links["closed"]
+    if date is None:
+        return np.asarray(closed.isna().to_numpy(), dtype=bool)
+    opened = links["opened"]
+    ok = (opened.isna() | (opened <= date)) & (closed.isna() | (closed > date))
+    return np.asarray(ok.to_numpy(), dtype=bool)
 
 
 def _check_relations(

@@ -1,5 +1,11 @@
-"""Path problems: single routes (and, later, alternatives, skims, isochrones)."""
+"""Path problems: routes, alternatives, Pareto sets, skims, isochrones and trips.
 
-from corridor.paths.route import Leg, Optimize, Route, Router, route
+:class:`Router` owns everything derived from a network and runs every search.
+"""
 
-__all__ = ["Leg", "Optimize", "Route", "Router", "route"]
+from corridor._validate import Optimize
+from corridor.paths.route import route
+from corridor.paths.router import Router, router_for
+from corridor.paths.types import Leg, Route, RouteSet, Stop
+
+__all__ = ["Leg", "Optimize", "Route", "RouteSet", "Router", "Stop", "route", "router_for"]

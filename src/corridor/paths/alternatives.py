@@ -22,19 +22,13 @@ from collections.abc import Iterable
 import numpy as np
 
 from corridor._typing import IntArray
+from corridor._validate import Optimize, parse_optimize
 from corridor.costs.graph import CostGraph
 from corridor.errors import NoPathError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.route import (
-    DepartLike,
-    Optimize,
-    ProfileLike,
-    Route,
-    RouteSet,
-    get_router,
-    parse_optimize,
-)
+from corridor.paths.router import router_for
+from corridor.paths.types import DepartLike, ProfileLike, Route, RouteSet
 
 __all__ = ["route_similarity", "routes"]
 
@@ -119,7 +113,7 @@ def routes(
             f"got {k}, {max_similarity}, {penalty}"
         )
     goal = parse_optimize(optimize)
-    router = get_router(network)
+    router = router_for(network)
     o, d = router.endpoints(origin, destination)
     cg = router.cost_graph(profile, modes)
     true_w = cg.weight(goal.value)
@@ -130,17 +124,16 @@ def routes(
             strict=True,
         )
     )
-    w = true_w.copy()
-    kept: list[Route] = []
-    seen: set[tuple[int, ...]] = set()
-    rounds = 0
+    first, first_slots = router.best_path(cg, o, d, goal, depart=depart)
+    kept: list[Route] = [first]
+    seen: set[tuple[int, ...]] = {tuple(int(x) for x in first_slots)}
+    w = np.where(_link_mask(cg, first_slots), true_w * (1.0 + penalty), true_w)
+    rounds = 1
     while len(kept) < k and rounds < 4 * k + 4:
         rounds += 1
         try:
             _, slots = router.cheapest(cg, o, d, w)
         except NoPathError:
-            if not kept:
-                raise
             break
         w = np.where(_link_mask(cg, slots), w * (1.0 + penalty), w)
         key = tuple(int(x) for x in slots)
@@ -152,7 +145,8 @@ def routes(
         )
         if all(route_similarity(candidate, r, lengths) <= max_similarity for r in kept):
             kept.append(candidate)
-    kept.sort(key=lambda r: r.cost)
+    # the least-cost route (the one corridor.route gives) first, the others by cost
+    kept[1:] = sorted(kept[1:], key=lambda r: r.cost)
     log.info("alternatives %s -> %s: %d routes in %d rounds", o, d, len(kept), rounds)
     method = (
         f"penalty method (x{1 + penalty:g} on used links per round), least {goal.value} "

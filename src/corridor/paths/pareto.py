@@ -10,7 +10,8 @@ import numpy as np
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.route import DepartLike, ProfileLike, RouteSet, get_router
+from corridor.paths.router import router_for
+from corridor.paths.types import DepartLike, ProfileLike, RouteSet
 
 __all__ = ["pareto"]
 
@@ -82,11 +83,11 @@ def pareto(
         raise ValidationError(f"tolerance must be >= 0, got {tolerance}")
     from corridor.kernels.labels import pareto_paths
 
-    router = get_router(network)
+    router = router_for(network)
     o, d = router.endpoints(origin, destination)
     cg = router.cost_graph(profile, modes)
     search = router.search(cg)
-    src, dst = router.hubs(search, o, d)
+    src, dst = router.hubs(cg, search, o, d)
     weights = search.weights(np.column_stack([cg.weight(c) for c in crit]))
     values, found, complete = pareto_paths(
         search.indptr, search.heads, weights, src, dst, max_labels=max_labels, eps=tolerance

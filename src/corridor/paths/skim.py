@@ -28,20 +28,30 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
-from corridor.errors import SchemaError, UnknownNodeError, ValidationError
-from corridor.graph.compile import compile_graph, link_time_h
-from corridor.graph.turns import TurnGraph, compile_turn_graph
+from corridor._typing import FloatArray, IntArray
+from corridor.errors import UnknownNodeError, ValidationError
 from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.paths.hierarchy import Hierarchy, build_hierarchy, hierarchy_built, hierarchy_of
+from corridor.paths.skim_graph import (
+    SkimGraph,
+    SkimPlan,
+    n_blocks,
+    skim_graph,
+    skim_graph_from_links,
+    skim_plan,
+)
 
 __all__ = [
+    "Hierarchy",
     "Skim",
     "SkimGraph",
     "SkimMethod",
     "SkimPlan",
     "auto_method",
+    "build_hierarchy",
+    "hierarchy_of",
     "skim",
     "skim_graph",
     "skim_graph_from_links",
@@ -60,368 +70,6 @@ class SkimMethod(StrEnum):
     AUTO = "auto"
     DIJKSTRA = "dijkstra"
     CH = "ch"
-
-
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
-class SkimGraph:
-    """CSR arrays for skims: the cost to minimise and the attributes to sum.
-
-    Attributes
-    ----------
-    node_ids
-        External id of each node index, sorted int64[n].
-    indptr, heads, tails
-        CSR arrays (int64[n+1], int32[m], int32[m]).
-    cost
-        The cost minimised, float64[m] >= 0.
-    attrs
-        Attributes summed along the chosen paths, float64[k, m].
-    attr_names
-        Names of the k attributes.
-    blocked
-        Nodes that may start or end a path but are never passed through, bool[n].
-    metric
-        Name of the cost, with its unit (``time_h``, ``length_km``, ...).
-    """
-
-    node_ids: IntArray
-    indptr: IntArray
-    heads: Int32Array
-    tails: Int32Array
-    cost: FloatArray
-    attrs: FloatArray
-    attr_names: tuple[str, ...]
-    blocked: BoolArray
-    metric: str
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    def __repr__(self) -> str:
-        sums = f", sums {','.join(self.attr_names)}" if self.attr_names else ""
-        return f"<SkimGraph {self.metric}: {self.n_nodes} nodes, {self.heads.size} arcs{sums}>"
-
-    @property
-    def n_nodes(self) -> int:
-        """Number of nodes."""
-        return int(self.node_ids.size)
-
-    def kernel_arrays(self) -> tuple[FloatArray, FloatArray, float, FloatArray]:
-        """Cost and attributes as the kernels see them, with their scales.
-
-        Returns (cost, attrs, cost scale, attr scales float64[k]). Where every value of an
-        array is a whole number once multiplied by 10**d (d <= 6; e.g. times given to the
-        hundredth), the array is scaled so: sums of whole numbers below 2**53 are exact in
-        any order, so every method (Dijkstra, contraction hierarchies, any block split)
-        gives bit-identical results after the one final division by the scale.
-        """
-        cached = self._cache.get("kernel_arrays")
-        if cached is None:
-            limit = max(1, self.n_nodes)
-            c_scale = _decimal_scale(self.cost, limit)
-            cost = self.cost if c_scale is None else np.round(self.cost * c_scale)
-            scales = np.ones(self.attrs.shape[0])
-            attrs = self.attrs.copy()
-            for i in range(attrs.shape[0]):
-                a_scale = _decimal_scale(self.attrs[i], limit)
-                if a_scale is not None:
-                    attrs[i] = np.round(self.attrs[i] * a_scale)
-                    scales[i] = a_scale
-            cached = (
-                np.ascontiguousarray(cost),
-                np.ascontiguousarray(attrs),
-                1.0 if c_scale is None else c_scale,
-                scales,
-            )
-            self._cache["kernel_arrays"] = cached
-        return cached
-
-    def index_of(self, ids: ArrayLike, *, role: str = "node") -> IntArray:
-        """Indices of external node ids.
-
-        Raises
-        ------
-        UnknownNodeError
-            Listing every id not in the graph.
-        """
-        arr = np.asarray(ids).ravel()
-        if arr.size and not np.issubdtype(arr.dtype, np.integer):
-            try:
-                as_int = arr.astype(np.int64)
-            except (TypeError, ValueError):
-                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)") from None
-            if not np.array_equal(as_int, arr):
-                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)")
-            arr = as_int
-        arr = arr.astype(np.int64)
-        if self.node_ids.size == 0:
-            if arr.size:
-                raise UnknownNodeError(arr.tolist(), role=f"{role} id(s)")
-            return arr
-        idx = np.minimum(np.searchsorted(self.node_ids, arr), self.node_ids.size - 1)
-        bad = self.node_ids[idx] != arr
-        if bad.any():
-            raise UnknownNodeError(list(dict.fromkeys(arr[bad].tolist())), role=f"{role} id(s)")
-        return np.asarray(idx, dtype=np.int64)
-
-
-def _decimal_scale(x: FloatArray, max_terms: int) -> float | None:
-    """10**d for the least d <= 6 that makes every finite value whole (with sums of up to
-    `max_terms` of them below 2**53), or None."""
-    fin = x[np.isfinite(x)]
-    if fin.size == 0:
-        return None
-    top = float(np.abs(fin).max())
-    for d in range(7):
-        scale = 10.0**d
-        if top * scale * max_terms >= 2.0**53:
-            return None
-        y = fin * scale
-        if np.all(np.abs(y - np.round(y)) <= 1e-9 * np.maximum(1.0, np.abs(y))):
-            return scale
-    return None
-
-
-def skim_graph_from_links(
-    a_node: ArrayLike,
-    b_node: ArrayLike,
-    cost: ArrayLike,
-    *,
-    attrs: Mapping[str, ArrayLike] | None = None,
-    node_ids: ArrayLike | None = None,
-    no_through: ArrayLike | None = None,
-    metric: str = "cost",
-) -> SkimGraph:
-    """Build a :class:`SkimGraph` from directed link arrays (e.g. a TNTP network).
-
-    Parameters
-    ----------
-    a_node, b_node
-        Tail and head node id of each directed link.
-    cost
-        Cost of each link to minimise, finite and >= 0.
-    attrs
-        Other per-link attributes to sum along the chosen paths, by name.
-    node_ids
-        Every node id (default: those used by links).
-    no_through
-        Node ids that paths may start or end at but never pass through.
-    metric
-        Name of the cost, with its unit.
-
-    Raises
-    ------
-    ValidationError
-        If the arrays differ in length, or a cost is negative, NaN or infinite.
-    UnknownNodeError
-        If a `no_through` id is not a node.
-    """
-    a = np.asarray(a_node, dtype=np.int64).ravel()
-    b = np.asarray(b_node, dtype=np.int64).ravel()
-    c = np.asarray(cost, dtype=np.float64).ravel()
-    named = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in (attrs or {}).items()}
-    problems = [f"{name} has {arr.size} values" for name, arr in [("b_node", b), ("cost", c)]]
-    problems += [f"attribute {k!r} has {v.size} values" for k, v in named.items()]
-    if any(arr.size != a.size for arr in [b, c, *named.values()]):
-        raise ValidationError(
-            f"link arrays differ in length: a_node has {a.size} values, " + ", ".join(problems)
-        )
-    bad = ~(np.isfinite(c) & (c >= 0))
-    if bad.any():
-        raise ValidationError(
-            f"{metric}: {int(bad.sum())} link cost(s) negative, NaN or infinite, "
-            f"first at link positions {np.flatnonzero(bad)[:5].tolist()}; costs must be >= 0"
-        )
-    ids = np.unique(np.concatenate([a, b] + ([] if node_ids is None else [np.asarray(node_ids)])))
-    ids = ids.astype(np.int64)
-    ta = np.searchsorted(ids, a)
-    hb = np.searchsorted(ids, b)
-    order = np.argsort(ta, kind="stable")
-    indptr = np.zeros(ids.size + 1, np.int64)
-    np.cumsum(np.bincount(ta, minlength=ids.size), out=indptr[1:])
-    attr_mat = np.ascontiguousarray(
-        np.stack([named[k][order] for k in named]) if named else np.zeros((0, a.size))
-    )
-    graph = SkimGraph(
-        node_ids=ids,
-        indptr=indptr,
-        heads=hb[order].astype(np.int32),
-        tails=ta[order].astype(np.int32),
-        cost=np.ascontiguousarray(c[order]),
-        attrs=attr_mat,
-        attr_names=tuple(named),
-        blocked=np.zeros(ids.size, bool),
-        metric=metric,
-    )
-    if no_through is not None and np.asarray(no_through).size:
-        blocked = np.zeros(ids.size, bool)
-        blocked[graph.index_of(no_through, role="no-through node")] = True
-        object.__setattr__(graph, "blocked", blocked)
-    return graph
-
-
-def _link_values(network: Network, name: str) -> FloatArray:
-    links = network.links
-    if name == "time_h":
-        return link_time_h(links)
-    if name in links.columns and pd.api.types.is_numeric_dtype(links[name]):
-        return links[name].to_numpy(dtype=np.float64, na_value=np.nan)
-    numeric = [c for c in links.columns if pd.api.types.is_numeric_dtype(links[c])]
-    raise SchemaError(
-        [f"links.{name}: no such numeric column to sum; use time_h or one of {numeric}"],
-        source=network.source,
-    )
-
-
-def skim_graph(
-    network: Network,
-    *,
-    cost: str = "time_h",
-    modes: str | Mode | Iterable[str | Mode] | None = None,
-    sums: Sequence[str] = ("length_km",),
-) -> SkimGraph:
-    """The :class:`SkimGraph` of a network for a cost and mode set, cached on the network.
-
-    Parameters
-    ----------
-    network
-        The network.
-    cost
-        ``time_h`` (length / speed), ``length_km`` or another numeric links column.
-    modes
-        Modes whose links may be used; None or "any" for all.
-    sums
-        Links columns (or ``time_h``) summed along the least-cost paths.
-
-    Raises
-    ------
-    SchemaError
-        If `cost` or a `sums` column is missing or not numeric, or a cost is negative.
-    """
-    graph = compile_graph(network, modes=modes, weight=cost)
-    key = ("skim_graph", graph.modes, graph.weight, tuple(sums))
-    cached = network._cache.get(key)
-    if isinstance(cached, SkimGraph):
-        return cached
-    names = tuple(dict.fromkeys(s for s in sums if s != cost))
-    attrs = np.zeros((len(names), graph.n_arcs))
-    for i, name in enumerate(names):
-        attrs[i] = _link_values(network, name)[graph.link_row]
-    sg = SkimGraph(
-        node_ids=graph.node_ids,
-        indptr=graph.indptr,
-        heads=graph.heads,
-        tails=graph.tails,
-        cost=graph.cost,
-        attrs=np.ascontiguousarray(attrs),
-        attr_names=names,
-        blocked=np.zeros(graph.n_nodes, bool),
-        metric=cost,
-    )
-    network._cache[key] = sg
-    return sg
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class SkimPlan:
-    """What a skim searches: a graph and the origin and destination indices on it.
-
-    Without turn restrictions the graph is the network's :class:`SkimGraph` and the
-    indices are node indices. Where ``network.turns`` bans or forces turns on the links
-    used, it is the edge-based expansion of :mod:`corridor.graph.turns` (the one that
-    :func:`corridor.route` searches): a path starts at an origin's *start* state and ends
-    at a destination's *end* state, and each transition carries the cost and attributes
-    of the link it enters.
-
-    Attributes
-    ----------
-    graph
-        The graph to search.
-    origins, destinations
-        Indices of `graph`, int64.
-    same
-        ``same[i, j]``: origin i is destination j (cost and sums 0), bool[o, d].
-    turns
-        Turn restrictions applied (0 for the plain graph).
-    """
-
-    graph: SkimGraph
-    origins: IntArray
-    destinations: IntArray
-    same: BoolArray
-    turns: int
-
-    def finish(self, values: FloatArray, sums: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Zero cost and sums from a node to itself (a start state never reaches its own
-        end state at zero cost in the expansion)."""
-        if self.turns and self.same.any():
-            values[self.same] = 0.0
-            sums[:, self.same] = 0.0
-        return values, sums
-
-
-def _turn_skim_graph(
-    network: Network, plain: SkimGraph, modes: str | Mode | Iterable[str | Mode] | None
-) -> tuple[SkimGraph, TurnGraph]:
-    """The edge-based expansion of `plain` as a :class:`SkimGraph`, with its turn graph."""
-    tg = compile_turn_graph(network, modes=modes, weight=plain.metric)
-    key = ("turn-skim-graph", id(tg), plain.attr_names)
-    cached = network._cache.get(key)
-    if isinstance(cached, SkimGraph):
-        return cached, tg
-    n_states = tg.indptr.size - 1
-    attrs = np.zeros((plain.attrs.shape[0], tg.entered.size))
-    into_arc = tg.entered >= 0
-    attrs[:, into_arc] = plain.attrs[:, tg.entered[into_arc]]
-    sg = SkimGraph(
-        node_ids=np.arange(n_states, dtype=np.int64),
-        indptr=tg.indptr,
-        heads=tg.heads,
-        tails=tg.tails,
-        cost=tg.cost,
-        attrs=np.ascontiguousarray(attrs),
-        attr_names=plain.attr_names,
-        blocked=np.zeros(n_states, bool),
-        metric=plain.metric,
-    )
-    network._cache[key] = sg
-    return sg, tg
-
-
-def skim_plan(
-    network: Network,
-    origins: ArrayLike,
-    destinations: ArrayLike,
-    *,
-    cost: str = "time_h",
-    modes: str | Mode | Iterable[str | Mode] | None = None,
-    sums: Sequence[str] = ("length_km",),
-) -> SkimPlan:
-    """The graph a skim searches and its origin and destination indices.
-
-    Parameters
-    ----------
-    network
-        The network; its ``turns`` table is honoured where it applies to the modes used.
-    origins, destinations
-        External node ids.
-    cost, modes, sums
-        As for :func:`skim`.
-
-    Raises
-    ------
-    UnknownNodeError
-        If an id is not in the graph of these modes.
-    SchemaError
-        If `cost` or a `sums` column is missing or not numeric.
-    """
-    plain = skim_graph(network, cost=cost, modes=modes, sums=sums)
-    o = plain.index_of(origins, role="origin")
-    d = plain.index_of(destinations, role="destination")
-    same = o[:, None] == d[None, :]
-    if len(network.turns):
-        graph, tg = _turn_skim_graph(network, plain, modes)
-        if tg.n_patterns:
-            return SkimPlan(graph, tg.start_state[o], tg.end_state[d], same, tg.n_patterns)
-    return SkimPlan(plain, o, d, same, 0)
 
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
@@ -496,176 +144,6 @@ class Skim:
         return pd.DataFrame(data)
 
 
-@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
-class Hierarchy:
-    """A contraction hierarchy of a :class:`SkimGraph`, numbered by rank.
-
-    Attributes
-    ----------
-    source_rank, target_rank
-        Rank of each graph node as an origin and as a destination (they differ for
-        no-through nodes, which are split into a source copy and a sink copy).
-    up_indptr, up_head, up_w, up_attr
-        Upward graph (CSR by rank): arcs to higher ranks, searched from origins.
-    dn_indptr, dn_head, dn_w, dn_attr
-        Backward graph: arc x->v stored at v, x ranked above v; searched from destinations.
-    seconds
-        Preprocessing time.
-    """
-
-    source_rank: IntArray
-    target_rank: IntArray
-    up_indptr: IntArray
-    up_head: IntArray
-    up_w: FloatArray
-    up_attr: FloatArray
-    dn_indptr: IntArray
-    dn_head: IntArray
-    dn_w: FloatArray
-    dn_attr: FloatArray
-    seconds: float
-    scale: float = 1.0
-    attr_scales: FloatArray = field(default_factory=lambda: np.ones(0))
-
-    def __repr__(self) -> str:
-        return (
-            f"<Hierarchy {self.up_indptr.size - 1} nodes, {self.up_head.size} up + "
-            f"{self.dn_head.size} down arcs, built in {self.seconds:.2f} s>"
-        )
-
-    def many_to_many(
-        self, origins: IntArray, destinations: IntArray, *, sweep: bool | None = None
-    ) -> tuple[FloatArray, FloatArray]:
-        """Least costs and attribute sums between node indices of the skimmed graph.
-
-        `sweep` picks the RPHAST sweep (many destinations) over bucket search; None
-        decides by size. Both are exact.
-        """
-        from corridor.kernels.ch import many_to_many, many_to_many_sweep
-
-        args = (
-            self.up_indptr,
-            self.up_head,
-            self.up_w,
-            self.up_attr,
-            self.dn_indptr,
-            self.dn_head,
-            self.dn_w,
-            self.dn_attr,
-            self.source_rank[origins],
-            self.target_rank[destinations],
-        )
-        if sweep is None:
-            sweep = destinations.size >= 256 and origins.size >= 64
-        if sweep:
-            n_blocks = max(1, min(_n_blocks(origins.size) // 8, -(-origins.size // 8)))
-            values, sums = many_to_many_sweep(*args, n_blocks, 8)
-        else:
-            values, sums = many_to_many(*args, _n_blocks(origins.size))
-        if self.scale != 1.0:
-            values /= self.scale
-        if sums.shape[0] and (self.attr_scales != 1.0).any():
-            sums /= self.attr_scales[:, None, None]
-        same = origins[:, None] == destinations[None, :]
-        if same.any():  # a no-through node's source and sink copies are distinct nodes
-            values[same] = 0.0
-            sums[:, same] = 0.0
-        return values, sums
-
-
-def _csr_by(first: IntArray, n: int, *cols: Any) -> tuple[Any, ...]:
-    order = np.argsort(first, kind="stable")
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(first, minlength=n), out=indptr[1:])
-    out = [indptr]
-    for col in cols:
-        out.append(np.ascontiguousarray(col[..., order]))
-    return tuple(out)
-
-
-def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int = 0) -> Hierarchy:
-    """Contract `graph` into a :class:`Hierarchy` (see :mod:`corridor.kernels.ch`).
-
-    No-through nodes are split into a source copy (their out-arcs) and a sink copy (their
-    in-arcs), so no path can pass through them; self-loops are dropped and parallel arcs
-    reduced to the cheapest.
-
-    Parameters
-    ----------
-    graph
-        The graph.
-    settle_limit
-        Most nodes a witness search settles before a shortcut is added anyway (exact
-        either way; smaller is faster to build, larger gives fewer shortcuts).
-    sim_limit
-        Witness-search limit used to estimate node priorities; 0 orders by the upper
-        bound in x out - in - out of the edge difference, with no search (fastest build).
-    """
-    import time
-
-    from corridor.kernels.ch import contract
-
-    t0 = time.perf_counter()
-    n = graph.n_nodes
-    blocked = np.flatnonzero(graph.blocked)
-    sink = np.arange(n, dtype=np.int64)
-    sink[blocked] = n + np.arange(blocked.size)
-    n_all = n + blocked.size
-    tails = graph.tails.astype(np.int64)
-    heads = sink[graph.heads]
-    keep = tails != graph.heads
-    cost, attrs, scale, attr_scales = graph.kernel_arrays()
-    order = np.lexsort((cost, heads, tails))
-    order = order[keep[order]]
-    t, h = tails[order], heads[order]
-    first = np.ones(order.size, bool)
-    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-    sel = order[first]
-    rank, ut, uh, uw, ua, dt, dh, dw, da = contract(
-        n_all,
-        tails[sel],
-        heads[sel],
-        np.ascontiguousarray(cost[sel]),
-        np.ascontiguousarray(attrs[:, sel]),
-        settle_limit,
-        sim_limit,
-    )
-    up = _csr_by(rank[ut], n_all, rank[uh], uw, ua)
-    dn = _csr_by(rank[dh], n_all, rank[dt], dw, da)
-    hier = Hierarchy(
-        source_rank=rank[:n].copy(),
-        target_rank=rank[sink],
-        up_indptr=up[0],
-        up_head=up[1],
-        up_w=up[2],
-        up_attr=up[3],
-        dn_indptr=dn[0],
-        dn_head=dn[1],
-        dn_w=dn[2],
-        dn_attr=dn[3],
-        seconds=time.perf_counter() - t0,
-        scale=scale,
-        attr_scales=attr_scales,
-    )
-    log.info("built %r", hier)
-    return hier
-
-
-def hierarchy_of(graph: SkimGraph) -> Hierarchy:
-    """The graph's contraction hierarchy, built once and kept with the graph."""
-    hier = graph._cache.get("ch")
-    if not isinstance(hier, Hierarchy):
-        hier = build_hierarchy(graph)
-        graph._cache["ch"] = hier
-    return hier
-
-
-def _n_blocks(n_origins: int) -> int:
-    import numba
-
-    return max(1, min(n_origins, 8 * int(numba.get_num_threads())))
-
-
 _CH_MIN_ZONES = 800
 """Origins and destinations from which building a hierarchy beats one Dijkstra per origin.
 Measured on chicago-regional (12,982 nodes, 2 cores): 600 zones Dijkstra 0.39 s vs CH
@@ -676,7 +154,7 @@ def auto_method(graph: SkimGraph, n_origins: int, n_destinations: int) -> SkimMe
     """What ``method="auto"`` runs: contraction hierarchies once a hierarchy is built for
     the graph (queries are cheap) or enough zones share its preprocessing, else Dijkstra."""
     zones = min(n_origins, n_destinations)
-    if isinstance(graph._cache.get("ch"), Hierarchy) and zones >= 64:
+    if hierarchy_built(graph) and zones >= 64:
         return SkimMethod.CH
     if zones >= _CH_MIN_ZONES and graph.n_nodes >= 2000:
         return SkimMethod.CH
@@ -705,7 +183,7 @@ def skim_on(
         return values, sums, how.value
     from corridor.kernels.skim import skim_dijkstra
 
-    cost, attrs, scale, attr_scales = graph.kernel_arrays()
+    cost, attrs, scale, attr_scales = graph.kernel_arrays
     values, sums = skim_dijkstra(
         graph.indptr,
         graph.heads,
@@ -715,7 +193,7 @@ def skim_on(
         graph.blocked,
         o,
         d,
-        _n_blocks(o.size),
+        n_blocks(o.size),
     )
     if scale != 1.0:
         values /= scale
@@ -806,7 +284,7 @@ def skim(
     >>> s
     <Skim time_h (+length_km) 2x1, 0% unreachable>
     >>> s.values.round(3).tolist(), s["length_km"].tolist()
-    ([[4.113], [2.912]], [[353.0], [233.0]])
+    ([[4.112], [2.912]], [[353.0], [233.0]])
     """
     if isinstance(method, str) and method not in {m.value for m in SkimMethod}:
         raise ValidationError(f"method {method!r}: use one of {[m.value for m in SkimMethod]}")

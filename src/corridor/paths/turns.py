@@ -3,10 +3,10 @@
 Skims honour them too: :func:`corridor.skim` searches the same expansion (see
 :func:`corridor.paths.skim.skim_plan`).
 
-:func:`route_restricted` searches the edge-based expansion from
-:func:`corridor.graph.turns.compile_turn_graph` with the numba Dijkstra of
-:mod:`corridor.kernels.dijkstra` and returns an ordinary :class:`~corridor.paths.route.Route`.
-On a network without restrictions it gives the same cost as :func:`corridor.route`.
+:func:`route_restricted` is :func:`corridor.route` without a profile, with the choice of
+allowing U-turns: both search the network's :class:`~corridor.graph.search.SearchGraph`
+(the edge-based expansion where restrictions apply). On a network without restrictions
+it gives the same cost as :func:`corridor.route`.
 """
 
 from __future__ import annotations
@@ -17,35 +17,16 @@ from collections.abc import Iterable
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
-from corridor.errors import NoPathError, ValidationError
-from corridor.graph.compile import compile_graph, parse_modes
-from corridor.graph.turns import TurnGraph, compile_turn_graph
+from corridor._validate import Optimize, parse_optimize
+from corridor.graph.turns import TurnGraph
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.paths.route import Optimize, Route, Router
+from corridor.paths.router import router_for
+from corridor.paths.types import Route
 
 __all__ = ["restricted_costs", "route_restricted"]
 
 log = logging.getLogger(__name__)
-
-_WEIGHT = {Optimize.TIME: "time_h", Optimize.DISTANCE: "length_km"}
-
-
-def _router(network: Network) -> Router:
-    router = network._cache.get("router")
-    if not isinstance(router, Router):
-        router = Router(network)
-        network._cache["router"] = router
-    return router
-
-
-def _goal(optimize: Optimize | str) -> Optimize:
-    try:
-        return Optimize(str(optimize).lower())
-    except ValueError:
-        raise ValidationError(
-            f"unknown objective {optimize!r}; use one of {[o.value for o in Optimize]}"
-        ) from None
 
 
 def route_restricted(
@@ -91,29 +72,9 @@ def route_restricted(
     ...     corridor.route(net, "A", "D", modes="road").time_h, 4)
     True
     """
-    from corridor.kernels.dijkstra import dijkstra_to, new_workspace
-
-    goal = _goal(optimize)
-    router = _router(network)
-    o = router.places.resolve(origin, role="origin")
-    d = router.places.resolve(destination, role="destination")
-    mode_set = parse_modes(modes)
-    tg = compile_turn_graph(network, modes=mode_set, weight=_WEIGHT[goal], u_turns=u_turns)
-    graph = compile_graph(network, modes=mode_set, weight=_WEIGHT[goal])
-    s, t = (int(x) for x in graph.index_of([o, d]))
-    if s == t:
-        return router.build_route(graph, s, np.zeros(0, np.int64), goal.value, 0.0)
-    ws = new_workspace(tg.state_arc.size)
-    total, slots = dijkstra_to(
-        tg.indptr, tg.heads, tg.cost, int(tg.start_state[s]), int(tg.end_state[t]), ws
-    )
-    if not np.isfinite(total):
-        names = "+".join(m.value for m in mode_set)
-        raise NoPathError(
-            f"no {names} path from {router._names[o]} to {router._names[d]} that obeys the "
-            "turn restrictions"
-        )
-    return router.build_route(graph, s, tg.arcs_of(slots), goal.value, float(total))
+    router = router_for(network)
+    o, d = router.endpoints(origin, destination)
+    return router.plain(o, d, modes=modes, optimize=parse_optimize(optimize), u_turns=u_turns)
 
 
 def restricted_costs(

@@ -23,7 +23,7 @@ import shapely
 from corridor.analysis.compare import Comparison
 from corridor.atomic import atomic_dir
 from corridor.model.network import Network
-from corridor.paths.route import Leg, Route, Stop
+from corridor.paths.types import Leg, Route, Stop
 from corridor.report.svg import MapFrame, escape, polyline_path
 
 __all__ = ["link_changes", "write_compare_report"]

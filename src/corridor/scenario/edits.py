@@ -98,22 +98,20 @@ class LinkSelector:
 
 
 def _links_between(network: Network, places: tuple[str, str], mode: str | None) -> np.ndarray:
-    from corridor.graph.compile import compile_graph
-    from corridor.kernels.dijkstra import dijkstra_to, new_workspace
+    from corridor._validate import Optimize
+    from corridor.errors import NoPathError
+    from corridor.paths.router import router_for
 
-    index = PlaceIndex(network.nodes)
-    a = index.resolve(places[0], role="place")
-    b = index.resolve(places[1], role="place")
-    graph = compile_graph(network, modes=mode, weight="length_km")
-    s, t = graph.index_of([a, b])
-    total, slots = dijkstra_to(
-        graph.indptr, graph.heads, graph.cost, int(s), int(t), new_workspace(graph.n_nodes)
-    )
-    if not np.isfinite(total):
-        raise ValidationError(f"no {mode or 'any'} path between {places[0]} and {places[1]}")
-    mask = np.zeros(len(network.links), bool)
-    mask[graph.link_row[slots]] = True
-    return mask
+    router = router_for(network)
+    a = router.resolve(places[0], "place")
+    b = router.resolve(places[1], "place")
+    try:
+        found = router.plain(a, b, modes=mode, optimize=Optimize.DISTANCE)
+    except NoPathError:
+        raise ValidationError(
+            f"no {mode or 'any'} path between {places[0]} and {places[1]}"
+        ) from None
+    return np.asarray(network.links["link_id"].isin(found.link_ids).to_numpy(), dtype=bool)
 
 
 @dataclass(frozen=True, slots=True)

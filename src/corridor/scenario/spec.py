@@ -182,8 +182,11 @@ class _EditItem(_Strict):
                 gauge_mm=r.gauge_mm,
                 capacity_veh_h=r.capacity_veh_h,
             )
-        assert self.scale_demand is not None  # guaranteed by _exactly_one
-        return ScaleDemand(self.scale_demand)
+        if self.scale_demand is not None:
+            return ScaleDemand(self.scale_demand)
+        raise ValidationError(
+            "an edit has no kind; give one of " + ", ".join(type(self).model_fields)
+        )
 
 
 class _ScenarioFile(_Strict):

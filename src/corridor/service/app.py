@@ -135,7 +135,18 @@ def create_app(
     state = NetworkState(net, cfg.route_cache_size)
     scenarios = corridor.bundled_scenarios()
     comparisons: LRU[tuple[str, str], bytes] = LRU(cfg.compare_cache_size)
-    compare_lock = threading.Lock()
+    compare_locks: LRU[tuple[str, str], threading.Lock] = LRU(64)
+    compare_locks_guard = threading.Lock()
+
+    def compare_lock(key: tuple[str, str]) -> threading.Lock:
+        """One lock per scenario pair: a comparison asked twice at once is computed once."""
+        with compare_locks_guard:
+            lock = compare_locks.get(key)
+            if lock is None:
+                lock = threading.Lock()
+                compare_locks.put(key, lock)
+            return lock
+
     outlines = json.dumps(corridor.country_outlines()).encode()
 
     app = FastAPI(
@@ -189,8 +200,7 @@ def create_app(
     def cached(key: tuple[Any, ...], model: type[M], build: Callable[[], dict[str, Any]]) -> bytes:
         body = state.responses.get(key)
         if body is None:
-            with state.compute:
-                data = build()
+            data = build()
             body = model.model_validate(data).model_dump_json(by_alias=True).encode()
             state.responses.put(key, body)
         return body
@@ -392,7 +402,7 @@ def create_app(
         body = comparisons.get(key)
         if body is not None:
             return _json(body)
-        with compare_lock:  # one comparison at a time; they use their own networks' graphs
+        with compare_lock(key):
             body = comparisons.get(key)
             if body is None:
                 body = _compare(state, scenarios, req.base, req.other, cfg)

@@ -1,9 +1,9 @@
-"""What the service keeps per network: lookups, GeoJSON, response caches and the compute lock.
+"""What the service keeps per network: lookups, GeoJSON and response caches.
 
 Everything here is built once when the app starts; requests only read it, except the
-least-recently-used caches (guarded by their own locks). Searches on one network share the
-router's numba workspaces, so they run one at a time under :attr:`NetworkState.compute`;
-cached responses never take that lock.
+least-recently-used caches (guarded by their own locks). Searches take no lock: the
+network's :class:`corridor.Router` gives each worker thread its own scratch arrays, so
+fresh searches run in parallel (the numba kernels release the GIL).
 """
 
 from __future__ import annotations
@@ -88,7 +88,6 @@ class NetworkState:
     def __init__(self, network: corridor.Network, route_cache_size: int) -> None:
         self.network = network
         self.places = corridor.PlaceIndex(network.nodes)
-        self.compute = threading.Lock()
         nodes = network.nodes
         self.node_xy: dict[int, tuple[float, float]] = {
             int(i): (round(float(x), _DIGITS), round(float(y), _DIGITS))

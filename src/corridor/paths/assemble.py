@@ -1,0 +1,396 @@
+"""A path's arcs -> a Route: legs, stops, timeline, totals and geometry.
+
+On a profile's cost graph (:func:`profile_route`) border crossings, gauge breaks,
+transfers and terminal handling become stops, and the path is walked on a timeline
+(:mod:`corridor.kernels.timeline`) that adds drivers' breaks and rests and, given a
+departure, waits for crossings' opening hours. On a compiled graph (:func:`plain_route`)
+links cost their free-flow time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from corridor._typing import IntArray
+from corridor._validate import parse_depart
+from corridor.costs.graph import CostGraph, StopKind
+from corridor.graph.compile import Graph, link_time_h
+from corridor.paths.labels import Labels
+from corridor.paths.types import DepartLike, Leg, Route, Stop, Timeline
+
+__all__ = ["generalized_usd", "plain_route", "profile_route"]
+
+_STOP_NAMES = {
+    StopKind.BORDER_CROSSING: "border_crossing",
+    StopKind.GAUGE_CHANGE: "gauge_change",
+    StopKind.TRANSFER: "transfer",
+    StopKind.ORIGIN: "terminal",
+    StopKind.DESTINATION: "terminal",
+}
+
+
+def _triangle(mode_h: float, low: float, high: float) -> tuple[float, float, float]:
+    lo = mode_h if math.isnan(low) else min(low, mode_h)
+    hi = mode_h if math.isnan(high) else max(high, mode_h)
+    return lo, mode_h, hi
+
+
+def profile_route(
+    labels: Labels,
+    cg: CostGraph,
+    slots: IntArray,
+    *,
+    optimize: str,
+    cost: float,
+    depart: DepartLike | None,
+) -> Route:
+    """Legs, stops, timeline and totals of a path on a cost graph (one pass over its arcs)."""
+    from corridor.kernels.timeline import DRIVE, MOVE, WAIT, simulate
+
+    prof = cg.profile
+    when = parse_depart(depart)
+    net = labels.network
+    names = labels.names
+    links = net.links
+    node_of = cg.node_ids[cg.vertex_node]
+    tail_node = node_of[cg.tails[slots]]
+    head_node = node_of[cg.heads[slots]]
+    length = cg.length_km[slots]
+    move = cg.move_h[slots]
+    kind = cg.stop_kind[slots]
+    stop_h = cg.stop_h[slots]
+    stop_usd = cg.stop_usd[slots]
+    lrow = cg.link_row[slots]
+
+    # events: (arc position, is_stop)
+    ev_arc: list[int] = []
+    ev_stop: list[bool] = []
+    ev_kind: list[int] = []
+    ev_dur: list[float] = []
+    ev_col: list[int] = []
+    ev_open: list[tuple[float, float]] = []
+    triangle: list[tuple[float, float, float]] = []
+    for i, e in enumerate(slots.tolist()):
+        if length[i] > 0.0 or move[i] > 0.0:
+            ev_arc.append(i)
+            ev_stop.append(False)
+            ev_kind.append(DRIVE if cg.driving[e] else MOVE)
+            ev_dur.append(float(move[i]))
+            ev_col.append(-1)
+            ev_open.append((math.nan, math.nan))
+        k = int(kind[i])
+        crossing = k == StopKind.BORDER_CROSSING
+        if k != StopKind.NONE and (crossing or stop_h[i] > 0.0 or stop_usd[i] > 0.0):
+            ev_arc.append(i)
+            ev_stop.append(True)
+            ev_kind.append(WAIT)
+            ev_dur.append(float(stop_h[i]))
+            if crossing:
+                ev_col.append(len(triangle))
+                triangle.append(_triangle(float(stop_h[i]), cg.delay_min_h[e], cg.delay_max_h[e]))
+            else:
+                ev_col.append(-1)
+            if when is None:
+                ev_open.append((math.nan, math.nan))
+            else:
+                ev_open.append((float(cg.open_from_h[e]), float(cg.open_to_h[e])))
+    rules = np.zeros(6)
+    if prof.drivers is not None:
+        dr = prof.drivers
+        rules[:] = (
+            dr.max_driving_h_per_day,
+            dr.break_after_h,
+            dr.break_h,
+            dr.daily_rest_h,
+            dr.weekly_rest_h,
+            dr.weekly_rest_within_h,
+        )
+    t0 = 0.0 if when is None else when.hour + when.minute / 60.0 + when.second / 3600.0
+    tri = np.array(triangle, dtype=np.float64).reshape(-1, 3)
+    opens = np.array(ev_open, dtype=np.float64).reshape(-1, 2)
+    timeline = Timeline(
+        kind=np.array(ev_kind, dtype=np.int8),
+        dur_h=np.array(ev_dur, dtype=np.float64),
+        open_from_h=np.ascontiguousarray(opens[:, 0]),
+        open_to_h=np.ascontiguousarray(opens[:, 1]),
+        crossing=np.array(ev_col, dtype=np.int64),
+        triangle=tri,
+        rules=rules,
+        use_rules=prof.drivers is not None,
+        t0_h=t0,
+        depart=when,
+    )
+    samples = tri[:, 1].reshape(1, -1) if tri.size else np.zeros((1, 1))
+    ends = np.zeros((1, len(ev_arc)))
+    rest, _ = simulate(
+        timeline.kind,
+        timeline.dur_h,
+        timeline.crossing,
+        timeline.open_from_h,
+        timeline.open_to_h,
+        np.ascontiguousarray(samples),
+        t0,
+        rules,
+        timeline.use_rules,
+        ends,
+    )
+    end = ends[0]
+
+    def at(hours: float) -> str | None:
+        if when is None:
+            return None
+        return (when + pd.Timedelta(hours=hours)).round("s").isoformat()
+
+    legs: list[Leg] = []
+    stops: list[Stop] = []
+    km = 0.0
+    seq = 0
+    n_ev = len(ev_arc)
+    j = 0
+    crossings = net.crossings
+    while j < n_ev:
+        i = ev_arc[j]
+        start_h = float(end[j - 1]) if j > 0 else 0.0
+        if ev_stop[j]:
+            stops.append(
+                _stop(labels, cg, slots, i, tail_node, head_node, crossings)(
+                    at_km=km,
+                    wait_h=_clean(float(end[j]) - start_h - float(stop_h[i])),
+                    arrive=at(start_h),
+                    seq=seq,
+                )
+            )
+            seq += 1
+            j += 1
+            continue
+        row = int(lrow[i])
+        group = _leg_key(labels, row, cg.mode[slots[i]])
+        first = j
+        while (
+            j + 1 < n_ev
+            and not ev_stop[j + 1]
+            and _leg_key(labels, int(lrow[ev_arc[j + 1]]), cg.mode[slots[ev_arc[j + 1]]]) == group
+        ):
+            j += 1
+        arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
+        leg_km = float(length[arcs].sum())
+        leg_h = float(end[j]) - start_h
+        legs.append(
+            Leg(
+                link_ids=tuple(int(x) for x in links["link_id"].to_numpy()[lrow[arcs]] if x >= 0),
+                from_node=int(tail_node[arcs[0]]),
+                to_node=int(head_node[arcs[-1]]),
+                from_name=str(names[tail_node[arcs[0]]]),
+                to_name=str(names[head_node[arcs[-1]]]),
+                mode=group[0],
+                ref=group[1],
+                name=group[2],
+                length_km=leg_km,
+                time_h=leg_h,
+                cost_usd=float(cg.line_usd[slots[arcs]].sum()),
+                co2_kg=float(cg.co2_kg[slots[arcs]].sum()),
+                rest_h=_clean(leg_h - float(move[arcs].sum())),
+                start_km=km,
+                seq=seq,
+            )
+        )
+        km += leg_km
+        seq += 1
+        j += 1
+    path_nodes = np.concatenate([[tail_node[0]], head_node]) if slots.size else tail_node
+    keep = np.ones(path_nodes.size, bool)
+    keep[1:] = path_nodes[1:] != path_nodes[:-1]
+    node_ids = tuple(int(x) for x in path_nodes[keep])
+    is_link = lrow >= 0
+    geometry = _path_geometry(
+        labels,
+        links,
+        lrow[is_link],
+        cg.forward[slots][is_link],
+        tail_node[is_link],
+        head_node[is_link],
+        node_ids[0],
+    )
+    elapsed = float(end[-1]) if n_ev else 0.0
+    return Route(
+        origin=node_ids[0],
+        destination=node_ids[-1],
+        origin_name=str(names[node_ids[0]]),
+        destination_name=str(names[node_ids[-1]]),
+        node_ids=node_ids,
+        legs=tuple(legs),
+        optimize=optimize,
+        cost=cost,
+        geometry=geometry,
+        stops=tuple(stops),
+        profile=prof.id,
+        elapsed_h=elapsed,
+        cost_usd=float(cg.line_usd[slots].sum() + stop_usd.sum()),
+        co2_kg=float(cg.co2_kg[slots].sum()),
+        co2_ttw_kg=float(cg.co2_ttw_kg[slots].sum()),
+        rest_h=float(rest[0]),
+        vot_usd_per_h=prof.vot_usd_per_h,
+        cargo_t=prof.cargo_t,
+        depart=None if when is None else when.isoformat(),
+        arrive=at(elapsed),
+        timeline=timeline,
+    )
+
+
+def generalized_usd(r: Route) -> float:
+    return r.generalized_usd
+
+
+def _clean(hours: float) -> float:
+    """Zero for float noise and negatives."""
+    return hours if hours > 1e-9 else 0.0
+
+
+def _leg_key(labels: Labels, row: int, mode: str) -> tuple[str, str, str]:
+    if row < 0:
+        return (str(mode), "", "")
+    return (str(mode), labels.refs[row], labels.link_names[row])
+
+
+class _StopFactory:
+    """Builds a Stop once the timeline-dependent fields are known."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+
+    def __call__(self, **more: Any) -> Stop:
+        return Stop(**self.fields, **more)
+
+
+def _stop(
+    labels: Labels,
+    cg: CostGraph,
+    slots: IntArray,
+    i: int,
+    tail_node: IntArray,
+    head_node: IntArray,
+    crossings: pd.DataFrame,
+) -> _StopFactory:
+    e = int(slots[i])
+    k = StopKind(int(cg.stop_kind[e]))
+    node = int(tail_node[i]) if k == StopKind.ORIGIN else int(head_node[i])
+    nodes = labels.nodes
+    detail = ""
+    if k == StopKind.BORDER_CROSSING:
+        row = int(cg.crossing_row[e])
+        info = nodes.loc[node]
+        if row >= 0:
+            direction = str(crossings["direction"].iat[row])
+            pair = (info["country_a"], info["country_b"])
+            if direction == "b_to_a":
+                pair = pair[::-1]
+            detail = f"{cg.mode[e]} {direction} {pair[0]}->{pair[1]}"
+        else:
+            detail = f"{cg.mode[e]}: no figure in the network, profile fallback"
+    elif k == StopKind.GAUGE_CHANGE:
+        g_from = cg.vertex_gauge_mm[cg.tails[e]]
+        g_to = cg.vertex_gauge_mm[cg.heads[e]]
+        detail = f"{g_from:.0f} -> {g_to:.0f} mm"
+    elif k == StopKind.TRANSFER:
+        ports = {0: "road", 1: "rail", 2: "terminal"}
+        detail = (
+            f"{ports.get(int(cg.vertex_port[cg.tails[e]]), '?')} -> "
+            f"{ports.get(int(cg.vertex_port[cg.heads[e]]), '?')}"
+        )
+    else:
+        side = "origin" if k == StopKind.ORIGIN else "destination"
+        vertex = cg.heads[e] if k == StopKind.ORIGIN else cg.tails[e]
+        port = {0: "road", 1: "rail", 2: "terminal"}.get(int(cg.vertex_port[vertex]), "?")
+        detail = f"{side} ({port})"
+    return _StopFactory(
+        kind=_STOP_NAMES[k],
+        node_id=node,
+        name=str(labels.names[node]),
+        time_h=float(cg.stop_h[e]),
+        cost_usd=float(cg.stop_usd[e]),
+        detail=detail,
+        delay_min_h=float(cg.delay_min_h[e]),
+        delay_max_h=float(cg.delay_max_h[e]),
+    )
+
+
+def _path_geometry(
+    labels: Labels,
+    links: pd.DataFrame,
+    rows: IntArray,
+    forward: np.ndarray,
+    tails: IntArray,
+    heads: IntArray,
+    origin: int,
+) -> shapely.LineString:
+    coords = labels.coords
+    parts: list[np.ndarray] = []
+    geoms = links["geometry"].to_numpy()
+    for k in range(rows.size):
+        geom = geoms[rows[k]]
+        if geom is None:
+            xy = np.array([coords[int(tails[k])], coords[int(heads[k])]])
+        else:
+            xy = np.asarray(shapely.get_coordinates(geom))
+            if not forward[k]:
+                xy = xy[::-1]
+        parts.append(xy if not parts else xy[1:])
+    if not parts:
+        p = coords[origin]
+        return shapely.LineString([p, p])
+    return shapely.LineString(np.concatenate(parts))
+
+
+def plain_route(
+    labels: Labels, graph: Graph, source: int, slots: IntArray, optimize: str, cost: float
+) -> Route:
+    """A Route from a path on a compiled graph, given as CSR slots from node index `source`."""
+    links = labels.network.links
+    rows = graph.link_row[slots]
+    fwd = graph.forward[slots]
+    node_idx = np.concatenate([[source], graph.heads[slots]]).astype(np.int64)
+    node_ids = graph.node_ids[node_idx]
+    sub = links.iloc[rows]
+    times = link_time_h(sub)
+    lengths = sub["length_km"].to_numpy()
+    group_cols = list(zip(sub["mode"], sub["ref"], sub["name"], strict=True))
+    legs: list[Leg] = []
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or group_cols[i] != group_cols[start]:
+            mode, ref, name = group_cols[start]
+            a, b = int(node_ids[start]), int(node_ids[i])
+            legs.append(
+                Leg(
+                    link_ids=tuple(int(x) for x in sub["link_id"].to_numpy()[start:i]),
+                    from_node=a,
+                    to_node=b,
+                    from_name=labels.name(a),
+                    to_name=labels.name(b),
+                    mode=str(mode),
+                    ref=str(ref),
+                    name=str(name),
+                    length_km=float(lengths[start:i].sum()),
+                    time_h=float(times[start:i].sum()),
+                )
+            )
+            start = i
+    geometry = _path_geometry(
+        labels, links, rows, fwd, node_ids[:-1], node_ids[1:], int(node_ids[0])
+    )
+    return Route(
+        origin=int(node_ids[0]),
+        destination=int(node_ids[-1]),
+        origin_name=labels.name(int(node_ids[0])),
+        destination_name=labels.name(int(node_ids[-1])),
+        node_ids=tuple(int(x) for x in node_ids),
+        legs=tuple(legs),
+        optimize=optimize,
+        cost=cost,
+        geometry=geometry,
+    )

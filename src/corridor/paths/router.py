@@ -1,0 +1,423 @@
+"""The Router: the one owner of everything derived from a network, and its searches.
+
+Compiled graphs, profile cost graphs, search graphs (plain or turn-expanded), the place
+index and the labels of one network are built on first use and kept by its Router, in a
+bounded least-recently-used store keyed by what they were built from. Scratch space for
+the numba searches is per thread, so searches on one Router run concurrently (the
+kernels release the GIL). :func:`router_for` finds the Router of a network by its
+content hash, so equal networks share one and :func:`corridor.route` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from corridor._typing import FloatArray, IntArray
+from corridor._validate import Optimize, parse_modes, parse_optimize
+from corridor.costs.graph import CostGraph, compile_cost_graph
+from corridor.costs.profiles import Profile, load_profile
+from corridor.costs.search import profile_search
+from corridor.errors import NoPathError, ValidationError
+from corridor.graph.compile import Graph, compile_graph
+from corridor.graph.search import SearchGraph, search_graph
+from corridor.graph.turns import ArcGraph
+from corridor.model.lookup import PlaceIndex
+from corridor.model.network import Network
+from corridor.model.schema import Mode
+from corridor.paths.assemble import generalized_usd, plain_route, profile_route
+from corridor.paths.labels import Labels
+from corridor.paths.types import DepartLike, ProfileLike, Route
+
+__all__ = ["Router", "router_for"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ModesLike = str | Mode | Iterable[str | Mode] | None
+
+WEIGHT = {Optimize.TIME: "time_h", Optimize.DISTANCE: "length_km"}
+_ROUTERS_KEPT = 8  # networks whose Routers stay alive (a scenario comparison holds 2-4)
+
+
+class Router:
+    """Finds routes on one network and owns everything derived from it.
+
+    Parameters
+    ----------
+    network
+        The network to route on.
+    max_kept
+        How many derived objects (graphs, cost graphs, search graphs, hierarchies) to
+        keep; the least recently used go first.
+
+    Notes
+    -----
+    Thread-safe: derived objects are built under a lock (once each), searches use
+    per-thread scratch arrays and run in parallel.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> r = Router(corridor.examples.toy())
+    >>> r.route("A", "D", modes="road").legs[0].mode
+    'road'
+    """
+
+    def __init__(self, network: Network, *, max_kept: int = 64) -> None:
+        self.network = network
+        self.max_kept = max_kept
+        self._lock = threading.RLock()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"<Router {self.network!r}: {len(self._kept)} derived objects kept>"
+
+    # -- what the Router keeps ---------------------------------------------------------
+
+    def kept(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The object derived under `key`, built by `make` on first use and kept."""
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                found: T = self._kept[key]
+                return found
+            value = make()
+            self._kept[key] = value
+            while len(self._kept) > self.max_kept:
+                self._kept.popitem(last=False)
+            return value
+
+    @property
+    def places(self) -> PlaceIndex:
+        """The place-name index of the network."""
+        return self.kept(("places",), lambda: PlaceIndex(self.network.nodes))
+
+    @property
+    def labels(self) -> Labels:
+        """Names, refs and coordinates used to assemble routes."""
+        return self.kept(("labels",), lambda: Labels.of(self.network))
+
+    def graph(self, modes: ModesLike, weight: Optimize | str = "time_h") -> Graph:
+        """The compiled graph for a mode set and a links column (or objective)."""
+        mode_set = parse_modes(modes)
+        column = WEIGHT.get(Optimize(weight), "") if weight in set(Optimize) else str(weight)
+        if not column:
+            raise ValidationError(
+                f"optimize={weight!r} needs a profile; on the plain graph use time or distance"
+            )
+        return self.kept(
+            ("graph", mode_set, column),
+            lambda: compile_graph(self.network, modes=mode_set, weight=column),
+        )
+
+    def graph_search(self, graph: Graph, *, u_turns: bool = False) -> SearchGraph:
+        """Where searches on a compiled graph run (it, or its expansion under turns)."""
+        return self.kept(
+            ("graph-search", graph.modes, graph.weight, u_turns),
+            lambda: search_graph(
+                ArcGraph.of(graph), self.network.turns, self.network.links, u_turns=u_turns
+            ),
+        )
+
+    def cost_graph(self, profile: ProfileLike, modes: ModesLike = "any") -> CostGraph:
+        """The expanded cost graph for a profile, restricted to `modes` if not "any"."""
+        prof = _narrow(load_profile(profile), parse_modes(modes))
+        return self.kept(
+            ("cost-graph", prof.model_dump_json()),
+            lambda: compile_cost_graph(self.network, prof),
+        )
+
+    def search(self, cg: CostGraph) -> SearchGraph:
+        """Where searches on a profile's cost graph run (it, or its turn expansion)."""
+        return self.kept(
+            ("profile-search", cg.profile.model_dump_json()),
+            lambda: profile_search(self.network, cg),
+        )
+
+    def workspace(self, n: int) -> tuple[Any, ...]:
+        """This thread's scratch arrays for one-to-one searches on `n` vertices."""
+        from corridor.kernels.dijkstra import new_workspace
+
+        spaces: dict[int, tuple[Any, ...]] | None = getattr(self._local, "spaces", None)
+        if spaces is None:
+            spaces = {}
+            self._local.spaces = spaces
+        ws = spaces.get(n)
+        if ws is None:
+            ws = new_workspace(n)
+            spaces[n] = ws
+        return ws
+
+    # -- places --------------------------------------------------------------------------
+
+    def resolve(self, place: str | int, role: str) -> int:
+        """Node id of a place name or id."""
+        return self.kept(("place", place, role), lambda: self.places.resolve(place, role=role))
+
+    def endpoints(self, origin: str | int, destination: str | int) -> tuple[int, int]:
+        """Node ids of an origin and a destination given as ids or names."""
+        return self.resolve(origin, "origin"), self.resolve(destination, "destination")
+
+    # -- searches ------------------------------------------------------------------------
+
+    def route(
+        self,
+        origin: str | int,
+        destination: str | int,
+        *,
+        modes: ModesLike = "any",
+        optimize: Optimize | str = Optimize.TIME,
+        profile: ProfileLike | None = None,
+        depart: DepartLike | None = None,
+        u_turns: bool = False,
+    ) -> Route:
+        """The least-cost route; see :func:`corridor.route`."""
+        goal = parse_optimize(optimize)
+        o, d = self.endpoints(origin, destination)
+        if profile is None:
+            if goal not in WEIGHT:
+                raise ValidationError(
+                    f"optimize={goal.value!r} needs a profile (e.g. profile='truck40'); "
+                    "without one, use time or distance"
+                )
+            if depart is not None:
+                raise ValidationError("depart needs a profile (e.g. profile='truck40')")
+            return self.plain(o, d, modes=modes, optimize=goal, u_turns=u_turns)
+        return self.best(self.cost_graph(profile, modes), o, d, goal, depart=depart)
+
+    def plain(
+        self,
+        origin_id: int,
+        destination_id: int,
+        *,
+        modes: ModesLike,
+        optimize: Optimize,
+        u_turns: bool = False,
+    ) -> Route:
+        """Least free-flow time or distance route between node ids on the link graph,
+        obeying the network's turn restrictions."""
+        from corridor.kernels.dijkstra import astar, dijkstra_to
+
+        graph = self.graph(modes, optimize)
+        s, t = (int(x) for x in graph.index_of([origin_id, destination_id]))
+        sg = self.graph_search(graph, u_turns=u_turns)
+        if s == t:
+            total, slots = 0.0, np.zeros(0, np.int64)
+        elif sg.is_plain:
+            total, slots = astar(
+                graph.indptr,
+                graph.heads,
+                graph.cost,
+                s,
+                t,
+                graph.lon_rad,
+                graph.lat_rad,
+                graph.heuristic_scale,
+                self.workspace(graph.n_nodes),
+            )
+        else:
+            total, path = dijkstra_to(
+                sg.indptr,
+                sg.heads,
+                sg.weight(graph.cost),
+                sg.source(s),
+                sg.sink(t),
+                self.workspace(sg.n_vertices),
+            )
+            slots = sg.arcs(path)
+        if not np.isfinite(total):
+            names = "+".join(m.value for m in graph.modes)
+            turns = " that obeys the turn restrictions" if sg.turns else ""
+            raise NoPathError(
+                f"no {names} path from {self.labels.name(origin_id)} to "
+                f"{self.labels.name(destination_id)}{turns}"
+            )
+        return plain_route(
+            self.labels, graph, s, np.asarray(slots, np.int64), optimize.value, float(total)
+        )
+
+    def best(
+        self,
+        cg: CostGraph,
+        origin_id: int,
+        destination_id: int,
+        goal: Optimize,
+        *,
+        depart: DepartLike | None = None,
+    ) -> Route:
+        """The least-`goal` route on a cost graph: the one rule behind every profile route.
+
+        For time and generalised cost each hour of road driving is grossed up by the
+        profile's long-run rest per driving hour; since that over-prices trips shorter
+        than a day, the path found without the gross-up is also walked on the exact
+        timeline and the better of the two kept. :func:`corridor.route`, the first of
+        :func:`corridor.alternatives` and the routes behind a comparison all use this.
+        """
+        return self.best_path(cg, origin_id, destination_id, goal, depart=depart)[0]
+
+    def best_path(
+        self,
+        cg: CostGraph,
+        origin_id: int,
+        destination_id: int,
+        goal: Optimize,
+        *,
+        depart: DepartLike | None = None,
+    ) -> tuple[Route, IntArray]:
+        """:meth:`best` and the cost-graph arc slots of its path."""
+        total, slots = self.cheapest(cg, origin_id, destination_id, cg.weight(goal.value))
+        other = self.ungrossed(cg, origin_id, destination_id, goal)
+        return self.pick(cg, goal, (total, slots), other, depart=depart)
+
+    def pick(
+        self,
+        cg: CostGraph,
+        goal: Optimize,
+        grossed: tuple[float, IntArray],
+        other: tuple[float, IntArray] | None,
+        *,
+        depart: DepartLike | None = None,
+    ) -> tuple[Route, IntArray]:
+        """Of the path found with the rest gross-up and the one found without (if any),
+        the better walked on the timeline, as a Route with its slots."""
+        total, slots = grossed
+        found = self.profile_route(cg, slots, optimize=goal.value, cost=total, depart=depart)
+        if other is None or np.array_equal(slots, other[1]):
+            return found, slots
+        total2, slots2 = other
+        second = self.profile_route(cg, slots2, optimize=goal.value, cost=total2, depart=depart)
+        if self.better(found, second, goal) is second:
+            return second, slots2
+        return found, slots
+
+    def ungrossed(
+        self, cg: CostGraph, origin_id: int, destination_id: int, goal: Optimize
+    ) -> tuple[float, IntArray] | None:
+        """The path without the drivers' rest gross-up, or None where it cannot differ."""
+        weight = self.ungrossed_weight(cg, goal)
+        if weight is None:
+            return None
+        return self.cheapest(cg, origin_id, destination_id, weight)
+
+    @staticmethod
+    def ungrossed_weight(cg: CostGraph, goal: Optimize) -> FloatArray | None:
+        """Arc weights for `goal` without the rest gross-up (None if there is none)."""
+        if goal not in (Optimize.TIME, Optimize.GENERALIZED) or cg.rest_per_driving_h <= 0:
+            return None
+        plain = cg.time_h
+        if goal is Optimize.GENERALIZED:
+            plain = cg.cost_usd + cg.profile.vot_usd_per_h * plain
+        return np.asarray(plain, dtype=np.float64)
+
+    @staticmethod
+    def better(first: Route, second: Route, goal: Optimize) -> Route:
+        """Of two walked routes, the one better on `goal` (the first on a tie)."""
+        if goal is Optimize.TIME:
+            return second if second.time_h < first.time_h - 1e-9 else first
+        return second if generalized_usd(second) < generalized_usd(first) - 1e-9 else first
+
+    def cheapest(
+        self, cg: CostGraph, origin_id: int, destination_id: int, weight: FloatArray
+    ) -> tuple[float, IntArray]:
+        """Least-`weight` path between two node ids on a cost graph: (total, arc slots).
+
+        Raises
+        ------
+        NoPathError
+            If the destination cannot be reached under the profile.
+        """
+        from corridor.kernels.dijkstra import dijkstra_to
+
+        search = self.search(cg)
+        src, dst = self.hubs(cg, search, origin_id, destination_id)
+        total, path = dijkstra_to(
+            search.indptr,
+            search.heads,
+            search.weight(weight),
+            src,
+            dst,
+            self.workspace(search.n_vertices),
+        )
+        if not np.isfinite(total):
+            turns = " that obeys the turn restrictions" if search.turns else ""
+            raise NoPathError(
+                f"no path from {self.labels.name(origin_id)} to "
+                f"{self.labels.name(destination_id)} for profile {cg.profile.id!r} "
+                f"(modes {'+'.join(cg.profile.modes)}){turns}"
+            )
+        return float(total), search.arcs(path)
+
+    @staticmethod
+    def hubs(
+        cg: CostGraph, search: SearchGraph, origin_id: int, destination_id: int
+    ) -> tuple[int, int]:
+        """Where a search from the origin to the destination starts and ends."""
+        o, d = cg_positions(cg, [origin_id, destination_id])
+        return search.source(cg.source_vertex(int(o))), search.sink(cg.sink_vertex(int(d)))
+
+    def profile_route(
+        self,
+        cg: CostGraph,
+        slots: IntArray,
+        *,
+        optimize: str,
+        cost: float,
+        depart: DepartLike | None = None,
+    ) -> Route:
+        """Assemble a Route, with its stops and timeline, from arc slots of a cost graph."""
+        return profile_route(self.labels, cg, slots, optimize=optimize, cost=cost, depart=depart)
+
+
+def cg_positions(cg: CostGraph, ids: Iterable[int]) -> IntArray:
+    """Node indices of node ids in a cost graph.
+
+    Raises
+    ------
+    UnknownNodeError
+        For ids not in the graph.
+    """
+    from corridor.graph.index import NodeIndex
+
+    return NodeIndex(cg.node_ids).positions(list(ids))
+
+
+def _narrow(prof: Profile, mode_set: tuple[Mode, ...]) -> Profile:
+    if set(mode_set) == set(Mode):
+        return prof
+    keep = tuple(m for m in prof.modes if m in {x.value for x in mode_set})
+    if not keep:
+        raise ValidationError(
+            f"profile {prof.id!r} allows {list(prof.modes)}, none of the modes asked for"
+        )
+    return prof.model_copy(update={"modes": keep})
+
+
+_registry_lock = threading.Lock()
+_routers: OrderedDict[str, Router] = OrderedDict()
+
+
+def router_for(network: Network) -> Router:
+    """The Router of `network` (shared by networks of equal content).
+
+    The last few networks' Routers are kept, keyed by :attr:`Network.content_hash`, so
+    that repeated calls such as :func:`corridor.route` reuse compiled graphs; a network
+    used no more is released once newer ones push it out.
+    """
+    key = network.content_hash
+    with _registry_lock:
+        found = _routers.get(key)
+        if found is not None:
+            _routers.move_to_end(key)
+            return found
+        made = Router(network)
+        _routers[key] = made
+        while len(_routers) > _ROUTERS_KEPT:
+            _routers.popitem(last=False)
+        return made

@@ -1,0 +1,308 @@
+"""The values a route search returns: legs, stops, the timeline, routes and route sets."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from corridor._typing import FloatArray, IntArray
+from corridor.costs.profiles import Profile
+
+__all__ = ["DepartLike", "Leg", "ProfileLike", "Route", "RouteSet", "Stop", "Timeline"]
+
+ProfileLike = str | Path | Profile
+DepartLike = str | datetime | pd.Timestamp
+
+
+def _num(value: float, digits: int) -> float | None:
+    return None if math.isnan(value) else round(value, digits)
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """A run of consecutive links with the same mode, ref and name."""
+
+    link_ids: tuple[int, ...]
+    from_node: int
+    to_node: int
+    from_name: str
+    to_name: str
+    mode: str
+    ref: str
+    name: str
+    length_km: float
+    time_h: float
+    cost_usd: float = math.nan
+    co2_kg: float = math.nan
+    rest_h: float = 0.0
+    start_km: float = 0.0
+    seq: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (cost and CO2 are null for routes without a profile)."""
+        return {
+            "from": self.from_name,
+            "to": self.to_name,
+            "from_node": self.from_node,
+            "to_node": self.to_node,
+            "mode": self.mode,
+            "ref": self.ref,
+            "name": self.name,
+            "length_km": round(self.length_km, 3),
+            "time_h": round(self.time_h, 4),
+            "cost_usd": _num(self.cost_usd, 2),
+            "co2_kg": _num(self.co2_kg, 3),
+            "rest_h": round(self.rest_h, 4),
+            "start_km": round(self.start_km, 3),
+            "link_ids": list(self.link_ids),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A stop with no distance: a border crossing, gauge change, transfer or terminal.
+
+    Attributes
+    ----------
+    kind
+        "border_crossing", "gauge_change", "transfer" or "terminal".
+    node_id, name
+        Where it happens.
+    at_km
+        Distance from the origin, km.
+    time_h
+        Delay or handling time, h (opening-hours waits excluded).
+    cost_usd
+        Fees and handling charges, US$.
+    wait_h
+        Extra wait for the stop to open, h (with a departure time only).
+    detail
+        Direction and countries, gauges, or terminal side.
+    delay_min_h, delay_max_h
+        Spread of a crossing's delay (NaN where unknown).
+    arrive
+        ISO time of arrival at the stop, when a departure was given.
+    seq
+        Position in the route's sequence of legs and stops.
+    """
+
+    kind: str
+    node_id: int
+    name: str
+    at_km: float
+    time_h: float
+    cost_usd: float
+    wait_h: float = 0.0
+    detail: str = ""
+    delay_min_h: float = math.nan
+    delay_max_h: float = math.nan
+    arrive: str | None = None
+    seq: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "kind": self.kind,
+            "node_id": self.node_id,
+            "name": self.name,
+            "at_km": round(self.at_km, 3),
+            "time_h": round(self.time_h, 4),
+            "cost_usd": round(self.cost_usd, 2),
+            "wait_h": round(self.wait_h, 4),
+            "detail": self.detail,
+            "delay_min_h": _num(self.delay_min_h, 4),
+            "delay_max_h": _num(self.delay_max_h, 4),
+            "arrive": self.arrive,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Timeline:
+    """The route as timeline events, for :mod:`corridor.kernels.timeline` (reliability).
+
+    ``kind`` int8[E], ``dur_h`` float64[E], ``open_from_h``/``open_to_h`` float64[E];
+    ``crossing`` int64[E] is the column of ``triangle`` (K x 3: min, mode, max delay, h)
+    of each crossing stop, -1 elsewhere; ``rules`` float64[6] are the drivers' rules and
+    ``t0_h`` the departure's hour of day (0 without a departure).
+    """
+
+    kind: Any
+    dur_h: FloatArray
+    open_from_h: FloatArray
+    open_to_h: FloatArray
+    crossing: IntArray
+    triangle: FloatArray
+    rules: FloatArray
+    use_rules: bool
+    t0_h: float
+    depart: pd.Timestamp | None
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Route:
+    """A least-cost route.
+
+    Attributes
+    ----------
+    origin, destination
+        Node ids.
+    origin_name, destination_name
+        Their names.
+    node_ids
+        Nodes passed, in order, origin and destination included.
+    legs
+        The route's legs, in order.
+    optimize
+        What was minimised.
+    cost
+        The minimised total (h for time, km for distance).
+    geometry
+        The route's polyline (WGS 84).
+    """
+
+    origin: int
+    destination: int
+    origin_name: str
+    destination_name: str
+    node_ids: tuple[int, ...]
+    legs: tuple[Leg, ...]
+    optimize: str
+    cost: float
+    geometry: shapely.LineString = field(compare=False)
+    stops: tuple[Stop, ...] = ()
+    profile: str | None = None
+    elapsed_h: float = math.nan
+    cost_usd: float = math.nan
+    co2_kg: float = math.nan
+    co2_ttw_kg: float = math.nan
+    rest_h: float = 0.0
+    vot_usd_per_h: float = math.nan
+    cargo_t: float = math.nan
+    depart: str | None = None
+    arrive: str | None = None
+    timeline: Timeline | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        extra = "" if self.profile is None else f", ${self.cost_usd:,.0f} ({self.profile})"
+        return (
+            f"<Route {self.origin_name} -> {self.destination_name}: "
+            f"{self.length_km:,.0f} km, {self.time_h:.1f} h, {len(self.legs)} legs{extra}>"
+        )
+
+    @property
+    def length_km(self) -> float:
+        """Total length, km."""
+        return float(sum(leg.length_km for leg in self.legs))
+
+    @property
+    def time_h(self) -> float:
+        """Total time, h: door to door with a profile (stops, breaks, rests and opening
+        waits included), free-flow link time without one."""
+        if not math.isnan(self.elapsed_h):
+            return float(self.elapsed_h)
+        return float(sum(leg.time_h for leg in self.legs))
+
+    @property
+    def generalized_usd(self) -> float:
+        """Money + value of time x time, US$ (NaN without a profile)."""
+        return float(self.cost_usd + self.vot_usd_per_h * self.time_h)
+
+    @property
+    def link_ids(self) -> tuple[int, ...]:
+        """Every link used, in order."""
+        return tuple(i for leg in self.legs for i in leg.link_ids)
+
+    def totals(self) -> dict[str, float | None]:
+        """Totals: length_km, time_h, cost_usd and co2_kg (well-to-wheel).
+
+        Without a profile cost_usd and co2_kg are None. With one, also time_d,
+        co2_ttw_kg, rest_h (drivers' breaks and rests), stop_h and generalized_usd.
+        """
+        out: dict[str, float | None] = {
+            "length_km": round(self.length_km, 3),
+            "time_h": round(self.time_h, 4),
+            "cost_usd": _num(self.cost_usd, 2),
+            "co2_kg": _num(self.co2_kg, 3),
+        }
+        if self.profile is not None:
+            out["time_d"] = round(self.time_h / 24.0, 3)
+            out["co2_ttw_kg"] = round(self.co2_ttw_kg, 3)
+            out["rest_h"] = round(self.rest_h, 4)
+            out["stop_h"] = round(sum(s.time_h + s.wait_h for s in self.stops), 4)
+            out["generalized_usd"] = round(self.generalized_usd, 2)
+            if not math.isnan(self.cargo_t):
+                out["cargo_t"] = self.cargo_t
+                out["cost_usd_per_t"] = round(self.cost_usd / self.cargo_t, 2)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with `totals`, `legs`, `stops` and the geometry as GeoJSON."""
+        return {
+            "origin": {"node_id": self.origin, "name": self.origin_name},
+            "destination": {"node_id": self.destination, "name": self.destination_name},
+            "optimize": self.optimize,
+            "profile": self.profile,
+            "depart": self.depart,
+            "arrive": self.arrive,
+            "totals": self.totals(),
+            "legs": [leg.to_dict() for leg in self.legs],
+            "stops": [stop.to_dict() for stop in self.stops],
+            "node_ids": list(self.node_ids),
+            "geometry": shapely.geometry.mapping(self.geometry),
+        }
+
+    def sequence(self) -> list[Leg | Stop]:
+        """Legs and stops in travel order."""
+        items: list[Leg | Stop] = [*self.legs, *self.stops]
+        return sorted(items, key=lambda item: item.seq)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RouteSet:
+    """Several routes between the same places: alternatives or a Pareto set.
+
+    Attributes
+    ----------
+    routes
+        The routes, best first for alternatives, by time for a Pareto set.
+    method
+        How they were found (a sentence, for reports).
+    complete
+        False if a search budget ran out (the set may miss routes).
+    criteria, values
+        For a Pareto set: the criteria and each route's searched values of them
+        (``values[i][j]`` is criterion j of route i, as summed over its arcs).
+    """
+
+    routes: tuple[Route, ...]
+    method: str
+    complete: bool = True
+    criteria: tuple[str, ...] = ()
+    values: tuple[tuple[float, ...], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<RouteSet {len(self.routes)} routes: {self.method}>"
+
+    def __len__(self) -> int:
+        return len(self.routes)
+
+    def __getitem__(self, i: int) -> Route:
+        return self.routes[i]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"routes": [...], "method": ..., "complete": ...}``, JSON-ready."""
+        out: dict[str, Any] = {
+            "routes": [r.to_dict() for r in self.routes],
+            "method": self.method,
+            "complete": self.complete,
+        }
+        if self.criteria:
+            out["criteria"] = list(self.criteria)
+            out["values"] = [[round(v, 6) for v in row] for row in self.values]
+        return out
