@@ -46,7 +46,7 @@ from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
 from corridor.paths import Leg, Optimize, Route, Router, route
-from corridor.paths.alternatives import routes
+from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
@@ -99,6 +99,7 @@ __all__ = [
     "UnknownNodeError",
     "ValidationError",
     "__version__",
+    "alternatives",
     "assign",
     "attach",
     "bundled_scenarios",
@@ -131,7 +132,6 @@ __all__ = [
     "reliability",
     "route",
     "route_restricted",
-    "routes",
     "skim",
     "tcd",
     "write_compare_report",

@@ -171,7 +171,7 @@ def route_cmd(
         else:
             rs = _guard(
                 as_json,
-                lambda: corridor.routes(
+                lambda: corridor.alternatives(
                     net,
                     origin,
                     destination,

@@ -36,7 +36,7 @@ from corridor.paths.route import (
     parse_optimize,
 )
 
-__all__ = ["route_similarity", "routes"]
+__all__ = ["alternatives", "route_similarity"]
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _link_mask(cg: CostGraph, slots: IntArray) -> np.ndarray:
     return np.isin(cg.link_row, rows) & (cg.link_row >= 0)
 
 
-def routes(
+def alternatives(
     network: Network,
     origin: str | int,
     destination: str | int,
