@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.cli.app import JsonOpt, NetworkOpt, _guard, console
+from corridor.cli.common import JsonOpt, NetworkOpt, console, guard
 
 scenario_app = typer.Typer(
     help="Scenarios: list them, and compare two of them.", no_args_is_help=True
@@ -61,7 +61,7 @@ def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Ne
 @scenario_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
     """The bundled scenarios, with a one-line description each."""
-    found: dict[str, corridor.Scenario] = _guard(as_json, corridor.bundled_scenarios)
+    found: dict[str, corridor.Scenario] = guard(as_json, corridor.bundled_scenarios)
     if as_json:
         print(
             json.dumps(
@@ -93,8 +93,8 @@ def show_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A scenario's edits and the network they give."""
-    sc: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(scenario))
-    net: corridor.Network = _guard(as_json, lambda: scenario_network(sc, network))
+    sc: corridor.Scenario = guard(as_json, lambda: resolve_scenario(scenario))
+    net: corridor.Network = guard(as_json, lambda: scenario_network(sc, network))
     edits = [repr(e) for e in sc.edits]
     if as_json:
         print(
@@ -142,11 +142,11 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
-    sc_a: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(base))
-    sc_b: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(other))
-    net_a: corridor.Network = _guard(as_json, lambda: scenario_network(sc_a, network))
-    net_b: corridor.Network = _guard(as_json, lambda: scenario_network(sc_b, network))
-    opts: corridor.CompareOptions = _guard(
+    sc_a: corridor.Scenario = guard(as_json, lambda: resolve_scenario(base))
+    sc_b: corridor.Scenario = guard(as_json, lambda: resolve_scenario(other))
+    net_a: corridor.Network = guard(as_json, lambda: scenario_network(sc_a, network))
+    net_b: corridor.Network = guard(as_json, lambda: scenario_network(sc_b, network))
+    opts: corridor.CompareOptions = guard(
         as_json,
         lambda: corridor.CompareOptions(
             places=tuple(p.strip() for p in places.split(",")) if places else None,
@@ -167,13 +167,13 @@ def compare_cmd(
         def step(text: str, frac: float) -> None:
             bar.update(task, description=text, completed=frac)
 
-        result: corridor.Comparison = _guard(
+        result: corridor.Comparison = guard(
             as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
         )
         report = None
         if out is not None:
             bar.update(task, description="writing the report")
-            report = _guard(
+            report = guard(
                 as_json,
                 lambda: corridor.write_compare_report(
                     result,
