@@ -21,7 +21,23 @@ import_app = typer.Typer(
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """'min_lon,min_lat,max_lon,max_lat' -> a tuple (None stays None)."""
+    """Parse a ``--bbox`` value.
+
+    Parameters
+    ----------
+    text
+        ``"min_lon,min_lat,max_lon,max_lat"`` in degrees, or ``None``.
+
+    Returns
+    -------
+    tuple of float or None
+        The four numbers, or ``None`` if `text` is ``None``.
+
+    Raises
+    ------
+    ValidationError
+        If `text` is not four comma-separated numbers.
+    """
     if text is None:
         return None
     parts = [p.strip() for p in text.split(",")]

@@ -40,7 +40,24 @@ SOURCES = (
 
 
 def resolve_scenario(ref: str) -> corridor.Scenario:
-    """A bundled scenario by name, or a scenario YAML file."""
+    """Find a scenario by bundled name, or read it from a YAML file.
+
+    Parameters
+    ----------
+    ref
+        A bundled scenario's name, or a path ending in ``.yaml``/``.yml`` (or any
+        existing file).
+
+    Returns
+    -------
+    corridor.Scenario
+        The scenario.
+
+    Raises
+    ------
+    ValidationError
+        If `ref` names no bundled scenario or the file is not a valid scenario.
+    """
     path = Path(ref)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return corridor.load_scenario(path)
@@ -48,7 +65,25 @@ def resolve_scenario(ref: str) -> corridor.Scenario:
 
 
 def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Network:
-    """The scenario applied to its base network (or to `network` if given)."""
+    """Apply a scenario to its base network, or to `network` if given.
+
+    Parameters
+    ----------
+    sc
+        The scenario.
+    network
+        Network file to use instead of the scenario's base.
+
+    Returns
+    -------
+    corridor.Network
+        The edited network.
+
+    Raises
+    ------
+    DataSourceError
+        If the base network file cannot be read.
+    """
     if network is not None:
         base = corridor.read_network(network)
     elif sc.base in ("eurasia", ""):
