@@ -14,7 +14,7 @@ from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.compare import CompareOptions, Comparison, compare
 from corridor.analysis.cpmm import cpmm
-from corridor.analysis.reliability import reliability
+from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import tcd
 from corridor.assignment import (
     AssignmentNetwork,
@@ -23,10 +23,13 @@ from corridor.assignment import (
     ConvergenceWarning,
     TrafficClass,
     assign,
+    assignment_network,
 )
 from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
+from corridor.atomic import atomic_file, write_text_atomic
 from corridor.costs import Profile, list_profiles, load_profile
-from corridor.data import country_outlines, eurasia
+from corridor.data import build_eurasia, check_network, country_outlines, eurasia
+from corridor.distributed import dask_aon, skim_distributed
 from corridor.errors import (
     CorridorError,
     DataSourceError,
@@ -39,20 +42,22 @@ from corridor.errors import (
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
 from corridor.io.export import export
+from corridor.io.export import export as export_results
 from corridor.io.gtfs import Feed, plan_trip, read_gtfs
 from corridor.io.merge import MergeOptions, attach
 from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.io.tntp import read_tntp_network, read_tntp_trips
+from corridor.io.tntp import read_tntp_network, read_tntp_trips, write_tntp_flow
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
 from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, router_for
-from corridor.paths.alternatives import routes
+from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
 from corridor.report.compare_report import write_compare_report
+from corridor.report.maps import write_network_map
 from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -82,6 +87,7 @@ __all__ = [
     "OsmOptions",
     "PlaceIndex",
     "Profile",
+    "Reliability",
     "Route",
     "RouteSet",
     "Router",
@@ -98,17 +104,24 @@ __all__ = [
     "UnknownNodeError",
     "ValidationError",
     "__version__",
+    "alternatives",
     "assign",
+    "assignment_network",
+    "atomic_file",
     "attach",
+    "build_eurasia",
     "bundled_scenarios",
     "calibrate_gravity",
+    "check_network",
     "compare",
     "compile_graph",
     "country_outlines",
     "cpmm",
+    "dask_aon",
     "eurasia",
     "examples",
     "export",
+    "export_results",
     "get_scenario",
     "gravity",
     "hansen_accessibility",
@@ -131,11 +144,14 @@ __all__ = [
     "route",
     "route_restricted",
     "router_for",
-    "routes",
     "skim",
+    "skim_distributed",
     "tcd",
     "write_compare_report",
     "write_matrices",
     "write_network",
+    "write_network_map",
     "write_skim",
+    "write_text_atomic",
+    "write_tntp_flow",
 ]

@@ -73,3 +73,9 @@ def test_info_counts_the_embedded_network() -> None:
     net = corridor.eurasia()
     assert data["border_crossings"] == 32 == net.crossings["node_id"].nunique()
     assert data["turn_restrictions"] == len(net.turns) > 4000
+
+
+def test_version() -> None:
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == f"corridor {corridor.__version__}"

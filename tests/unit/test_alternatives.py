@@ -64,7 +64,7 @@ def test_alternatives_use_distinct_crossings_and_respect_the_limit() -> None:
     net = three_crossings()
     lengths = dict(zip(net.links["link_id"], net.links["length_km"], strict=True))
     best = corridor.route(net, "O", "D", profile="truck40", optimize="cost")
-    alts = corridor.routes(net, "O", "D", profile="truck40", optimize="cost", k=5)
+    alts = corridor.alternatives(net, "O", "D", profile="truck40", optimize="cost", k=5)
     assert alts[0].link_ids == best.link_ids
     assert alts[0].cost == pytest.approx(best.cost)
     assert len(alts) == 3  # the detour via 'det' shares > 60% with route 1 and is dropped
@@ -74,7 +74,7 @@ def test_alternatives_use_distinct_crossings_and_respect_the_limit() -> None:
     assert sorted(crossings) == ["X1", "X2", "X3"]
     costs = [r.cost for r in alts]
     assert costs == sorted(costs)
-    loose = corridor.routes(
+    loose = corridor.alternatives(
         net, "O", "D", profile="truck40", optimize="cost", k=5, max_similarity=1.0
     )
     assert len(loose) == 4  # with no limit the detour comes back
@@ -82,4 +82,4 @@ def test_alternatives_use_distinct_crossings_and_respect_the_limit() -> None:
 
 def test_alternatives_bad_options() -> None:
     with pytest.raises(corridor.ValidationError, match="max_similarity"):
-        corridor.routes(three_crossings(), "O", "D", profile="truck40", max_similarity=2.0)
+        corridor.alternatives(three_crossings(), "O", "D", profile="truck40", max_similarity=2.0)

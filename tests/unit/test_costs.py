@@ -423,7 +423,7 @@ def test_time_search_accounts_for_drivers_rest() -> None:
     assert best.time_h == pytest.approx(19.0)
     assert best.rest_h == 0.0
     assert best.cost == pytest.approx(9 * (1 + 11.75 / 9) + 10)
-    direct = corridor.routes(net, "P", "T", profile=p, optimize="time", k=2)[1]
+    direct = corridor.alternatives(net, "P", "T", profile=p, optimize="time", k=2)[1]
     assert direct.time_h == pytest.approx(30.5)
 
 

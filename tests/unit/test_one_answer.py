@@ -57,10 +57,10 @@ def test_route_first_alternative_and_comparison_cell_agree(
             r = corridor.route(net, o, d, profile=profile, optimize=optimize)
         except corridor.NoPathError:
             with pytest.raises(corridor.NoPathError):
-                corridor.routes(net, o, d, profile=profile, k=1, optimize=optimize)
+                corridor.alternatives(net, o, d, profile=profile, k=1, optimize=optimize)
             assert pp.slots[PLACES.index(o)][PLACES.index(d)] is None
             continue
-        first = corridor.routes(net, o, d, profile=profile, k=1, optimize=optimize)[0]
+        first = corridor.alternatives(net, o, d, profile=profile, k=1, optimize=optimize)[0]
         assert first.to_dict() == r.to_dict(), (o, d)
         slots = pp.slots[PLACES.index(o)][PLACES.index(d)]
         assert slots is not None, (o, d)

@@ -323,7 +323,7 @@ def test_profile_routes_obey_turns() -> None:
         assert [leg.link_ids for leg in r.legs] and r.length_km == pytest.approx(5.0)
         assert corridor.route(free, 1, 7, profile=profile).length_km == pytest.approx(2.0)
     # every alternative and every Pareto route obeys the ban too
-    alts = corridor.routes(banned, 1, 7, profile="car", k=3)
+    alts = corridor.alternatives(banned, 1, 7, profile="car", k=3)
     assert alts.routes and all(r.length_km == pytest.approx(5.0) for r in alts.routes)
     front = corridor.pareto(banned, 1, 7, profile="car", criteria=("time", "cost"))
     assert front.routes and all(r.length_km == pytest.approx(5.0) for r in front.routes)

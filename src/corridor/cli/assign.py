@@ -15,15 +15,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.atomic import atomic_file
+from corridor.cli.common import console, err_console, guard
 
 __all__ = ["assign_cmd"]
-
-
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
 
 
 def _read_pairs(path: Path) -> corridor.TrafficClass:
@@ -54,15 +48,13 @@ def _read_pairs(path: Path) -> corridor.TrafficClass:
     return corridor.TrafficClass(demand=demand, zones=zones)
 
 
-def _load(network: Path, demand: Path) -> tuple[Any, corridor.TrafficClass]:
+def _load(network: Path, demand: Path) -> tuple[corridor.AssignmentNetwork, corridor.TrafficClass]:
     if network.suffix.lower() == ".tntp":
         net = corridor.read_tntp_network(network)
         if demand.suffix.lower() == ".tntp":
             return net, corridor.read_tntp_trips(demand, zones=int(net.zones.size))
         return net, _read_pairs(demand)
-    from corridor.assignment import assignment_network
-
-    road = assignment_network(corridor.read_network(network))
+    road = corridor.assignment_network(corridor.read_network(network))
     if demand.suffix.lower() == ".tntp":
         raise corridor.DataSourceError(
             demand, "a corridor network takes a demand CSV (origin,destination,trips by node id)"
@@ -72,11 +64,9 @@ def _load(network: Path, demand: Path) -> tuple[Any, corridor.TrafficClass]:
 
 def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
     if out.suffix.lower() == ".tntp":
-        from corridor.io.tntp import write_tntp_flow
-
-        write_tntp_flow(result, out)
+        corridor.write_tntp_flow(result, out)
         return
-    with atomic_file(out) as tmp:
+    with corridor.atomic_file(out) as tmp:
         result.to_frame().to_csv(tmp, index=False)
 
 
@@ -105,9 +95,8 @@ def assign_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Equilibrium assignment: link flows, times and the convergence table."""
-    h = _helpers()
-    net, trips = h._guard(as_json, lambda: _load(network, demand))
-    options = h._guard(
+    net, trips = guard(as_json, lambda: _load(network, demand))
+    options = guard(
         as_json,
         lambda: corridor.AssignmentOptions(
             algorithm=algorithm,
@@ -124,31 +113,27 @@ def assign_cmd(
         def connect() -> Any:
             from dask.distributed import Client
 
-            import corridor.distributed as dist
-
             try:
                 c = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise corridor.DataSourceError(
                     scheduler, f"cannot reach the scheduler: {exc}"
                 ) from None
-            return c, dist.dask_aon(c)
+            return c, corridor.dask_aon(c)
 
-        client, aon = h._guard(as_json, connect)
+        client, aon = guard(as_json, connect)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", corridor.ConvergenceWarning)
         if as_json:
-            result = h._guard(
-                as_json, lambda: corridor.assign(net, trips, options=options, aon=aon)
-            )
+            result = guard(as_json, lambda: corridor.assign(net, trips, options=options, aon=aon))
         else:
             bar = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
                 TextColumn("gap {task.fields[gap]}"),
                 TimeElapsedColumn(),
-                console=h.err_console,
+                console=err_console,
                 transient=True,
             )
             target = -np.log10(max(gap, 1e-16))
@@ -159,7 +144,7 @@ def assign_cmd(
                     done = -np.log10(max(p.rel_gap, 1e-16)) if p.rel_gap > 0 else target
                     bar.update(task, completed=min(done, target), gap=f"{p.rel_gap:.2e}")
 
-                result = h._guard(
+                result = guard(
                     as_json,
                     lambda: corridor.assign(net, trips, options=options, progress=show, aon=aon),
                 )
@@ -167,7 +152,7 @@ def assign_cmd(
         client.close()
     seconds = time.perf_counter() - start
     if out is not None:
-        h._guard(as_json, lambda: _write_out(result, out))
+        guard(as_json, lambda: _write_out(result, out))
     conv = result.convergence
     summary: dict[str, Any] = {
         "network": str(network),
@@ -190,7 +175,6 @@ def assign_cmd(
         summary["links"] = result.to_frame().to_dict(orient="list")
         print(json.dumps(summary))
         return
-    console = h.console
     state = "[green]converged[/]" if result.converged else "[yellow]NOT converged[/]"
     console.print(
         f"[bold]{network.name}[/]: {net.n_links:,} links, {trips.demand.shape[0]:,} zones, "
@@ -207,6 +191,6 @@ def assign_cmd(
     console.print(table)
     console.print(f"TSTT {result.tstt:,.3f} ({result.time_unit} x PCE)", highlight=False)
     for w in caught:
-        h.err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
     if out is not None:
         console.print(f"link flows written to {out}", highlight=False)

@@ -1,18 +1,33 @@
-"""What every command shares: consoles, the --network/--json options, one-line errors."""
+"""What every command shares: consoles, the --network/--json options, one-line errors.
+
+Command modules import this module and the public :mod:`corridor` namespace only; the
+root app (:mod:`corridor.cli.app`) imports the command modules and registers them, so
+imports run one way.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 import corridor
 
-__all__ = ["JsonOpt", "NetworkOpt", "console", "err_console", "fail", "guard", "load_network"]
+__all__ = [
+    "JsonOpt",
+    "NetworkOpt",
+    "console",
+    "err_console",
+    "fail",
+    "guard",
+    "load_network",
+]
+
+T = TypeVar("T")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -29,7 +44,20 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines."
 
 
 def fail(message: str, as_json: bool) -> NoReturn:
-    """Print a one-line error (a JSON object with --json) and exit with code 2."""
+    """Print a one-line error and exit with code 2.
+
+    Parameters
+    ----------
+    message
+        What went wrong and how to fix it.
+    as_json
+        Print ``{"error": message}`` on stdout instead of a red line on stderr.
+
+    Raises
+    ------
+    typer.Exit
+        Always, with code 2.
+    """
     if as_json:
         print(json.dumps({"error": message}))
     else:
@@ -37,8 +65,27 @@ def fail(message: str, as_json: bool) -> NoReturn:
     raise typer.Exit(2)
 
 
-def guard(as_json: bool, fn: Callable[[], Any]) -> Any:
-    """Run `fn`, turning corridor's errors into a one-line message and exit code 2."""
+def guard(as_json: bool, fn: Callable[[], T]) -> T:
+    """Run `fn` and return its result, turning corridor's errors into a one-line exit.
+
+    Parameters
+    ----------
+    as_json
+        Report a failure as JSON (see :func:`fail`).
+    fn
+        The work to do, usually a lambda over one public call.
+
+    Returns
+    -------
+    T
+        What `fn` returns.
+
+    Raises
+    ------
+    typer.Exit
+        With code 2 if `fn` raises a :class:`corridor.CorridorError` or an
+        :class:`OSError`; the message is folded onto one line.
+    """
     try:
         return fn()
     except (corridor.CorridorError, OSError) as exc:
@@ -46,7 +93,23 @@ def guard(as_json: bool, fn: Callable[[], Any]) -> Any:
 
 
 def load_network(path: Path | None) -> corridor.Network:
-    """The network in `path`, or the bundled one."""
+    """Read the network in `path`, or the bundled one.
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` file or GeoParquet folder; ``None`` for the embedded network.
+
+    Returns
+    -------
+    corridor.Network
+        The network.
+
+    Raises
+    ------
+    DataSourceError
+        If the file cannot be read as a network.
+    """
     if path is None:
         return corridor.eurasia()
     return corridor.read_network(path)

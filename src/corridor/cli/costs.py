@@ -5,26 +5,20 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt
+from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
 
-__all__ = ["cpmm_cmd", "profiles_cmd", "register", "tcd_cmd"]
+__all__ = ["cpmm_cmd", "profiles_cmd", "tcd_cmd"]
 
 OptimizeOpt = Annotated[
     str, typer.Option(help="What each route minimises: time, cost, co2, generalized, distance.")
 ]
 DepartOpt = Annotated[str | None, typer.Option(help="Departure, e.g. 2026-12-01T08:00.")]
-
-
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
 
 
 def tcd_cmd(
@@ -43,10 +37,9 @@ def tcd_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """UNESCAP time/cost-distance: cumulative cost and time against distance, per profile."""
-    h = _helpers()
-    net = h._guard(as_json, lambda: h.load_network(network))
+    net = guard(as_json, lambda: load_network(network))
     profiles = profile or ["truck40", "container40"]
-    result = h._guard(
+    result = guard(
         as_json,
         lambda: corridor.tcd(
             net, origin, destination, profiles=profiles, optimize=optimize, out=out, depart=depart
@@ -65,10 +58,10 @@ def tcd_cmd(
         table.add_column(col, justify="left" if col in ("route", "kind", "label") else "right")
     for row in result.table.itertuples(index=False):
         table.add_row(
-            row.route,
+            str(row.route),
             str(row.step),
-            row.kind,
-            row.label,
+            str(row.kind),
+            str(row.label),
             f"{row.distance_km:,.0f}",
             f"{row.time_h:,.1f}",
             f"{row.cost_usd:,.0f}",
@@ -76,9 +69,9 @@ def tcd_cmd(
             f"{row.cum_time_h:,.1f}",
             f"{row.cum_cost_usd:,.0f}",
         )
-    h.console.print(table)
+    console.print(table)
     if out is not None:
-        h.console.print(f"chart written to {out}", highlight=False)
+        console.print(f"chart written to {out}", highlight=False)
 
 
 def cpmm_cmd(
@@ -94,9 +87,8 @@ def cpmm_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """CAREC CPMM indicators (TFI1-TFI4, SWOD) of a route and the road/rail break-even."""
-    h = _helpers()
-    net = h._guard(as_json, lambda: h.load_network(network))
-    result = h._guard(
+    net = guard(as_json, lambda: load_network(network))
+    result = guard(
         as_json,
         lambda: corridor.cpmm(
             net,
@@ -117,9 +109,13 @@ def cpmm_cmd(
         table.add_column(col, justify="left" if col in ("crossing", "detail") else "right")
     for row in result.crossings.itertuples(index=False):
         table.add_row(
-            row.name, row.detail, f"{row.at_km:,.0f}", f"{row.tfi1_h:,.1f}", f"{row.tfi2_usd:,.0f}"
+            str(row.name),
+            str(row.detail),
+            f"{row.at_km:,.0f}",
+            f"{row.tfi1_h:,.1f}",
+            f"{row.tfi2_usd:,.0f}",
         )
-    h.console.print(table)
+    console.print(table)
     tfi3 = result.tfi3_usd_per_500km_20t
     be = result.break_even
     lines = [
@@ -140,7 +136,7 @@ def cpmm_cmd(
         ),
     ]
     for line in lines:
-        h.console.print(line, highlight=False)
+        console.print(line, highlight=False)
 
 
 def profiles_cmd(
@@ -150,16 +146,15 @@ def profiles_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """List the built-in vehicle and traveller profiles, or show one in full."""
-    h = _helpers()
     if profile is not None:
-        prof = h._guard(as_json, lambda: corridor.load_profile(profile))
+        prof = guard(as_json, lambda: corridor.load_profile(profile))
         data = prof.model_dump(mode="json")
         if as_json:
             print(json.dumps(data))
         else:
             import yaml
 
-            h.console.print(yaml.safe_dump(data, sort_keys=False, width=100), highlight=False)
+            console.print(yaml.safe_dump(data, sort_keys=False, width=100), highlight=False)
         return
     rows = [p.summary() for p in corridor.list_profiles()]
     if as_json:
@@ -177,11 +172,4 @@ def profiles_cmd(
             f"{row['vot_usd_per_h']:.2f}",
             str(row["name"]),
         )
-    h.console.print(table)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the tcd, cpmm and profiles commands to the `corridor` app."""
-    app.command("tcd")(tcd_cmd)
-    app.command("cpmm")(cpmm_cmd)
-    app.command("profiles")(profiles_cmd)
+    console.print(table)

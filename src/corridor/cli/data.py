@@ -11,9 +11,7 @@ import typer
 from rich.table import Table
 
 import corridor
-import corridor.data
-from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
-from corridor.cli.common import fail as _fail
+from corridor.cli.common import JsonOpt, NetworkOpt, console, fail, guard, load_network
 
 __all__ = ["data_app", "map_cmd"]
 
@@ -40,9 +38,9 @@ def build_cmd(
     """Regenerate the embedded network from the recipe (byte for byte)."""
     start = time.perf_counter()
     try:
-        folder = corridor.data.build_eurasia(out, recipe=recipe)
+        folder = corridor.build_eurasia(out, recipe=recipe)
     except (corridor.CorridorError, OSError) as exc:
-        _fail(" ".join(str(exc).split()), as_json)
+        fail(" ".join(str(exc).split()), as_json)
         return
     files = {p.name: p.stat().st_size for p in sorted(folder.iterdir())}
     if as_json:
@@ -59,7 +57,7 @@ def build_cmd(
 def check_cmd(network: NetworkOpt = None, as_json: JsonOpt = False) -> None:
     """Check a network: connectivity, crossings, named routes, published lengths, speeds."""
     net = _load(network, as_json)
-    checks = corridor.data.check_network(net)
+    checks = corridor.check_network(net)
     errors = [c for c in checks if not c.passed and c.severity == "error"]
     if as_json:
         print(json.dumps({"checks": [c.to_dict() for c in checks], "errors": len(errors)}))
@@ -85,13 +83,11 @@ def map_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a self-contained offline HTML map of the network (no tiles, no CDN)."""
-    from corridor.report.maps import write_network_map
-
     net = _load(network, as_json)
     try:
-        path = write_network_map(net, out, outlines=corridor.data.country_outlines())
+        path = corridor.write_network_map(net, out, outlines=corridor.country_outlines())
     except (corridor.CorridorError, OSError) as exc:
-        _fail(" ".join(str(exc).split()), as_json)
+        fail(" ".join(str(exc).split()), as_json)
         return
     if as_json:
         print(json.dumps({"out": str(path), "bytes": path.stat().st_size}))

@@ -9,16 +9,11 @@ from typing import Annotated, Any
 import typer
 
 import corridor
+from corridor.cli.common import console, fail, guard, load_network
 
 __all__ = ["export_cmd"]
 
 _MATRIX_SUFFIXES = (".omx", ".csv")
-
-
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
 
 
 def _load(source: Path | None) -> Any:
@@ -26,10 +21,8 @@ def _load(source: Path | None) -> Any:
         source.suffix.lower() in _MATRIX_SUFFIXES
         or (source.suffix.lower() == ".parquet" and source.is_file())
     ):
-        from corridor.io.omx import read_matrices
-
-        return read_matrices(source)
-    return _helpers().load_network(source)
+        return corridor.read_matrices(source)
+    return load_network(source)
 
 
 def export_cmd(
@@ -53,12 +46,11 @@ def export_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Write a network, a route or matrices in another format (nothing half written)."""
-    h = _helpers()
-    obj = h._guard(as_json, lambda: _load(source))
+    obj = guard(as_json, lambda: _load(source))
     network = obj if isinstance(obj, corridor.Network) else None
     if route is not None:
         if not isinstance(obj, corridor.Network):
-            h._fail("--route needs a network, not matrices", as_json)
+            fail("--route needs a network, not matrices", as_json)
         net: corridor.Network = obj
 
         def find() -> corridor.Route:
@@ -68,10 +60,10 @@ def export_cmd(
                 )
             return corridor.route(net, route[0], route[1], modes=mode, optimize=optimize)
 
-        obj = h._guard(as_json, find)
-    written = h._guard(as_json, lambda: corridor.export(obj, out, network=network))
+        obj = guard(as_json, find)
+    written = guard(as_json, lambda: corridor.export_results(obj, out, network=network))
     kind = type(obj).__name__
     if as_json:
         print(json.dumps({"out": str(written), "kind": kind}))
         return
-    h.console.print(f"wrote {kind} to {written}")
+    console.print(f"wrote {kind} to {written}")

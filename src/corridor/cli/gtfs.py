@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 import corridor
+from corridor.cli.common import console, guard
 
 __all__ = ["trip_cmd"]
-
-
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
 
 
 def trip_cmd(
@@ -37,9 +32,8 @@ def trip_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Earliest arrival by public transport, with transfers and footpaths."""
-    h = _helpers()
-    feed: corridor.Feed = h._guard(as_json, lambda: corridor.read_gtfs(gtfs))
-    trip: corridor.Trip = h._guard(
+    feed: corridor.Feed = guard(as_json, lambda: corridor.read_gtfs(gtfs))
+    trip: corridor.Trip = guard(
         as_json,
         lambda: corridor.plan_trip(
             feed,
@@ -50,7 +44,7 @@ def trip_cmd(
         ),
     )
     if out is not None:
-        h._guard(as_json, lambda: corridor.export(trip, out))
+        guard(as_json, lambda: corridor.export_results(trip, out))
     if as_json:
         print(json.dumps(trip.to_dict()))
         return
@@ -70,4 +64,4 @@ def trip_cmd(
             leg.route,
             leg.trip_id,
         )
-    h.console.print(table)
+    console.print(table)

@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
+from corridor.cli.common import console, err_console, guard
 
 __all__ = ["import_app"]
 
@@ -19,14 +20,24 @@ import_app = typer.Typer(
 )
 
 
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
-
-
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """'min_lon,min_lat,max_lon,max_lat' -> a tuple (None stays None)."""
+    """Parse a ``--bbox`` value.
+
+    Parameters
+    ----------
+    text
+        ``"min_lon,min_lat,max_lon,max_lat"`` in degrees, or ``None``.
+
+    Returns
+    -------
+    tuple of float or None
+        The four numbers, or ``None`` if `text` is ``None``.
+
+    Raises
+    ------
+    ValidationError
+        If `text` is not four comma-separated numbers.
+    """
     if text is None:
         return None
     parts = [p.strip() for p in text.split(",")]
@@ -87,7 +98,6 @@ def osm_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Import roads, railways, border controls and turn restrictions from OpenStreetMap."""
-    h = _helpers()
 
     def options() -> corridor.OsmOptions:
         return corridor.OsmOptions(
@@ -100,13 +110,13 @@ def osm_cmd(
             largest_component=not all_components,
         )
 
-    opts: corridor.OsmOptions = h._guard(as_json, options)
+    opts: corridor.OsmOptions = guard(as_json, options)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} {task.fields[unit]}"),
         TimeElapsedColumn(),
-        console=h.err_console,
+        console=err_console,
         transient=True,
         disable=as_json,
     ) as bar:
@@ -117,10 +127,10 @@ def osm_cmd(
                 tasks[p.phase] = bar.add_task(f"reading {p.phase}", total=p.total, unit=p.unit)
             bar.update(tasks[p.phase], completed=p.done, total=p.total)
 
-        net: corridor.Network = h._guard(
+        net: corridor.Network = guard(
             as_json, lambda: corridor.read_osm(file, options=opts, progress=report)
         )
-    written = h._guard(as_json, lambda: corridor.write_network(net, out))
+    written = guard(as_json, lambda: corridor.write_network(net, out))
     links = net.links
     by_mode = {str(k): int(v) for k, v in links["mode"].value_counts().items()}
     km_by_mode = {
@@ -148,4 +158,4 @@ def osm_cmd(
         table.add_row(f"{m} km", f"{km_by_mode[m]:,.1f}")
     table.add_row("border crossings", f"{summary['border_crossings']:,}")
     table.add_row("turn restrictions", f"{summary['turn_restrictions']:,}")
-    h.console.print(table)
+    console.print(table)

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.cli.app import JsonOpt, NetworkOpt, _guard, console
+from corridor.cli.common import JsonOpt, NetworkOpt, console, guard
 
 scenario_app = typer.Typer(
     help="Scenarios: list them, and compare two of them.", no_args_is_help=True
@@ -40,7 +40,24 @@ SOURCES = (
 
 
 def resolve_scenario(ref: str) -> corridor.Scenario:
-    """A bundled scenario by name, or a scenario YAML file."""
+    """Find a scenario by bundled name, or read it from a YAML file.
+
+    Parameters
+    ----------
+    ref
+        A bundled scenario's name, or a path ending in ``.yaml``/``.yml`` (or any
+        existing file).
+
+    Returns
+    -------
+    corridor.Scenario
+        The scenario.
+
+    Raises
+    ------
+    ValidationError
+        If `ref` names no bundled scenario or the file is not a valid scenario.
+    """
     path = Path(ref)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         return corridor.load_scenario(path)
@@ -48,7 +65,25 @@ def resolve_scenario(ref: str) -> corridor.Scenario:
 
 
 def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Network:
-    """The scenario applied to its base network (or to `network` if given)."""
+    """Apply a scenario to its base network, or to `network` if given.
+
+    Parameters
+    ----------
+    sc
+        The scenario.
+    network
+        Network file to use instead of the scenario's base.
+
+    Returns
+    -------
+    corridor.Network
+        The edited network.
+
+    Raises
+    ------
+    DataSourceError
+        If the base network file cannot be read.
+    """
     if network is not None:
         base = corridor.read_network(network)
     elif sc.base in ("eurasia", ""):
@@ -61,7 +96,7 @@ def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Ne
 @scenario_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
     """The bundled scenarios, with a one-line description each."""
-    found: dict[str, corridor.Scenario] = _guard(as_json, corridor.bundled_scenarios)
+    found: dict[str, corridor.Scenario] = guard(as_json, corridor.bundled_scenarios)
     if as_json:
         print(
             json.dumps(
@@ -93,8 +128,8 @@ def show_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A scenario's edits and the network they give."""
-    sc: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(scenario))
-    net: corridor.Network = _guard(as_json, lambda: scenario_network(sc, network))
+    sc: corridor.Scenario = guard(as_json, lambda: resolve_scenario(scenario))
+    net: corridor.Network = guard(as_json, lambda: scenario_network(sc, network))
     edits = [repr(e) for e in sc.edits]
     if as_json:
         print(
@@ -142,11 +177,11 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
-    sc_a: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(base))
-    sc_b: corridor.Scenario = _guard(as_json, lambda: resolve_scenario(other))
-    net_a: corridor.Network = _guard(as_json, lambda: scenario_network(sc_a, network))
-    net_b: corridor.Network = _guard(as_json, lambda: scenario_network(sc_b, network))
-    opts: corridor.CompareOptions = _guard(
+    sc_a: corridor.Scenario = guard(as_json, lambda: resolve_scenario(base))
+    sc_b: corridor.Scenario = guard(as_json, lambda: resolve_scenario(other))
+    net_a: corridor.Network = guard(as_json, lambda: scenario_network(sc_a, network))
+    net_b: corridor.Network = guard(as_json, lambda: scenario_network(sc_b, network))
+    opts: corridor.CompareOptions = guard(
         as_json,
         lambda: corridor.CompareOptions(
             places=tuple(p.strip() for p in places.split(",")) if places else None,
@@ -167,13 +202,13 @@ def compare_cmd(
         def step(text: str, frac: float) -> None:
             bar.update(task, description=text, completed=frac)
 
-        result: corridor.Comparison = _guard(
+        result: corridor.Comparison = guard(
             as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
         )
         report = None
         if out is not None:
             bar.update(task, description="writing the report")
-            report = _guard(
+            report = guard(
                 as_json,
                 lambda: corridor.write_compare_report(
                     result,

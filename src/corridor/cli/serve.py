@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from corridor.cli.app import NetworkOpt, _fail, _guard, err_console, load_network
+from corridor.cli.common import NetworkOpt, err_console, fail, guard, load_network
 
 __all__ = ["APP_FACTORY", "serve_cmd"]
 
@@ -33,9 +33,9 @@ def serve_cmd(
     set. The map page needs MapLibre GL JS from npm (`make web`).
     """
     if not 0 < port < 65536:
-        _fail(f"--port {port}: use 1-65535", False)
+        fail(f"--port {port}: use 1-65535", False)
     if network is not None:
-        _guard(False, lambda: load_network(network))  # a bad file fails here, in one line
+        guard(False, lambda: load_network(network))  # a bad file fails here, in one line
         os.environ["CORRIDOR_SERVICE_NETWORK_FILE"] = str(network.resolve())
     import uvicorn
 

@@ -12,19 +12,13 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt
+from corridor.cli.common import JsonOpt, NetworkOpt, console, fail, guard, load_network
 
-__all__ = ["accessibility_cmd", "isochrone_cmd", "register", "skim_cmd"]
+__all__ = ["accessibility_cmd", "isochrone_cmd", "skim_cmd"]
 
 ModeOpt = Annotated[str, typer.Option("--mode", help="Modes to use: road, rail, ferry or any.")]
 
 _COSTS = {"time": "time_h", "distance": "length_km"}
-
-
-def _helpers() -> Any:
-    from corridor.cli import app as app_module
-
-    return app_module
 
 
 def _split(values: list[str]) -> list[str]:
@@ -33,13 +27,12 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _hours(text: str, as_json: bool) -> list[float]:
-    h = _helpers()
     try:
         hours = [float(x) for x in _split([text])]
     except ValueError:
-        h._fail(f"--hours must be numbers separated by commas, got {text!r}", as_json)
+        fail(f"--hours must be numbers separated by commas, got {text!r}", as_json)
     if not hours or not all(x > 0 and math.isfinite(x) for x in hours):
-        h._fail(f"--hours must be positive numbers, got {text!r}", as_json)
+        fail(f"--hours must be positive numbers, got {text!r}", as_json)
     return hours
 
 
@@ -75,8 +68,7 @@ def skim_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Least-cost matrix between places, with distance (or other attributes) along the paths."""
-    h = _helpers()
-    net = h._guard(as_json, lambda: h.load_network(network))
+    net = guard(as_json, lambda: load_network(network))
     metric = _COSTS.get(cost, cost)
     extra = _split(sums) if sums else ["length_km"]
     orig = _split(origins)
@@ -84,9 +76,7 @@ def skim_cmd(
     if scheduler:
 
         def run() -> corridor.Skim:
-            import corridor.distributed as dist
-
-            return dist.skim_distributed(
+            return corridor.skim_distributed(
                 net,
                 orig,
                 dest,
@@ -97,16 +87,16 @@ def skim_cmd(
                 method=method,
             )
 
-        result: corridor.Skim = h._guard(as_json, run)
+        result: corridor.Skim = guard(as_json, run)
     else:
-        result = h._guard(
+        result = guard(
             as_json,
             lambda: corridor.skim(
                 net, orig, dest, cost=metric, modes=mode, sums=extra, method=method
             ),
         )
     if out is not None:
-        h._guard(as_json, lambda: corridor.write_skim(result, out))
+        guard(as_json, lambda: corridor.write_skim(result, out))
     names = net.nodes.set_index("node_id")["name"]
     if as_json:
         print(
@@ -124,7 +114,6 @@ def skim_cmd(
             )
         )
         return
-    console = h.console
     for name, mat in result.matrices().items():
         if mat.shape[1] > 12:
             console.print(f"{name}: {mat.shape[0]} x {mat.shape[1]} (too wide to print; use --out)")
@@ -153,14 +142,13 @@ def isochrone_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Places reachable from ORIGIN within each number of hours (free-flow), as a map."""
-    h = _helpers()
     hs = _hours(hours, as_json)
-    net = h._guard(as_json, lambda: h.load_network(network))
-    iso: corridor.Isochrone = h._guard(
+    net = guard(as_json, lambda: load_network(network))
+    iso: corridor.Isochrone = guard(
         as_json, lambda: corridor.isochrone(net, origin, hs, modes=mode)
     )
     if out is not None:
-        h._guard(as_json, lambda: _write_text(out, iso.to_html()))
+        guard(as_json, lambda: corridor.write_text_atomic(out, iso.to_html()))
     if as_json:
         data = iso.to_dict()
         data["out"] = None if out is None else str(out)
@@ -180,15 +168,9 @@ def isochrone_cmd(
             f"{pops[limit]:,.0f}",
             f"{far['name']} ({far['time_h']:.1f} h)",
         )
-    h.console.print(table)
+    console.print(table)
     if out is not None:
-        h.console.print(f"wrote {out}", highlight=False)
-
-
-def _write_text(path: Path, text: str) -> Path:
-    from corridor.atomic import write_text_atomic
-
-    return write_text_atomic(path, text)
+        console.print(f"wrote {out}", highlight=False)
 
 
 def accessibility_cmd(
@@ -204,12 +186,11 @@ def accessibility_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Population within each number of hours, and Hansen accessibility exp(-beta t)."""
-    h = _helpers()
     hs = _hours(hours, as_json)
-    net = h._guard(as_json, lambda: h.load_network(network))
+    net = guard(as_json, lambda: load_network(network))
     places = _split(origins) if origins else None
-    within = h._guard(as_json, lambda: corridor.population_within(net, hs, places, modes=mode))
-    hansen = h._guard(
+    within = guard(as_json, lambda: corridor.population_within(net, hs, places, modes=mode))
+    hansen = guard(
         as_json,
         lambda: corridor.hansen_accessibility(
             net, places, deterrence=corridor.Deterrence(beta=beta), modes=mode
@@ -224,11 +205,4 @@ def accessibility_cmd(
         table.add_column(col, justify="left" if col == "name" else "right")
     for row in frame.itertuples(index=False):
         table.add_row(*[f"{x:,.0f}" if isinstance(x, float) else str(x) for x in row])
-    h.console.print(table)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the skim, isochrone and accessibility commands to the `corridor` app."""
-    app.command("skim")(skim_cmd)
-    app.command("isochrone")(isochrone_cmd)
-    app.command("accessibility")(accessibility_cmd)
+    console.print(table)

@@ -30,7 +30,7 @@ from corridor.model.schema import Mode
 from corridor.paths.router import router_for
 from corridor.paths.types import DepartLike, ProfileLike, Route, RouteSet
 
-__all__ = ["route_similarity", "routes"]
+__all__ = ["alternatives", "route_similarity"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _link_mask(cg: CostGraph, slots: IntArray) -> np.ndarray:
     return np.isin(cg.link_row, rows) & (cg.link_row >= 0)
 
 
-def routes(
+def alternatives(
     network: Network,
     origin: str | int,
     destination: str | int,

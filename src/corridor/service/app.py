@@ -315,7 +315,7 @@ def create_app(
                 )
                 found = list(rs.routes)[: cfg.max_alternatives * 4]
             else:
-                rs = corridor.routes(
+                rs = corridor.alternatives(
                     net,
                     o,
                     d,
