@@ -25,6 +25,7 @@ from corridor.assignment import (
     assign,
 )
 from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import country_outlines, eurasia
 from corridor.errors import (
@@ -36,14 +37,12 @@ from corridor.errors import (
     UnknownNodeError,
     ValidationError,
 )
+from corridor.export import export, read_matrices, read_skim, write_matrices, write_skim
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
-from corridor.io.export import export
 from corridor.io.gtfs import Feed, plan_trip, read_gtfs
 from corridor.io.merge import MergeOptions, attach
-from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.io.tntp import read_tntp_network, read_tntp_trips
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
 from corridor.paths import Leg, Optimize, Route, Router, route
 from corridor.paths.alternatives import routes

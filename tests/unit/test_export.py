@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import corridor
-from corridor.io.export import network_geojson, route_geojson, trip_geojson
+from corridor.export.geojson import network_geojson, route_geojson, trip_geojson
 from corridor.paths.trip import Trip, TripLeg
 
 
@@ -64,7 +64,7 @@ def test_trip_geojson() -> None:
 
 
 def test_matrices_to_csv(tmp_path: Path) -> None:
-    from corridor.io.omx import Matrices
+    from corridor.export.omx import Matrices
 
     mats = Matrices(
         matrices={"time_h": np.array([[0.0, 1.5], [np.inf, 0.0]])},

@@ -8,15 +8,10 @@ import numpy as np
 import pytest
 
 from corridor.assignment import AssignmentOptions, assign
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.errors import DataSourceError, ValidationError
-from corridor.io.tntp import (
-    read_tntp_flow,
-    read_tntp_network,
-    read_tntp_nodes,
-    read_tntp_trips,
-    write_tntp_flow,
-    write_tntp_trips,
-)
+from corridor.export.tntp import write_tntp_flow, write_tntp_trips
+from corridor.io.tntp import read_tntp_flow, read_tntp_nodes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
 needs_data = pytest.mark.skipif(

@@ -72,7 +72,7 @@ def _load(network: Path, demand: Path) -> tuple[Any, corridor.TrafficClass]:
 
 def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
     if out.suffix.lower() == ".tntp":
-        from corridor.io.tntp import write_tntp_flow
+        from corridor.export.tntp import write_tntp_flow
 
         write_tntp_flow(result, out)
         return

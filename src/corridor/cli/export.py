@@ -26,7 +26,7 @@ def _load(source: Path | None) -> Any:
         source.suffix.lower() in _MATRIX_SUFFIXES
         or (source.suffix.lower() == ".parquet" and source.is_file())
     ):
-        from corridor.io.omx import read_matrices
+        from corridor.export.omx import read_matrices
 
         return read_matrices(source)
     return _helpers().load_network(source)
