@@ -40,7 +40,7 @@ from corridor.errors import (
 from corridor.export import export, read_matrices, read_skim, write_matrices, write_skim
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
-from corridor.io.gtfs import Feed, plan_trip, read_gtfs
+from corridor.io.gtfs import Feed, read_gtfs
 from corridor.io.merge import MergeOptions, attach
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
@@ -50,6 +50,7 @@ from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
 from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
+from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
 from corridor.report.compare_report import write_compare_report
@@ -100,6 +101,7 @@ __all__ = [
     "__version__",
     "assign",
     "attach",
+    "build_timetable",
     "bundled_scenarios",
     "calibrate_gravity",
     "compare",
