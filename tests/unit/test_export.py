@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 import corridor
-from corridor.export.geojson import network_geojson, route_geojson, trip_geojson
+from corridor.export.geojson import (
+    links_geojson,
+    network_geojson,
+    nodes_geojson,
+    route_geojson,
+    trip_geojson,
+)
 from corridor.paths.trip import Trip, TripLeg
 
 
@@ -27,6 +33,14 @@ def test_network_geojson_has_every_node_and_link(toy: corridor.Network, tmp_path
     road = next(f for f in data["features"] if f["properties"].get("link_id") == 10)
     assert road["properties"]["gauge_mm"] is None  # NaN becomes null, never NaN in JSON
     assert network_geojson(toy)["name"] == "toy"
+
+
+def test_nodes_and_links_geojson_make_up_the_network_geojson(toy: corridor.Network) -> None:
+    nodes, links = nodes_geojson(toy), links_geojson(toy)
+    assert {f["geometry"]["type"] for f in nodes["features"]} == {"Point"}
+    assert {f["geometry"]["type"] for f in links["features"]} == {"LineString"}
+    assert nodes["features"] + links["features"] == network_geojson(toy)["features"]
+    json.dumps(links, allow_nan=False)  # JSON-safe as it is
 
 
 def test_network_to_gpkg_and_parquet_round_trip(toy: corridor.Network, tmp_path: Path) -> None:

@@ -155,6 +155,15 @@ def test_trips_past_midnight_belong_to_the_previous_service_day(feed: corridor.F
     assert monday.arrive == dt.datetime(2024, 1, 2, 0, 20)
 
 
+def test_timetables_are_kept_with_the_feed(feed: corridor.Feed) -> None:
+    monday = build_timetable(feed, MONDAY)
+    assert build_timetable(feed, MONDAY) is monday
+    assert build_timetable(feed, MONDAY, options=TripOptions(min_transfer_s=60)) is not monday
+    for day in range(2, 12):  # a few days are kept, not all of them
+        build_timetable(feed, f"2024-01-{day:02d}")
+    assert build_timetable(feed, MONDAY) is not monday
+
+
 def test_no_service_and_unknown_stops(feed: corridor.Feed) -> None:
     # WK is removed on Tuesday 2 Jan: the first trip is Wednesday's (the next service day)
     wednesday = plan_trip(feed, "A", "D", depart="2024-01-02T07:00")
