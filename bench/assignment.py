@@ -38,7 +38,8 @@ from corridor.assignment import (
     TrafficClass,
     assign,
 )
-from corridor.io.tntp import read_tntp_flow, read_tntp_network, read_tntp_trips
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
+from corridor.io.tntp import read_tntp_flow
 
 # AequilibraE draws tqdm progress bars on every iteration unless told not to; they would
 # dominate its timings on small networks

@@ -34,7 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from corridor.io.tntp import read_tntp_network, read_tntp_nodes
+from corridor.assignment.tntp import read_tntp_network
+from corridor.io.tntp import read_tntp_nodes
 from corridor.paths.skim import build_hierarchy, skim_graph_from_links, skim_on
 
 os.environ.setdefault("AEQ_SHOW_PROGRESS", "FALSE")

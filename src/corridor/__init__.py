@@ -26,6 +26,7 @@ from corridor.assignment import (
     assignment_network,
 )
 from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.atomic import atomic_file, write_text_atomic
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import build_eurasia, check_network, country_outlines, eurasia
@@ -39,21 +40,21 @@ from corridor.errors import (
     UnknownNodeError,
     ValidationError,
 )
+from corridor.export import export as export_results
+from corridor.export import read_matrices, read_skim, write_matrices, write_skim
+from corridor.export.tntp import write_tntp_flow
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
-from corridor.io.export import export
-from corridor.io.export import export as export_results
-from corridor.io.gtfs import Feed, plan_trip, read_gtfs
+from corridor.io.gtfs import Feed, read_gtfs
 from corridor.io.merge import MergeOptions, attach
-from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.io.tntp import read_tntp_network, read_tntp_trips, write_tntp_flow
 from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
 from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, router_for
 from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
 from corridor.paths.skim import Skim, skim
+from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
 from corridor.report.compare_report import write_compare_report
@@ -110,6 +111,7 @@ __all__ = [
     "atomic_file",
     "attach",
     "build_eurasia",
+    "build_timetable",
     "bundled_scenarios",
     "calibrate_gravity",
     "check_network",
@@ -120,7 +122,6 @@ __all__ = [
     "dask_aon",
     "eurasia",
     "examples",
-    "export",
     "export_results",
     "get_scenario",
     "gravity",

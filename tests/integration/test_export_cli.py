@@ -33,7 +33,7 @@ def test_export_matrices_and_bad_input(tmp_path: Path) -> None:
     out = tmp_path / "m.parquet"
     result = CliRunner().invoke(app, ["export", str(csv), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    from corridor.io.omx import read_matrices
+    from corridor.export.omx import read_matrices
 
     assert read_matrices(out).matrices["time_h"][0, 1] == 2.5
     bad = CliRunner().invoke(app, ["export", str(csv), "--route", "A", "B", "--json"])

@@ -17,6 +17,7 @@ import pytest
 import corridor
 from corridor.io.gtfs import read_gtfs
 from corridor.kernels.csa import earliest_arrival
+from corridor.paths.timetable import build_timetable
 from corridor.paths.trip import Timetable, TripOptions, earliest_trip
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "gtfs"
@@ -103,7 +104,7 @@ def test_csa_matches_brute_force_at_every_stop(name: str, date: dt.date, queries
     feed = read_gtfs(path)
     rng = np.random.default_rng(20240601)
     for options in (TripOptions(), TripOptions(min_transfer_s=120, walk_radius_m=400)):
-        tt = feed.timetable(date, options=options)
+        tt = build_timetable(feed, date, options=options)
         served = np.unique(np.concatenate([tt.dep_stop, tt.arr_stop]))
         assert served.size > 1
         reached = 0
@@ -126,7 +127,7 @@ def test_trips_have_feasible_legs_and_earliest_arrival(
         pytest.skip(reason=f"shared GTFS feed not found at {path}")
     feed = read_gtfs(path)
     options = TripOptions(min_transfer_s=60)
-    tt = feed.timetable(date, options=options)
+    tt = build_timetable(feed, date, options=options)
     served = np.unique(np.concatenate([tt.dep_stop, tt.arr_stop]))
     rng = np.random.default_rng(7)
     found = 0

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from corridor.assignment import AssignmentOptions, AssignmentResult, assign
-from corridor.io.tntp import read_tntp_flow, read_tntp_network, read_tntp_trips
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
+from corridor.io.tntp import read_tntp_flow
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
 

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 import corridor
 from corridor.cli.app import app
-from corridor.io.tntp import read_tntp_flow, write_tntp_trips
+from corridor.export.tntp import write_tntp_trips
+from corridor.io.tntp import read_tntp_flow
 
 runner = CliRunner()
 

@@ -101,7 +101,7 @@ DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp" /
 )
 def test_assignment_with_all_or_nothing_on_the_cluster(client: Any) -> None:
     from corridor.assignment import AssignmentOptions, assign
-    from corridor.io.tntp import read_tntp_network, read_tntp_trips
+    from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 
     net = read_tntp_network(DATA / "SiouxFalls_net.tntp")
     trips = read_tntp_trips(DATA / "SiouxFalls_trips.tntp")

@@ -11,12 +11,18 @@ import numpy as np
 import pytest
 
 import corridor
-from corridor.io.export import network_geojson, route_geojson, trip_geojson
+from corridor.export.geojson import (
+    links_geojson,
+    network_geojson,
+    nodes_geojson,
+    route_geojson,
+    trip_geojson,
+)
 from corridor.paths.trip import Trip, TripLeg
 
 
 def test_network_geojson_has_every_node_and_link(toy: corridor.Network, tmp_path: Path) -> None:
-    out = corridor.export(toy, tmp_path / "toy.geojson")
+    out = corridor.export_results(toy, tmp_path / "toy.geojson")
     data = json.loads(out.read_text())
     layers = [f["properties"]["layer"] for f in data["features"]]
     assert layers.count("node") == len(toy.nodes)
@@ -29,9 +35,17 @@ def test_network_geojson_has_every_node_and_link(toy: corridor.Network, tmp_path
     assert network_geojson(toy)["name"] == "toy"
 
 
+def test_nodes_and_links_geojson_make_up_the_network_geojson(toy: corridor.Network) -> None:
+    nodes, links = nodes_geojson(toy), links_geojson(toy)
+    assert {f["geometry"]["type"] for f in nodes["features"]} == {"Point"}
+    assert {f["geometry"]["type"] for f in links["features"]} == {"LineString"}
+    assert nodes["features"] + links["features"] == network_geojson(toy)["features"]
+    json.dumps(links, allow_nan=False)  # JSON-safe as it is
+
+
 def test_network_to_gpkg_and_parquet_round_trip(toy: corridor.Network, tmp_path: Path) -> None:
     for name in ("toy.gpkg", "toy.parquet"):
-        back = corridor.read_network(corridor.export(toy, tmp_path / name))
+        back = corridor.read_network(corridor.export_results(toy, tmp_path / name))
         assert back.links["length_km"].tolist() == toy.links["length_km"].tolist()
 
 
@@ -64,14 +78,14 @@ def test_trip_geojson() -> None:
 
 
 def test_matrices_to_csv(tmp_path: Path) -> None:
-    from corridor.io.omx import Matrices
+    from corridor.export.omx import Matrices
 
     mats = Matrices(
         matrices={"time_h": np.array([[0.0, 1.5], [np.inf, 0.0]])},
         origins=np.array([1, 2]),
         destinations=np.array([1, 2]),
     )
-    out = corridor.export(mats, tmp_path / "m.csv")
+    out = corridor.export_results(mats, tmp_path / "m.csv")
     lines = out.read_text().splitlines()
     assert lines[0] == "origin,destination,time_h"
     assert "2,1,inf" in lines
@@ -81,12 +95,12 @@ def test_failed_export_leaves_the_old_file(toy: corridor.Network, tmp_path: Path
     target = tmp_path / "route.geojson"
     target.write_text("old")
     with pytest.raises(corridor.ValidationError, match="cannot export"):
-        corridor.export(object(), target)
+        corridor.export_results(object(), target)
     with pytest.raises(corridor.ValidationError, match=r"\.gpkg, \.parquet"):
-        corridor.export(toy, tmp_path / "toy.shp")
+        corridor.export_results(toy, tmp_path / "toy.shp")
     blocked = tmp_path / "file"
     blocked.write_text("x")
     with pytest.raises((corridor.DataSourceError, OSError)):
-        corridor.export(toy, blocked / "toy.geojson")
+        corridor.export_results(toy, blocked / "toy.geojson")
     assert target.read_text() == "old"
     assert not list(tmp_path.glob(".tmp-*"))

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
-from corridor.io.gtfs import parse_times, plan_trip, read_gtfs
+from corridor.io.gtfs import parse_times, read_gtfs
+from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import TripOptions, earliest_trip
 
 MONDAY = dt.date(2024, 1, 1)
@@ -146,12 +147,21 @@ def test_walk_to_a_nearby_stop(tmp_path: Path) -> None:
 
 def test_trips_past_midnight_belong_to_the_previous_service_day(feed: corridor.Feed) -> None:
     # LATE runs Monday 24:05 -> 24:20, i.e. Tuesday 00:05-00:20, though WK does not run Tuesday
-    tuesday = feed.timetable("2024-01-02")
+    tuesday = build_timetable(feed, "2024-01-02")
     trip = earliest_trip(tuesday, "C", "D", depart="00:00")
     assert trip.arrive == dt.datetime(2024, 1, 2, 0, 20)
     assert trip.legs[0].trip_id == "LATE@2024-01-01"
     monday = plan_trip(feed, "C", "D", depart="2024-01-01T23:00")
     assert monday.arrive == dt.datetime(2024, 1, 2, 0, 20)
+
+
+def test_timetables_are_kept_with_the_feed(feed: corridor.Feed) -> None:
+    monday = build_timetable(feed, MONDAY)
+    assert build_timetable(feed, MONDAY) is monday
+    assert build_timetable(feed, MONDAY, options=TripOptions(min_transfer_s=60)) is not monday
+    for day in range(2, 12):  # a few days are kept, not all of them
+        build_timetable(feed, f"2024-01-{day:02d}")
+    assert build_timetable(feed, MONDAY) is not monday
 
 
 def test_no_service_and_unknown_stops(feed: corridor.Feed) -> None:
@@ -185,7 +195,7 @@ def test_pickup_and_drop_off_types(tmp_path: Path) -> None:
 def test_frequencies_expand_into_runs(tmp_path: Path) -> None:
     freqs = "trip_id,start_time,end_time,headway_secs\nT3,06:00:00,07:00:00,1200\n"
     feed = read_gtfs(write_feed(tmp_path, **{"frequencies.txt": freqs}))
-    tt = feed.timetable(MONDAY)
+    tt = build_timetable(feed, MONDAY)
     runs = sorted(t for t in tt.trip_ids if str(t).startswith("T3"))
     assert runs == ["T3+06:00:00", "T3+06:20:00", "T3+06:40:00"]
     trip = earliest_trip(tt, "B", "D", depart="06:05")
@@ -284,5 +294,5 @@ def test_fuzzed_stop_times_give_a_feed_or_a_clear_error(
     if message:
         assert "fuzz.zip" in message
     else:
-        tt = feed.timetable(MONDAY)
+        tt = build_timetable(feed, MONDAY)
         assert np.all(tt.arr_t >= tt.dep_t)

@@ -9,7 +9,7 @@ import pytest
 
 import corridor
 from corridor.errors import DataSourceError, ValidationError
-from corridor.io.omx import read_matrices, read_skim, write_matrices, write_skim
+from corridor.export.omx import read_matrices, read_skim, write_matrices, write_skim
 from corridor.paths.skim import skim
 
 

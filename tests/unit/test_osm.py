@@ -11,12 +11,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
+import corridor.progress
 from corridor.io.osm import OsmOptions, default_speed_kmh, parse_maxspeed, read_osm
 from corridor.units import haversine_km
 
 pytest.importorskip("osmium", reason="pyosmium is needed for the OSM import")
 
 STEP = 0.001  # degrees of longitude between neighbouring test nodes (at lat 0: 111.2 m)
+
+
+def test_import_progress_is_the_shared_progress_type() -> None:
+    assert corridor.ImportProgress is corridor.progress.Progress
+    p = corridor.ImportProgress("build", 0, 1, "steps")
+    assert (p.phase, p.done, p.total, p.unit, p.fraction) == ("build", 0, 1, "steps", 0.0)
 
 
 def osm_xml(

@@ -59,7 +59,7 @@ def test_hierarchy_repr_and_cache() -> None:
     reason="shared TNTP data (../shared/data/tntp/Anaheim) not present",
 )
 def test_ch_equals_dijkstra_on_anaheim_with_no_through_zones() -> None:
-    from corridor.io.tntp import read_tntp_network
+    from corridor.assignment.tntp import read_tntp_network
 
     net = read_tntp_network(DATA / "Anaheim" / "Anaheim_net.tntp")
     g = skim_graph_from_links(

@@ -8,15 +8,10 @@ import numpy as np
 import pytest
 
 from corridor.assignment import AssignmentOptions, assign
+from corridor.assignment.tntp import read_tntp_network, read_tntp_trips, tntp_assignment_network
 from corridor.errors import DataSourceError, ValidationError
-from corridor.io.tntp import (
-    read_tntp_flow,
-    read_tntp_network,
-    read_tntp_nodes,
-    read_tntp_trips,
-    write_tntp_flow,
-    write_tntp_trips,
-)
+from corridor.export.tntp import write_tntp_flow, write_tntp_trips
+from corridor.io.tntp import read_tntp_demand, read_tntp_flow, read_tntp_net, read_tntp_nodes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
 needs_data = pytest.mark.skipif(
@@ -68,6 +63,22 @@ def test_reads_small_network_and_trips(tmp_path: Path) -> None:
     assert net.capacity.tolist() == [100.0] * 4
     tc = read_tntp_trips(_write(tmp_path, "x_trips.tntp", TRIPS.format(back="2.5")), zones=2)
     assert tc.demand.tolist() == [[0.0, 10.0], [2.5, 0.0]]
+
+
+def test_io_reads_plain_tables_that_assignment_builds_on(tmp_path: Path) -> None:
+    path = _write(tmp_path, "x_net.tntp", NET.format(thru=2, n=4, links="\n".join(LINKS)))
+    raw = read_tntp_net(path)
+    assert (raw.n_zones, raw.n_nodes, raw.first_thru_node, raw.name) == (2, 4, 2, "x")
+    assert list(raw.links.columns[:3]) == ["a_node", "b_node", "capacity"]
+    assert raw.links["a_node"].dtype == np.int64 and len(raw.links) == 4
+    assert "TntpNetwork 'x'" in repr(raw)
+    net = tntp_assignment_network(raw)
+    same = read_tntp_network(path)
+    for name in ("node_ids", "a_node", "b_node", "capacity", "free_flow_time", "no_through"):
+        assert np.array_equal(getattr(net, name), getattr(same, name)), name
+    assert net.no_through.tolist() == [1]
+    trips = _write(tmp_path, "x_trips.tntp", TRIPS.format(back="2.5"))
+    assert read_tntp_demand(trips, zones=2).tolist() == [[0.0, 10.0], [2.5, 0.0]]
 
 
 def test_first_thru_node_blocks_passing_through_zones(tmp_path: Path) -> None:

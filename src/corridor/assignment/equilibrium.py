@@ -306,7 +306,7 @@ def assign(
     Parameters
     ----------
     network
-        An :class:`AssignmentNetwork` (e.g. from :func:`corridor.io.tntp.read_tntp_network`)
+        An :class:`AssignmentNetwork` (e.g. from :func:`corridor.read_tntp_network`)
         or a corridor :class:`~corridor.model.network.Network`, converted with
         :func:`~corridor.assignment.network.assignment_network` (road links, border
         crossings as queueing links; zones are the city nodes, times in hours).

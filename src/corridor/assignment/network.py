@@ -2,7 +2,7 @@
 
 :class:`AssignmentNetwork` holds what equilibrium assignment needs per link (end nodes,
 capacity, free-flow time, volume-delay function, toll, length) and which nodes are zones.
-It comes from a TNTP file (:func:`corridor.io.tntp.read_tntp_network`) or from a corridor
+It comes from a TNTP file (:func:`corridor.read_tntp_network`) or from a corridor
 :class:`~corridor.model.network.Network` (:func:`assignment_network`), which turns every
 road border crossing into a pair of crossing links with a queueing delay function.
 

@@ -1,17 +1,16 @@
-"""Read and write the TNTP formats of the Transportation Networks collection.
+"""Read the TNTP formats of the Transportation Networks collection into plain tables.
 
 * ``*_net.tntp``: metadata (``<NUMBER OF ZONES>``, ``<NUMBER OF NODES>``,
   ``<FIRST THRU NODE>``, ``<NUMBER OF LINKS>``, ``<END OF METADATA>``), then one link per
   line: init_node term_node capacity length free_flow_time b power speed toll link_type ;
-  -> :class:`~corridor.assignment.network.AssignmentNetwork` with BPR delay functions
-  ``t = t0 (1 + b (x / capacity)^power)``. Zones are nodes 1..zones; those numbered below
-  the first-thru node may start and end paths but are never passed through.
-* ``*_trips.tntp``: ``Origin i`` blocks of ``j : trips;`` -> :class:`TrafficClass`.
+  -> :class:`TntpNetwork` (the link table and the metadata).
+* ``*_trips.tntp``: ``Origin i`` blocks of ``j : trips;`` -> an OD matrix.
 * ``*_flow.tntp``: ``From To Volume Cost`` -> DataFrame (the published equilibria).
 * ``*_node.tntp``: ``node X Y`` -> DataFrame.
 
-Errors name the file and the 1-based line. Writers go through a temporary file that is
-renamed into place.
+The assignment objects are built one layer up: :func:`corridor.read_tntp_network` and
+:func:`corridor.read_tntp_trips` (in :mod:`corridor.assignment.tntp`). The writers are in
+:mod:`corridor.export.tntp`. Errors name the file and the 1-based line.
 """
 
 from __future__ import annotations
@@ -20,25 +19,21 @@ import logging
 import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
-from corridor._typing import IntArray
-from corridor.assignment.network import AssignmentNetwork, TrafficClass
-from corridor.assignment.results import AssignmentResult
-from corridor.atomic import write_text_atomic
+from corridor._typing import FloatArray
 from corridor.errors import DataSourceError
 
 __all__ = [
+    "TntpNetwork",
+    "read_tntp_demand",
     "read_tntp_flow",
-    "read_tntp_network",
+    "read_tntp_net",
     "read_tntp_nodes",
-    "read_tntp_trips",
-    "write_tntp_flow",
-    "write_tntp_trips",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,10 +89,57 @@ def _data_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
     return out
 
 
-def read_tntp_network(
-    path: str | os.PathLike[str], *, name: str | None = None
-) -> AssignmentNetwork:
-    """Read a ``*_net.tntp`` link file.
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class TntpNetwork:
+    """The contents of a ``*_net.tntp`` link file, checked.
+
+    :func:`corridor.assignment.tntp.tntp_assignment_network` turns it into an
+    :class:`~corridor.assignment.network.AssignmentNetwork`.
+
+    Attributes
+    ----------
+    links
+        One row per link in file order: ``a_node``, ``b_node`` (int64), ``capacity``,
+        ``length``, ``free_flow_time``, ``b``, ``power``, ``speed``, ``toll`` (float64;
+        missing trailing fields are 0) and ``link_type`` (int64).
+    n_zones, n_nodes, first_thru_node
+        The metadata (``<FIRST THRU NODE>`` defaults to 1).
+    name
+        A label: the one asked for, else the file name without ``_net.tntp``.
+    source
+        The file read.
+    """
+
+    links: pd.DataFrame
+    n_zones: int
+    n_nodes: int
+    first_thru_node: int
+    name: str
+    source: str
+
+    def __repr__(self) -> str:
+        return (
+            f"<TntpNetwork {self.name!r}: {self.n_nodes} nodes, {len(self.links)} links, "
+            f"{self.n_zones} zones>"
+        )
+
+
+_LINK_COLUMNS = (
+    "a_node",
+    "b_node",
+    "capacity",
+    "length",
+    "free_flow_time",
+    "b",
+    "power",
+    "speed",
+    "toll",
+    "link_type",
+)
+
+
+def read_tntp_net(path: str | os.PathLike[str], *, name: str | None = None) -> TntpNetwork:
+    """Read and check a ``*_net.tntp`` link file.
 
     Parameters
     ----------
@@ -108,10 +150,9 @@ def read_tntp_network(
 
     Returns
     -------
-    AssignmentNetwork
-        Links in file order with ids 1..m, BPR delay functions, nodes 1..n (plus any other
-        id used by a link), zones 1..z, and zones below the first-thru node marked as not
-        passable. Times are in the file's unit (``time_unit="min"``).
+    TntpNetwork
+        The link table and metadata; :func:`corridor.read_tntp_network` builds the
+        assignment network from it.
 
     Raises
     ------
@@ -166,23 +207,18 @@ def read_tntp_network(
             raise DataSourceError(p, f"{text}{more}", row=rows[k][0])
     if not 0 < n_zones <= n_nodes:
         raise DataSourceError(p, f"<NUMBER OF ZONES> {n_zones} must be in 1..{n_nodes} (nodes)")
-    ends = np.concatenate([a, b]).astype(np.int64)
-    node_ids = np.union1d(np.arange(1, n_nodes + 1, dtype=np.int64), ends)
-    net = AssignmentNetwork(
-        node_ids=node_ids,
-        link_ids=np.arange(1, len(rows) + 1, dtype=np.int64),
-        a_node=a.astype(np.int64),
-        b_node=b.astype(np.int64),
-        capacity=values[:, 2].copy(),
-        length=values[:, 3].copy(),
-        free_flow_time=values[:, 4].copy(),
-        alpha=values[:, 5].copy(),
-        beta=values[:, 6].copy(),
-        toll=values[:, 8].copy(),
-        link_type=values[:, 9].astype(np.int64),
-        zones=np.arange(1, n_zones + 1, dtype=np.int64),
-        no_through=np.arange(1, min(first_thru, n_zones + 1), dtype=np.int64),
-        time_unit="min",
+    ints = ("a_node", "b_node", "link_type")
+    links = pd.DataFrame(
+        {
+            col: values[:, i].astype(np.int64) if col in ints else values[:, i].copy()
+            for i, col in enumerate(_LINK_COLUMNS)
+        }
+    )
+    net = TntpNetwork(
+        links=links,
+        n_zones=n_zones,
+        n_nodes=n_nodes,
+        first_thru_node=first_thru,
         name=name or p.name.removesuffix(".tntp").removesuffix("_net"),
         source=str(p),
     )
@@ -198,24 +234,21 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def read_tntp_trips(
-    path: str | os.PathLike[str], *, name: str = "car", zones: int | None = None
-) -> TrafficClass:
+def read_tntp_demand(path: str | os.PathLike[str], *, zones: int | None = None) -> FloatArray:
     """Read a ``*_trips.tntp`` OD matrix.
 
     Parameters
     ----------
     path
         The file.
-    name
-        Name of the traffic class.
     zones
         Expected number of zones (e.g. the network's); checked against the metadata.
 
     Returns
     -------
-    TrafficClass
-        Demand float64[z, z] with zone ids 1..z.
+    numpy.ndarray
+        Trips float64[z, z] >= 0; row and column ``i`` are zone ``i + 1``.
+        :func:`corridor.read_tntp_trips` wraps it in a traffic class.
 
     Raises
     ------
@@ -268,7 +301,7 @@ def read_tntp_trips(
                 )
             demand[origin, dest] += value
     log.info("read %s: %d zones, %.1f trips", p, z, demand.sum())
-    return TrafficClass(demand=demand, name=name, zones=np.arange(1, z + 1, dtype=np.int64))
+    return demand
 
 
 def _zone(path: Path, text: str, z: int, row: int, role: str) -> int:
@@ -343,68 +376,3 @@ def read_tntp_nodes(path: str | os.PathLike[str]) -> pd.DataFrame:
         rows.append([float(v) for v in fields[:3]])
     arr = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
     return pd.DataFrame({"node_id": arr[:, 0].astype(np.int64), "x": arr[:, 1], "y": arr[:, 2]})
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    return write_text_atomic(path, text)
-
-
-def write_tntp_trips(
-    demand: TrafficClass | ArrayLike,
-    path: str | os.PathLike[str],
-    *,
-    zones: IntArray | None = None,
-) -> Path:
-    """Write an OD matrix as a ``*_trips.tntp`` file (zones numbered 1..z in row order).
-
-    Parameters
-    ----------
-    demand
-        A :class:`TrafficClass` or a square matrix of trips.
-    path
-        Output file; written atomically.
-    zones
-        Ignored unless given: must be 1..z, as TNTP numbers zones consecutively.
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    ValidationError
-        If the matrix is not square or has negative or non-finite values.
-    """
-    tc = demand if isinstance(demand, TrafficClass) else TrafficClass(demand=np.asarray(demand))
-    d = tc.demand
-    z = d.shape[0]
-    if zones is not None and not np.array_equal(np.asarray(zones), np.arange(1, z + 1)):
-        from corridor.errors import ValidationError
-
-        raise ValidationError("TNTP numbers zones 1..z; renumber the zones before writing")
-    out = [f"<NUMBER OF ZONES> {z}", f"<TOTAL OD FLOW> {d.sum()!r}", "<END OF METADATA>", "", ""]
-    for i in range(z):
-        out.append(f"Origin \t{i + 1}")
-        cells = [f"{j + 1:5d} : {float(d[i, j])!r};" for j in range(z)]
-        out.extend("".join(cells[k : k + 5]) for k in range(0, z, 5))
-        out.append("")
-    return _write_atomic(Path(path), "\n".join(out) + "\n")
-
-
-def write_tntp_flow(result: AssignmentResult, path: str | os.PathLike[str]) -> Path:
-    """Write link volumes (PCE) and times as a ``*_flow.tntp`` file (From To Volume Cost).
-
-    Returns
-    -------
-    Path
-        The file written (atomically).
-    """
-    lines = ["From \tTo \tVolume \tCost "]
-    lines.extend(
-        f"{int(a)} \t{int(b)} \t{float(f)!r} \t{float(t)!r} "
-        for a, b, f, t in zip(
-            result.a_node, result.b_node, result.flow_pce, result.time, strict=True
-        )
-    )
-    return _write_atomic(Path(path), "\n".join(lines) + "\n")

@@ -1,7 +1,7 @@
 """Earliest-arrival trips for travellers on a public-transport timetable.
 
 A :class:`Timetable` holds one service day's connections as arrays (built by
-:func:`corridor.io.gtfs.Feed.timetable`); :func:`earliest_trip` answers a query with the
+:func:`corridor.paths.timetable.build_timetable`); :func:`earliest_trip` answers a query with the
 connection scan kernel :func:`corridor.kernels.csa.earliest_arrival` and returns a
 :class:`Trip` with its legs (rides and walks).
 """
