@@ -14,6 +14,7 @@ from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.compare import CompareOptions, Comparison, compare
 from corridor.analysis.cpmm import cpmm
+from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import reliability
 from corridor.analysis.tcd import tcd
 from corridor.assignment import (
@@ -53,7 +54,9 @@ from corridor.paths.route import RouteSet, Stop
 from corridor.paths.skim import Skim, skim
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
+from corridor.report.charts import write_tcd_chart
 from corridor.report.compare_report import write_compare_report
+from corridor.report.isochrone_map import render_isochrone_html
 from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -73,6 +76,7 @@ __all__ = [
     "ImportProgress",
     "Isochrone",
     "Leg",
+    "LinkChange",
     "MergeOptions",
     "Mode",
     "Network",
@@ -114,6 +118,7 @@ __all__ = [
     "gravity",
     "hansen_accessibility",
     "isochrone",
+    "link_changes",
     "list_profiles",
     "load_profile",
     "load_scenario",
@@ -129,6 +134,7 @@ __all__ = [
     "read_tntp_network",
     "read_tntp_trips",
     "reliability",
+    "render_isochrone_html",
     "route",
     "route_restricted",
     "routes",
@@ -138,4 +144,5 @@ __all__ = [
     "write_matrices",
     "write_network",
     "write_skim",
+    "write_tcd_chart",
 ]

@@ -160,7 +160,7 @@ def isochrone_cmd(
         as_json, lambda: corridor.isochrone(net, origin, hs, modes=mode)
     )
     if out is not None:
-        h._guard(as_json, lambda: _write_text(out, iso.to_html()))
+        h._guard(as_json, lambda: _write_text(out, corridor.render_isochrone_html(iso)))
     if as_json:
         data = iso.to_dict()
         data["out"] = None if out is None else str(out)
