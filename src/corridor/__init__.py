@@ -14,6 +14,7 @@ from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.compare import CompareOptions, Comparison, compare
 from corridor.analysis.cpmm import cpmm
+from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import tcd
 from corridor.assignment import (
@@ -57,7 +58,9 @@ from corridor.paths.skim import Skim, skim
 from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
+from corridor.report.charts import write_tcd_chart
 from corridor.report.compare_report import write_compare_report
+from corridor.report.isochrone_map import render_isochrone_html
 from corridor.report.maps import write_network_map
 from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
@@ -78,6 +81,7 @@ __all__ = [
     "ImportProgress",
     "Isochrone",
     "Leg",
+    "LinkChange",
     "MergeOptions",
     "Mode",
     "Network",
@@ -127,6 +131,7 @@ __all__ = [
     "gravity",
     "hansen_accessibility",
     "isochrone",
+    "link_changes",
     "list_profiles",
     "load_profile",
     "load_scenario",
@@ -142,6 +147,7 @@ __all__ = [
     "read_tntp_network",
     "read_tntp_trips",
     "reliability",
+    "render_isochrone_html",
     "route",
     "route_restricted",
     "router_for",
@@ -153,6 +159,7 @@ __all__ = [
     "write_network",
     "write_network_map",
     "write_skim",
+    "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
 ]

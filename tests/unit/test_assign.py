@@ -22,6 +22,7 @@ from corridor.assignment import (
     link_travel_time,
 )
 from corridor.errors import NoPathError, UnknownNodeError, ValidationError
+from corridor.progress import Progress
 
 
 def braess() -> AssignmentNetwork:
@@ -257,17 +258,23 @@ def test_equilibrium_conditions_hold_per_class() -> None:
 
 
 def test_convergence_table_and_progress() -> None:
-    seen: list[float] = []
+    seen: list[Progress] = []
     res = assign(
         braess(),
         BRAESS_DEMAND,
-        options=AssignmentOptions(algorithm="bfw", rel_gap=1e-4),
-        progress=lambda p: seen.append(p.rel_gap),
+        options=AssignmentOptions(algorithm="bfw", rel_gap=1e-4, max_iter=50),
+        progress=seen.append,
     )
     frame = res.convergence.to_frame()
     assert frame.columns.tolist() == ["iteration", "rel_gap", "objective", "seconds", "step"]
     assert frame["iteration"].tolist() == list(range(1, len(frame) + 1))
-    assert seen == frame["rel_gap"].tolist()
+    assert [p.values["rel_gap"] for p in seen] == frame["rel_gap"].tolist()
+    assert [p.values["objective"] for p in seen] == frame["objective"].tolist()
+    assert [p.values["seconds"] for p in seen] == frame["seconds"].tolist()
+    assert [p.done for p in seen] == frame["iteration"].tolist()
+    assert {(p.phase, p.total, p.unit, p.values["target_gap"]) for p in seen} == {
+        ("assign", 50, "iterations", 1e-4)
+    }
     assert frame["seconds"].is_monotonic_increasing
     assert "\n" not in repr(res) and "converged" in repr(res)
     assert repr(res.convergence).startswith("<Convergence:")

@@ -7,6 +7,7 @@ import pytest
 
 import corridor
 from corridor.analysis.compare import CompareOptions, compare, default_places
+from corridor.progress import Progress
 
 
 @pytest.fixture
@@ -43,7 +44,26 @@ def test_od_rows_match_independent_routes(toy: corridor.Network, faster: corrido
 def test_a_faster_road_helps_cars_and_nobody_loses(
     toy: corridor.Network, faster: corridor.Network
 ) -> None:
-    c = compare(toy, faster, options=CompareOptions(places=("A", "B", "D"), profiles=("car",)))
+    seen: list[Progress] = []
+    c = compare(
+        toy,
+        faster,
+        options=CompareOptions(places=("A", "B", "D"), profiles=("car",)),
+        progress=seen.append,
+    )
+    # one profile: paths before and after, accessibility (two), the shown routes, flows
+    assert [(p.phase, p.done, p.total, p.unit) for p in seen] == [
+        ("compare", done, 6, "steps") for done in (0, 1, 2, 4, 5, 6)
+    ]
+    assert [p.message for p in seen] == [
+        "car: paths before",
+        "car: paths after",
+        "accessibility",
+        "routes of the shown pairs",
+        "freight flows: gravity demand and assignment",
+        "done",
+    ]
+    assert seen[-1].fraction == 1.0
     car = c.od[c.od["profile"] == "car"]
     assert (car["d_time_h"] <= 1e-12).all()
     assert (car["d_time_h"] < -1e-6).any()

@@ -11,6 +11,7 @@ from tests.networks import random_network
 import corridor
 from corridor.errors import UnknownNodeError, ValidationError
 from corridor.paths.isochrone import isochrone
+from corridor.report.isochrone_map import render_isochrone_html
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -50,7 +51,7 @@ def test_toy_isochrone_by_hand(toy: corridor.Network) -> None:
     assert repr(iso) == "<Isochrone from A: nodes within 2 h: 2, 5 h: 5>"
     d = iso.to_dict()
     assert [b["nodes"] for b in d["bands"]] == [2, 5]
-    page = iso.to_html()
+    page = render_isochrone_html(iso)
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert "https://" not in page and "<script" not in page  # offline, no CDN or tiles
     assert page.count("<circle") == 5 and page.count("<line") == 4  # road links only

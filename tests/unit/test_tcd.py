@@ -16,7 +16,8 @@ from corridor.analysis.reliability import sample_triangular
 
 def test_tcd_table_steps_and_totals(toy: corridor.Network, tmp_path: Path) -> None:
     out = tmp_path / "tcd.png"
-    result = corridor.tcd(toy, "A", "D", out=out)
+    result = corridor.tcd(toy, "A", "D")
+    assert corridor.write_tcd_chart(result, out) == out
     assert out.stat().st_size > 10_000 and out.read_bytes()[:4] == b"\x89PNG"
     table = result.table
     for r in result.routes:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from corridor.model.network import Network
 from corridor.model.schema import NodeKind
 from corridor.paths.router import Router, cg_positions, router_for
 from corridor.paths.types import Route
+from corridor.progress import Progress, ProgressCallback
 
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
@@ -51,7 +52,6 @@ DEFAULT_HEADLINE: tuple[tuple[str, str], ...] = (
     ("Moscow", "Kazan"),
     ("Moscow", "Novosibirsk"),
 )
-ProgressFn = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -364,7 +364,7 @@ def compare(
     other: Network,
     *,
     options: CompareOptions | None = None,
-    progress: ProgressFn | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Comparison:
     """Compare two networks for freight, travellers and places.
 
@@ -375,7 +375,10 @@ def compare(
     options
         Places, profiles, objective, thresholds; see :class:`CompareOptions`.
     progress
-        Called with (step description, fraction done).
+        Called before each step with a :class:`~corridor.progress.Progress` of phase
+        ``"compare"``, counting ``"steps"`` (two per profile for the paths before and after,
+        two for accessibility, one for the shown routes, one for freight flows if asked),
+        with the step in ``message``; and once more at the end with ``done == total``.
 
     Returns
     -------
@@ -390,7 +393,6 @@ def compare(
         If an option is invalid (e.g. an unknown profile).
     """
     opts = options or CompareOptions()
-    say = progress or (lambda _s, _f: None)
     router = router_for(base)
     if opts.places is None:
         place_ids = default_places(base, opts.n_places, opts.corridor_ends)
@@ -402,32 +404,39 @@ def compare(
     if missing:
         raise ValidationError(f"places {missing[:5]} are not in the network {other.name!r}")
     names = base.nodes.set_index("node_id")["name"]
-    steps = 2 * len(opts.profiles) + 2
+    steps = 2 * len(opts.profiles) + 3 + (0 if opts.flows is None else 1)
+
+    def say(message: str, done: int) -> None:
+        if progress is not None:
+            progress(Progress("compare", done, steps, unit="steps", message=message))
+
     tables: list[pd.DataFrame] = []
     paths: dict[tuple[str, str], PairPaths] = {}
     done = 0
     for prof in opts.profiles:
         for label, net in (("before", base), ("after", other)):
-            say(f"{prof}: paths {label}", done / steps)
+            say(f"{prof}: paths {label}", done)
             paths[(prof, label)] = pair_paths(net, prof, place_ids, opts.optimize)
             done += 1
         tables.append(_od_table(prof, paths[(prof, "before")], paths[(prof, "after")], names))
     od = pd.concat(tables, ignore_index=True)
-    say("accessibility", done / steps)
+    say("accessibility", done)
     acc_b = _accessibility(base, opts.access_profile, place_ids, opts.hours)
     acc_a = _accessibility(other, opts.access_profile, place_ids, opts.hours)
     done += 2
     accessibility = _merge_access(acc_b, acc_a, base, opts.hours)
-    say("routes of the shown pairs", done / steps)
+    say("routes of the shown pairs", done)
     detail, routes = _detail(base, other, od, paths, opts)
+    done += 1
     by_place, by_country = _winners(od, accessibility, opts)
     extra: dict[str, pd.DataFrame] = {}
     if opts.flows is not None:
-        say("freight flows: gravity demand and assignment", 0.95)
+        say("freight flows: gravity demand and assignment", done)
         flows = compare_flows(base, other, options=opts.flows)
+        done += 1
         extra["crossing_loads"] = flows.crossings
         extra["link_flows"] = flows.links
-    say("done", 1.0)
+    say("done", done)
     log.info(
         "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
     )

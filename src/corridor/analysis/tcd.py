@@ -5,7 +5,7 @@ cumulative distance (km): a link (line-haul leg) is a sloped segment, a node (bo
 crossing, gauge change, transfer, terminal handling) a vertical step with no distance.
 Road and rail alternatives (one route per profile) go on one chart, so the break-even
 distance, where the cheaper-per-km mode's higher fixed steps are paid off, can be read
-from it.
+from it. This module computes the table; :mod:`corridor.report.charts` draws the chart.
 
 Reference: UNESCAP, Time/cost-distance methodology (2004),
 https://www.unescap.org/resources/timecost-distance-methodology ; Beresford & Dubey (1990),
@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from corridor._validate import Optimize
-from corridor.atomic import atomic_file
-from corridor.errors import DataSourceError, ValidationError
+from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.route import route
@@ -125,65 +123,6 @@ class TCD:
             "table": table.to_dict(orient="records"),
         }
 
-    def plot(self, path: str | Path) -> Path:
-        """Draw the chart (cumulative cost and time against distance) to a PNG/SVG/PDF file.
-
-        The file is written to a temporary name and renamed, so a failed write leaves no
-        partial file.
-
-        Raises
-        ------
-        DataSourceError
-            If the file cannot be written.
-        """
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        out = Path(path)
-        fig, (ax_cost, ax_time) = plt.subplots(2, 1, figsize=(10, 8), sharex=True)
-        for name, part in self.table.groupby("route", sort=False):
-            x = part["cum_distance_km"].to_numpy()
-            for ax, col in ((ax_cost, "cum_cost_usd"), (ax_time, "cum_time_h")):
-                (line,) = ax.plot(x, part[col].to_numpy(), label=str(name), lw=1.8)
-                nodes = part[part["kind"] == "node"]
-                ax.plot(
-                    nodes["cum_distance_km"].to_numpy(),
-                    nodes[col].to_numpy(),
-                    "o",
-                    ms=3,
-                    color=line.get_color(),
-                )
-            crossings = part[part["label"].str.startswith(("border_crossing", "gauge_change"))]
-            for _, row in crossings.iterrows():
-                ax_time.annotate(
-                    str(row["label"]).split(": ", 1)[1],
-                    (row["cum_distance_km"], row["cum_time_h"]),
-                    fontsize=7,
-                    xytext=(3, -8),
-                    textcoords="offset points",
-                )
-        o, d = self.routes[0].origin_name, self.routes[0].destination_name
-        ax_cost.set_title(f"Time/cost-distance: {o} → {d}")
-        ax_cost.set_ylabel("cumulative cost, US$")
-        ax_time.set_ylabel("cumulative time, h")
-        ax_time.set_xlabel("cumulative distance, km")
-        for ax in (ax_cost, ax_time):
-            ax.grid(alpha=0.3)
-            ax.legend(loc="upper left", fontsize=8)
-        fig.tight_layout()
-        suffix = out.suffix or ".png"
-        try:
-            with atomic_file(out) as tmp:
-                fig.savefig(tmp, dpi=120, format=suffix.lstrip("."))
-        except OSError as exc:
-            raise DataSourceError(out, f"cannot write the chart: {exc.strerror or exc}") from None
-        finally:
-            plt.close(fig)
-        log.info("wrote %s", out)
-        return out
-
 
 def tcd(
     network: Network,
@@ -193,7 +132,6 @@ def tcd(
     profiles: Iterable[ProfileLike] = ("truck40", "container40"),
     optimize: Optimize | str = Optimize.COST,
     modes: str | Iterable[str | Mode] | None = "any",
-    out: str | Path | None = None,
     depart: DepartLike | None = None,
 ) -> TCD:
     """UNESCAP time/cost-distance analysis of one route per profile.
@@ -211,15 +149,14 @@ def tcd(
         Objective of each route.
     modes
         Narrow the profiles' modes.
-    out
-        If given, draw the chart to this file (PNG by its suffix).
     depart
         Departure time, as for :func:`corridor.route`.
 
     Returns
     -------
     TCD
-        The routes and the table behind the chart.
+        The routes and the table behind the chart; draw it with
+        :func:`corridor.write_tcd_chart`.
 
     Raises
     ------
@@ -250,7 +187,4 @@ def tcd(
         )
         for p in chosen
     )
-    result = TCD(routes=routes, table=tcd_table(routes))
-    if out is not None:
-        result.plot(out)
-    return result
+    return TCD(routes=routes, table=tcd_table(routes))

@@ -1,6 +1,6 @@
 """Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe, path-based."""
 
-from corridor.assignment.equilibrium import AonKernel, ProgressCallback, assign
+from corridor.assignment.equilibrium import AonKernel, assign
 from corridor.assignment.network import (
     AssignmentNetwork,
     CrossingDelay,
@@ -8,12 +8,7 @@ from corridor.assignment.network import (
     assignment_network,
 )
 from corridor.assignment.options import Algorithm, AssignmentOptions
-from corridor.assignment.results import (
-    AssignmentResult,
-    Convergence,
-    ConvergenceWarning,
-    Progress,
-)
+from corridor.assignment.results import AssignmentResult, Convergence, ConvergenceWarning
 from corridor.assignment.vdf import VolumeDelay, link_travel_time
 
 __all__ = [
@@ -25,8 +20,6 @@ __all__ = [
     "Convergence",
     "ConvergenceWarning",
     "CrossingDelay",
-    "Progress",
-    "ProgressCallback",
     "TrafficClass",
     "VolumeDelay",
     "assign",

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import time as _time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -34,17 +34,16 @@ from numpy.typing import ArrayLike
 from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.model.network import Network
+from corridor.progress import Progress, ProgressCallback
 
 from .aon import AonKernel, Problem, aon_classes, prepare
 from .network import AssignmentNetwork, TrafficClass, assignment_network
 from .options import Algorithm, AssignmentOptions
-from .results import AssignmentResult, Convergence, ConvergenceWarning, Progress
+from .results import AssignmentResult, Convergence, ConvergenceWarning
 
-__all__ = ["AonKernel", "ProgressCallback", "assign"]
+__all__ = ["AonKernel", "assign"]
 
 log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[Progress], None]
 
 _ALPHA_MAX = 0.99999  # CFW: cap on the weight of the previous target point
 _LINE_TOL = 1e-13
@@ -67,7 +66,20 @@ class _Tracker:
         self.rows.append((k, gap, objective, seconds, step))
         log.debug("iteration %d: gap %.3e objective %.10g (%.2f s)", k, gap, objective, seconds)
         if self.progress is not None:
-            self.progress(Progress(k, gap, objective, seconds, self.options.rel_gap))
+            self.progress(
+                Progress(
+                    "assign",
+                    k,
+                    self.options.max_iter,
+                    unit="iterations",
+                    values={
+                        "rel_gap": gap,
+                        "objective": objective,
+                        "seconds": seconds,
+                        "target_gap": self.options.rel_gap,
+                    },
+                )
+            )
         limit = self.options.time_limit_s
         return (
             self.converged or k >= self.options.max_iter or (limit is not None and seconds >= limit)
@@ -316,7 +328,10 @@ def assign(
     options
         Algorithm, target gap and limits; default: biconjugate Frank-Wolfe to 1e-4.
     progress
-        Called once per iteration with a :class:`Progress`.
+        Called once per iteration with a :class:`~corridor.progress.Progress` of phase
+        ``"assign"``: ``done`` the iteration (from 1), ``total`` the most iterations,
+        unit ``"iterations"``, and ``values`` the iteration's ``rel_gap`` (at its start),
+        Beckmann ``objective``, wall ``seconds`` since the start and the ``target_gap``.
     aon
         All-or-nothing loader replacing the built-in numba one, e.g. one that runs blocks of
         origins on a Dask cluster (see :data:`corridor.assignment.aon.AonKernel`). The

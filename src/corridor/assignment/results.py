@@ -12,36 +12,11 @@ from corridor.errors import ValidationError
 
 from .options import AssignmentOptions
 
-__all__ = ["AssignmentResult", "Convergence", "ConvergenceWarning", "Progress"]
+__all__ = ["AssignmentResult", "Convergence", "ConvergenceWarning"]
 
 
 class ConvergenceWarning(UserWarning):
     """An assignment stopped (iteration or time limit) before reaching its target gap."""
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """One iteration's state, passed to a progress callback.
-
-    Attributes
-    ----------
-    iteration
-        Iteration number, from 1.
-    rel_gap
-        Relative gap of the solution at the start of this iteration.
-    objective
-        Beckmann objective there.
-    seconds
-        Wall time since the start.
-    target
-        The gap aimed at.
-    """
-
-    iteration: int
-    rel_gap: float
-    objective: float
-    seconds: float
-    target: float
 
 
 @dataclass(frozen=True, slots=True, repr=False)

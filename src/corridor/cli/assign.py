@@ -141,8 +141,9 @@ def assign_cmd(
                 task = bar.add_task(f"assign {algorithm}", total=target, gap="-")
 
                 def show(p: Any) -> None:
-                    done = -np.log10(max(p.rel_gap, 1e-16)) if p.rel_gap > 0 else target
-                    bar.update(task, completed=min(done, target), gap=f"{p.rel_gap:.2e}")
+                    rel_gap = p.values["rel_gap"]
+                    done = -np.log10(max(rel_gap, 1e-16)) if rel_gap > 0 else target
+                    bar.update(task, completed=min(done, target), gap=f"{rel_gap:.2e}")
 
                 result = guard(
                     as_json,

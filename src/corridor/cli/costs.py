@@ -42,9 +42,11 @@ def tcd_cmd(
     result = guard(
         as_json,
         lambda: corridor.tcd(
-            net, origin, destination, profiles=profiles, optimize=optimize, out=out, depart=depart
+            net, origin, destination, profiles=profiles, optimize=optimize, depart=depart
         ),
     )
+    if out is not None:
+        guard(as_json, lambda: corridor.write_tcd_chart(result, out))
     if as_json:
         data = result.to_dict()
         data["out"] = None if out is None else str(out)

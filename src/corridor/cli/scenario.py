@@ -199,8 +199,8 @@ def compare_cmd(
     ) as bar:
         task = bar.add_task("comparing", total=1.0)
 
-        def step(text: str, frac: float) -> None:
-            bar.update(task, description=text, completed=frac)
+        def step(p: Any) -> None:
+            bar.update(task, description=p.message, completed=p.fraction or 0.0)
 
         result: corridor.Comparison = guard(
             as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)

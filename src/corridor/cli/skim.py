@@ -148,7 +148,7 @@ def isochrone_cmd(
         as_json, lambda: corridor.isochrone(net, origin, hs, modes=mode)
     )
     if out is not None:
-        guard(as_json, lambda: corridor.write_text_atomic(out, iso.to_html()))
+        guard(as_json, lambda: corridor.write_text_atomic(out, corridor.render_isochrone_html(iso)))
     if as_json:
         data = iso.to_dict()
         data["out"] = None if out is None else str(out)

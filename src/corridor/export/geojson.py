@@ -31,8 +31,8 @@ import pandas as pd
 from corridor.atomic import write_text_atomic
 from corridor.errors import DataSourceError
 from corridor.model.network import Network
-from corridor.paths.types import Route
 from corridor.paths.trip import Trip
+from corridor.paths.types import Route
 
 __all__ = [
     "clean_value",

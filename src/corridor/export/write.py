@@ -31,9 +31,9 @@ from corridor.export.geojson import (
 )
 from corridor.io.files import write_network
 from corridor.model.network import Network
-from corridor.paths.types import Route
 from corridor.paths.skim import Skim
 from corridor.paths.trip import Trip
+from corridor.paths.types import Route
 
 __all__ = ["export"]
 

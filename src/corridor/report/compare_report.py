@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import logging
 import os
 from collections.abc import Iterable
@@ -21,93 +20,26 @@ import pandas as pd
 import shapely
 
 from corridor.analysis.compare import Comparison
+from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.atomic import atomic_dir
 from corridor.model.network import Network
 from corridor.paths.types import Leg, Route, Stop
+from corridor.report.charts import draw_accessibility_changes, draw_time_changes, figure_png
 from corridor.report.svg import MapFrame, escape, polyline_path
 
-__all__ = ["link_changes", "write_compare_report"]
+__all__ = ["write_compare_report"]
 
 log = logging.getLogger(__name__)
 
 _MODE_COLOURS = {"road": "#d95f02", "rail": "#1b9e77", "ferry": "#7570b3", "transfer": "#999999"}
 _CHANGE_COLOURS = {
-    "new": "#1a9641",
-    "faster": "#a6d96a",
-    "slower": "#fdae61",
-    "closed": "#d7191c",
-    "toll": "#2b83ba",
+    LinkChange.ADDED: "#1a9641",
+    LinkChange.REOPENED: "#66bd63",
+    LinkChange.CLOSED: "#d7191c",
+    LinkChange.FASTER: "#a6d96a",
+    LinkChange.SLOWER: "#fdae61",
+    LinkChange.TOLL_CHANGED: "#2b83ba",
 }
-
-
-def link_changes(base: Network, other: Network) -> pd.DataFrame:
-    """Links that differ between two networks: new, closed, faster, slower or re-tolled.
-
-    Returns one row per changed link with ``link_id``, ``change``, ``ref``, ``name``,
-    ``mode``, ``length_km`` and speeds before and after.
-    """
-    cols = ["link_id", "mode", "ref", "name", "length_km", "speed_kmh", "toll_usd", "closed"]
-    b = base.links[cols].set_index("link_id")
-    a = other.links[cols].set_index("link_id")
-    b_open = b[b["closed"].isna()]
-    a_open = a[a["closed"].isna()]
-    new = a_open.index.difference(b_open.index)
-    gone = b_open.index.difference(a_open.index)
-    common = a_open.index.intersection(b_open.index)
-    rows: list[dict[str, object]] = []
-    for lid in new:
-        rows.append(
-            {
-                "link_id": lid,
-                "change": "new",
-                "speed_kmh_before": np.nan,
-                "speed_kmh_after": a_open.at[lid, "speed_kmh"],
-            }
-        )
-    for lid in gone:
-        rows.append(
-            {
-                "link_id": lid,
-                "change": "closed",
-                "speed_kmh_before": b_open.at[lid, "speed_kmh"],
-                "speed_kmh_after": np.nan,
-            }
-        )
-    sb = b_open.loc[common, "speed_kmh"]
-    sa = a_open.loc[common, "speed_kmh"]
-    tb = b_open.loc[common, "toll_usd"]
-    ta = a_open.loc[common, "toll_usd"]
-    for lid in common[(sa > sb + 1e-9).to_numpy()]:
-        rows.append(
-            {
-                "link_id": lid,
-                "change": "faster",
-                "speed_kmh_before": sb[lid],
-                "speed_kmh_after": sa[lid],
-            }
-        )
-    for lid in common[(sa < sb - 1e-9).to_numpy()]:
-        rows.append(
-            {
-                "link_id": lid,
-                "change": "slower",
-                "speed_kmh_before": sb[lid],
-                "speed_kmh_after": sa[lid],
-            }
-        )
-    for lid in common[((ta - tb).abs() > 1e-9).to_numpy() & (sa - sb).abs().le(1e-9).to_numpy()]:
-        rows.append(
-            {
-                "link_id": lid,
-                "change": "toll",
-                "speed_kmh_before": sb[lid],
-                "speed_kmh_after": sa[lid],
-            }
-        )
-    out = pd.DataFrame(rows, columns=["link_id", "change", "speed_kmh_before", "speed_kmh_after"])
-    both = pd.concat([b, a[~a.index.isin(b.index)]])
-    info = both.loc[out["link_id"], ["mode", "ref", "name", "length_km"]].reset_index(drop=True)
-    return pd.concat([out.reset_index(drop=True), info], axis=1)
 
 
 def _geoms(network: Network) -> list[shapely.Geometry]:
@@ -189,45 +121,12 @@ def _svg_map(
     return "".join(parts)
 
 
-def _png(fig: object) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
-    return buf.getvalue()
-
-
 def _charts(comparison: Comparison) -> dict[str, bytes]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     charts: dict[str, bytes] = {}
-    detail = comparison.detail
-    if len(detail):
-        shown = detail.assign(
-            pair=detail["origin"] + " → " + detail["destination"] + " (" + detail["profile"] + ")"
-        )
-        shown = shown[np.isfinite(shown["d_time_h"])].sort_values("d_time_h").head(25)
-        fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(shown) + 1)))
-        colours = ["#1a9641" if v < 0 else "#d7191c" for v in shown["d_time_h"]]
-        ax.barh(shown["pair"], shown["d_time_h"], color=colours)
-        ax.axvline(0, color="#333", lw=0.8)
-        ax.invert_yaxis()
-        ax.set_xlabel("change in door-to-door time, h (negative = saving)")
-        ax.set_title(f"Time change by OD pair: {comparison.base} → {comparison.other}")
-        charts["time_savings.png"] = _png(fig)
-        plt.close(fig)
-    acc = comparison.accessibility
-    col = next((c for c in acc.columns if c.startswith("d_pop_within_24")), None)
-    col = col or next(c for c in acc.columns if c.startswith("d_pop_within_"))
-    top = acc.reindex(acc[col].abs().sort_values(ascending=False).index).head(20)
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(top) + 1)))
-    ax.barh(top["place"], top[col] / 1e6, color="#2b83ba")
-    ax.invert_yaxis()
-    ax.set_xlabel(f"change in population reachable ({col.removeprefix('d_pop_within_')}), million")
-    ax.set_title("Accessibility gains by place (car)")
-    charts["accessibility.png"] = _png(fig)
-    plt.close(fig)
+    times = draw_time_changes(comparison)
+    if times is not None:
+        charts["time_savings.png"] = figure_png(times)
+    charts["accessibility.png"] = figure_png(draw_accessibility_changes(comparison))
     return charts
 
 
@@ -353,7 +252,7 @@ def write_compare_report(
     frame = MapFrame.around(geoms, width=1000)
     outline_list = list(outlines)
     colours = {
-        int(lid): _CHANGE_COLOURS[str(change)]
+        int(lid): _CHANGE_COLOURS[LinkChange(change)]
         for lid, change in zip(changes["link_id"].tolist(), changes["change"].tolist(), strict=True)
     }
     acc = comparison.accessibility.merge(
@@ -401,12 +300,14 @@ def write_compare_report(
                 "difference",
                 dots,
             ),
-            "Difference: changed links (new green, faster light green, slower orange, closed red, "
-            "toll blue); dots: change in population reachable by car",
+            "Difference: changed links (added green, reopened mid green, faster light green, "
+            "slower orange, closed red, toll changed blue); dots: change in population "
+            "reachable by car",
         ),
     ]
     legend = "".join(
-        f'<span><i style="background:{c}"></i>{k}</span>' for k, c in _CHANGE_COLOURS.items()
+        f'<span><i style="background:{c}"></i>{k.value.replace("_", " ")}</span>'
+        for k, c in _CHANGE_COLOURS.items()
     )
     detail_cols = [
         "profile",

@@ -319,58 +319,45 @@ class NetworkState:
         }
 
 
+# the web UI's words for the link changes (its colours are keyed by them)
+_CHANGE_WORDS: dict[str, str] = {
+    corridor.LinkChange.ADDED: "added",
+    corridor.LinkChange.REOPENED: "reopened",
+    corridor.LinkChange.CLOSED: "closed",
+    corridor.LinkChange.FASTER: "faster",
+    corridor.LinkChange.SLOWER: "slower",
+    corridor.LinkChange.TOLL_CHANGED: "toll",
+}
+
+
 def diff_networks(
     state: NetworkState, base: corridor.Network, other: corridor.Network
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """GeoJSON features of the links whose state differs between two networks.
 
-    A link is *added* if only `other` has it (open), *closed* if only `base` has it open,
-    and otherwise *faster*/*slower* by speed or *toll* by a changed toll. Crossings whose
-    delay or fee changed are points (*crossing*).
+    Links come from :func:`corridor.link_changes`; their ``change`` property keeps the
+    service's words (*added*, *reopened*, *closed*, *faster*, *slower*, *toll*). Crossings
+    whose delay or fee changed are points (*crossing*).
     """
-    cols = ["link_id", "a_node", "b_node", "mode", "speed_kmh", "toll_usd", "closed", "geometry"]
-    b = base.links[cols].set_index("link_id")
-    o = other.links[cols].set_index("link_id")
-    open_b = set(b.index[b["closed"].isna()].tolist())
-    open_o = set(o.index[o["closed"].isna()].tolist())
-    changes: dict[int, str] = {}
-    for lid in open_o - open_b:
-        changes[int(lid)] = "added" if lid not in b.index else "reopened"
-    for lid in open_b - open_o:
-        changes[int(lid)] = "closed"
-    both = sorted(open_b & open_o)
-    if both:
-        sb = b.loc[both, "speed_kmh"].to_numpy(np.float64)
-        so = o.loc[both, "speed_kmh"].to_numpy(np.float64)
-        tb = b.loc[both, "toll_usd"].fillna(0).to_numpy(np.float64)
-        to = o.loc[both, "toll_usd"].fillna(0).to_numpy(np.float64)
-        for lid, x, y, p, q in zip(both, sb, so, tb, to, strict=True):
-            if np.isfinite(x) and np.isfinite(y) and not math.isclose(x, y, rel_tol=1e-9):
-                changes[int(lid)] = "faster" if y > x else "slower"
-            elif not math.isclose(p, q, rel_tol=1e-9, abs_tol=1e-9):
-                changes[int(lid)] = "toll"
+    changes = corridor.link_changes(base, other, geometry=True).sort_values(
+        "link_id", kind="stable"
+    )
     feats: list[dict[str, Any]] = []
-    rows: dict[int, Any] = {}
-    for frame in (b, o):
-        for lid, item in zip(frame.index.tolist(), frame.to_dict(orient="records"), strict=True):
-            if int(lid) in changes:
-                rows[int(lid)] = item
-    for lid, change in sorted(changes.items()):
-        rec = rows[lid]
+    for lid, change, geom in zip(
+        changes["link_id"].tolist(),
+        changes["change"].tolist(),
+        changes["geometry"].tolist(),
+        strict=True,
+    ):
         if lid in state.link_geom:
             coords = state.link_geom[lid][2]
-        elif rec["geometry"] is not None:
-            coords = _xy(shapely.get_coordinates(rec["geometry"]))
         else:
-            coords = [
-                list(state.node_xy[int(rec["a_node"])]),
-                list(state.node_xy[int(rec["b_node"])]),
-            ]
+            coords = _xy(shapely.get_coordinates(geom))
         feats.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": {"kind": "link", "change": change, "link_id": lid},
+                "properties": {"kind": "link", "change": _CHANGE_WORDS[change], "link_id": lid},
             }
         )
     key = ["node_id", "mode", "direction"]
