@@ -95,6 +95,7 @@ def _transfer(
     road_nodes: list[dict[str, Any]],
     modes: set[str],
 ) -> None:
+    """Join `terminal` by a transfer link to the nearest road node of its country in reach."""
     best = None
     best_km = TERMINAL_ROAD_RADIUS_KM
     for node in road_nodes:
@@ -119,6 +120,7 @@ def _transfer(
 def _terminal_link(
     draft: Draft, terminal: dict[str, Any], node: dict[str, Any], mode: str, km: float, prov: str
 ) -> dict[str, Any]:
+    """The link row joining `terminal` to `node` by `mode` (transfer, or a rail siding)."""
     spec = draft.recipe.routes["classes"]
     speed = float(spec["transfer"]["terminal"]["speed_kmh"])
     if mode == "rail":
