@@ -29,11 +29,13 @@ def add_routes(draft: Draft) -> None:
 
 
 def _point(draft: Draft, key: str) -> tuple[float, float]:
+    """(lon, lat) of the node with recipe key `key`."""
     node = draft.nodes[key]
     return (float(node["lon"]), float(node["lat"]))
 
 
 def _add_route(draft: Draft, route: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Add one link per section of `route` and gauge (one per gauge on dual-gauge lines)."""
     rid = route["id"]
     mode = route["mode"]
     cls = route["class"]
@@ -132,6 +134,8 @@ def _lengths(
     mode: str,
     terrain: str,
 ) -> tuple[list[float], list[str]]:
+    """Length, km, and length provenance of each section: published where anchored,
+    geodesic x circuity otherwise."""
     lengths = [g * circuity for g in geo]
     provs = [
         f"length: geodesic {g:.1f} km x circuity {circuity:g} ({mode}, {terrain})" for g in geo
@@ -166,6 +170,7 @@ def _lengths(
 
 
 def _link_country(draft: Draft, rid: str, a: str, b: str) -> str:
+    """The country a link a-b belongs to (beside a crossing, that of its other end)."""
     na, nb = draft.nodes[a], draft.nodes[b]
     if na["kind"] == "border_crossing" and nb["kind"] == "border_crossing":
         draft.problems.append(f"routes.yaml route {rid}: link joins two crossings {a}, {b}")
