@@ -25,7 +25,9 @@ kernels see them:
 
 Every arc carries separate line-haul and stop parts (``length_km``, ``move_h``,
 ``line_usd``, ``co2_kg`` and ``stop_h``, ``stop_usd``), so a route's totals are sums over
-its arcs. All arrays are built vectorised from the links table.
+its arcs. All arrays are built vectorised from the links table: the line-haul arcs here,
+the crossing figures in :mod:`corridor.costs.crossings` and the transfer, gauge-change and
+terminal arcs in :mod:`corridor.costs.stops`.
 """
 
 from __future__ import annotations
@@ -33,14 +35,24 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
+from corridor.costs.crossings import crossing_stops
 from corridor.costs.profiles import ModeParams, Profile
+from corridor.costs.stops import (
+    RAIL_PORT,
+    ROAD_PORT,
+    TRANSFER_PORT,
+    Arcs,
+    StopKind,
+    gauge_change_arcs,
+    terminal_arcs,
+    transfer_arcs,
+)
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode, NodeKind
@@ -51,20 +63,6 @@ log = logging.getLogger(__name__)
 
 Int8Array = NDArray[np.int8]
 StrArray = NDArray[np.str_]
-
-ROAD_PORT, RAIL_PORT, TRANSFER_PORT = 0, 1, 2
-_PORT_MODE = {ROAD_PORT: "road", RAIL_PORT: "rail", TRANSFER_PORT: "transfer"}
-
-
-class StopKind(IntEnum):
-    """What an arc's stop part is."""
-
-    NONE = 0
-    BORDER_CROSSING = 1
-    GAUGE_CHANGE = 2
-    TRANSFER = 3
-    ORIGIN = 4
-    DESTINATION = 5
 
 
 OBJECTIVES = ("time", "cost", "co2", "generalized", "distance")
@@ -267,74 +265,6 @@ def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -
     return np.asarray(ok & ~abroad, dtype=bool)
 
 
-def _crossing_stops(
-    network: Network,
-    node_ids: IntArray,
-    tail: IntArray,
-    head: IntArray,
-    arc_mode: np.ndarray,
-    profile: Profile,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
-    """Delay, fee, spread, opening hours and crossings row of arcs entering a crossing."""
-    m = tail.size
-    delay = np.zeros(m)
-    fee = np.zeros(m)
-    dmin = np.full(m, np.nan)
-    dmax = np.full(m, np.nan)
-    ofrom = np.full(m, np.nan)
-    oto = np.full(m, np.nan)
-    row = np.full(m, -1, np.int64)
-    nodes = network.nodes.set_index("node_id").loc[node_ids]
-    is_bc = (nodes["kind"] == NodeKind.BORDER_CROSSING).to_numpy()
-    enter = is_bc[head]
-    if not enter.any():
-        return delay, fee, dmin, dmax, ofrom, oto, row
-    country = nodes["country"].to_numpy()
-    ca = nodes["country_a"].to_numpy()
-    cb = nodes["country_b"].to_numpy()
-    idx = np.flatnonzero(enter)
-    t_cc, h = country[tail[idx]], head[idx]
-    direction = np.where(
-        t_cc == ca[h], "a_to_b", np.where(t_cc == cb[h], "b_to_a", "either")
-    ).astype(object)
-    cmode = np.where(arc_mode[idx] == "rail", "rail", "road").astype(object)
-    arcs = pd.DataFrame({"arc": idx, "node_id": node_ids[h], "mode": cmode, "direction": direction})
-    table = network.crossings.reset_index(drop=True).copy()
-    table["row"] = np.arange(len(table), dtype=np.int64)
-    passenger = profile.crossing.delay == "passenger"
-    fallback = profile.crossing.fallback_delay_h
-    if passenger:
-        table["use_h"] = table["passenger_delay_h"].fillna(fallback)
-    else:
-        table["use_h"] = table["delay_h"]
-    for col in ("open_from_h", "open_to_h"):
-        if col not in table.columns:
-            table[col] = np.nan
-    cols = ["node_id", "mode", "direction", "row", "use_h", "fee_usd"]
-    cols += ["delay_min_h", "delay_max_h", "delay_h", "open_from_h", "open_to_h"]
-    # the direction-specific row, or (unknown direction) the slower of the two
-    slowest = table.sort_values("use_h", ascending=False, kind="stable").drop_duplicates(
-        ["node_id", "mode"]
-    )
-    slowest = slowest.assign(direction="either")
-    both = pd.concat([table[cols], slowest[cols]], ignore_index=True)
-    found = arcs.merge(both, on=["node_id", "mode", "direction"], how="left")
-    found = found.sort_values("arc", kind="stable")
-    hit = found["row"].notna().to_numpy()
-    a = found["arc"].to_numpy()
-    delay[a] = np.where(hit, found["use_h"].to_numpy(dtype=np.float64), fallback)
-    fee[a] = np.where(hit, found["fee_usd"].to_numpy(dtype=np.float64), 0.0)
-    fee[a] *= profile.crossing.fee_factor
-    if not passenger:
-        # spread of the freight figure, scaled to the delay used
-        dmin[a] = found["delay_min_h"].to_numpy(dtype=np.float64)
-        dmax[a] = found["delay_max_h"].to_numpy(dtype=np.float64)
-    ofrom[a] = pd.to_numeric(found["open_from_h"], errors="coerce").to_numpy(dtype=np.float64)
-    oto[a] = pd.to_numeric(found["open_to_h"], errors="coerce").to_numpy(dtype=np.float64)
-    row[a] = np.where(hit, found["row"].fillna(-1).to_numpy(), -1).astype(np.int64)
-    return delay, fee, dmin, dmax, ofrom, oto, row
-
-
 def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     """Compile the expanded cost graph of `network` for `profile` (anew on each call;
     :class:`corridor.paths.Router` keeps the graphs of a network).
@@ -404,7 +334,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             dtype=np.int64
         )
 
-    parts: list[dict[str, np.ndarray]] = []
+    parts: list[Arcs] = []
 
     # 1. line-haul arcs (crossing stops on arcs entering a crossing node)
     lh = ~is_transfer
@@ -421,7 +351,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         g_wtw[sel] = p.co2_wtw_g_per_unit_km
     toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
     units = profile.load.amount
-    delay, fee, dmin, dmax, ofrom, oto, crow = _crossing_stops(
+    delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
     )
     nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
@@ -452,7 +382,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
 
     # 2. transfer links: every port at the tail to every port at the head
     if is_transfer.any():
-        tr = pd.DataFrame(
+        transfers = pd.DataFrame(
             {
                 "tnode": tail[is_transfer],
                 "hnode": head[is_transfer],
@@ -460,96 +390,17 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
                 "fwd": fwd[is_transfer],
             }
         )
-        pv = ports[["node", "vertex", "kind", "gauge"]]
-        tr = tr.merge(
-            pv.rename(columns={"node": "tnode", "vertex": "tv", "kind": "tk", "gauge": "tg"}),
-            on="tnode",
-        )
-        tr = tr.merge(
-            pv.rename(columns={"node": "hnode", "vertex": "hv", "kind": "hk", "gauge": "hg"}),
-            on="hnode",
-        )
-        k = len(tr)
-        handling = profile.transfer
-        t_len = links["length_km"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
-        t_speed = links["speed_kmh"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()]
-        part = _stop_part(
-            tr["tv"].to_numpy(),
-            tr["hv"].to_numpy(),
-            k,
-            StopKind.TRANSFER,
-            handling.time_h if handling else 0.0,
-            handling.cost_usd if handling else 0.0,
-            length_km=t_len,
-            move_h=t_len / t_speed,
-            link_row=tr["row"].to_numpy(dtype=np.int64),
-            forward=tr["fwd"].to_numpy(dtype=bool),
-            mode="transfer",
-        )
-        # a transfer link with a length is a road haul between a terminal and its town:
-        # priced and emitting at the profile's road rates (its declared ones, even where
-        # the search is kept to other modes), so it is never a free bypass of a line
-        dray = profile.road
-        if dray is not None:
-            part["line_usd"] = dray.cost_per_km_usd * t_len
-            part["co2_kg"] = dray.co2_wtw_g_per_unit_km * units * t_len / 1000.0
-            part["co2_ttw_kg"] = dray.co2_ttw_g_per_unit_km * units * t_len / 1000.0
-        # a transfer between rail ports of two known, different gauges is a transshipment
-        tg, hg = tr["tg"].to_numpy(), tr["hg"].to_numpy()
-        regauge = (
-            (tr["tk"].to_numpy() == RAIL_PORT)
-            & (tr["hk"].to_numpy() == RAIL_PORT)
-            & (tg > 0)
-            & (hg > 0)
-            & (tg != hg)
-        )
-        regauge_with = profile.gauge_break
-        if regauge.any() and regauge_with is not None:
-            part["stop_h"] = np.where(regauge, regauge_with.time_h, part["stop_h"])
-            part["stop_usd"] = np.where(regauge, regauge_with.cost_usd, part["stop_usd"])
-            part["stop_kind"] = np.where(regauge, StopKind.GAUGE_CHANGE, part["stop_kind"])
-        parts.append(part)
+        parts.append(transfer_arcs(links, ports, transfers, profile))
 
     # 3. gauge changes between rail ports of one node
-    rail = ports[ports["kind"] == RAIL_PORT]
-    pairs = rail.merge(rail, on="node", suffixes=("_p", "_q"))
-    pairs = pairs[pairs["vertex_p"] != pairs["vertex_q"]]
-    if len(pairs):
-        known = (pairs["gauge_p"] > 0).to_numpy() & (pairs["gauge_q"] > 0).to_numpy()
-        gb = profile.gauge_break
-        gb_h = gb.time_h if gb else 0.0
-        gb_usd = gb.cost_usd if gb else 0.0
-        part = _stop_part(
-            pairs["vertex_p"].to_numpy(),
-            pairs["vertex_q"].to_numpy(),
-            len(pairs),
-            StopKind.GAUGE_CHANGE,
-            gb_h,
-            gb_usd,
-        )
-        part["stop_h"] = np.where(known, part["stop_h"], 0.0)
-        part["stop_usd"] = np.where(known, part["stop_usd"], 0.0)
-        part["stop_kind"] = np.where(known, part["stop_kind"], StopKind.NONE)
-        parts.append(part)
+    gauge_changes = gauge_change_arcs(ports, profile)
+    if gauge_changes is not None:
+        parts.append(gauge_changes)
 
     # 4. terminal handling: source hub -> ports, ports -> sink hub
+    parts += terminal_arcs(ports, n, profile)
     p_node = ports["node"].to_numpy(dtype=np.int64)
     p_kind = ports["kind"].to_numpy()
-    p_vertex = ports["vertex"].to_numpy(dtype=np.int64)
-    for which, kind_code in (("origin", StopKind.ORIGIN), ("destination", StopKind.DESTINATION)):
-        table = getattr(profile.terminal, which)
-        h_time = np.zeros(n_ports)
-        h_cost = np.zeros(n_ports)
-        for code, name in _PORT_MODE.items():
-            handling = table.get(name)
-            if handling is not None:
-                h_time[p_kind == code] = handling.time_h
-                h_cost[p_kind == code] = handling.cost_usd
-        hub = n_ports + p_node if which == "origin" else n_ports + n + p_node
-        t_v, h_v = (hub, p_vertex) if which == "origin" else (p_vertex, hub)
-        part = _stop_part(t_v, h_v, n_ports, kind_code, 0.0, 0.0)
-        part["stop_h"], part["stop_usd"] = h_time, h_cost
-        parts.append(part)
 
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     order = np.argsort(cols["tail"], kind="stable")
@@ -597,42 +448,3 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     log.info("compiled %r", graph)
     return graph
-
-
-def _stop_part(
-    tail: IntArray,
-    head: IntArray,
-    k: int,
-    kind: StopKind,
-    time_h: float,
-    cost_usd: float,
-    *,
-    length_km: FloatArray | None = None,
-    move_h: FloatArray | None = None,
-    link_row: IntArray | None = None,
-    forward: BoolArray | None = None,
-    mode: str = "",
-) -> dict[str, np.ndarray]:
-    zeros = np.zeros(k)
-    nan = np.full(k, np.nan)
-    return {
-        "tail": np.asarray(tail, dtype=np.int64),
-        "head": np.asarray(head, dtype=np.int64),
-        "length_km": zeros if length_km is None else length_km,
-        "move_h": zeros if move_h is None else move_h,
-        "line_usd": zeros,
-        "co2_kg": zeros,
-        "co2_ttw_kg": zeros,
-        "stop_h": np.full(k, time_h),
-        "stop_usd": np.full(k, cost_usd),
-        "stop_kind": np.full(k, int(kind)),
-        "delay_min_h": nan,
-        "delay_max_h": nan,
-        "open_from_h": nan,
-        "open_to_h": nan,
-        "link_row": np.full(k, -1, np.int64) if link_row is None else link_row,
-        "forward": np.ones(k, bool) if forward is None else forward,
-        "driving": np.zeros(k, bool),
-        "mode": np.full(k, mode, dtype=object),
-        "crossing_row": np.full(k, -1, np.int64),
-    }

@@ -2,17 +2,25 @@
 
 Each check returns a :class:`Check` with a pass/fail flag and a one-line detail. The
 published totals are compared with the least-length path over the links tagged with the
-corridor, taken on the network as of :data:`CHECK_DATE` (every dated link open).
+corridor, taken on the network as of :data:`CHECK_DATE` (every dated link open). Lengths
+and connectivity come from the project's own search (:mod:`corridor.paths.skim` graphs,
+:mod:`corridor.kernels.dijkstra`), links taken both ways; of parallel links the shortest
+counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from corridor._typing import FloatArray
 from corridor.model.network import Network
+
+if TYPE_CHECKING:
+    from corridor.paths.skim import SkimGraph
 
 __all__ = [
     "CHECK_DATE",
@@ -145,20 +153,42 @@ NAMED_ROUTES = (
 )
 
 
-def _components(n: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def _both_ways(net: Network, links: pd.DataFrame, cost: FloatArray) -> SkimGraph:
+    """`links` in both directions over every node of `net`, as the project's search graph.
 
-    m = coo_matrix((np.ones(a.size), (a, b)), shape=(n, n))
-    count, labels = connected_components(m, directed=False)
-    return int(count), labels
+    Parallel links stay separate arcs, so a search takes the least of them.
+    """
+    from corridor.paths.skim import skim_graph_from_links
+
+    a = links["a_node"].to_numpy(dtype=np.int64)
+    b = links["b_node"].to_numpy(dtype=np.int64)
+    return skim_graph_from_links(
+        np.concatenate([a, b]),
+        np.concatenate([b, a]),
+        np.concatenate([cost, cost]),
+        node_ids=net.nodes["node_id"].to_numpy(dtype=np.int64),
+        metric="length_km",
+    )
 
 
-def _index(net: Network, links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    ids = np.sort(net.nodes["node_id"].to_numpy())
-    a = np.searchsorted(ids, links["a_node"].to_numpy())
-    b = np.searchsorted(ids, links["b_node"].to_numpy())
-    return ids, a, b
+def _pieces(net: Network, links: pd.DataFrame) -> int:
+    """Number of connected pieces that `links` form (taken both ways) over the nodes they
+    touch: one-to-all searches from a node not yet reached until every node is."""
+    from corridor.kernels.dijkstra import dijkstra
+
+    graph = _both_ways(net, links, np.zeros(len(links)))
+    used = graph.index_of(np.unique(np.concatenate([links["a_node"], links["b_node"]])))
+    reached = np.zeros(graph.n_nodes, dtype=bool)
+    dist = np.empty(graph.n_nodes)
+    pred = np.empty(graph.n_nodes, dtype=np.int64)
+    pieces = 0
+    for v in used:
+        if reached[v]:
+            continue
+        dijkstra(graph.indptr, graph.heads, graph.cost, int(v), dist, pred)
+        reached |= np.isfinite(dist)
+        pieces += 1
+    return pieces
 
 
 def _node_of(net: Network, key: str) -> int | None:
@@ -169,21 +199,27 @@ def _node_of(net: Network, key: str) -> int | None:
 
 
 def corridor_length_km(net: Network, corridor: str, origin: int, destination: int) -> float:
-    """Least length, km, from `origin` to `destination` over links tagged `corridor`."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
+    """Least length, km, from `origin` to `destination` over links tagged `corridor`.
+
+    Links are taken in both directions; of parallel links the shortest counts. Returns
+    ``inf`` if no path joins the two nodes.
+
+    Raises
+    ------
+    UnknownNodeError
+        If `origin` or `destination` is not a node of `net`.
+    """
+    from corridor.kernels.dijkstra import dijkstra_to, new_workspace
 
     tags = net.links["corridors"].str.split(";")
     on = tags.apply(lambda t: corridor in t).to_numpy()
     links = net.links[on]
-    ids, a, b = _index(net, links)
-    n = ids.size
-    w = links["length_km"].to_numpy()
-    graph = coo_matrix(
-        (np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
-    ).tocsr()
-    dist = dijkstra(graph, indices=int(np.searchsorted(ids, origin)), min_only=True)
-    return float(dist[int(np.searchsorted(ids, destination))])
+    graph = _both_ways(net, links, links["length_km"].to_numpy(dtype=np.float64))
+    o, d = graph.index_of([origin, destination], role="corridor end")
+    km, _ = dijkstra_to(
+        graph.indptr, graph.heads, graph.cost, int(o), int(d), new_workspace(graph.n_nodes)
+    )
+    return km
 
 
 def check_network(net: Network) -> list[Check]:
@@ -206,14 +242,12 @@ def _check_connected(net: Network) -> list[Check]:
     for mode in ("road", "rail"):
         links = net.links[net.links["mode"] == mode]
         used = np.unique(np.concatenate([links["a_node"], links["b_node"]]))
-        ids, a, b = _index(net, links)
-        _, labels = _components(ids.size, a, b)
-        comp = np.unique(labels[np.searchsorted(ids, used)])
+        pieces = _pieces(net, links)
         out.append(
             Check(
                 f"{mode} network connected",
-                comp.size == 1,
-                f"{used.size} nodes with {mode} links form {comp.size} component(s)",
+                pieces == 1,
+                f"{used.size} nodes with {mode} links form {pieces} component(s)",
             )
         )
     return out
@@ -258,15 +292,12 @@ def _check_named_routes(net: Network) -> list[Check]:
         if links.empty:
             out.append(Check(f"route {name} continuous", False, "no links carry the tag"))
             continue
-        used = np.unique(np.concatenate([links["a_node"], links["b_node"]]))
-        ids, a, b = _index(net, links)
-        _, labels = _components(ids.size, a, b)
-        comp = np.unique(labels[np.searchsorted(ids, used)])
+        pieces = _pieces(net, links)
         out.append(
             Check(
                 f"route {name} continuous",
-                comp.size == 1,
-                f"{len(links)} links, {links['length_km'].sum():,.0f} km, {comp.size} piece(s)",
+                pieces == 1,
+                f"{len(links)} links, {links['length_km'].sum():,.0f} km, {pieces} piece(s)",
             )
         )
     return out

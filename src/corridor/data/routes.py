@@ -1,0 +1,190 @@
+"""Links of the embedded network: one per section of each recipe route (and gauge).
+
+*Lengths.* A route may anchor published cumulative distances at places (``Place@KM``); the
+sections between two anchors share the published distance in proportion to their geodesic
+length. Other sections are geodesic length x a circuity factor by mode and terrain. The
+``provenance`` of each link says which.
+
+A link touching a border crossing belongs to the country of its other end, which must be
+one of the crossing's two sides; a link between two countries without a crossing node is
+a problem.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from corridor.data.draft import Draft, path_km
+from corridor.data.recipe import recipe_date, stable_id
+
+__all__ = ["add_routes"]
+
+
+def add_routes(draft: Draft) -> None:
+    """Add the links of every route in ``routes.yaml`` (after the places and crossings)."""
+    doc = draft.recipe.routes
+    for route in doc["routes"]:
+        _add_route(draft, route, doc)
+
+
+def _point(draft: Draft, key: str) -> tuple[float, float]:
+    """(lon, lat) of the node with recipe key `key`."""
+    node = draft.nodes[key]
+    return (float(node["lon"]), float(node["lat"]))
+
+
+def _add_route(draft: Draft, route: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Add one link per section of `route` and gauge (one per gauge on dual-gauge lines)."""
+    rid = route["id"]
+    mode = route["mode"]
+    cls = route["class"]
+    class_spec = doc["classes"][mode].get(cls)
+    if class_spec is None:
+        draft.problems.append(f"routes.yaml route {rid}: unknown {mode} class {cls!r}")
+        return
+    speed = float(route.get("speed_kmh", class_spec["speed_kmh"]))
+    low, high = class_spec["bounds"]
+    if not low <= speed <= high:
+        draft.problems.append(
+            f"routes.yaml route {rid}: speed {speed} km/h outside {cls} bounds [{low}, {high}]"
+        )
+    terrain = route.get("terrain", "plain")
+    circuity = float(doc["circuity"][mode][terrain])
+    keys: list[str] = []
+    anchors: dict[int, float] = {}
+    for i, item in enumerate(route["places"]):
+        text = str(item)
+        key, _, km = text.partition("@")
+        key = key.strip()
+        if key not in draft.nodes:
+            draft.problems.append(f"routes.yaml route {rid}: unknown place {key!r}")
+            return
+        keys.append(key)
+        if km:
+            anchors[i] = float(km)
+    via = [_point(draft, str(v)) for v in route.get("via", [])]
+    geo = []
+    shapes = []
+    for i in range(len(keys) - 1):
+        pts = [_point(draft, keys[i]), *(via if len(keys) == 2 else []), _point(draft, keys[i + 1])]
+        shapes.append(pts)
+        geo.append(path_km(pts))
+    lengths, provs = _lengths(draft, rid, keys, geo, anchors, route, circuity, mode, terrain)
+    gauges = route.get("gauge_mm")
+    gauge_list: list[float | None]
+    if mode != "rail":
+        gauge_list = [None]
+    elif isinstance(gauges, list):
+        gauge_list = [float(g) for g in gauges]
+    elif gauges is None:
+        draft.problems.append(f"routes.yaml route {rid}: rail route without gauge_mm")
+        return
+    else:
+        gauge_list = [float(gauges)]
+    tags = ";".join(sorted(route.get("corridors", [])))
+    usd_per_rub = float(doc["usd_per_rub"])
+    toll = route.get("toll_rub") or {}
+    total_km = sum(lengths)
+    for i in range(len(keys) - 1):
+        a, b = keys[i], keys[i + 1]
+        country = _link_country(draft, rid, a, b)
+        for gauge in gauge_list:
+            gtag = "" if gauge is None else f"|{gauge:g}"
+            share = lengths[i] / total_km if total_km > 0 else 0.0
+            draft.links.append(
+                {
+                    "link_id": stable_id(f"{rid}|{a}|{b}{gtag}"),
+                    "a_node": draft.nodes[a]["node_id"],
+                    "b_node": draft.nodes[b]["node_id"],
+                    "oneway": False,
+                    "mode": mode,
+                    "class": cls,
+                    "ref": route.get("ref", ""),
+                    "name": route.get("name", ""),
+                    "length_km": round(lengths[i], 3),
+                    "speed_kmh": speed,
+                    "lanes": int(route.get("lanes", class_spec.get("lanes", 0)))
+                    if mode == "road"
+                    else 0,
+                    "capacity_veh_h": float("nan"),
+                    "toll_usd": round(float(toll.get("truck", 0.0)) * usd_per_rub * share, 2),
+                    "gauge_mm": float("nan") if gauge is None else gauge,
+                    "electrified": bool(route.get("electrified", False)),
+                    "country": country,
+                    "corridors": tags,
+                    "opened": recipe_date(route.get("opened")),
+                    "closed": recipe_date(route.get("closed")),
+                    "provenance": provs[i],
+                    "geometry": shapes[i],
+                    "route_id": rid,
+                    "toll_car_usd": round(float(toll.get("car", 0.0)) * usd_per_rub * share, 2),
+                }
+            )
+
+
+def _lengths(
+    draft: Draft,
+    rid: str,
+    keys: list[str],
+    geo: list[float],
+    anchors: dict[int, float],
+    route: dict[str, Any],
+    circuity: float,
+    mode: str,
+    terrain: str,
+) -> tuple[list[float], list[str]]:
+    """Length, km, and length provenance of each section: published where anchored,
+    geodesic x circuity otherwise."""
+    lengths = [g * circuity for g in geo]
+    provs = [
+        f"length: geodesic {g:.1f} km x circuity {circuity:g} ({mode}, {terrain})" for g in geo
+    ]
+    marks = sorted(anchors)
+    source = route.get("source", "")
+    for lo, hi in itertools.pairwise(marks):
+        published = anchors[hi] - anchors[lo]
+        span = sum(geo[lo:hi])
+        if published <= 0 or span <= 0:
+            draft.problems.append(f"routes.yaml route {rid}: anchors must increase")
+            continue
+        if published < span:
+            draft.problems.append(
+                f"routes.yaml route {rid}: published {published:g} km "
+                f"{keys[lo]}-{keys[hi]} is shorter than the geodesic {span:.0f} km"
+            )
+        for s in range(lo, hi):
+            lengths[s] = published * geo[s] / span
+            provs[s] = (
+                f"length: published {published:g} km {keys[lo]} - {keys[hi]} apportioned "
+                f"by geodesic share; source: {source}"
+            )
+    for s, g in enumerate(geo):
+        if lengths[s] <= 0 or g <= 0:
+            draft.problems.append(
+                f"routes.yaml route {rid}: zero-length section {keys[s]} - {keys[s + 1]}"
+            )
+    if source and not marks:
+        provs = [f"{p}; route facts: {source}" for p in provs]
+    return lengths, provs
+
+
+def _link_country(draft: Draft, rid: str, a: str, b: str) -> str:
+    """The country a link a-b belongs to (beside a crossing, that of its other end)."""
+    na, nb = draft.nodes[a], draft.nodes[b]
+    if na["kind"] == "border_crossing" and nb["kind"] == "border_crossing":
+        draft.problems.append(f"routes.yaml route {rid}: link joins two crossings {a}, {b}")
+        return str(na["country"])
+    for cross, other in ((na, nb), (nb, na)):
+        if cross["kind"] == "border_crossing":
+            if other["country"] not in (cross["country_a"], cross["country_b"]):
+                draft.problems.append(
+                    f"routes.yaml route {rid}: {other['key']} ({other['country']}) is on "
+                    f"neither side of crossing {cross['key']}"
+                )
+            return str(other["country"])
+    if na["country"] != nb["country"]:
+        draft.problems.append(
+            f"routes.yaml route {rid}: link {a} - {b} crosses a border without a crossing node"
+        )
+    return str(na["country"])
