@@ -14,6 +14,7 @@ from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.compare import CompareOptions, Comparison, compare
 from corridor.analysis.cpmm import cpmm
+from corridor.analysis.data_check import Check, check_network
 from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import tcd
@@ -30,7 +31,7 @@ from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity
 from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.atomic import atomic_file, write_text_atomic
 from corridor.costs import Profile, list_profiles, load_profile
-from corridor.data import build_eurasia, check_network, country_outlines, eurasia
+from corridor.data import build_eurasia, country_outlines, eurasia
 from corridor.distributed import dask_aon, skim_distributed
 from corridor.errors import (
     CorridorError,
@@ -70,6 +71,7 @@ __all__ = [
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",
+    "Check",
     "CompareOptions",
     "Comparison",
     "ConvergenceWarning",

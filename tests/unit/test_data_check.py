@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import corridor
-from corridor.data.check import check_network, corridor_length_km
+from corridor.analysis.data_check import check_network, corridor_length_km
 
 
 def _parallel() -> corridor.Network:

@@ -35,7 +35,7 @@ def test_sizes(net: corridor.Network) -> None:
 
 
 def test_every_error_check_passes(net: corridor.Network) -> None:
-    failed = [c for c in corridor.data.check_network(net) if not c.passed and c.severity == "error"]
+    failed = [c for c in corridor.check_network(net) if not c.passed and c.severity == "error"]
     assert failed == []
 
 
@@ -165,11 +165,11 @@ def test_check_detects_broken_network(net: corridor.Network) -> None:
         net.turns["from_link"].isin(cut["link_id"]) & net.turns["to_link"].isin(cut["link_id"])
     ]
     broken = corridor.Network(net.nodes, cut, net.crossings, turns, name="broken")
-    failed = {c.name for c in corridor.data.check_network(broken) if not c.passed}
+    failed = {c.name for c in corridor.check_network(broken) if not c.passed}
     assert "route Trans-Siberian continuous" in failed
     fast = links.copy()
     fast.loc[fast["class"] == "trunk", "speed_kmh"] = 140.0
-    failed = {c.name for c in corridor.data.check_network(net.with_links(fast)) if not c.passed}
+    failed = {c.name for c in corridor.check_network(net.with_links(fast)) if not c.passed}
     assert "speeds within class bounds" in failed
 
 

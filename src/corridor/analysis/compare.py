@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
-from corridor._validate import parse_optimize
 from corridor.analysis.flows import FlowOptions, compare_flows
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
+from corridor.model.validate import parse_optimize
 from corridor.paths.router import Router, cg_positions, router_for
 from corridor.paths.types import Route
 from corridor.progress import Progress, ProgressCallback

@@ -23,11 +23,11 @@ from typing import Any
 
 import pandas as pd
 
-from corridor._validate import Optimize
 from corridor.costs.profiles import Profile, load_profile
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize
 from corridor.paths.route import route
 from corridor.paths.types import DepartLike, ProfileLike, Route
 

@@ -3,10 +3,11 @@
 One rule, used by the comparison report and the web service alike: a link is open when
 it exists on its network's date (:meth:`corridor.Network.open_links`: no ``closed`` date
 on an undated network, ``opened <= date < closed`` on one taken :meth:`~Network.as_of`).
-A link open only after the change is *added* (a new id) or *reopened* (an id that was there, closed, before); a link open only before is *closed*
-(closed or deleted after). Links open in both are *faster* or *slower* by their speed,
-and otherwise *toll_changed* by their toll. Speeds and tolls are compared with one
-absolute tolerance, in their own units (km/h and US$).
+A link open only after the change is *added* (a new id) or *reopened* (an id that was
+there, closed, before); a link open only before is *closed* (closed or deleted after).
+Links open in both are *faster* or *slower* by their speed, and otherwise *toll_changed*
+by their toll. Speeds and tolls are compared with one absolute tolerance, in their own
+units (km/h and US$).
 
 Examples
 --------

@@ -21,10 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from corridor._validate import Optimize
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize
 from corridor.paths.route import route
 from corridor.paths.types import DepartLike, Leg, ProfileLike, Route
 

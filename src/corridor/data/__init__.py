@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from corridor.data.build import RECIPE_DIR, build_network, read_recipe
-from corridor.data.check import Check, check_network
 from corridor.data.store import read_store, write_store
 from corridor.model.network import Network
 
@@ -26,10 +25,8 @@ __all__ = [
     "EMBEDDED_DIR",
     "OUTLINES_FILE",
     "RECIPE_DIR",
-    "Check",
     "build_eurasia",
     "build_network",
-    "check_network",
     "country_outlines",
     "eurasia",
     "read_recipe",

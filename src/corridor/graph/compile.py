@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
-from corridor._validate import parse_modes
 from corridor.errors import SchemaError, ValidationError
 from corridor.graph.index import NodeIndex, build_csr
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import parse_modes
 from corridor.units import haversine_km
 
 __all__ = ["Graph", "compile_graph", "link_time_h", "parse_modes"]

@@ -243,7 +243,7 @@ class Network:
         ValidationError
             If `date` is not a date.
         """
-        from corridor._validate import parse_date
+        from corridor.model.validate import parse_date
 
         when = parse_date(date, field="as_of")
         links = self._links

@@ -3,7 +3,7 @@
 :class:`Router` owns everything derived from a network and runs every search.
 """
 
-from corridor._validate import Optimize
+from corridor.model.validate import Optimize
 from corridor.paths.route import route
 from corridor.paths.router import Router, router_for
 from corridor.paths.types import Leg, Route, RouteSet, Stop

@@ -22,11 +22,11 @@ from collections.abc import Iterable
 import numpy as np
 
 from corridor._typing import IntArray
-from corridor._validate import Optimize, parse_optimize
 from corridor.costs.graph import CostGraph
 from corridor.errors import NoPathError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize, parse_optimize
 from corridor.paths.router import router_for
 from corridor.paths.types import DepartLike, ProfileLike, Route, RouteSet
 

@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 
 from corridor._typing import IntArray
-from corridor._validate import parse_depart
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.graph.compile import Graph, link_time_h
+from corridor.model.validate import parse_depart
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, Leg, Route, Stop, Timeline
 

@@ -166,7 +166,7 @@ def isochrone(
     edges = np.searchsorted(np.asarray(hs), t)  # index of the first threshold >= t
     frame["band"] = [hs[i] if i < len(hs) else np.nan for i in edges]
     links = network.links
-    from corridor._validate import parse_modes
+    from corridor.model.validate import parse_modes
 
     mode_set = parse_modes(modes)
     use = links["mode"].isin([m.value for m in mode_set]).to_numpy() & network.open_links()

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from corridor._validate import Optimize
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize
 from corridor.paths.router import router_for
 from corridor.paths.types import DepartLike, ProfileLike, Route
 

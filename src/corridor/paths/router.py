@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
-from corridor._validate import Optimize, parse_modes, parse_optimize
 from corridor.costs.graph import CostGraph, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
 from corridor.costs.search import profile_search
@@ -30,6 +29,7 @@ from corridor.graph.turns import ArcGraph
 from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize, parse_modes, parse_optimize
 from corridor.paths.assemble import generalized_usd, plain_route, profile_route
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, ProfileLike, Route

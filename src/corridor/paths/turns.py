@@ -17,10 +17,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
-from corridor._validate import Optimize, parse_optimize
 from corridor.graph.turns import TurnGraph
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.model.validate import Optimize, parse_optimize
 from corridor.paths.router import router_for
 from corridor.paths.types import Route
 

@@ -98,8 +98,8 @@ class LinkSelector:
 
 
 def _links_between(network: Network, places: tuple[str, str], mode: str | None) -> np.ndarray:
-    from corridor._validate import Optimize
     from corridor.errors import NoPathError
+    from corridor.model.validate import Optimize
     from corridor.paths.router import router_for
 
     router = router_for(network)
