@@ -9,21 +9,23 @@ links cost their free-flow time.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from corridor._typing import IntArray
+from corridor._typing import FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.graph.compile import Graph, link_time_h
 from corridor.model.validate import parse_depart
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, Leg, Route, Stop, Timeline
 
-__all__ = ["generalized_usd", "plain_route", "profile_route"]
+__all__ = ["Walk", "generalized_usd", "plain_route", "profile_route", "walk", "walked_cost"]
 
 _STOP_NAMES = {
     StopKind.BORDER_CROSSING: "border_crossing",
@@ -40,33 +42,46 @@ def _triangle(mode_h: float, low: float, high: float) -> tuple[float, float, flo
     return lo, mode_h, hi
 
 
-def profile_route(
-    labels: Labels,
-    cg: CostGraph,
-    slots: IntArray,
-    *,
-    optimize: str,
-    cost: float,
-    depart: DepartLike | None,
-) -> Route:
-    """Legs, stops, timeline and totals of a path on a cost graph (one pass over its arcs)."""
+@dataclass(frozen=True, eq=False)
+class Walk:
+    """A path on a cost graph walked on the timeline: its events and when each ends.
+
+    Attributes
+    ----------
+    ev_arc
+        Position in the path of each event's arc.
+    ev_stop
+        True where the event is a stop (else driving or moving along the arc).
+    timeline
+        The events as the timeline kernel sees them.
+    end_h
+        Hours from departure at which each event ends.
+    rest_h
+        Drivers' breaks and rests taken, h.
+    """
+
+    ev_arc: list[int]
+    ev_stop: list[bool]
+    timeline: Timeline
+    end_h: FloatArray
+    rest_h: float
+
+    @property
+    def elapsed_h(self) -> float:
+        """Door-to-door time, h."""
+        return float(self.end_h[-1]) if self.end_h.size else 0.0
+
+
+def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
+    """Walk a path (arc slots of `cg`) on the timeline from a departure (or none)."""
     from corridor.kernels.timeline import DRIVE, MOVE, WAIT, simulate
 
     prof = cg.profile
-    when = parse_depart(depart)
-    net = labels.network
-    names = labels.names
-    links = net.links
-    node_of = cg.node_ids[cg.vertex_node]
-    tail_node = node_of[cg.tails[slots]]
-    head_node = node_of[cg.heads[slots]]
     length = cg.length_km[slots]
     move = cg.move_h[slots]
     kind = cg.stop_kind[slots]
     stop_h = cg.stop_h[slots]
     stop_usd = cg.stop_usd[slots]
-    lrow = cg.link_row[slots]
-
     # events: (arc position, is_stop)
     ev_arc: list[int] = []
     ev_stop: list[bool] = []
@@ -139,12 +154,49 @@ def profile_route(
         timeline.use_rules,
         ends,
     )
-    end = ends[0]
+    return Walk(ev_arc, ev_stop, timeline, np.asarray(ends[0], np.float64), float(rest[0]))
+
+
+def walked_cost(cg: CostGraph, slots: IntArray, *, goal: str, depart: DepartLike | None) -> float:
+    """Door-to-door time (goal "time") or generalised cost (else) of a path as walked on
+    the timeline: what :func:`profile_route` would report, without assembling it."""
+    elapsed = walk(cg, slots, parse_depart(depart)).elapsed_h
+    if goal == "time":
+        return elapsed
+    money = float(cg.line_usd[slots].sum() + cg.stop_usd[slots].sum())
+    return money + cg.profile.vot_usd_per_h * elapsed
+
+
+def profile_route(
+    labels: Labels,
+    cg: CostGraph,
+    slots: IntArray,
+    *,
+    optimize: str,
+    cost: float,
+    depart: DepartLike | None,
+) -> Route:
+    """Legs, stops, timeline and totals of a path on a cost graph (one pass over its arcs)."""
+    prof = cg.profile
+    when = parse_depart(depart)
+    names = labels.names
+    node_of = cg.node_ids[cg.vertex_node]
+    tail_node = node_of[cg.tails[slots]]
+    head_node = node_of[cg.heads[slots]]
+    length = cg.length_km[slots]
+    move = cg.move_h[slots]
+    stop_h = cg.stop_h[slots]
+    stop_usd = cg.stop_usd[slots]
+    lrow = cg.link_row[slots]
+    arc_mode = [str(m) for m in cg.mode[slots].tolist()]
+    walked = walk(cg, slots, when)
+    ev_arc, ev_stop, timeline, end = walked.ev_arc, walked.ev_stop, walked.timeline, walked.end_h
+    start = None if when is None else when.to_pydatetime()
 
     def at(hours: float) -> str | None:
-        if when is None:
+        if start is None:
             return None
-        return (when + pd.Timedelta(hours=hours)).round("s").isoformat()
+        return (start + dt.timedelta(seconds=round(hours * 3600.0))).isoformat()
 
     legs: list[Leg] = []
     stops: list[Stop] = []
@@ -152,13 +204,12 @@ def profile_route(
     seq = 0
     n_ev = len(ev_arc)
     j = 0
-    crossings = net.crossings
     while j < n_ev:
         i = ev_arc[j]
         start_h = float(end[j - 1]) if j > 0 else 0.0
         if ev_stop[j]:
             stops.append(
-                _stop(labels, cg, slots, i, tail_node, head_node, crossings)(
+                _stop(labels, cg, slots, i, tail_node, head_node)(
                     at_km=km,
                     wait_h=_clean(float(end[j]) - start_h - float(stop_h[i])),
                     arrive=at(start_h),
@@ -169,12 +220,12 @@ def profile_route(
             j += 1
             continue
         row = int(lrow[i])
-        group = _leg_key(labels, row, cg.mode[slots[i]])
+        group = _leg_key(labels, row, arc_mode[i])
         first = j
         while (
             j + 1 < n_ev
             and not ev_stop[j + 1]
-            and _leg_key(labels, int(lrow[ev_arc[j + 1]]), cg.mode[slots[ev_arc[j + 1]]]) == group
+            and _leg_key(labels, int(lrow[ev_arc[j + 1]]), arc_mode[ev_arc[j + 1]]) == group
         ):
             j += 1
         arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
@@ -182,11 +233,11 @@ def profile_route(
         leg_h = float(end[j]) - start_h
         legs.append(
             Leg(
-                link_ids=tuple(int(x) for x in links["link_id"].to_numpy()[lrow[arcs]] if x >= 0),
+                link_ids=tuple(int(labels.link_ids[r]) for r in lrow[arcs].tolist() if r >= 0),
                 from_node=int(tail_node[arcs[0]]),
                 to_node=int(head_node[arcs[-1]]),
-                from_name=str(names[tail_node[arcs[0]]]),
-                to_name=str(names[head_node[arcs[-1]]]),
+                from_name=names[int(tail_node[arcs[0]])],
+                to_name=names[int(head_node[arcs[-1]])],
                 mode=group[0],
                 ref=group[1],
                 name=group[2],
@@ -209,19 +260,18 @@ def profile_route(
     is_link = lrow >= 0
     geometry = _path_geometry(
         labels,
-        links,
         lrow[is_link],
         cg.forward[slots][is_link],
         tail_node[is_link],
         head_node[is_link],
         node_ids[0],
     )
-    elapsed = float(end[-1]) if n_ev else 0.0
+    elapsed = walked.elapsed_h
     return Route(
         origin=node_ids[0],
         destination=node_ids[-1],
-        origin_name=str(names[node_ids[0]]),
-        destination_name=str(names[node_ids[-1]]),
+        origin_name=names[node_ids[0]],
+        destination_name=names[node_ids[-1]],
         node_ids=node_ids,
         legs=tuple(legs),
         optimize=optimize,
@@ -233,7 +283,7 @@ def profile_route(
         cost_usd=float(cg.line_usd[slots].sum() + stop_usd.sum()),
         co2_kg=float(cg.co2_kg[slots].sum()),
         co2_ttw_kg=float(cg.co2_ttw_kg[slots].sum()),
-        rest_h=float(rest[0]),
+        rest_h=walked.rest_h,
         vot_usd_per_h=prof.vot_usd_per_h,
         cargo_t=prof.cargo_t,
         depart=None if when is None else when.isoformat(),
@@ -243,6 +293,7 @@ def profile_route(
 
 
 def generalized_usd(r: Route) -> float:
+    """A route's generalised cost, US$ (money + value of time x time)."""
     return r.generalized_usd
 
 
@@ -274,19 +325,16 @@ def _stop(
     i: int,
     tail_node: IntArray,
     head_node: IntArray,
-    crossings: pd.DataFrame,
 ) -> _StopFactory:
     e = int(slots[i])
     k = StopKind(int(cg.stop_kind[e]))
     node = int(tail_node[i]) if k == StopKind.ORIGIN else int(head_node[i])
-    nodes = labels.nodes
     detail = ""
     if k == StopKind.BORDER_CROSSING:
         row = int(cg.crossing_row[e])
-        info = nodes.loc[node]
         if row >= 0:
-            direction = str(crossings["direction"].iat[row])
-            pair = (info["country_a"], info["country_b"])
+            direction = labels.crossing_direction[row]
+            pair = labels.countries[node]
             if direction == "b_to_a":
                 pair = pair[::-1]
             detail = f"{cg.mode[e]} {direction} {pair[0]}->{pair[1]}"
@@ -310,7 +358,7 @@ def _stop(
     return _StopFactory(
         kind=_STOP_NAMES[k],
         node_id=node,
-        name=str(labels.names[node]),
+        name=labels.names[node],
         time_h=float(cg.stop_h[e]),
         cost_usd=float(cg.stop_usd[e]),
         detail=detail,
@@ -321,7 +369,6 @@ def _stop(
 
 def _path_geometry(
     labels: Labels,
-    links: pd.DataFrame,
     rows: IntArray,
     forward: np.ndarray,
     tails: IntArray,
@@ -330,15 +377,13 @@ def _path_geometry(
 ) -> shapely.LineString:
     coords = labels.coords
     parts: list[np.ndarray] = []
-    geoms = links["geometry"].to_numpy()
-    for k in range(rows.size):
-        geom = geoms[rows[k]]
-        if geom is None:
+    shapes = labels.link_xy
+    for k, row in enumerate(rows.tolist()):
+        shape = shapes[row]
+        if shape is None:
             xy = np.array([coords[int(tails[k])], coords[int(heads[k])]])
         else:
-            xy = np.asarray(shapely.get_coordinates(geom))
-            if not forward[k]:
-                xy = xy[::-1]
+            xy = shape if forward[k] else shape[::-1]
         parts.append(xy if not parts else xy[1:])
     if not parts:
         p = coords[origin]
@@ -380,9 +425,7 @@ def plain_route(
                 )
             )
             start = i
-    geometry = _path_geometry(
-        labels, links, rows, fwd, node_ids[:-1], node_ids[1:], int(node_ids[0])
-    )
+    geometry = _path_geometry(labels, rows, fwd, node_ids[:-1], node_ids[1:], int(node_ids[0]))
     return Route(
         origin=int(node_ids[0]),
         destination=int(node_ids[-1]),

@@ -30,7 +30,7 @@ from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.model.validate import Optimize, parse_modes, parse_optimize
-from corridor.paths.assemble import generalized_usd, plain_route, profile_route
+from corridor.paths.assemble import plain_route, profile_route, walked_cost
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, ProfileLike, Route
 
@@ -288,13 +288,13 @@ class Router:
         """Of the path found with the rest gross-up and the one found without (if any),
         the better walked on the timeline, as a Route with its slots."""
         total, slots = grossed
+        if other is not None and not np.array_equal(slots, other[1]):
+            kind = "time" if goal is Optimize.TIME else "generalized"
+            first = walked_cost(cg, slots, goal=kind, depart=depart)
+            second = walked_cost(cg, other[1], goal=kind, depart=depart)
+            if second < first - 1e-9:
+                total, slots = other
         found = self.profile_route(cg, slots, optimize=goal.value, cost=total, depart=depart)
-        if other is None or np.array_equal(slots, other[1]):
-            return found, slots
-        total2, slots2 = other
-        second = self.profile_route(cg, slots2, optimize=goal.value, cost=total2, depart=depart)
-        if self.better(found, second, goal) is second:
-            return second, slots2
         return found, slots
 
     def ungrossed(
@@ -315,13 +315,6 @@ class Router:
         if goal is Optimize.GENERALIZED:
             plain = cg.cost_usd + cg.profile.vot_usd_per_h * plain
         return np.asarray(plain, dtype=np.float64)
-
-    @staticmethod
-    def better(first: Route, second: Route, goal: Optimize) -> Route:
-        """Of two walked routes, the one better on `goal` (the first on a tie)."""
-        if goal is Optimize.TIME:
-            return second if second.time_h < first.time_h - 1e-9 else first
-        return second if generalized_usd(second) < generalized_usd(first) - 1e-9 else first
 
     def cheapest(
         self, cg: CostGraph, origin_id: int, destination_id: int, weight: FloatArray
