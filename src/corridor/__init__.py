@@ -13,26 +13,33 @@ Importing corridor does no I/O and compiles nothing; kernels compile on first us
 from corridor import examples
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.analysis.compare import CompareOptions, Comparison, compare
-from corridor.analysis.cpmm import cpmm
+from corridor.analysis.cpmm import CPMM, cpmm
 from corridor.analysis.data_check import Check, check_network
 from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
-from corridor.analysis.tcd import tcd
+from corridor.analysis.tcd import TCD, tcd
 from corridor.assignment import (
     AssignmentNetwork,
     AssignmentOptions,
     AssignmentResult,
     ConvergenceWarning,
+    CrossingDelay,
     TrafficClass,
     assign,
     assignment_network,
 )
-from corridor.assignment.demand import Deterrence, TripMatrix, calibrate_gravity, gravity
+from corridor.assignment.demand import (
+    Deterrence,
+    FurnessOptions,
+    TripMatrix,
+    calibrate_gravity,
+    gravity,
+)
 from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.atomic import atomic_file, write_text_atomic
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import build_eurasia, country_outlines, eurasia
-from corridor.distributed import dask_aon, skim_distributed
+from corridor.distributed import DaskAon, dask_aon, skim_distributed
 from corridor.errors import (
     CorridorError,
     DataSourceError,
@@ -44,6 +51,7 @@ from corridor.errors import (
 )
 from corridor.export import export as export_results
 from corridor.export import read_matrices, read_skim, write_matrices, write_skim
+from corridor.export.omx import Matrices
 from corridor.export.tntp import write_tntp_flow
 from corridor.graph import Graph, compile_graph
 from corridor.io import read_network, write_network
@@ -55,10 +63,11 @@ from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, 
 from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
-from corridor.paths.skim import Skim, skim
+from corridor.paths.skim import Skim, SkimMethod, skim
 from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
 from corridor.paths.turns import route_restricted
+from corridor.progress import Progress, ProgressCallback
 from corridor.report.charts import write_tcd_chart
 from corridor.report.compare_report import write_compare_report
 from corridor.report.isochrone_map import render_isochrone_html
@@ -68,6 +77,8 @@ from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_sc
 __version__ = "0.1.0"
 
 __all__ = [
+    "CPMM",
+    "TCD",
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",
@@ -76,14 +87,18 @@ __all__ = [
     "Comparison",
     "ConvergenceWarning",
     "CorridorError",
+    "CrossingDelay",
+    "DaskAon",
     "DataSourceError",
     "Deterrence",
     "Feed",
+    "FurnessOptions",
     "Graph",
     "ImportProgress",
     "Isochrone",
     "Leg",
     "LinkChange",
+    "Matrices",
     "MergeOptions",
     "Mode",
     "Network",
@@ -94,6 +109,8 @@ __all__ = [
     "OsmOptions",
     "PlaceIndex",
     "Profile",
+    "Progress",
+    "ProgressCallback",
     "Reliability",
     "Route",
     "RouteSet",
@@ -101,6 +118,7 @@ __all__ = [
     "Scenario",
     "SchemaError",
     "Skim",
+    "SkimMethod",
     "Stop",
     "Timetable",
     "TrafficClass",

@@ -15,7 +15,7 @@ from corridor.paths.skim import skim
 
 
 def test_population_within_by_hand(toy: corridor.Network) -> None:
-    out = population_within(toy, [1, 3, 5], ["A", "D"])
+    out = population_within(toy, ["A", "D"], hours=[1, 3, 5])
     # road times from A: B 1.2 h, C 2.64 h, D 4.11 h; from D: C 1.475 h, B 2.9 h, A 4.11 h
     assert out["origin"].tolist() == [1, 4]
     assert out["pop_within_1h"].tolist() == [1_000_000.0, 500_000.0]
@@ -65,6 +65,6 @@ def test_exponential_hansen_and_reachable(toy: corridor.Network) -> None:
 
 def test_accessibility_bad_input(toy: corridor.Network) -> None:
     with pytest.raises(UnknownNodeError):
-        population_within(toy, [1], ["Nowhere"])
+        population_within(toy, ["Nowhere"], hours=[1])
     with pytest.raises(ValidationError):
-        population_within(toy, [0])
+        population_within(toy, hours=[0])

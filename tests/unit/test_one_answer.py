@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import corridor
-from corridor.analysis.compare import pair_paths
+from corridor.analysis.pairs import pair_paths
 from corridor.paths.router import router_for
 
 PLACES = [

@@ -53,9 +53,9 @@ def _time_skim(
 
 def population_within(
     network: Network,
-    hours: Sequence[float],
     origins: NodeRefs | None = None,
     *,
+    hours: Sequence[float],
     modes: str | Mode | Iterable[str | Mode] | None = "road",
 ) -> pd.DataFrame:
     """Population reachable within each threshold, by free-flow time.
@@ -64,10 +64,10 @@ def population_within(
     ----------
     network
         The network; node ``population`` is the opportunity.
-    hours
-        Thresholds, h.
     origins
         Node ids or place names; default every populated node.
+    hours
+        Thresholds, h.
     modes
         Modes whose links may be used.
 
@@ -87,7 +87,7 @@ def population_within(
     Examples
     --------
     >>> import corridor
-    >>> population_within(corridor.examples.toy(), [2, 5], ["A"])
+    >>> population_within(corridor.examples.toy(), ["A"], hours=[2, 5])
        origin name  pop_within_2h  pop_within_5h
     0       1    A      1200000.0      1700000.0
     """

@@ -47,21 +47,16 @@ def export_cmd(
 ) -> None:
     """Write a network, a route or matrices in another format (nothing half written)."""
     obj = guard(as_json, lambda: _load(source))
-    network = obj if isinstance(obj, corridor.Network) else None
     if route is not None:
         if not isinstance(obj, corridor.Network):
             fail("--route needs a network, not matrices", as_json)
         net: corridor.Network = obj
 
         def find() -> corridor.Route:
-            if len(net.turns):
-                return corridor.route_restricted(
-                    net, route[0], route[1], modes=mode, optimize=optimize
-                )
             return corridor.route(net, route[0], route[1], modes=mode, optimize=optimize)
 
         obj = guard(as_json, find)
-    written = guard(as_json, lambda: corridor.export_results(obj, out, network=network))
+    written = guard(as_json, lambda: corridor.export_results(obj, out))
     kind = type(obj).__name__
     if as_json:
         print(json.dumps({"out": str(written), "kind": kind}))

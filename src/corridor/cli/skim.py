@@ -145,7 +145,7 @@ def isochrone_cmd(
     hs = _hours(hours, as_json)
     net = guard(as_json, lambda: load_network(network))
     iso: corridor.Isochrone = guard(
-        as_json, lambda: corridor.isochrone(net, origin, hs, modes=mode)
+        as_json, lambda: corridor.isochrone(net, origin, hours=hs, modes=mode)
     )
     if out is not None:
         guard(as_json, lambda: corridor.write_text_atomic(out, corridor.render_isochrone_html(iso)))
@@ -189,7 +189,7 @@ def accessibility_cmd(
     hs = _hours(hours, as_json)
     net = guard(as_json, lambda: load_network(network))
     places = _split(origins) if origins else None
-    within = guard(as_json, lambda: corridor.population_within(net, hs, places, modes=mode))
+    within = guard(as_json, lambda: corridor.population_within(net, places, hours=hs, modes=mode))
     hansen = guard(
         as_json,
         lambda: corridor.hansen_accessibility(

@@ -170,47 +170,13 @@ def network_geojson(network: Network) -> dict[str, Any]:
     return {"type": "FeatureCollection", "name": network.name, "features": features}
 
 
-def _leg_coords(route: Route, network: Network) -> list[list[list[float]]]:
-    """The polyline of each leg, following its links from the leg's first node."""
-    import shapely
-
-    row_of = {int(x): i for i, x in enumerate(network.links["link_id"].tolist())}
-    a_node = network.links["a_node"].to_numpy()
-    b_node = network.links["b_node"].to_numpy()
-    geoms = network.links["geometry"].tolist()
-    xy = network.nodes.set_index("node_id")[["lon", "lat"]]
-    out: list[list[list[float]]] = []
-    for leg in route.legs:
-        at = leg.from_node
-        parts: list[list[float]] = []
-        for lid in leg.link_ids:
-            k = row_of[lid]
-            a, b = int(a_node[k]), int(b_node[k])
-            geom = geoms[k]
-            pts = (
-                np.asarray(shapely.get_coordinates(geom))
-                if geom is not None
-                else xy.loc[[a, b]].to_numpy(dtype=np.float64)
-            )
-            if a != at:
-                pts = pts[::-1]
-                at = a
-            else:
-                at = b
-            parts.extend(pts.tolist() if not parts else pts[1:].tolist())
-        out.append(parts)
-    return out
-
-
-def route_geojson(route: Route, network: Network | None = None) -> dict[str, Any]:
-    """A Route as a FeatureCollection: the whole route, then (given its network) its legs.
+def route_geojson(route: Route) -> dict[str, Any]:
+    """A Route as a FeatureCollection: the whole route, then each leg on its own.
 
     Parameters
     ----------
     route
         The route.
-    network
-        The network it was found on; needed to draw each leg on its own.
 
     Returns
     -------
@@ -238,8 +204,9 @@ def route_geojson(route: Route, network: Network | None = None) -> dict[str, Any
             },
         }
     ]
-    if network is not None:
-        for leg, coords in zip(route.legs, _leg_coords(route, network), strict=True):
+    for leg in route.legs:
+        coords = leg.coords()
+        if coords:
             features.append(
                 {
                     "type": "Feature",

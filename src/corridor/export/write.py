@@ -40,7 +40,7 @@ __all__ = ["export"]
 log = logging.getLogger(__name__)
 
 
-def export(obj: object, path: str | os.PathLike[str], *, network: Network | None = None) -> Path:
+def export(obj: object, path: str | os.PathLike[str]) -> Path:
     """Write `obj` to `path` in the format its suffix names (see the module table).
 
     Parameters
@@ -49,8 +49,6 @@ def export(obj: object, path: str | os.PathLike[str], *, network: Network | None
         A Network, Route, Trip, Skim, or a :class:`corridor.export.omx.Matrices`.
     path
         The target file (or GeoParquet folder).
-    network
-        For a Route: the network it was found on, to draw its legs.
 
     Returns
     -------
@@ -76,7 +74,7 @@ def export(obj: object, path: str | os.PathLike[str], *, network: Network | None
         )
     if isinstance(obj, Route | Trip):
         if suffix == ".geojson":
-            data = route_geojson(obj, network) if isinstance(obj, Route) else trip_geojson(obj)
+            data = route_geojson(obj) if isinstance(obj, Route) else trip_geojson(obj)
             return write_geojson(data, target)
         if suffix == ".json":
             return write_text(target, json.dumps(obj.to_dict(), allow_nan=False))

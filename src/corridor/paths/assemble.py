@@ -231,6 +231,15 @@ def profile_route(
         arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
         leg_km = float(length[arcs].sum())
         leg_h = float(end[j]) - start_h
+        on_link = arcs[lrow[arcs] >= 0]
+        leg_shape = _path_geometry(
+            labels,
+            lrow[on_link],
+            cg.forward[slots[on_link]],
+            tail_node[on_link],
+            head_node[on_link],
+            int(tail_node[arcs[0]]),
+        )
         legs.append(
             Leg(
                 link_ids=tuple(int(labels.link_ids[r]) for r in lrow[arcs].tolist() if r >= 0),
@@ -248,6 +257,7 @@ def profile_route(
                 rest_h=_clean(leg_h - float(move[arcs].sum())),
                 start_km=km,
                 seq=seq,
+                geometry=leg_shape,
             )
         )
         km += leg_km
@@ -422,6 +432,14 @@ def plain_route(
                     name=str(name),
                     length_km=float(lengths[start:i].sum()),
                     time_h=float(times[start:i].sum()),
+                    geometry=_path_geometry(
+                        labels,
+                        rows[start:i],
+                        fwd[start:i],
+                        node_ids[start:i],
+                        node_ids[start + 1 : i + 1],
+                        a,
+                    ),
                 )
             )
             start = i

@@ -113,8 +113,8 @@ class Isochrone:
 def isochrone(
     network: Network,
     origin: int | str,
-    hours: Sequence[float] = (6.0, 12.0, 24.0),
     *,
+    hours: Sequence[float] = (6.0, 12.0, 24.0),
     modes: str | Mode | Iterable[str | Mode] | None = "road",
 ) -> Isochrone:
     """Free-flow travel time from `origin` to every node, banded by `hours`.

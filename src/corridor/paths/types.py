@@ -26,7 +26,10 @@ def _num(value: float, digits: int) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """A run of consecutive links with the same mode, ref and name."""
+    """A run of consecutive links with the same mode, ref and name.
+
+    ``geometry`` is the leg's own polyline (WGS 84), from `from_node` to `to_node`.
+    """
 
     link_ids: tuple[int, ...]
     from_node: int
@@ -43,6 +46,13 @@ class Leg:
     rest_h: float = 0.0
     start_km: float = 0.0
     seq: int = 0
+    geometry: shapely.LineString | None = field(default=None, compare=False)
+
+    def coords(self) -> list[list[float]]:
+        """The leg's polyline as [[lon, lat], ...] ([] without a geometry)."""
+        if self.geometry is None:
+            return []
+        return [[float(x), float(y)] for x, y in shapely.get_coordinates(self.geometry)]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (cost and CO2 are null for routes without a profile)."""

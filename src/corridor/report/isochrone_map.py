@@ -39,7 +39,7 @@ def render_isochrone_svg(iso: Isochrone, *, width: int = 900, height: int = 600)
     Examples
     --------
     >>> import corridor
-    >>> svg = render_isochrone_svg(corridor.isochrone(corridor.examples.toy(), "A", [2, 5]))
+    >>> svg = render_isochrone_svg(corridor.isochrone(corridor.examples.toy(), "A", hours=[2, 5]))
     >>> svg.startswith("<svg"), svg.count("<circle")
     (True, 5)
     """
@@ -129,7 +129,7 @@ def render_isochrone_html(iso: Isochrone) -> str:
     Examples
     --------
     >>> import corridor
-    >>> page = render_isochrone_html(corridor.isochrone(corridor.examples.toy(), "A", [2, 5]))
+    >>> page = render_isochrone_html(corridor.isochrone(corridor.examples.toy(), "A", hours=[2, 5]))
     >>> page.startswith("<!DOCTYPE html>"), "<script" in page
     (True, False)
     """

@@ -12,7 +12,6 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -136,35 +135,19 @@ class NetworkState:
             self.resolved.put(key, found)
         return found
 
-    def leg_coords(self, from_node: int, to_node: int, link_ids: Iterable[int]) -> list[Any]:
-        """The polyline of a leg, following its links from `from_node`."""
-        node = from_node
-        coords: list[list[float]] = []
-        for lid in link_ids:
-            a, b, xy = self.link_geom[int(lid)]
-            if node == b and node != a:
-                seq, node = xy[::-1], a
-            else:
-                seq, node = xy, b
-            coords.extend(seq if not coords else seq[1:])
-        if len(coords) < 2:
-            coords = [list(self.node_xy[from_node]), list(self.node_xy[to_node])]
-        return coords
-
     def route_json(self, r: corridor.Route) -> dict[str, Any]:
         """``Route.to_dict()`` with each stop's position and GeoJSON of legs and stops."""
         d = r.to_dict()
         features: list[dict[str, Any]] = []
-        for i, leg in enumerate(d["legs"]):
+        for i, (leg, shape) in enumerate(zip(d["legs"], r.legs, strict=True)):
+            coords = [[round(x, _DIGITS), round(y, _DIGITS)] for x, y in shape.coords()] or [
+                list(self.node_xy[int(leg["from_node"])]),
+                list(self.node_xy[int(leg["to_node"])]),
+            ]
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {
-                        "type": "LineString",
-                        "coordinates": self.leg_coords(
-                            leg["from_node"], leg["to_node"], leg["link_ids"]
-                        ),
-                    },
+                    "geometry": {"type": "LineString", "coordinates": coords},
                     "properties": {
                         "kind": "leg",
                         "seq": i,
@@ -264,7 +247,7 @@ class NetworkState:
 
     def isochrone(self, origin: int, hours: list[float], modes: str) -> dict[str, Any]:
         """:func:`corridor.isochrone` from `origin` as JSON, with links and nodes as GeoJSON."""
-        iso = corridor.isochrone(self.network, origin, hours, modes=modes)
+        iso = corridor.isochrone(self.network, origin, hours=hours, modes=modes)
         hs = list(iso.hours)
         frame = iso.nodes
         ids = frame["node_id"].to_numpy(dtype=np.int64)
