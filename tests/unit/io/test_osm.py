@@ -341,7 +341,7 @@ def test_malformed_files_name_the_file(tmp_path: Path) -> None:
 
 
 def test_truncated_pbf(tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "osm" / "test.osm.pbf"
+    source = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "osm" / "test.osm.pbf"
     if not source.exists():
         pytest.skip(reason=f"shared OSM sample not found at {source}")
     cut = tmp_path / "cut.osm.pbf"

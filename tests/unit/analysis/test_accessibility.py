@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from tests.networks import random_network
 
 import corridor
 from corridor.analysis.accessibility import hansen_accessibility, population_within
 from corridor.assignment.demand import Deterrence
 from corridor.errors import UnknownNodeError, ValidationError
 from corridor.paths.skim import skim
+from tests.networks import random_network
 
 
 def test_population_within_by_hand(toy: corridor.Network) -> None:

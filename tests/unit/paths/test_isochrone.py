@@ -6,12 +6,12 @@ import math
 
 import networkx as nx
 import pytest
-from tests.networks import random_network
 
 import corridor
 from corridor.errors import UnknownNodeError, ValidationError
 from corridor.paths.isochrone import isochrone
 from corridor.report.isochrone_map import render_isochrone_html
+from tests.networks import random_network
 
 
 @pytest.mark.parametrize("seed", range(5))

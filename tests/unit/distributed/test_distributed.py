@@ -92,7 +92,7 @@ def test_scheduler_address_connects_and_closes(client: Any, toy: corridor.Networ
     np.testing.assert_array_equal(remote.values, skim(toy, ["A", "D"]).values)
 
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp" / "SiouxFalls"
+DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "tntp" / "SiouxFalls"
 
 
 @pytest.mark.skipif(
@@ -117,10 +117,9 @@ def test_assignment_with_all_or_nothing_on_the_cluster(client: Any) -> None:
 
 
 def test_turn_restricted_assignment_on_the_cluster_equals_local(client: Any) -> None:
-    from test_assign_turns import _congested
-    from test_turns import brute_force, random_network
-
     from corridor.assignment import AssignmentOptions, assign
+    from tests.unit.assignment.test_assign_turns import _congested
+    from tests.unit.paths.test_turns import brute_force, random_network
 
     net = random_network(np.random.default_rng(13))
     an = _congested(net)

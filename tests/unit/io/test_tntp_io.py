@@ -13,7 +13,7 @@ from corridor.errors import DataSourceError, ValidationError
 from corridor.export.tntp import write_tntp_flow, write_tntp_trips
 from corridor.io.tntp import read_tntp_demand, read_tntp_flow, read_tntp_net, read_tntp_nodes
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
+DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "tntp"
 needs_data = pytest.mark.skipif(
     not (DATA / "SiouxFalls").is_dir(),
     reason=f"TNTP reference data not found at {DATA} (shared data folder absent)",

@@ -7,11 +7,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from test_turns import PLUS, brute_force, network, random_network
 
 import corridor
 from corridor.assignment import AssignmentNetwork, AssignmentOptions, assign
 from corridor.assignment.network import assignment_network
+from tests.unit.paths.test_turns import PLUS, brute_force, network, random_network
 
 
 def _congested(net: corridor.Network) -> AssignmentNetwork:

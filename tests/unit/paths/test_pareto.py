@@ -62,7 +62,7 @@ def test_kernel_matches_brute_force_on_random_graphs(seed: int) -> None:
 
 
 def test_api_pareto_set_equals_brute_force_on_the_cost_graph() -> None:
-    from test_alternatives import three_crossings
+    from tests.unit.paths.test_alternatives import three_crossings
 
     net = three_crossings()
     prof = load_profile("truck40")

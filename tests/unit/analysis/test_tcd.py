@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_costs import ROAD, profile
 
 import corridor
 from corridor.analysis.cpmm import break_even
 from corridor.analysis.reliability import sample_triangular
+from tests.unit.costs.test_costs import ROAD, profile
 
 
 def test_tcd_table_steps_and_totals(toy: corridor.Network, tmp_path: Path) -> None:

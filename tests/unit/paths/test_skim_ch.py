@@ -10,7 +10,7 @@ import pytest
 from corridor.paths.hierarchy import hierarchy_built
 from corridor.paths.skim import build_hierarchy, skim_graph_from_links, skim_on
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "tntp"
+DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "tntp"
 
 
 @pytest.mark.parametrize("seed", range(80))
