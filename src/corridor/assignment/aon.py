@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.errors import NoPathError, UnknownNodeError, ValidationError
+from corridor.graph.index import build_csr
 
 from .network import AssignmentNetwork, TrafficClass
 from .turns import TurnExpansion, expand
@@ -153,10 +154,9 @@ def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Prob
     node = network.node_ids
     a = np.searchsorted(node, network.a_node)
     b = np.searchsorted(node, network.b_node)
-    perm = np.argsort(a, kind="stable").astype(np.int64)
     n = node.size
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+    csr = build_csr(a, b, n)
+    perm, indptr = csr.order, csr.indptr
     blocked = np.zeros(n, bool)
     blocked[np.searchsorted(node, network.no_through)] = True
     z = zone_ids.size

@@ -32,6 +32,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, IntArray
+from corridor.graph.index import build_csr
 from corridor.graph.turns import ArcGraph, expand_turns
 
 __all__ = ["TurnExpansion", "expand"]
@@ -153,9 +154,8 @@ def expand(
     keep &= ~through
     src, dst, entered = src[keep], dst[keep], tg.entered[keep]
     total = n_states + zones.size
-    by_src = np.argsort(src, kind="stable")
-    ptr = np.zeros(total + 1, np.int64)
-    np.cumsum(np.bincount(src, minlength=total), out=ptr[1:])
+    csr = build_csr(src, dst, total)
+    by_src, ptr = csr.order, csr.indptr
     vertex_blocked = np.zeros(total, bool)
     vertex_blocked[n_states:] = True
     out = TurnExpansion(

@@ -54,6 +54,7 @@ from corridor.costs.stops import (
     transfer_arcs,
 )
 from corridor.errors import ValidationError
+from corridor.graph.index import build_csr
 from corridor.model.network import Network
 from corridor.model.schema import Mode, NodeKind
 
@@ -403,11 +404,10 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     p_kind = ports["kind"].to_numpy()
 
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    order = np.argsort(cols["tail"], kind="stable")
-    cols = {key: value[order] for key, value in cols.items()}
     n_vertices = n_ports + 2 * n
-    indptr = np.zeros(n_vertices + 1, np.int64)
-    np.cumsum(np.bincount(cols["tail"], minlength=n_vertices), out=indptr[1:])
+    csr = build_csr(cols["tail"], cols["head"], n_vertices)
+    cols = {key: value[csr.order] for key, value in cols.items()}
+    indptr = csr.indptr
     vertex_node = np.concatenate([p_node, np.arange(n), np.arange(n)]).astype(np.int64)
     vertex_port = np.concatenate(
         [p_kind.astype(np.int8), np.full(n, -1, np.int8), np.full(n, -2, np.int8)]

@@ -37,6 +37,7 @@ import pandas as pd
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.graph.compile import Graph, compile_graph
+from corridor.graph.index import build_csr
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 
@@ -340,14 +341,12 @@ def expand_turns(
     all_src = np.concatenate([src, np.asarray(s_src, np.int64), st_src, e_src])
     all_dst = np.concatenate([target, np.asarray(s_dst, np.int64), st_dst, e_dst])
     total = n_states + 2 * n
-    order = np.argsort(all_src, kind="stable")
-    ptr = np.zeros(total + 1, np.int64)
-    np.cumsum(np.bincount(all_src, minlength=total), out=ptr[1:])
-    heads_t = np.ascontiguousarray(all_dst[order], dtype=np.int32)
+    csr = build_csr(all_src, all_dst, total)
+    heads_t = csr.heads
     turn_graph = TurnGraph(
-        indptr=ptr,
+        indptr=csr.indptr,
         heads=heads_t,
-        tails=np.ascontiguousarray(all_src[order], dtype=np.int32),
+        tails=csr.tails,
         entered=np.ascontiguousarray(state_arc[heads_t], dtype=np.int64),
         cost=np.zeros(0),
         state_arc=state_arc,

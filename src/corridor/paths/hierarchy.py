@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
+from corridor.graph.index import build_csr
 from corridor.paths.skim_graph import SkimGraph, n_blocks
 
 __all__ = ["Hierarchy", "build_hierarchy", "hierarchy_built", "hierarchy_of"]
@@ -96,10 +97,9 @@ class Hierarchy:
 
 
 def _csr_by(first: IntArray, n: int, *cols: Any) -> tuple[Any, ...]:
-    order = np.argsort(first, kind="stable")
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(first, minlength=n), out=indptr[1:])
-    out = [indptr]
+    csr = build_csr(first, first, n)
+    order = csr.order
+    out = [csr.indptr]
     for col in cols:
         out.append(np.ascontiguousarray(col[..., order]))
     return tuple(out)

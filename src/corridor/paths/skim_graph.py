@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.errors import UnknownNodeError, ValidationError
 from corridor.graph.compile import Graph, link_time_h
+from corridor.graph.index import build_csr
 from corridor.graph.search import SearchGraph
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -203,9 +204,8 @@ def skim_graph_from_links(
     ids = ids.astype(np.int64)
     ta = np.searchsorted(ids, a)
     hb = np.searchsorted(ids, b)
-    order = np.argsort(ta, kind="stable")
-    indptr = np.zeros(ids.size + 1, np.int64)
-    np.cumsum(np.bincount(ta, minlength=ids.size), out=indptr[1:])
+    csr = build_csr(ta, hb, ids.size)
+    order, indptr = csr.order, csr.indptr
     attr_mat = np.ascontiguousarray(
         np.stack([named[k][order] for k in named]) if named else np.zeros((0, a.size))
     )
