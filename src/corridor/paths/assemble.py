@@ -190,6 +190,11 @@ def profile_route(
     lrow = cg.link_row[slots]
     arc_mode = [str(m) for m in cg.mode[slots].tolist()]
     walked = walk(cg, slots, when)
+    is_link = lrow >= 0
+    blocks = _arc_xy(
+        labels, lrow[is_link], cg.forward[slots][is_link], tail_node[is_link], head_node[is_link]
+    )
+    block_of = (np.cumsum(is_link) - 1).tolist()
     ev_arc, ev_stop, timeline, end = walked.ev_arc, walked.ev_stop, walked.timeline, walked.end_h
     start = None if when is None else when.to_pydatetime()
 
@@ -231,14 +236,9 @@ def profile_route(
         arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
         leg_km = float(length[arcs].sum())
         leg_h = float(end[j]) - start_h
-        on_link = arcs[lrow[arcs] >= 0]
-        leg_shape = _path_geometry(
-            labels,
-            lrow[on_link],
-            cg.forward[slots[on_link]],
-            tail_node[on_link],
-            head_node[on_link],
-            int(tail_node[arcs[0]]),
+        leg_shape = _line(
+            [blocks[block_of[p]] for p in arcs.tolist() if lrow[p] >= 0],
+            labels.coords[int(tail_node[arcs[0]])],
         )
         legs.append(
             Leg(
@@ -267,15 +267,7 @@ def profile_route(
     keep = np.ones(path_nodes.size, bool)
     keep[1:] = path_nodes[1:] != path_nodes[:-1]
     node_ids = tuple(int(x) for x in path_nodes[keep])
-    is_link = lrow >= 0
-    geometry = _path_geometry(
-        labels,
-        lrow[is_link],
-        cg.forward[slots][is_link],
-        tail_node[is_link],
-        head_node[is_link],
-        node_ids[0],
-    )
+    geometry = _line(blocks, labels.coords[node_ids[0]])
     elapsed = walked.elapsed_h
     return Route(
         origin=node_ids[0],
@@ -377,28 +369,31 @@ def _stop(
     )
 
 
-def _path_geometry(
-    labels: Labels,
-    rows: IntArray,
-    forward: np.ndarray,
-    tails: IntArray,
-    heads: IntArray,
-    origin: int,
-) -> shapely.LineString:
+def _arc_xy(
+    labels: Labels, rows: IntArray, forward: np.ndarray, tails: IntArray, heads: IntArray
+) -> list[FloatArray]:
+    """Coordinates of each link arc of a path, in travel direction (straight where the
+    link has no geometry)."""
     coords = labels.coords
-    parts: list[np.ndarray] = []
     shapes = labels.link_xy
-    for k, row in enumerate(rows.tolist()):
+    out: list[FloatArray] = []
+    for row, fwd, a, b in zip(
+        rows.tolist(), forward.tolist(), tails.tolist(), heads.tolist(), strict=True
+    ):
         shape = shapes[row]
         if shape is None:
-            xy = np.array([coords[int(tails[k])], coords[int(heads[k])]])
+            out.append(np.array([coords[a], coords[b]], dtype=np.float64))
         else:
-            xy = shape if forward[k] else shape[::-1]
-        parts.append(xy if not parts else xy[1:])
-    if not parts:
-        p = coords[origin]
-        return shapely.LineString([p, p])
-    return shapely.LineString(np.concatenate(parts))
+            out.append(shape if fwd else shape[::-1])
+    return out
+
+
+def _line(blocks: list[FloatArray], origin: tuple[float, float]) -> shapely.LineString:
+    """One polyline through consecutive blocks (each block's first point is the previous
+    block's last); a point-like line at `origin` for none."""
+    if not blocks:
+        return shapely.LineString([origin, origin])
+    return shapely.LineString(np.concatenate([blocks[0], *(xy[1:] for xy in blocks[1:])]))
 
 
 def plain_route(
@@ -414,6 +409,7 @@ def plain_route(
     times = link_time_h(sub)
     lengths = sub["length_km"].to_numpy()
     group_cols = list(zip(sub["mode"], sub["ref"], sub["name"], strict=True))
+    blocks = _arc_xy(labels, rows, fwd, node_ids[:-1], node_ids[1:])
     legs: list[Leg] = []
     start = 0
     for i in range(1, len(rows) + 1):
@@ -432,18 +428,11 @@ def plain_route(
                     name=str(name),
                     length_km=float(lengths[start:i].sum()),
                     time_h=float(times[start:i].sum()),
-                    geometry=_path_geometry(
-                        labels,
-                        rows[start:i],
-                        fwd[start:i],
-                        node_ids[start:i],
-                        node_ids[start + 1 : i + 1],
-                        a,
-                    ),
+                    geometry=_line(blocks[start:i], labels.coords[a]),
                 )
             )
             start = i
-    geometry = _path_geometry(labels, rows, fwd, node_ids[:-1], node_ids[1:], int(node_ids[0]))
+    geometry = _line(blocks, labels.coords[int(node_ids[0])])
     return Route(
         origin=int(node_ids[0]),
         destination=int(node_ids[-1]),
