@@ -47,8 +47,9 @@ def read_osm(
 
     Examples
     --------
-    >>> net = read_osm("Helsinki.osm.pbf", options=OsmOptions(classes=("primary", "rail")))
-    ... # doctest: +SKIP
+    A file of your own (not run as a doctest: no OSM extract ships with corridor)::
+
+        net = read_osm("Helsinki.osm.pbf", options=OsmOptions(classes=("primary", "rail")))
 
     Raises
     ------
