@@ -66,14 +66,6 @@ class NodeIndex:
             raise UnknownNodeError(arr[bad].tolist(), role=f"{role} id(s)")
         return np.asarray(idx, dtype=np.int64)
 
-    def known(self, ids: ArrayLike) -> np.ndarray:
-        """bool per id: is it in the index."""
-        arr = np.asarray(ids, dtype=np.int64).ravel()
-        if self.ids.size == 0:
-            return np.zeros(arr.size, bool)
-        idx = np.minimum(np.searchsorted(self.ids, arr), self.ids.size - 1)
-        return np.asarray(self.ids[idx] == arr)
-
 
 @dataclass(frozen=True, eq=False, repr=False)
 class CSR:

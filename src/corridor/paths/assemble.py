@@ -25,7 +25,7 @@ from corridor.model.validate import parse_depart
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, Leg, Route, Stop, Timeline
 
-__all__ = ["Walk", "generalized_usd", "plain_route", "profile_route", "walk", "walked_cost"]
+__all__ = ["Walk", "plain_route", "profile_route", "walk", "walked_cost"]
 
 _STOP_NAMES = {
     StopKind.BORDER_CROSSING: "border_crossing",
@@ -292,11 +292,6 @@ def profile_route(
         arrive=at(elapsed),
         timeline=timeline,
     )
-
-
-def generalized_usd(r: Route) -> float:
-    """A route's generalised cost, US$ (money + value of time x time)."""
-    return r.generalized_usd
 
 
 def _clean(hours: float) -> float:
