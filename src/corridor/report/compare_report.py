@@ -82,6 +82,7 @@ def _svg_map(
                 'stroke="#b7b2a6" stroke-width="0.6"/>'
             )
     links = network.links
+    is_open = network.open_links()
     geoms = _geoms(network)
     order = np.argsort(
         [0 if colour_by is None or lid not in colour_by else 1 for lid in links["link_id"]],
@@ -89,7 +90,7 @@ def _svg_map(
     )
     for k in order:
         lid = int(links["link_id"].iloc[k])
-        if not pd.isna(links["closed"].iloc[k]) and (colour_by is None or lid not in colour_by):
+        if not is_open[k] and (colour_by is None or lid not in colour_by):
             continue
         mode = str(links["mode"].iloc[k])
         if colour_by is None:

@@ -111,7 +111,9 @@ def network_map_html(
         parts.append("</g>")
     links = network.links
     order = {"transfer": 0, "road": 1, "rail": 2, "ferry": 3}
-    ranked = links.assign(_o=links["mode"].map(order).fillna(9)).sort_values("_o", kind="stable")
+    ranked = links.assign(
+        _o=links["mode"].map(order).fillna(9), closed=~network.open_links()
+    ).sort_values("_o", kind="stable")
     parts.append('<g fill="none" stroke-linecap="round">')
     cols: dict[str, list[Any]] = {
         c: ranked[c].tolist()
@@ -123,7 +125,7 @@ def network_map_html(
         mode = str(cols["mode"][i])
         colour = MODE_COLOURS.get(mode, "#555")
         w = 1.4 if mode == "rail" else 1.8
-        dash = "" if _isna(cols["closed"][i]) else ' stroke-dasharray="4,3"'
+        dash = ' stroke-dasharray="4,3"' if cols["closed"][i] else ""
         gauge = float(cols["gauge_mm"][i])
         text = (
             f"{mode} {cols['ref'][i]} {cols['name'][i]}: {float(cols['length_km'][i]):,.0f} km "
@@ -185,16 +187,6 @@ def network_map_html(
         + _SCRIPT
         + "</script></body></html>\n"
     )
-
-
-def _isna(value: object) -> bool:
-    """True for NaT/NaN/None (pandas-free check used while drawing)."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return False
 
 
 def write_network_map(

@@ -203,7 +203,7 @@ class NetworkState:
             links["class"].astype(str),
             links["ref"].astype(str),
             links["name"].astype(str),
-            links["closed"].notna().tolist(),
+            (~net.open_links()).tolist(),
             strict=True,
         ):
             feats.append(
@@ -261,7 +261,7 @@ class NetworkState:
             links["a_node"].tolist(),
             links["b_node"].tolist(),
             links["mode"].astype(str),
-            links["closed"].notna().tolist(),
+            (~self.network.open_links()).tolist(),
             strict=True,
         ):
             if mode not in usable or closed:
