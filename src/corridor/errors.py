@@ -9,6 +9,7 @@ callers may catch either::
     │   └── UnknownNodeError(LookupError)    ids or place names not in the network
     ├── NoPathError(LookupError)             destination unreachable under the chosen modes
     ├── DataSourceError(OSError)             a file cannot be read: names the file and row
+    │   └── OutputExistsError(FileExistsError) an output path holds something corridor did not write
     └── OptionalDependencyError(ImportError) an optional package is missing: says how to install
 
 Messages say what is wrong, show a few offending values, and say how to fix it.
@@ -23,6 +24,7 @@ __all__ = [
     "DataSourceError",
     "NoPathError",
     "OptionalDependencyError",
+    "OutputExistsError",
     "SchemaError",
     "UnknownNodeError",
     "ValidationError",
@@ -109,6 +111,25 @@ class DataSourceError(CorridorError, OSError):
         self.path = str(path)
         self.reason = reason
         self.row = row
+
+
+class OutputExistsError(DataSourceError, FileExistsError):
+    """An output path holds something corridor did not write, so it is left alone.
+
+    Parameters
+    ----------
+    path
+        The output path.
+    reason
+        What is there ("is a folder not written by corridor", ...).
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            path,
+            f"{reason}; left as it is. Write somewhere else, move it away, or pass --force "
+            "(force=True) to replace it",
+        )
 
 
 class OptionalDependencyError(CorridorError, ImportError):
