@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import console, err_console, guard
+from corridor.cli.common import ForceOpt, console, err_console, guard
 
 __all__ = ["assign_cmd"]
 
@@ -62,11 +62,11 @@ def _load(network: Path, demand: Path) -> tuple[corridor.AssignmentNetwork, corr
     return road, _read_pairs(demand)
 
 
-def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
+def _write_out(result: corridor.AssignmentResult, out: Path, force: bool) -> None:
     if out.suffix.lower() == ".tntp":
-        corridor.write_tntp_flow(result, out)
+        corridor.write_tntp_flow(result, out, force=force)
         return
-    with corridor.atomic_file(out) as tmp:
+    with corridor.atomic_file(out, force=force) as tmp:
         result.to_frame().to_csv(tmp, index=False)
 
 
@@ -92,6 +92,7 @@ def assign_cmd(
         str | None,
         typer.Option(help="Run the all-or-nothing step on a Dask cluster at tcp://HOST:PORT."),
     ] = None,
+    force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Equilibrium assignment: link flows, times and the convergence table."""
@@ -153,7 +154,7 @@ def assign_cmd(
         client.close()
     seconds = time.perf_counter() - start
     if out is not None:
-        guard(as_json, lambda: _write_out(result, out))
+        guard(as_json, lambda: _write_out(result, out, force))
     conv = result.convergence
     summary: dict[str, Any] = {
         "network": str(network),

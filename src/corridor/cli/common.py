@@ -18,6 +18,7 @@ from rich.console import Console
 import corridor
 
 __all__ = [
+    "ForceOpt",
     "JsonOpt",
     "NetworkOpt",
     "console",
@@ -41,6 +42,14 @@ NetworkOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace what is at --out even if corridor did not write it (without it, only"
+        " an earlier corridor output of the same kind is replaced; anything else: exit 2).",
+    ),
+]
 
 
 def fail(message: str, as_json: bool) -> NoReturn:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
+from corridor.cli.common import ForceOpt, JsonOpt, NetworkOpt, console, guard, load_network
 
 __all__ = ["cpmm_cmd", "profiles_cmd", "tcd_cmd"]
 
@@ -34,6 +34,7 @@ def tcd_cmd(
     optimize: OptimizeOpt = "cost",
     network: NetworkOpt = None,
     depart: DepartOpt = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """UNESCAP time/cost-distance: cumulative cost and time against distance, per profile."""
@@ -46,7 +47,7 @@ def tcd_cmd(
         ),
     )
     if out is not None:
-        guard(as_json, lambda: corridor.write_tcd_chart(result, out))
+        guard(as_json, lambda: corridor.write_tcd_chart(result, out, force=force))
     if as_json:
         data = result.to_dict()
         data["out"] = None if out is None else str(out)

@@ -11,7 +11,15 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, fail, guard, load_network
+from corridor.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    NetworkOpt,
+    console,
+    fail,
+    guard,
+    load_network,
+)
 
 __all__ = ["data_app", "map_cmd"]
 
@@ -33,12 +41,13 @@ def build_cmd(
     recipe: Annotated[
         Path | None, typer.Option("--recipe", help="Recipe folder; default: the packaged one.")
     ] = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Regenerate the embedded network from the recipe (byte for byte)."""
     start = time.perf_counter()
     try:
-        folder = corridor.build_eurasia(out, recipe=recipe)
+        folder = corridor.build_eurasia(out, recipe=recipe, force=force)
     except (corridor.CorridorError, OSError) as exc:
         fail(" ".join(str(exc).split()), as_json)
         return
@@ -80,12 +89,15 @@ def map_cmd(
         "network.html"
     ),
     network: NetworkOpt = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a self-contained offline HTML map of the network (no tiles, no CDN)."""
     net = _load(network, as_json)
     try:
-        path = corridor.write_network_map(net, out, outlines=corridor.country_outlines())
+        path = corridor.write_network_map(
+            net, out, outlines=corridor.country_outlines(), force=force
+        )
     except (corridor.CorridorError, OSError) as exc:
         fail(" ".join(str(exc).split()), as_json)
         return

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 import corridor
-from corridor.cli.common import console, fail, guard, load_network
+from corridor.cli.common import ForceOpt, console, fail, guard, load_network
 
 __all__ = ["export_cmd"]
 
@@ -43,6 +43,7 @@ def export_cmd(
     ] = None,
     mode: Annotated[str, typer.Option(help="Modes for --route: road, rail or any.")] = "any",
     optimize: Annotated[str, typer.Option(help="time or distance, for --route.")] = "time",
+    force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Write a network, a route or matrices in another format (nothing half written)."""
@@ -56,7 +57,7 @@ def export_cmd(
             return corridor.route(net, route[0], route[1], modes=mode, optimize=optimize)
 
         obj = guard(as_json, find)
-    written = guard(as_json, lambda: corridor.export_results(obj, out))
+    written = guard(as_json, lambda: corridor.export_results(obj, out, force=force))
     kind = type(obj).__name__
     if as_json:
         print(json.dumps({"out": str(written), "kind": kind}))

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import console, guard
+from corridor.cli.common import ForceOpt, console, guard
 
 __all__ = ["trip_cmd"]
 
@@ -29,6 +29,7 @@ def trip_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the trip (.geojson or .json).")
     ] = None,
+    force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Earliest arrival by public transport, with transfers and footpaths."""
@@ -44,7 +45,7 @@ def trip_cmd(
         ),
     )
     if out is not None:
-        guard(as_json, lambda: corridor.export_results(trip, out))
+        guard(as_json, lambda: corridor.export_results(trip, out, force=force))
     if as_json:
         print(json.dumps(trip.to_dict()))
         return

@@ -11,7 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import console, err_console, guard
+from corridor.cli.common import ForceOpt, console, err_console, guard
 
 __all__ = ["import_app"]
 
@@ -95,6 +95,7 @@ def osm_cmd(
     all_components: Annotated[
         bool, typer.Option("--all-components", help="Keep disconnected pieces too.")
     ] = False,
+    force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Import roads, railways, border controls and turn restrictions from OpenStreetMap."""
@@ -130,7 +131,7 @@ def osm_cmd(
         net: corridor.Network = guard(
             as_json, lambda: corridor.read_osm(file, options=opts, progress=report)
         )
-    written = guard(as_json, lambda: corridor.write_network(net, out))
+    written = guard(as_json, lambda: corridor.write_network(net, out, force=force))
     links = net.links
     by_mode = {str(k): int(v) for k, v in links["mode"].value_counts().items()}
     km_by_mode = {

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, guard
+from corridor.cli.common import ForceOpt, JsonOpt, NetworkOpt, console, guard
 
 scenario_app = typer.Typer(
     help="Scenarios: list them, and compare two of them.", no_args_is_help=True
@@ -174,6 +174,7 @@ def compare_cmd(
         "car,bus,truck40,container40"
     ),
     top: Annotated[int, typer.Option(help="Largest changes shown in full per profile.")] = 10,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
@@ -218,6 +219,7 @@ def compare_cmd(
                     outlines=_outline_geoms(),
                     assumptions=(*ASSUMPTIONS, *(opts.flows.describe() if opts.flows else ())),
                     sources=SOURCES,
+                    force=force,
                 ),
             )
     head = result.headline()

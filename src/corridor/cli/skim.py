@@ -12,7 +12,15 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, fail, guard, load_network
+from corridor.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    NetworkOpt,
+    console,
+    fail,
+    guard,
+    load_network,
+)
 
 __all__ = ["accessibility_cmd", "isochrone_cmd", "skim_cmd"]
 
@@ -65,6 +73,7 @@ def skim_cmd(
         typer.Option(help="Run blocks of origins on a Dask cluster at tcp://HOST:PORT."),
     ] = None,
     network: NetworkOpt = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Least-cost matrix between places, with distance (or other attributes) along the paths."""
@@ -96,7 +105,7 @@ def skim_cmd(
             ),
         )
     if out is not None:
-        guard(as_json, lambda: corridor.write_skim(result, out))
+        guard(as_json, lambda: corridor.write_skim(result, out, force=force))
     names = net.nodes.set_index("node_id")["name"]
     if as_json:
         print(
@@ -139,6 +148,7 @@ def isochrone_cmd(
         Path | None, typer.Option(help="Write a self-contained HTML map (works offline).")
     ] = None,
     network: NetworkOpt = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Places reachable from ORIGIN within each number of hours (free-flow), as a map."""
@@ -148,7 +158,12 @@ def isochrone_cmd(
         as_json, lambda: corridor.isochrone(net, origin, hours=hs, modes=mode)
     )
     if out is not None:
-        guard(as_json, lambda: corridor.write_text_atomic(out, corridor.render_isochrone_html(iso)))
+        guard(
+            as_json,
+            lambda: corridor.write_text_atomic(
+                out, corridor.render_isochrone_html(iso), force=force
+            ),
+        )
     if as_json:
         data = iso.to_dict()
         data["out"] = None if out is None else str(out)

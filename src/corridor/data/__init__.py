@@ -50,9 +50,21 @@ def eurasia() -> Network:
 
 
 def build_eurasia(
-    out: str | os.PathLike[str] | None = None, *, recipe: str | os.PathLike[str] | None = None
+    out: str | os.PathLike[str] | None = None,
+    *,
+    recipe: str | os.PathLike[str] | None = None,
+    force: bool = False,
 ) -> Path:
     """Build the network from the recipe and write it to `out` (default: the packaged folder).
+
+    Parameters
+    ----------
+    out
+        Output folder; replaced only if it is a network folder corridor wrote.
+    recipe
+        Recipe folder (default: the packaged recipe).
+    force
+        Replace what is at `out` even if corridor did not write it.
 
     Returns
     -------
@@ -60,7 +72,7 @@ def build_eurasia(
         The folder written.
     """
     net = build_network(read_recipe(None if recipe is None else Path(recipe)))
-    return write_store(net, out if out is not None else EMBEDDED_DIR)
+    return write_store(net, out if out is not None else EMBEDDED_DIR, force=force)
 
 
 def country_outlines() -> dict[str, Any]:

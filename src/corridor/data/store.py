@@ -59,18 +59,33 @@ def _to_arrow(frame: pd.DataFrame, table: str) -> Any:
     return arrow.cast(pa.schema(fields)).replace_schema_metadata(None)
 
 
-def write_store(network: Network, folder: str | os.PathLike[str]) -> Path:
+def write_store(network: Network, folder: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write `network` to `folder` (created or replaced atomically).
+
+    Parameters
+    ----------
+    network
+        The network.
+    folder
+        The target folder. It carries no marker file, so that the same network gives the
+        same files; its ``meta.json`` (``"format": "corridor-embedded"``) marks it as ours.
+    force
+        Replace what is at `folder` even if corridor did not write it.
 
     Returns
     -------
     Path
         The folder written.
+
+    Raises
+    ------
+    OutputExistsError
+        If `folder` holds something that is not a network corridor wrote, unless `force`.
     """
     import pyarrow.parquet as pq
 
     target = Path(folder)
-    with atomic_dir(target) as out:
+    with atomic_dir(target, force=force, marker=False) as out:
         frames = {
             "nodes": network.nodes,
             "links": network.links,

@@ -254,21 +254,28 @@ def trip_geojson(trip: Trip) -> dict[str, Any]:
     }
 
 
-def write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str, *, force: bool = False) -> Path:
     """Write `text` to `path` atomically.
 
     Raises
     ------
     DataSourceError
         If the file cannot be written.
+    OutputExistsError
+        If `path` holds something that is not an earlier output of this kind, unless
+        `force`.
     """
     try:
-        return write_text_atomic(path, text)
+        return write_text_atomic(path, text, force=force)
+    except DataSourceError:
+        raise
     except OSError as exc:
         raise DataSourceError(path, f"cannot be written: {exc}") from None
 
 
-def write_geojson(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
+def write_geojson(
+    data: Mapping[str, Any], path: str | os.PathLike[str], *, force: bool = False
+) -> Path:
     """Write a GeoJSON mapping to `path` atomically.
 
     Parameters
@@ -277,6 +284,8 @@ def write_geojson(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path
         A FeatureCollection (or any JSON-safe mapping), e.g. from :func:`route_geojson`.
     path
         The target file.
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -287,5 +296,9 @@ def write_geojson(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path
     ------
     DataSourceError
         If the file cannot be written.
+    OutputExistsError
+        If `path` holds something other than a GeoJSON/JSON file of the same layout,
+        unless `force`.
     """
-    return write_text(Path(path), json.dumps(data, ensure_ascii=False, allow_nan=False))
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return write_text(Path(path), text, force=force)

@@ -13,6 +13,7 @@ killed run leaves the previous file intact.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
-from corridor.atomic import atomic_file
+from corridor.atomic import STAMP, atomic_file
 from corridor.errors import DataSourceError, OptionalDependencyError, ValidationError
 from corridor.paths.skim import Skim
 
@@ -90,10 +91,15 @@ def _check(
     return out, o, d
 
 
-def _atomic(path: Path, write: Any) -> Path:
-    with atomic_file(path) as tmp:
+def _atomic(path: Path, write: Any, *, force: bool) -> Path:
+    with atomic_file(path, force=force) as tmp:
         write(tmp)
     return path
+
+
+def _stamp() -> str:
+    """The ``corridor`` attribute of OMX and Parquet files: what wrote them."""
+    return json.dumps({"tool": "corridor", "what": "matrices"})
 
 
 def _omx() -> Any:
@@ -111,6 +117,7 @@ def write_matrices(
     origins: Any,
     destinations: Any,
     attrs: Mapping[str, str] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write named matrices to ``.omx``, ``.parquet`` or ``.csv`` (by suffix).
 
@@ -124,6 +131,8 @@ def write_matrices(
         Row and column ids (int; uint32 range for OMX).
     attrs
         Text attributes stored in OMX files (ignored by the table formats).
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -136,6 +145,9 @@ def write_matrices(
         If a matrix's shape differs from the ids', ids repeat, or a name is reserved.
     DataSourceError
         If the format is unknown or the file cannot be written.
+    OutputExistsError
+        If `path` holds a file that is not an earlier matrix file of corridor, unless
+        `force`.
     OptionalDependencyError
         If OMX is asked for and ``openmatrix`` is not installed.
     """
@@ -156,6 +168,7 @@ def write_matrices(
                 f.create_mapping("destination", d.tolist())
                 for key, value in (attrs or {}).items():
                     f.root._v_attrs[str(key)] = str(value)
+                f.root._v_attrs[STAMP] = _stamp()
 
     else:
         frame = pd.DataFrame(
@@ -165,12 +178,19 @@ def write_matrices(
 
         def write(tmp: Path) -> None:
             if kind == ".parquet":
-                frame.to_parquet(tmp, index=False)
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                meta = {**(table.schema.metadata or {}), STAMP.encode(): _stamp().encode()}
+                pq.write_table(table.replace_schema_metadata(meta), tmp)
             else:
                 frame.to_csv(tmp, index=False)
 
     try:
-        _atomic(p, write)
+        _atomic(p, write, force=force)
+    except DataSourceError:
+        raise
     except OSError as exc:
         raise DataSourceError(p, f"cannot write: {exc}") from None
     log.info("wrote %s: %s %dx%d", p, ",".join(mats), o.size, d.size)
@@ -202,7 +222,7 @@ def _read_omx(p: Path) -> Matrices:
         attrs = {
             str(k): str(f.root._v_attrs[k])
             for k in f.root._v_attrs._f_list("user")
-            if not str(k).startswith("OMX_") and k != "SHAPE"
+            if not str(k).startswith("OMX_") and k not in ("SHAPE", STAMP)
         }
     o, d = o.astype(np.int64), d.astype(np.int64)
     if o.size != n_o or d.size != n_d:
@@ -261,13 +281,16 @@ def read_matrices(path: str | os.PathLike[str]) -> Matrices:
     return _read_omx(p) if kind == ".omx" else _read_table(p, kind)
 
 
-def write_skim(skim: Skim, path: str | os.PathLike[str]) -> Path:
+def write_skim(skim: Skim, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write a skim's matrices (the metric and its sums) to ``.omx``, ``.parquet`` or ``.csv``.
 
     Raises
     ------
     DataSourceError
         If the format is unknown or the file cannot be written.
+    OutputExistsError
+        If `path` holds a file that is not an earlier matrix file of corridor, unless
+        `force` (see :func:`write_matrices`).
     """
     return write_matrices(
         skim.matrices(),
@@ -275,6 +298,7 @@ def write_skim(skim: Skim, path: str | os.PathLike[str]) -> Path:
         origins=skim.origins,
         destinations=skim.destinations,
         attrs={"metric": skim.metric, "method": skim.method},
+        force=force,
     )
 
 

@@ -32,6 +32,7 @@ def write_tntp_trips(
     path: str | os.PathLike[str],
     *,
     zones: IntArray | None = None,
+    force: bool = False,
 ) -> Path:
     """Write an OD matrix as a ``*_trips.tntp`` file (zones numbered 1..z in row order).
 
@@ -43,6 +44,8 @@ def write_tntp_trips(
         Output file; written atomically.
     zones
         Ignored unless given: must be 1..z, as TNTP numbers zones consecutively.
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -66,10 +69,12 @@ def write_tntp_trips(
         cells = [f"{j + 1:5d} : {float(d[i, j])!r};" for j in range(z)]
         out.extend("".join(cells[k : k + 5]) for k in range(0, z, 5))
         out.append("")
-    return write_text_atomic(Path(path), "\n".join(out) + "\n")
+    return write_text_atomic(Path(path), "\n".join(out) + "\n", force=force)
 
 
-def write_tntp_flow(result: AssignmentResult, path: str | os.PathLike[str]) -> Path:
+def write_tntp_flow(
+    result: AssignmentResult, path: str | os.PathLike[str], *, force: bool = False
+) -> Path:
     """Write link volumes (PCE) and times as a ``*_flow.tntp`` file (From To Volume Cost).
 
     Parameters
@@ -78,6 +83,8 @@ def write_tntp_flow(result: AssignmentResult, path: str | os.PathLike[str]) -> P
         An assignment result.
     path
         Output file; written atomically.
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -91,4 +98,4 @@ def write_tntp_flow(result: AssignmentResult, path: str | os.PathLike[str]) -> P
             result.a_node, result.b_node, result.flow_pce, result.time, strict=True
         )
     )
-    return write_text_atomic(Path(path), "\n".join(lines) + "\n")
+    return write_text_atomic(Path(path), "\n".join(lines) + "\n", force=force)

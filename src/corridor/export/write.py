@@ -40,7 +40,7 @@ __all__ = ["export"]
 log = logging.getLogger(__name__)
 
 
-def export(obj: object, path: str | os.PathLike[str]) -> Path:
+def export(obj: object, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write `obj` to `path` in the format its suffix names (see the module table).
 
     Parameters
@@ -48,7 +48,10 @@ def export(obj: object, path: str | os.PathLike[str]) -> Path:
     obj
         A Network, Route, Trip, Skim, or a :class:`corridor.export.omx.Matrices`.
     path
-        The target file (or GeoParquet folder).
+        The target file (or GeoParquet folder). Something already there is replaced only
+        if it is an earlier corridor output of the same kind (see :mod:`corridor.atomic`).
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -61,23 +64,25 @@ def export(obj: object, path: str | os.PathLike[str]) -> Path:
         If this kind of object cannot be written in that format.
     DataSourceError
         If the file cannot be written.
+    OutputExistsError
+        If `path` holds something corridor did not write, unless `force`.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if isinstance(obj, Network):
         if suffix in (".geojson", ".json"):
-            return write_geojson(network_geojson(obj), target)
+            return write_geojson(network_geojson(obj), target, force=force)
         if suffix in (".gpkg", ".parquet", ".geoparquet"):
-            return write_network(obj, target)
+            return write_network(obj, target, force=force)
         raise ValidationError(
             f"{target.name}: a network is written as .gpkg, .parquet (GeoParquet) or .geojson"
         )
     if isinstance(obj, Route | Trip):
         if suffix == ".geojson":
             data = route_geojson(obj) if isinstance(obj, Route) else trip_geojson(obj)
-            return write_geojson(data, target)
+            return write_geojson(data, target, force=force)
         if suffix == ".json":
-            return write_text(target, json.dumps(obj.to_dict(), allow_nan=False))
+            return write_text(target, json.dumps(obj.to_dict(), allow_nan=False), force=force)
         raise ValidationError(f"{target.name}: a route or trip is written as .geojson or .json")
     if isinstance(obj, omx.Matrices):
         return omx.write_matrices(
@@ -86,9 +91,10 @@ def export(obj: object, path: str | os.PathLike[str]) -> Path:
             origins=obj.origins,
             destinations=obj.destinations,
             attrs=obj.attrs,
+            force=force,
         )
     if isinstance(obj, Skim):
-        return omx.write_skim(obj, target)
+        return omx.write_skim(obj, target, force=force)
     raise ValidationError(
         f"cannot export a {type(obj).__name__}; give a Network, Route, Trip, Skim or Matrices"
     )

@@ -76,13 +76,28 @@ def _from_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame
     return out
 
 
-def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
+def write_network(network: Network, path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write `network` to a GeoPackage (``.gpkg``) or a GeoParquet folder (``.parquet``).
+
+    Parameters
+    ----------
+    network
+        The network.
+    path
+        A ``.gpkg`` file or a ``.parquet`` folder.
+    force
+        Replace what is at `path` even if corridor did not write it (see
+        :mod:`corridor.atomic` for what counts as an earlier output).
 
     Returns
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    OutputExistsError
+        If `path` holds something that is not an earlier corridor network, unless `force`.
     """
     import geopandas as gpd
 
@@ -98,7 +113,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
     glinks = gpd.GeoDataFrame(links, geometry="geometry", crs="EPSG:4326")
     meta = {"name": network.name, "format": "corridor-network", "version": 1}
     if kind == "gpkg":
-        with atomic_file(target) as out:
+        with atomic_file(target, force=force) as out:
             out.unlink()  # the GeoPackage driver creates the file itself
             gnodes.to_file(out, layer="nodes", driver="GPKG", engine="pyogrio")
             glinks.to_file(out, layer="links", driver="GPKG", engine="pyogrio")
@@ -109,7 +124,7 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
                     "corridor_meta", con, index=False
                 )
     else:
-        with atomic_dir(target) as out:
+        with atomic_dir(target, force=force, what="network (GeoParquet)") as out:
             gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
             glinks.to_parquet(out / "links.parquet", index=False)
             crossings.to_parquet(out / "crossings.parquet", index=False)

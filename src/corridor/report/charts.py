@@ -17,7 +17,7 @@ import numpy as np
 
 from corridor.analysis.compare import Comparison
 from corridor.analysis.tcd import TCD
-from corridor.atomic import atomic_file
+from corridor.atomic import STAMP, atomic_file
 from corridor.errors import DataSourceError
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def draw_tcd(tcd: TCD) -> Figure:
     return fig
 
 
-def write_tcd_chart(tcd: TCD, path: str | Path) -> Path:
+def write_tcd_chart(tcd: TCD, path: str | Path, *, force: bool = False) -> Path:
     """Draw the time/cost-distance chart (see :func:`draw_tcd`) to a PNG, SVG or PDF file.
 
     Parameters
@@ -107,6 +107,8 @@ def write_tcd_chart(tcd: TCD, path: str | Path) -> Path:
     path
         Output file; its suffix picks the format (PNG if it has none). The file is
         written to a temporary name and renamed, so a failed write leaves no partial file.
+    force
+        Replace what is at `path` even if corridor did not write it.
 
     Returns
     -------
@@ -131,8 +133,12 @@ def write_tcd_chart(tcd: TCD, path: str | Path) -> Path:
     fig = draw_tcd(tcd)
     suffix = out.suffix or ".png"
     try:
-        with atomic_file(out) as tmp:
-            fig.savefig(tmp, dpi=120, format=suffix.lstrip("."))
+        with atomic_file(out, force=force) as tmp:
+            fmt = suffix.lstrip(".").lower()
+            key = {"png": "Software", "svg": "Creator", "pdf": "Creator"}.get(fmt)
+            fig.savefig(tmp, dpi=120, format=fmt, metadata={key: STAMP} if key else None)
+    except DataSourceError:
+        raise
     except OSError as exc:
         raise DataSourceError(out, f"cannot write the chart: {exc.strerror or exc}") from None
     log.info("wrote %s", out)

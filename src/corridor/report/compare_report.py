@@ -225,6 +225,7 @@ def write_compare_report(
     outlines: Iterable[shapely.Geometry] = (),
     assumptions: Iterable[str] = (),
     sources: Iterable[str] = (),
+    force: bool = False,
 ) -> Path:
     """Write ``report.html``, the charts as PNG and every table as CSV and Parquet.
 
@@ -235,16 +236,25 @@ def write_compare_report(
     base, other
         The two networks compared (for the maps).
     out_dir
-        Output folder; replaced as a whole only once everything is written.
+        Output folder; replaced as a whole only once everything is written, and only if
+        it is a report folder corridor wrote (marker ``.corridor-output``, or the
+        ``report.html`` and ``od.csv`` of a report written before markers existed).
     outlines
         Country polygons (lon/lat) drawn under the network.
     assumptions, sources
         Lines for the report's assumptions and sources section.
+    force
+        Replace what is at `out_dir` even if corridor did not write it.
 
     Returns
     -------
     Path
         The path of ``report.html``.
+
+    Raises
+    ------
+    OutputExistsError
+        If `out_dir` holds something that is not a corridor report, unless `force`.
     """
     target = Path(out_dir)
     changes = link_changes(base, other)
@@ -378,10 +388,13 @@ def write_compare_report(
     ]
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        '<meta name="generator" content="corridor">'
         f"<title>corridor: {escape(comparison.base)} → {escape(comparison.other)}</title>"
         f"<style>{_CSS}</style></head><body>" + "".join(body) + "</body></html>"
     )
-    with atomic_dir(target) as tmp:
+    with atomic_dir(
+        target, force=force, what="scenario comparison report", layout=("report.html", "od.csv")
+    ) as tmp:
         (tmp / "report.html").write_text(page, encoding="utf-8")
         for name, png in charts.items():
             (tmp / name).write_bytes(png)

@@ -149,6 +149,7 @@ def render_isochrone_html(iso: Isochrone) -> str:
     title = html.escape(f"Isochrones from {iso.origin_name} ({'+'.join(iso.modes)})")
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        '<meta name="generator" content="corridor">'
         f"<title>{title}</title><style>body{{font-family:sans-serif;margin:1em}}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
         "</style></head><body>"

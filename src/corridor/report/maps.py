@@ -171,6 +171,7 @@ def network_map_html(
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="generator" content="corridor">'
         f"<title>{heading}</title><style>body{{margin:0;font:13px sans-serif}}"
         "header{padding:6px 10px;background:#fafafa;border-bottom:1px solid #ddd}"
         "svg{width:100vw;height:calc(100vh - 60px);background:#dfe9f2;cursor:grab}"
@@ -195,12 +196,21 @@ def write_network_map(
     *,
     outlines: dict[str, Any] | None = None,
     title: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write :func:`network_map_html` to `out` (via a temporary file and a rename).
+
+    `out` is replaced only if it is an HTML page corridor wrote, unless `force`.
 
     Returns
     -------
     Path
         The file written.
+
+    Raises
+    ------
+    OutputExistsError
+        If `out` holds something corridor did not write, unless `force`.
     """
-    return write_text_atomic(out, network_map_html(network, outlines=outlines, title=title))
+    page = network_map_html(network, outlines=outlines, title=title)
+    return write_text_atomic(out, page, force=force)
