@@ -243,13 +243,13 @@ def replace_refusal(
     if not os.path.lexists(target):
         return None
     if target.is_symlink():
-        return "is a symbolic link"
+        return "is a symbolic link, not a file or folder corridor wrote"
     if folder:
         if target.is_dir():
             return None if is_output_dir(target, layout) else "is a folder not written by corridor"
-        return "is a file, and this output is a folder"
+        return "is a file, not a folder corridor wrote"
     if target.is_dir():
-        return "is a folder, and this output is a file"
+        return "is a folder, not a file corridor wrote"
     if not stat.S_ISREG(target.stat().st_mode):
         return "is not a regular file"
     old = _signature(target)
