@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test browser web lint types layers pytest bench clean
+.PHONY: run test browser web lint types layers pytest killtest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ layers: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# SIGKILL every writer 50 times at random moments (`make test` runs 5 per writer)
+killtest: $(STAMP)
+	CORRIDOR_KILLS=50 $(BIN)/pytest -q tests/integration/test_kill.py
 
 bench: $(STAMP) web
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
