@@ -36,7 +36,7 @@ from corridor.assignment.demand import (
     gravity,
 )
 from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
-from corridor.atomic import atomic_file, write_text_atomic
+from corridor.atomic import atomic_file, check_output, write_text_atomic
 from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import build_eurasia, country_outlines, eurasia
 from corridor.distributed import DaskAon, dask_aon, skim_distributed
@@ -141,6 +141,7 @@ __all__ = [
     "bundled_scenarios",
     "calibrate_gravity",
     "check_network",
+    "check_output",
     "compare",
     "compile_graph",
     "country_outlines",

@@ -55,6 +55,7 @@ __all__ = [
     "STAMP",
     "atomic_dir",
     "atomic_file",
+    "check_output",
     "exchange_paths",
     "is_output_dir",
     "replace_refusal",
@@ -258,6 +259,50 @@ def replace_refusal(
     if new is not None and _signature(new) != old:
         return f"is a {old[0]} file that is not an earlier output of this kind"
     return None
+
+
+def check_output(
+    path: str | os.PathLike[str], *, folder: bool, force: bool = False, layout: Sequence[str] = ()
+) -> Path:
+    """Refuse early, before any work, an output path that would be refused at write time.
+
+    The writers check again (under their lock, and a file against its finished content);
+    this only spares a long computation whose result could not be written.
+
+    Parameters
+    ----------
+    path
+        The output path.
+    folder
+        Whether the output is a folder (a report, a GeoParquet network) or a file.
+    force
+        Accept anything at `path`.
+    layout
+        Legacy layout of folder outputs (see :func:`is_output_dir`).
+
+    Returns
+    -------
+    Path
+        `path`.
+
+    Raises
+    ------
+    OutputExistsError
+        If `path` holds something that is not an earlier corridor output of this kind.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "notes.txt").write_text("mine")
+    >>> check_output(folder / "notes.txt", folder=True)
+    Traceback (most recent call last):
+    ...
+    corridor.errors.OutputExistsError: ...notes.txt: is a file, not a folder corridor wrote; ...
+    """
+    target = Path(path)
+    _refuse(target, replace_refusal(target, None, folder=folder, layout=layout), force)
+    return target
 
 
 # ----------------------------------------------------------------------------- lock, clean-up

@@ -251,3 +251,15 @@ def test_data_build_out_refuses_foreign_folder(tmp_path: Path) -> None:
     assert code == 2 and "--force" in json.loads(stdout)["error"]
     assert _is_foreign_folder(sub)
     assert _names(tmp_path) == ["sub"]
+
+
+def test_refusal_comes_before_the_work(tmp_path: Path) -> None:
+    thesis = tmp_path / "thesis.docx"
+    data = _foreign_file(thesis)
+    # the scenarios do not exist: the output is checked first, so that is the error
+    _refused(["scenario", "compare", "no-such-a", "no-such-b"], thesis)
+    sub = tmp_path / "m.csv"  # a folder where a file is to go is refused at once too
+    _foreign_folder(sub)
+    _refused(["skim", "Nowhere", "--network", str(tmp_path / "missing.gpkg")], sub)
+    assert thesis.read_bytes() == data and _is_foreign_folder(sub)
+    assert _names(tmp_path) == ["m.csv", "thesis.docx"]

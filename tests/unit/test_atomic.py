@@ -327,3 +327,20 @@ def test_concurrent_writers_are_serialised(tmp_path: Path) -> None:
     values = {(out / f"{k}.txt").read_text() for k in range(20)}
     assert len(values) == 1  # one writer's complete output, never a mix
     assert _names(tmp_path) == ["rep"]
+
+
+def test_check_output_matches_the_writers_rule(tmp_path: Path) -> None:
+    from corridor.atomic import check_output
+
+    assert check_output(tmp_path / "new", folder=True) == tmp_path / "new"
+    (tmp_path / "f.csv").write_text("a\n")
+    assert check_output(tmp_path / "f.csv", folder=False) == tmp_path / "f.csv"
+    with pytest.raises(OutputExistsError, match="not a folder corridor wrote"):
+        check_output(tmp_path / "f.csv", folder=True)
+    with pytest.raises(OutputExistsError, match="not a file corridor wrote"):
+        check_output(tmp_path, folder=False)
+    with pytest.raises(OutputExistsError, match="folder not written by corridor"):
+        check_output(tmp_path, folder=True)
+    (tmp_path / "report.html").write_text("x")
+    assert check_output(tmp_path, folder=True, layout=("report.html",)) == tmp_path
+    assert check_output(tmp_path / "f.csv", folder=True, force=True) == tmp_path / "f.csv"

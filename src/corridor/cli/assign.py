@@ -96,6 +96,8 @@ def assign_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Equilibrium assignment: link flows, times and the convergence table."""
+    if out is not None:
+        guard(as_json, lambda: corridor.check_output(out, folder=False, force=force))
     net, trips = guard(as_json, lambda: _load(network, demand))
     options = guard(
         as_json,

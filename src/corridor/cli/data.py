@@ -46,6 +46,8 @@ def build_cmd(
 ) -> None:
     """Regenerate the embedded network from the recipe (byte for byte)."""
     start = time.perf_counter()
+    if out is not None:
+        guard(as_json, lambda: corridor.check_output(out, folder=True, force=force))
     try:
         folder = corridor.build_eurasia(out, recipe=recipe, force=force)
     except (corridor.CorridorError, OSError) as exc:

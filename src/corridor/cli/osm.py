@@ -112,6 +112,8 @@ def osm_cmd(
         )
 
     opts: corridor.OsmOptions = guard(as_json, options)
+    folder = out.suffix.lower() != ".gpkg"
+    guard(as_json, lambda: corridor.check_output(out, folder=folder, force=force))
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -178,6 +178,9 @@ def compare_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
+    if out is not None:  # refuse before the work (reports from before markers: this layout)
+        legacy = ("report.html", "od.csv")
+        guard(as_json, lambda: corridor.check_output(out, folder=True, force=force, layout=legacy))
     sc_a: corridor.Scenario = guard(as_json, lambda: resolve_scenario(base))
     sc_b: corridor.Scenario = guard(as_json, lambda: resolve_scenario(other))
     net_a: corridor.Network = guard(as_json, lambda: scenario_network(sc_a, network))

@@ -77,6 +77,8 @@ def skim_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Least-cost matrix between places, with distance (or other attributes) along the paths."""
+    if out is not None:
+        guard(as_json, lambda: corridor.check_output(out, folder=False, force=force))
     net = guard(as_json, lambda: load_network(network))
     metric = _COSTS.get(cost, cost)
     extra = _split(sums) if sums else ["length_km"]
