@@ -24,7 +24,8 @@ Rule for "an earlier output of the same kind"
   whose ``format`` starts with ``corridor-``, or the files the writer names in `layout`).
 * A file is ours if it is a regular file of the same format as the new one, telling
   formats apart by content: GeoPackage/SQLite with a ``corridor_meta`` table, Parquet with
-  a ``corridor`` key in its footer metadata, HDF5 (OMX) and PNG with a ``corridor`` stamp,
+  a ``corridor`` key in its footer metadata and HDF5 (OMX) with a ``corridor`` attribute
+  (both JSON starting ``{"tool": "corridor"``), PNG with ``Software: corridor``,
   HTML with ``<meta name="generator" content="corridor">``, JSON with the same top-level
   members (and ``type``), and other text (CSV, TNTP) with the same first (header) line,
   numbers aside.
@@ -69,6 +70,7 @@ STAMP = "corridor"
 """The key or text that marks a file as written by corridor (Parquet/HDF5/PNG/HTML)."""
 
 _HTML_STAMP = b'<meta name="generator" content="corridor">'
+_STAMP_VALUE = b'{"tool": "corridor"'  # how the stamp's JSON value of Parquet and OMX files starts
 _JOURNALS = ("-journal", "-wal", "-shm")
 _TOKEN = "[0-9a-f]{12}"
 _LEGACY_TOKEN = "[a-z0-9_]{8}"
@@ -172,7 +174,14 @@ def _parquet_stamped(path: Path) -> bool:
         fh.seek(size - 8 - n)
         footer = fh.read(n)
     # thrift stores a key as its length (varint) and bytes: length 8 is 0x08
-    return b"\x08" + STAMP.encode() in footer
+    return b"\x08" + STAMP.encode() in footer and _STAMP_VALUE in footer
+
+
+def _tail(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        fh.seek(max(fh.tell() - _HEAD_BYTES, 0))
+        return fh.read()
 
 
 def _sqlite_stamped(path: Path) -> bool:
@@ -198,7 +207,7 @@ def _signature(path: Path) -> tuple[object, ...] | None:
     if head.startswith(b"PAR1"):
         return ("parquet", _parquet_stamped(path))
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
-        return ("hdf5", STAMP.encode() in head)
+        return ("hdf5", _STAMP_VALUE in head or _STAMP_VALUE in _tail(path))
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return ("png", b"Software\x00" + STAMP.encode() in head)
     if b"\x00" in head:
@@ -300,12 +309,21 @@ def check_output(
     ...
     corridor.errors.OutputExistsError: ...notes.txt: is a file, not a folder corridor wrote; ...
     """
-    target = Path(path)
+    target = _target(path)
     _refuse(target, replace_refusal(target, None, folder=folder, layout=layout), force)
     return target
 
 
 # ----------------------------------------------------------------------------- lock, clean-up
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    target = Path(path)
+    if target.name in ("", ".", ".."):
+        target = Path(os.path.abspath(target))
+    if target.name == "":
+        raise OutputExistsError(path, "is the root folder")
+    return target
 
 
 def _lock_path(target: Path) -> Path:
@@ -433,7 +451,7 @@ def atomic_file(
     >>> out.read_text()
     'done'
     """
-    target = Path(path)
+    target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         _recover(target)
@@ -506,7 +524,7 @@ def atomic_dir(
     On failure the temporary folder is removed and `path` is left as it was. The old
     output is swapped out in one step where the system allows (see :func:`exchange_paths`).
     """
-    target = Path(path)
+    target = _target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         _recover(target)

@@ -165,15 +165,19 @@ def test_binary_files_need_our_stamp(tmp_path: Path) -> None:
     table = pa.table({"a": [1, 2]})
     foreign, ours = tmp_path / "foreign.parquet", tmp_path / "ours.parquet"
     pq.write_table(table, foreign)
-    pq.write_table(table.replace_schema_metadata({"corridor": "{}"}), ours)
+    pq.write_table(table.replace_schema_metadata({"corridor": '{"tool": "corridor"}'}), ours)
 
     def rewrite(target: Path) -> None:
         with atomic_file(target) as tmp:
-            pq.write_table(table.replace_schema_metadata({"corridor": "{}"}), tmp)
+            pq.write_table(table.replace_schema_metadata({"corridor": '{"tool": "corridor"}'}), tmp)
 
     rewrite(ours)
     with pytest.raises(OutputExistsError):
         rewrite(foreign)
+    column = tmp_path / "column.parquet"  # a column named "corridor" is no stamp
+    pq.write_table(pa.table({"corridor": [1]}), column)
+    with pytest.raises(OutputExistsError):
+        rewrite(column)
     assert pq.read_table(foreign).schema.metadata is None
     gpkg = tmp_path / "net.gpkg"
     with sqlite3.connect(gpkg) as con:
@@ -344,3 +348,18 @@ def test_check_output_matches_the_writers_rule(tmp_path: Path) -> None:
     (tmp_path / "report.html").write_text("x")
     assert check_output(tmp_path, folder=True, layout=("report.html",)) == tmp_path
     assert check_output(tmp_path / "f.csv", folder=True, force=True) == tmp_path / "f.csv"
+
+
+def test_large_omx_recognised_by_its_stamp(tmp_path: Path) -> None:
+    pytest.importorskip("openmatrix")
+    import numpy as np
+
+    from corridor.export.omx import read_matrices, write_matrices
+
+    rng = np.random.default_rng(7)
+    ids = np.arange(1, 401)
+    out = tmp_path / "big.omx"
+    for _ in range(2):  # 400 x 400 x 8 bytes: the stamp is not in the last 64 KiB
+        write_matrices({"time_h": rng.random((400, 400))}, out, origins=ids, destinations=ids)
+    assert out.stat().st_size > 1_000_000
+    assert read_matrices(out).attrs == {}

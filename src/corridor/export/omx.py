@@ -162,13 +162,13 @@ def write_matrices(
 
         def write(tmp: Path) -> None:
             with omx.open_file(str(tmp), "w") as f:
+                f.root._v_attrs[STAMP] = _stamp()  # first, so it sits near the file's start
                 for name, arr in mats.items():
                     f.create_matrix(name, obj=np.ascontiguousarray(arr))
                 f.create_mapping("origin", o.tolist())
                 f.create_mapping("destination", d.tolist())
                 for key, value in (attrs or {}).items():
                     f.root._v_attrs[str(key)] = str(value)
-                f.root._v_attrs[STAMP] = _stamp()
 
     else:
         frame = pd.DataFrame(
