@@ -129,10 +129,7 @@ def zygote() -> Iterator[Zygote]:
 
 
 def _net_form(path: Path) -> str:
-    net = corridor.read_network(path)
-    return "\n".join(
-        t.astype(str).to_csv(index=False) for t in (net.nodes, net.links, net.crossings, net.turns)
-    )
+    return _net_form_of(corridor.read_network(path))
 
 
 def _matrix_form(path: Path) -> str:
@@ -347,3 +344,43 @@ def test_sigkill_never_loses_the_output(
     assert _litter(work, w, inputs) == [], f"{w.name}: litter after a successful run"
     request.node.user_properties.append(("outcomes", outcomes))
     print(f"{w.name}: {KILLS} kills {outcomes}; run {t_total:.2f} s, writing {t_off - t_on:.2f} s")
+
+
+def test_concurrent_writers_to_one_out_take_turns(tmp_path: Path) -> None:
+    """Four ``export`` processes to one GeoParquet folder: all succeed, one after the other.
+
+    Before the lock, the slower of two racing writers could fail with "Directory not empty"
+    and leave a parked ``.old-*`` folder behind.
+    """
+    work = tmp_path / "work"
+    work.mkdir()
+    inputs = _inputs(work)
+    w = next(w for w in WRITERS if w.name == "export-geoparquet")
+    src = str(Path(corridor.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    cmd = [sys.executable, "-m", "corridor"]
+    subprocess.run([*cmd, *w.previous], cwd=work, env=env, check=True, capture_output=True)
+    out = work / w.out
+    procs = [
+        subprocess.Popen(
+            [*cmd, *w.new], cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    while any(p.poll() is None for p in procs):
+        assert os.path.lexists(out), "the output went missing while writers raced"
+        time.sleep(0.002)
+    errors = [p.stderr.read() if p.stderr else b"" for p in procs]
+    for p in procs:
+        if p.stderr:
+            p.stderr.close()
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    expected = corridor.read_network(work / "toy.gpkg")
+    assert _net_form(out) == _net_form_of(expected)
+    assert _litter(work, w, inputs) == []
+
+
+def _net_form_of(net: corridor.Network) -> str:
+    return "\n".join(
+        t.astype(str).to_csv(index=False) for t in (net.nodes, net.links, net.crossings, net.turns)
+    )
