@@ -10,11 +10,12 @@ place only once it is complete. What this module guarantees (stdlib only):
   its target by one ``renameat2(RENAME_EXCHANGE)`` (Linux >= 3.15); elsewhere the old
   folder is renamed aside first and restored if the second rename fails or the process dies
   in between (the next write to the same place puts it back).
-* **One writer at a time.** Writers to one target are serialised by ``fcntl.flock`` on a
-  lock file ``.<name>.lock`` beside it, held from the first byte to the last rename. The
-  kernel releases the lock when a writer dies, so whoever holds it knows that every
-  temporary sibling (``.<name>.tmp-*``, SQLite journals included, and ``.<name>.old-*``)
-  belongs to a dead run: it removes them, after restoring a parked previous output.
+* **One writer at a time.** Writers to one target are serialised by ``fcntl.flock``
+  (``msvcrt.locking`` on Windows) on a lock file ``.<name>.lock`` beside it, held from
+  before the first byte to after the last rename. The kernel releases the lock when a
+  writer dies, so whoever holds it knows that every temporary sibling (``.<name>.tmp-*``,
+  SQLite journals included, and ``.<name>.old-*``) belongs to a dead run: it removes them,
+  after restoring a parked previous output.
 
 Rule for "an earlier output of the same kind"
 ---------------------------------------------
@@ -36,7 +37,6 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import errno
-import fcntl
 import json
 import os
 import re
@@ -330,6 +330,24 @@ def _lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
+def _lock_fd(fd: int) -> None:
+    """Block until this process holds the exclusive lock on the open file `fd`."""
+    if sys.platform == "win32":  # released by Windows too when the process dies
+        import msvcrt
+        import time
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                time.sleep(0.05)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 @contextmanager
 def _locked(target: Path) -> Iterator[None]:
     """Hold the exclusive lock on `target` (blocking); the lock file goes on release."""
@@ -337,7 +355,7 @@ def _locked(target: Path) -> Iterator[None]:
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _lock_fd(fd)
             try:
                 same = os.stat(path).st_ino == os.fstat(fd).st_ino
             except FileNotFoundError:
@@ -350,11 +368,13 @@ def _locked(target: Path) -> Iterator[None]:
         os.close(fd)
     try:
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.write(fd, f"{os.getpid()}\n".encode())  # for people; the lock itself is the truth
         yield
     finally:
         try:
-            os.unlink(path)
+            os.unlink(path)  # before closing, so that no one locks a file that is gone
+        except OSError:  # Windows cannot remove an open file; the next writer will
+            pass
         finally:
             os.close(fd)
 
