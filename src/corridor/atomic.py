@@ -59,6 +59,7 @@ __all__ = [
     "check_output",
     "exchange_paths",
     "is_output_dir",
+    "recover_output",
     "replace_refusal",
     "write_text_atomic",
 ]
@@ -422,6 +423,35 @@ def _recover(target: Path) -> None:
         os.rename(max(parked, key=lambda p: p.lstat().st_mtime_ns), target)
     for p in _siblings(target, "old") + _siblings(target, "tmp"):
         _remove(p)
+
+
+def recover_output(path: str | os.PathLike[str]) -> bool:
+    """Put back an output that a writer killed mid-replacement left parked beside `path`.
+
+    Only the two-rename fallback (systems without ``RENAME_EXCHANGE``) can leave `path`
+    missing, for the instant between its renames; readers call this when `path` is missing.
+
+    Parameters
+    ----------
+    path
+        The output that was not found.
+
+    Returns
+    -------
+    bool
+        True if `path` exists afterwards.
+    """
+    target = _target(path)
+    if os.path.lexists(target):
+        return True
+    if not _siblings(target, "old"):
+        return False
+    try:
+        with _locked(target):  # waits for a live writer, which completes or restores
+            _recover(target)
+    except OSError:  # e.g. a read-only folder: leave it to the next writer
+        return False
+    return os.path.lexists(target)
 
 
 def _temp_name(target: Path, kind: str, suffix: str = "") -> Path:

@@ -312,9 +312,10 @@ def test_sigkill_never_loses_the_output(
     saved = tmp_path / "previous"
     _copy(out, saved)
     rng = np.random.default_rng(13 + WRITERS.index(w))
-    outcomes = {"before writing": 0, "while writing": 0, "after": 0}
+    outcomes = {"previous kept": 0, "new complete": 0, "finished": 0, "left litter": 0}
     lock = work / f".{w.out}.lock"
     for i in range(KILLS):
+        before = set(_litter(work, w, inputs))
         t0 = time.perf_counter()
         pid = zygote.start(w.new, work)
         if i % 2 == 0:  # anywhere in the run
@@ -332,11 +333,11 @@ def test_sigkill_never_loses_the_output(
         assert os.path.lexists(out), f"{w.name}: kill {i}: the output is missing"
         form = w.form(out)
         assert form in (prev_form, new_form), f"{w.name}: kill {i}: output neither old nor new"
-        left = _litter(work, w, inputs)
-        if left:
-            outcomes["while writing"] += 1
+        outcomes["left litter"] += bool(set(_litter(work, w, inputs)) - before)
+        if code == 0:
+            outcomes["finished"] += 1
         else:
-            outcomes["before writing" if form == prev_form else "after"] += 1
+            outcomes["previous kept" if form == prev_form else "new complete"] += 1
         if form == new_form:
             _copy(saved, out)  # put the previous output back for the next kill
     _run(zygote, w.new, work)

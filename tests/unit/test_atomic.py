@@ -363,3 +363,19 @@ def test_large_omx_recognised_by_its_stamp(tmp_path: Path) -> None:
         write_matrices({"time_h": rng.random((400, 400))}, out, origins=ids, destinations=ids)
     assert out.stat().st_size > 1_000_000
     assert read_matrices(out).attrs == {}
+
+
+def test_a_read_puts_back_a_parked_output(tmp_path: Path) -> None:
+    import corridor
+    from corridor.atomic import recover_output
+
+    out = corridor.write_network(corridor.examples.toy(), tmp_path / "net.parquet")
+    assert recover_output(out)  # present: nothing to do
+    os.rename(out, tmp_path / ".net.parquet.old-00112233aabb")  # killed between renames
+    net = corridor.read_network(out)
+    assert len(net.links) == len(corridor.examples.toy().links)
+    assert _names(tmp_path) == ["net.parquet"]
+    assert not recover_output(tmp_path / "never-written")
+    with pytest.raises(corridor.DataSourceError, match="no such file"):
+        corridor.read_network(tmp_path / "never-written.parquet")
+    assert _names(tmp_path) == ["net.parquet"]

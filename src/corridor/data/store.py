@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.atomic import atomic_dir
+from corridor.atomic import atomic_dir, recover_output
 from corridor.errors import DataSourceError
 from corridor.model.network import Network
 from corridor.model.schema import CROSSING_COLUMNS, LINK_COLUMNS, NODE_COLUMNS, Column, Kind
@@ -119,6 +119,8 @@ def read_store(folder: str | os.PathLike[str]) -> Network:
     import shapely
 
     source = Path(folder)
+    if not source.exists():
+        recover_output(source)  # a writer killed between two renames (see corridor.atomic)
     frames: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         path = source / f"{name}.parquet"

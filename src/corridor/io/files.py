@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.atomic import atomic_dir, atomic_file
+from corridor.atomic import atomic_dir, atomic_file, recover_output
 from corridor.errors import DataSourceError, SchemaError
 from corridor.model.network import Network
 from corridor.model.schema import (
@@ -145,7 +145,7 @@ def read_network(path: str | os.PathLike[str]) -> Network:
         Listing every problem with the tables, naming the file.
     """
     source = Path(path)
-    if not source.exists():
+    if not source.exists() and not recover_output(source):
         raise DataSourceError(source, "no such file or folder")
     kind = _kind(source)
     tables = _read_gpkg(source) if kind == "gpkg" else _read_parquet(source)
