@@ -376,6 +376,7 @@ def validate_published(
 
     Examples
     --------
+    >>> import corridor
     >>> from corridor.analysis.validation.table import parse_published
     >>> table = parse_published({"figures": [{
     ...     "id": "toy-road", "what": "length_km", "published": 350,
