@@ -204,6 +204,8 @@ def test_bad_rows_are_reported_together() -> None:
         fig(id="e", band={"pct": 3}),  # no why
         fig(id="f"),
         fig(id="f"),
+        fig(id="h", query={"origin": "A", "destination": "D", "optimize": "fastest"}),
+        fig(id="i", query={"origin": "A", "destination": "D", "as_of": "soon"}),
         fig(
             id="g",
             what="crossing_delay_h",
@@ -213,7 +215,7 @@ def test_bad_rows_are_reported_together() -> None:
     with pytest.raises(corridor.ValidationError) as err:
         parse_published({"figures": rows})
     text = str(err.value)
-    assert "7 bad figure(s)" in text
+    assert "9 bad figure(s)" in text
     for part in (
         "figure a: missing source",
         "figure b: published value 353 lies outside its band",
@@ -222,6 +224,8 @@ def test_bad_rows_are_reported_together() -> None:
         "figure e: band needs `why`",
         "figure f: duplicate id",
         "figure g: what=crossing_delay_h needs query.crossing",
+        "figure h: unknown objective 'fastest'",
+        "figure i: cannot read query as_of 'soon'",
     ):
         assert part in text
 

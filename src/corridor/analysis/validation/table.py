@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from corridor.errors import DataSourceError, ValidationError
+from corridor.model.validate import parse_date, parse_modes, parse_optimize
 
 __all__ = [
     "Band",
@@ -232,14 +233,23 @@ def _query(spec: object, default_as_of: str | None) -> FigureQuery:
     countries = spec.get("countries") or ()
     if isinstance(countries, str) or not all(isinstance(c, str) for c in countries):
         raise ValueError("query countries must be a list of ISO codes")
-    as_of = spec.get("as_of", default_as_of)
+    as_of = _text(spec.get("as_of", default_as_of)) or None
+    optimize = _text(spec.get("optimize")) or "time"
+    modes = _text(spec.get("modes")) or "any"
+    try:  # the same parsers as corridor.route and Network.as_of, so a typo is a table error
+        parse_optimize(optimize)
+        parse_modes(modes)
+        if as_of is not None:
+            parse_date(as_of, field="query as_of")
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
     return FigureQuery(
         origin=origin,
         destination=destination,
         profile=_text(spec.get("profile")) or None,
-        optimize=_text(spec.get("optimize")) or "time",
-        modes=_text(spec.get("modes")) or "any",
-        as_of=_text(as_of) or None,
+        optimize=optimize,
+        modes=modes,
+        as_of=as_of,
         crossing=_text(spec.get("crossing")) or None,
         countries=tuple(c.upper() for c in countries),
     )
