@@ -101,8 +101,7 @@ def validate_cmd(
 ) -> None:
     """Check the model against published figures; exit 1 if any figure is a miss.
 
-    Figures marked as known discrepancies do not fail the run; those that now pass are
-    listed, so that their mark can be removed.
+    Known discrepancies do not fail the run; those that now pass are listed for unmarking.
     """
     net = guard(as_json, lambda: load_network(network))
     result = guard(as_json, lambda: corridor.validate_published(net, table))
