@@ -154,6 +154,14 @@ def test_crossing_not_on_route_is_a_problem(priced: tuple[corridor.Network, str]
     assert validate_published(net, [figure]).checks[0].status is Status.MISS
 
 
+def test_zero_length_route_cannot_give_a_rate(priced: tuple[corridor.Network, str]) -> None:
+    net, prof = priced
+    q = {"origin": "P", "destination": "P", "profile": prof}
+    (figure,) = table(fig(what="cost_usd_per_500km", query=q, published=1.0))
+    obs = observe(net, figure)
+    assert math.isnan(obs.value) and "non-zero length" in obs.problem
+
+
 def test_route_outside_the_published_countries_misses(
     priced: tuple[corridor.Network, str],
 ) -> None:

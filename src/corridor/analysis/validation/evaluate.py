@@ -246,7 +246,11 @@ def _metric(r: Route, fig: PublishedFigure) -> float:
         Metric.SPEED_WITH_DELAY_KMH: lambda: r.length_km / run_h,
         Metric.SPEED_WITHOUT_DELAY_KMH: lambda: r.length_km / _moving_h(r),
     }
-    return float(readers[what]())
+    try:
+        return float(readers[what]())
+    except ZeroDivisionError:
+        msg = f"{what.value} needs a route of non-zero length and time"
+        raise _UnanswerableError(msg) from None
 
 
 def _describe(r: Route, countries: Sequence[str]) -> str:
@@ -266,7 +270,7 @@ class _Model:
 
     def __init__(self, network: Network) -> None:
         self.base = network
-        self._dated: dict[str | None, Network] = {None: network}
+        self._dated: dict[str, Network] = {}
         self._country: dict[int, str] | None = None
 
     def on(self, as_of: str | None) -> Network:
