@@ -40,6 +40,8 @@ def _why(c: corridor.FigureCheck) -> str:
 def _print(result: corridor.Validation, details: bool) -> None:
     """The answer in words, one row per figure, then what a human should act on."""
     console.print(f"[bold]{result.summary()}[/]", highlight=False)
+    parts = [f"{k} {w}/{n}" for k, (w, n) in result.by_metric().items()]
+    console.print("within their band, by measure: " + ", ".join(parts), highlight=False)
     table = Table(
         "figure",
         "what",

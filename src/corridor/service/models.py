@@ -285,6 +285,9 @@ class ValidateResponse(BaseModel):
     summary: str = Field(description="The answer in words, e.g. '31 of 56 figures within ...'")
     ok: bool = Field(description="False if any figure is a miss")
     counts: dict[str, int]
+    by_metric: dict[str, dict[str, int]] = Field(
+        description="Per metric: figures within their band and figures"
+    )
     now_passing: list[str] = Field(
         description="Figures marked as known discrepancies that now pass (remove the mark)"
     )

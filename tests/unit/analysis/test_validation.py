@@ -67,8 +67,10 @@ def test_pass_miss_known_and_known_passes_by_hand(toy: corridor.Network) -> None
     )
     assert "remove the mark" in result.summary() and "known-now-ok" in result.summary()
     assert result.checks[1].deviation_pct == pytest.approx(100 * 53 / 300)
+    assert result.by_metric() == {"length_km": (2, 4)}
     d = result.to_dict()
     assert d["counts"] == {"pass": 1, "miss": 1, "known": 1, "known-passes": 1}
+    assert d["by_metric"] == {"length_km": {"within": 2, "figures": 4}}
     assert [f["source"] for f in d["figures"]] == [SRC] * 4
     frame = result.to_frame()
     assert list(frame["status"]) == ["pass", "miss", "known", "known-passes"]

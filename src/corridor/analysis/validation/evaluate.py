@@ -154,6 +154,15 @@ class Validation:
         """Ids of figures marked as known discrepancies that now pass (remove the mark)."""
         return tuple(c.figure.id for c in self.checks if c.status is Status.KNOWN_PASSES)
 
+    def by_metric(self) -> dict[str, tuple[int, int]]:
+        """Per metric, in table order: (figures within their band, figures)."""
+        out: dict[str, tuple[int, int]] = {}
+        for c in self.checks:
+            within, total = out.get(c.figure.what.value, (0, 0))
+            ok = c.status in (Status.PASS, Status.KNOWN_PASSES)
+            out[c.figure.what.value] = (within + ok, total + 1)
+        return out
+
     def summary(self) -> str:
         """The answer in words, e.g. "38 of 44 figures within their band; 4 known
         discrepancies; 2 misses"."""
@@ -171,12 +180,13 @@ class Validation:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"summary", "ok", "counts", "now_passing", "figures": [...]}``, JSON-ready."""
+        """``{"summary", "ok", "counts", "by_metric", "now_passing", "figures": [...]}``."""
         return {
             "network": self.network,
             "summary": self.summary(),
             "ok": self.ok,
             "counts": {s.value: self.count(s) for s in Status},
+            "by_metric": {k: {"within": w, "figures": n} for k, (w, n) in self.by_metric().items()},
             "now_passing": list(self.now_passing),
             "figures": [c.to_dict() for c in self.checks],
         }
