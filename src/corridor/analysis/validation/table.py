@@ -322,6 +322,16 @@ def parse_published(doc: object, *, source: str = "<table>") -> tuple[PublishedF
     ValidationError
         Listing every bad row (missing source or date, unknown metric, a band that
         does not contain its published value, duplicate ids, ...).
+
+    Examples
+    --------
+    >>> (f,) = parse_published({"as_of": "2026-12-01", "figures": [{
+    ...     "id": "m11-km", "what": "length_km", "published": 669,
+    ...     "query": {"origin": "Moscow", "destination": "Saint Petersburg", "modes": "road"},
+    ...     "band": {"pct": 3, "why": "[assumption] data check tolerance"},
+    ...     "date": "2019-11-27", "source": "TASS 2019-11-27"}]})
+    >>> round(f.band.low, 2), round(f.band.high, 2), f.query.as_of
+    (648.93, 689.07, '2026-12-01')
     """
     if not isinstance(doc, dict) or not isinstance(doc.get("figures"), list):
         raise ValidationError(f"{source}: expected a mapping with a `figures` list")
