@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
+import corridor
 from corridor.cli.app import app
 
 runner = CliRunner()
@@ -45,6 +46,10 @@ def test_table_output_starts_with_the_answer() -> None:
     assert "figures within their band" in first and "misses" in first
     assert "m12-moscow-kazan-km" in res.stdout
     assert "known transsib-moscow-vladivostok-km" in res.stdout
+    known = [f for f in corridor.load_published() if f.known_discrepancy]
+    lines = res.stdout.splitlines()
+    reasons = [x for x in lines if x.startswith(("known ", "known-passes "))]
+    assert len(reasons) == len(known)  # one reason line per marked figure
 
 
 def test_a_miss_exits_1_and_bad_table_exits_2(tmp_path: Path) -> None:
