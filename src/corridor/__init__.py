@@ -18,6 +18,13 @@ from corridor.analysis.data_check import Check, check_network
 from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import TCD, tcd
+from corridor.analysis.validation import (
+    FigureCheck,
+    PublishedFigure,
+    Validation,
+    load_published,
+    validate_published,
+)
 from corridor.assignment import (
     AssignmentNetwork,
     AssignmentOptions,
@@ -92,6 +99,7 @@ __all__ = [
     "DataSourceError",
     "Deterrence",
     "Feed",
+    "FigureCheck",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -111,6 +119,7 @@ __all__ = [
     "Profile",
     "Progress",
     "ProgressCallback",
+    "PublishedFigure",
     "Reliability",
     "Route",
     "RouteSet",
@@ -127,6 +136,7 @@ __all__ = [
     "TripMatrix",
     "TripOptions",
     "UnknownNodeError",
+    "Validation",
     "ValidationError",
     "__version__",
     "alternatives",
@@ -154,6 +164,7 @@ __all__ = [
     "link_changes",
     "list_profiles",
     "load_profile",
+    "load_published",
     "load_scenario",
     "name_key",
     "pareto",
@@ -174,6 +185,7 @@ __all__ = [
     "skim",
     "skim_distributed",
     "tcd",
+    "validate_published",
     "write_compare_report",
     "write_matrices",
     "write_network",
