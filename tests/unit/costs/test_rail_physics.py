@@ -168,6 +168,16 @@ def test_container_trains_are_slower_in_mongolia_than_in_kazakhstan_and_russia()
     assert kmh["KZ"] == pytest.approx(57.9, rel=0.01)
 
 
+def test_trans_siberian_container_train_between_express_and_ordinary_services() -> None:
+    """'Transib in 7 days': Nakhodka-Vostochnaya - Moscow (9,361 km) in under 7 days
+    (container-mag.com 2009; up to 1,500 km/day targeted, eng.rzd.ru); ordinary express
+    container trains 11-14 days (fbc.de). RZD's 2019 average of 1,058 km/day lies between."""
+    out = corridor.route(corridor.eurasia(), "Nakhodka", "Moscow", profile="container40")
+    rail_h = sum(leg.time_h for leg in out.legs if leg.mode == "rail")
+    assert sum(leg.length_km for leg in out.legs if leg.mode == "rail") > 9000
+    assert 7 * 24 <= rail_h <= 14 * 24
+
+
 def test_link_country_rate_by_hand() -> None:
     net = line("RU", [True, True])
     prof = rail_profile(cost_per_km_usd_by_country={"RU": 0.25})
