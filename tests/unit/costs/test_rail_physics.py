@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corridor
 from corridor.costs import Profile, compile_cost_graph, load_profile
@@ -118,6 +120,31 @@ def test_unlisted_country_takes_the_default_grid() -> None:
         [True], ["ZZ"], diesel_fuel_g_per_unit_km=5.0, electric_kwh_per_unit_km=0.02
     )
     assert ttw[0] == 0.0 and wtw[0] == pytest.approx(0.02 * f.default_grid_g_per_kwh)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.sampled_from(["RU", "KZ", "MN", "CN", "LA", "ZZ"])),
+        min_size=1,
+        max_size=20,
+    ),
+    st.floats(0.1, 50.0),
+    st.floats(0.001, 1.0),
+)
+def test_traction_co2_properties(links: list[tuple[bool, str]], fuel_g: float, kwh: float) -> None:
+    electric = [e for e, _ in links]
+    ttw, wtw = rail_co2_g_per_unit_km(
+        electric,
+        [c for _, c in links],
+        diesel_fuel_g_per_unit_km=fuel_g,
+        electric_kwh_per_unit_km=kwh,
+    )
+    assert (wtw >= ttw).all() and (ttw >= 0).all()
+    assert (ttw[np.asarray(electric)] == 0).all()  # no emissions at the wheel of electric trains
+    diesel = ~np.asarray(electric)
+    # diesel: the same figure whatever the country; scales with the fuel burnt
+    assert np.allclose(ttw[diesel], fuel_g * traction_factors().diesel_ttw_g_per_g)
 
 
 def test_mongolian_rail_is_diesel_and_emits_at_the_wheel() -> None:
