@@ -261,6 +261,8 @@ def _in_train_h(route: corridor.Route) -> float:
         ("Moscow", "Kazan", 11.3, 13.0),
         # K23 26 h 58 min, K24 28 h 10 min (travelchinaguide 2018), 31 h 8 min (en.wikipedia)
         ("Beijing", "Ulaanbaatar", 26.9, 31.2),
+        # D887 10 h 30 min including customs at Mohan and Boten (railjournal.com 2023)
+        ("Kunming", "Vientiane", 10.0, 11.0),
     ],
 )
 def test_passenger_times_within_the_published_band(a: str, b: str, low: float, high: float) -> None:
