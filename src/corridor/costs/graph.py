@@ -25,7 +25,8 @@ kernels see them:
 
 Every arc carries separate line-haul and stop parts (``length_km``, ``move_h``,
 ``line_usd``, ``co2_kg`` and ``stop_h``, ``stop_usd``), so a route's totals are sums over
-its arcs. All arrays are built vectorised from the links table: the line-haul arcs here,
+its arcs. All arrays are built vectorised from the links table: the line-haul arcs here
+(their speeds, rates and CO2 per link in :mod:`corridor.costs.linehaul`),
 the crossing figures in :mod:`corridor.costs.crossings` and the transfer, gauge-change and
 terminal arcs in :mod:`corridor.costs.stops`.
 """
@@ -42,6 +43,7 @@ from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.costs.crossings import crossing_stops
+from corridor.costs.linehaul import line_rates, link_speeds
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
     RAIL_PORT,
@@ -53,7 +55,6 @@ from corridor.costs.stops import (
     terminal_arcs,
     transfer_arcs,
 )
-from corridor.costs.traction import rail_co2_g_per_unit_km
 from corridor.errors import ValidationError
 from corridor.graph.index import build_csr
 from corridor.model.network import Network
@@ -232,78 +233,6 @@ def _mode_table(profile: Profile) -> dict[str, ModeParams]:
     return out
 
 
-def _column(links: pd.DataFrame, name: str) -> FloatArray:
-    """A numeric links column as float64, all NaN where the network has none."""
-    if name not in links.columns:
-        return np.full(len(links), np.nan)
-    return np.asarray(pd.to_numeric(links[name], errors="coerce"), dtype=np.float64)
-
-
-def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArray:
-    """Speed of each link for the profile, km/h.
-
-    The line speed x ``speed_factor`` within the caps; on rail, where the link carries
-    them, the commercial freight speed (``freight_km_per_day`` x ``freight_speed_share``
-    / 24) for profiles with ``km_per_day`` and the timetabled passenger speed for profiles
-    with a ``service`` (``fastest``: the fast trains' speed where they run, else the
-    regular trains').
-    """
-    speed = links["speed_kmh"].to_numpy(dtype=np.float64).copy()
-    modes = links["mode"].to_numpy()
-    classes = links["class"].to_numpy()
-    for mode, p in params.items():
-        sel = modes == mode
-        if not sel.any():
-            continue
-        cap = np.full(int(sel.sum()), p.speed_cap_kmh)
-        for cls, kmh in p.class_max_speed_kmh.items():
-            cap = np.where(classes[sel] == cls, np.minimum(cap, kmh), cap)
-        base = np.minimum(speed[sel] * p.speed_factor, cap)
-        if mode == Mode.RAIL.value:
-            if p.km_per_day is not None:
-                line = _column(links, "freight_km_per_day")[sel] * p.freight_speed_share / 24.0
-                base = np.where(np.isfinite(line) & (line > 0), line, base)
-            if p.service is not None:
-                timed = _column(links, "passenger_kmh")[sel]
-                if p.service == "fastest":
-                    timed = np.fmax(timed, _column(links, "passenger_fast_kmh")[sel])
-                base = np.where(np.isfinite(timed) & (timed > 0), timed, base)
-        speed[sel] = base
-    return speed
-
-
-def _line_rates(
-    links: pd.DataFrame, rows: IntArray, modes: StrArray, params: dict[str, ModeParams]
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Money (US$ per km) and CO2 (TTW, WTW g per unit-km) of the line-haul arcs.
-
-    Money is the link country's rate where the profile gives one; CO2 on rail with a
-    ``traction`` follows the link's ``electrified`` column and country
-    (:func:`corridor.costs.traction.rail_co2_g_per_unit_km`), otherwise the flat figures.
-    """
-    per_km = np.zeros(rows.size)
-    g_ttw = np.zeros(rows.size)
-    g_wtw = np.zeros(rows.size)
-    country = links["country"].to_numpy(dtype=object)[rows]
-    for m_name, p in params.items():
-        sel = modes == m_name
-        if not sel.any():
-            continue
-        rates = p.cost_per_km_usd_by_country
-        per_km[sel] = [rates.get(str(c), p.cost_per_km_usd) for c in country[sel]]
-        if p.traction is not None and m_name == Mode.RAIL.value:
-            electric = links["electrified"].to_numpy(dtype=bool)[rows[sel]]
-            g_ttw[sel], g_wtw[sel] = rail_co2_g_per_unit_km(
-                electric,
-                country[sel],
-                diesel_fuel_g_per_unit_km=p.traction.diesel_fuel_g_per_unit_km,
-                electric_kwh_per_unit_km=p.traction.electric_kwh_per_unit_km,
-            )
-        else:
-            g_ttw[sel], g_wtw[sel] = p.flat_co2_g_per_unit_km
-    return per_km, g_ttw, g_wtw
-
-
 def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
     links = network.links
     modes = links["mode"].to_numpy()
@@ -399,8 +328,8 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     lh = ~is_transfer
     t_l, h_l, row_l, mode_l = tail[lh], head[lh], arc_row[lh], mode[lh]
     length = links["length_km"].to_numpy(dtype=np.float64)[row_l]
-    speed = _link_speeds(links, params)[row_l]
-    per_km, g_ttw, g_wtw = _line_rates(links, row_l, mode_l, params)
+    speed = link_speeds(links, params)[row_l]
+    per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params)
     toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
