@@ -329,7 +329,12 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     t_l, h_l, row_l, mode_l = tail[lh], head[lh], arc_row[lh], mode[lh]
     length = links["length_km"].to_numpy(dtype=np.float64)[row_l]
     speed = link_speeds(links, params)[row_l]
-    per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params)
+    node_lon = network.nodes.set_index("node_id")["lon"]
+    mid_lon = (
+        node_lon.reindex(links["a_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+        + node_lon.reindex(links["b_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+    ) / 2.0
+    per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params, mid_lon[row_l])
     toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(

@@ -69,13 +69,19 @@ def link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArra
 
 
 def line_rates(
-    links: pd.DataFrame, rows: IntArray, modes: StrArray, params: dict[str, ModeParams]
+    links: pd.DataFrame,
+    rows: IntArray,
+    modes: StrArray,
+    params: dict[str, ModeParams],
+    lons: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Money (US$ per km) and CO2 (TTW, WTW g per unit-km) of the line-haul arcs.
 
-    Money is the link country's rate where the profile gives one; CO2 on rail with a
-    ``traction`` follows the link's ``electrified`` column and country
-    (:func:`corridor.costs.traction.rail_co2_g_per_unit_km`), otherwise the flat figures.
+    `rows` are the arcs' rows in `links`, `modes` their modes and `lons` the longitudes
+    of their links' midpoints (for grid zones). Money is the link country's rate where the
+    profile gives one; CO2 on rail with a ``traction`` follows the link's ``electrified``
+    column, country and grid zone (:func:`corridor.costs.traction.rail_co2_g_per_unit_km`),
+    otherwise the flat figures.
     """
     per_km = np.zeros(rows.size)
     g_ttw = np.zeros(rows.size)
@@ -94,6 +100,7 @@ def line_rates(
                 country[sel],
                 diesel_fuel_g_per_unit_km=p.traction.diesel_fuel_g_per_unit_km,
                 electric_kwh_per_unit_km=p.traction.electric_kwh_per_unit_km,
+                lons=None if lons is None else lons[sel],
             )
         else:
             g_ttw[sel], g_wtw[sel] = p.flat_co2_g_per_unit_km

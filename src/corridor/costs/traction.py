@@ -7,8 +7,8 @@ A rail leg's emissions follow from its energy use and the emission factor of tha
   wheel (TTW); well-to-wheel is TTW x 1.30 (the well-to-tank share of diesel).
 * **Electric.** ``kwh`` per unit-km (``rail.traction.electric_kwh_per_unit_km``) emits
   nothing at the wheel; its WTW is ``kwh x`` the grid intensity of the link's country
-  (g CO2e/kWh, Electricity Maps 2024 yearly averages), or a default where the country is
-  not listed.
+  (g CO2e/kWh, Electricity Maps 2024 yearly averages) or, in Russia, of the grid zone at
+  the link's longitude, or a default where the country is not listed.
 
 A link is electric where its ``electrified`` column is true. The factors and their sources
 live in ``corridor/costs/traction.yaml``.
@@ -45,6 +45,9 @@ class TractionFactors:
         Grid intensity by ISO country code, g CO2e per kWh (read-only mapping).
     default_grid_g_per_kwh
         Grid intensity where a country is not listed, g CO2e per kWh.
+    grid_zones
+        Countries whose grid differs by region: ``((below_lon, g_per_kwh), ...)`` in order
+        of longitude (read-only mapping).
     source
         Where the figures come from.
     """
@@ -53,16 +56,26 @@ class TractionFactors:
     diesel_wtw_per_ttw: float
     grid_g_per_kwh: MappingProxyType[str, float]
     default_grid_g_per_kwh: float
+    grid_zones: MappingProxyType[str, tuple[tuple[float, float], ...]]
     source: str
 
-    def grid_of(self, countries: ArrayLike) -> FloatArray:
-        """Grid intensity of each country code, g CO2e per kWh."""
-        codes = np.asarray(countries, dtype=object)
+    def grid_of(self, countries: ArrayLike, lons: ArrayLike | None = None) -> FloatArray:
+        """Grid intensity of each link, g CO2e per kWh: its country's, or the zone's at
+        `lons` (longitude of the link, degrees east; NaN or None for the country's)."""
+        codes = np.asarray(countries, dtype=object).ravel()
         get = self.grid_g_per_kwh.get
         default = self.default_grid_g_per_kwh
-        return np.fromiter(
-            (get(str(c), default) for c in codes), dtype=np.float64, count=codes.size
-        )
+        out = np.fromiter((get(str(c), default) for c in codes), dtype=np.float64, count=codes.size)
+        if lons is None:
+            return out
+        lon = np.asarray(lons, dtype=np.float64).ravel()
+        for country, zones in self.grid_zones.items():
+            sel = (codes == country) & np.isfinite(lon)
+            limits = np.array([z[0] for z in zones])
+            grids = np.array([z[1] for z in zones])
+            idx = np.minimum(np.searchsorted(limits, lon[sel], side="right"), len(zones) - 1)
+            out[sel] = grids[idx]
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +92,8 @@ def traction_factors() -> TractionFactors:
     >>> f = traction_factors()
     >>> f.grid_g_per_kwh["MN"] > f.grid_g_per_kwh["LA"]
     True
+    >>> f.grid_of(["RU", "RU", "RU", "KZ"], [37.6, 82.9, 131.9, 76.9]).tolist()
+    [355.0, 391.0, 449.0, 592.0]
     """
     import yaml
 
@@ -93,6 +108,15 @@ def traction_factors() -> TractionFactors:
                 {str(k): float(v) for k, v in elec["grid_g_co2e_per_kwh"].items()}
             ),
             default_grid_g_per_kwh=float(elec["default_g_co2e_per_kwh"]),
+            grid_zones=MappingProxyType(
+                {
+                    str(c): tuple(
+                        (float(z["below_lon"]), float(z["g_co2e_per_kwh"]))
+                        for z in sorted(zones, key=lambda z: float(z["below_lon"]))
+                    )
+                    for c, zones in (elec.get("grid_zones") or {}).items()
+                }
+            ),
             source=f"{diesel['source']}; {elec['source']}",
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -105,6 +129,7 @@ def rail_co2_g_per_unit_km(
     *,
     diesel_fuel_g_per_unit_km: float,
     electric_kwh_per_unit_km: float,
+    lons: ArrayLike | None = None,
     factors: TractionFactors | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Tank-to-wheel and well-to-wheel CO2e of rail links, g per unit-km.
@@ -119,6 +144,8 @@ def rail_co2_g_per_unit_km(
         Diesel burnt per unit (t of cargo or traveller) and km on a diesel link, g.
     electric_kwh_per_unit_km
         Electricity drawn from the grid per unit and km on an electric link, kWh.
+    lons
+        Longitude of each link's midpoint (selects the grid zone in countries with zones).
     factors
         Emission factors; the packaged ones by default.
 
@@ -141,7 +168,7 @@ def rail_co2_g_per_unit_km(
     ttw = np.where(electric, 0.0, diesel_ttw)
     wtw = np.where(
         electric,
-        electric_kwh_per_unit_km * f.grid_of(countries),
+        electric_kwh_per_unit_km * f.grid_of(countries, lons),
         diesel_ttw * f.diesel_wtw_per_ttw,
     )
     return np.asarray(ttw, dtype=np.float64), np.asarray(wtw, dtype=np.float64)

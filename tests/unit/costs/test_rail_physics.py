@@ -53,15 +53,17 @@ def rail_profile(**rail: Any) -> Profile:
     return Profile.model_validate(data)
 
 
-def line(country: str, electrified: list[bool], **cols: list[float]) -> corridor.Network:
-    """Nodes 1-2-3 in a row in `country`; two 100 km rail links 1-2 and 2-3."""
+def line(
+    country: str, electrified: list[bool], lon0: float = 0.0, **cols: list[float]
+) -> corridor.Network:
+    """Nodes 1-2-3 in a row in `country` from longitude `lon0`; two 100 km rail links."""
     nodes = pd.DataFrame(
         {
             "node_id": [1, 2, 3],
             "name": ["A", "B", "C"],
             "kind": ["city"] * 3,
             "country": [country] * 3,
-            "lon": [0.0, 1.0, 2.0],
+            "lon": [lon0, lon0 + 1.0, lon0 + 2.0],
             "lat": [0.0] * 3,
         }
     )
@@ -86,18 +88,25 @@ def line(country: str, electrified: list[bool], **cols: list[float]) -> corridor
 
 
 def test_electric_and_diesel_sections_by_hand() -> None:
-    """100 km electric + 100 km diesel in Russia, 10 t: diesel 5 g/t-km x 3.527 g CO2e/g at
-    the wheel (x 1.30 well-to-wheel), electric 0.025 kWh/t-km x Russia's grid."""
+    """100 km electric + 100 km diesel in (European) Russia, 10 t: diesel 5 g/t-km x 3.527
+    g CO2e/g at the wheel (x 1.30 well-to-wheel), electric 0.025 kWh/t-km x the grid."""
     f = traction_factors()
-    out = corridor.route(line("RU", [True, False]), "A", "C", profile=rail_profile())
+    out = corridor.route(line("RU", [True, False], 37.0), "A", "C", profile=rail_profile())
     t_km = 10 * 100
     diesel_ttw = 5.0 * f.diesel_ttw_g_per_g * t_km / 1000
-    electric_wtw = 0.025 * f.grid_g_per_kwh["RU"] * t_km / 1000
+    electric_wtw = 0.025 * 355.0 * t_km / 1000  # RU-1 Europe-Urals, Electricity Maps 2024
     assert out.co2_ttw_kg == pytest.approx(diesel_ttw)
     assert out.co2_kg == pytest.approx(electric_wtw + diesel_ttw * f.diesel_wtw_per_ttw)
-    # the published factors as read: 3.527 kg CO2e per kg of diesel; RU (Siberia) 391 g/kWh
+    # the published factors as read: 3.527 kg CO2e per kg of diesel
     assert diesel_ttw == pytest.approx(17.635)
-    assert electric_wtw == pytest.approx(9.775)
+    assert electric_wtw == pytest.approx(8.875)
+
+
+@pytest.mark.parametrize(("lon0", "g_per_kwh"), [(37.0, 355.0), (82.0, 391.0), (130.0, 449.0)])
+def test_russian_electric_co2_by_grid_zone(lon0: float, g_per_kwh: float) -> None:
+    """Moscow (RU-1 Europe-Urals), Novosibirsk (RU-2 Siberia), Vladivostok (RU-AS)."""
+    out = corridor.route(line("RU", [True, True], lon0), "A", "C", profile=rail_profile())
+    assert out.co2_kg == pytest.approx(0.025 * g_per_kwh * 10 * 200 / 1000)
 
 
 def test_electric_co2_follows_the_country_grid() -> None:
@@ -106,9 +115,10 @@ def test_electric_co2_follows_the_country_grid() -> None:
         c: corridor.route(line(c, [True, True]), "A", "C", profile=prof).co2_kg
         for c in ("LA", "RU", "CN", "MN")
     }
-    grid = traction_factors().grid_g_per_kwh
+    f = traction_factors()
     for c, kg in by_country.items():
-        assert kg == pytest.approx(0.025 * grid[c] * 10 * 200 / 1000)
+        grid = f.grid_of([c], [1.0])[0]
+        assert kg == pytest.approx(0.025 * grid * 10 * 200 / 1000)
         assert corridor.route(line(c, [True, True]), "A", "C", profile=prof).co2_ttw_kg == 0
     # Laos (hydro) < Russia < China < Mongolia (coal), per Electricity Maps 2024
     assert by_country["LA"] < by_country["RU"] < by_country["CN"] < by_country["MN"]
