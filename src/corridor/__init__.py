@@ -18,6 +18,13 @@ from corridor.analysis.data_check import Check, check_network
 from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import TCD, tcd
+from corridor.analysis.validation import (
+    FigureCheck,
+    PublishedFigure,
+    Validation,
+    load_published,
+    validate_published,
+)
 from corridor.assignment import (
     AssignmentNetwork,
     AssignmentOptions,
@@ -93,6 +100,7 @@ __all__ = [
     "DataSourceError",
     "Deterrence",
     "Feed",
+    "FigureCheck",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -113,6 +121,7 @@ __all__ = [
     "Profile",
     "Progress",
     "ProgressCallback",
+    "PublishedFigure",
     "Reliability",
     "Route",
     "RouteSet",
@@ -129,6 +138,7 @@ __all__ = [
     "TripMatrix",
     "TripOptions",
     "UnknownNodeError",
+    "Validation",
     "ValidationError",
     "__version__",
     "alternatives",
@@ -157,6 +167,7 @@ __all__ = [
     "link_changes",
     "list_profiles",
     "load_profile",
+    "load_published",
     "load_scenario",
     "name_key",
     "pareto",
@@ -177,6 +188,7 @@ __all__ = [
     "skim",
     "skim_distributed",
     "tcd",
+    "validate_published",
     "write_compare_report",
     "write_matrices",
     "write_network",

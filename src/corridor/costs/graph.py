@@ -25,7 +25,8 @@ kernels see them:
 
 Every arc carries separate line-haul and stop parts (``length_km``, ``move_h``,
 ``line_usd``, ``co2_kg`` and ``stop_h``, ``stop_usd``), so a route's totals are sums over
-its arcs. All arrays are built vectorised from the links table: the line-haul arcs here,
+its arcs. All arrays are built vectorised from the links table: the line-haul arcs here
+(their speeds, rates and CO2 per link in :mod:`corridor.costs.linehaul`),
 the crossing figures in :mod:`corridor.costs.crossings` and the transfer, gauge-change and
 terminal arcs in :mod:`corridor.costs.stops`.
 """
@@ -42,6 +43,7 @@ from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.costs.crossings import crossing_stops
+from corridor.costs.linehaul import line_rates, link_speeds
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
     RAIL_PORT,
@@ -231,21 +233,6 @@ def _mode_table(profile: Profile) -> dict[str, ModeParams]:
     return out
 
 
-def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArray:
-    speed = links["speed_kmh"].to_numpy(dtype=np.float64).copy()
-    modes = links["mode"].to_numpy()
-    classes = links["class"].to_numpy()
-    for mode, p in params.items():
-        sel = modes == mode
-        if not sel.any():
-            continue
-        cap = np.full(int(sel.sum()), p.speed_cap_kmh)
-        for cls, kmh in p.class_max_speed_kmh.items():
-            cap = np.where(classes[sel] == cls, np.minimum(cap, kmh), cap)
-        speed[sel] = np.minimum(speed[sel] * p.speed_factor, cap)
-    return speed
-
-
 def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
     links = network.links
     modes = links["mode"].to_numpy()
@@ -341,15 +328,13 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     lh = ~is_transfer
     t_l, h_l, row_l, mode_l = tail[lh], head[lh], arc_row[lh], mode[lh]
     length = links["length_km"].to_numpy(dtype=np.float64)[row_l]
-    speed = _link_speeds(links, params)[row_l]
-    per_km = np.zeros(row_l.size)
-    g_ttw = np.zeros(row_l.size)
-    g_wtw = np.zeros(row_l.size)
-    for m_name, p in params.items():
-        sel = mode_l == m_name
-        per_km[sel] = p.cost_per_km_usd
-        g_ttw[sel] = p.co2_ttw_g_per_unit_km
-        g_wtw[sel] = p.co2_wtw_g_per_unit_km
+    speed = link_speeds(links, params)[row_l]
+    node_lon = network.nodes.set_index("node_id")["lon"]
+    mid_lon = (
+        node_lon.reindex(links["a_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+        + node_lon.reindex(links["b_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+    ) / 2.0
+    per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params, mid_lon[row_l])
     toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(

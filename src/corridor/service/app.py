@@ -13,6 +13,7 @@ Endpoints (all JSON; errors are ``{"error": message, "type": ..., "status": ...}
 ``POST /api/isochrone``   travel time from a place, in bands
 ``GET /api/scenarios``    the bundled scenarios
 ``POST /api/compare``     two scenarios compared (cached)
+``GET /api/validate``     the network against the published figures (computed once)
 ``GET /api/network.geojson``, ``GET /api/outlines.geojson``: the map's only data
 ``GET /``                 the map page (MapLibre GL JS from ``web/node_modules``)
 ========================  ============================================================
@@ -59,6 +60,7 @@ from corridor.service.models import (
     ScenariosResponse,
     TcdRequest,
     TcdResponse,
+    ValidateResponse,
 )
 from corridor.service.settings import ServiceSettings
 from corridor.service.state import LRU, NetworkState, diff_networks, records
@@ -408,6 +410,18 @@ def create_app(
                 body = _compare(state, scenarios, req.base, req.other, cfg)
                 comparisons.put(key, body)
         return _json(body)
+
+    validation: dict[str, bytes] = {}
+    validation_lock = threading.Lock()
+
+    @app.get("/api/validate", response_model=ValidateResponse)
+    def validate() -> Response:
+        with validation_lock:  # one run per app: about 5 s on the embedded network
+            if "body" not in validation:
+                data = corridor.validate_published(net).to_dict()
+                body = ValidateResponse.model_validate(data).model_dump_json()
+                validation["body"] = body.encode()
+        return _json(validation["body"])
 
     @app.get("/api/network.geojson")
     def network_geojson() -> Response:

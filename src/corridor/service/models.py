@@ -28,6 +28,8 @@ __all__ = [
     "StopOut",
     "TcdRequest",
     "TcdResponse",
+    "ValidateResponse",
+    "ValidationFigureOut",
 ]
 
 Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
@@ -253,3 +255,40 @@ class CompareResponse(BaseModel):
         "faster, slower, toll) and places with their accessibility change."
     )
     summary: dict[str, int]
+
+
+class ValidationBandOut(BaseModel):
+    low: float
+    high: float
+    why: str
+
+
+class ValidationFigureOut(BaseModel):
+    id: str
+    what: str
+    query: dict[str, Any]
+    published: float
+    band: ValidationBandOut
+    observed: float | None
+    deviation_pct: float | None
+    status: Literal["pass", "miss", "known", "known-passes"]
+    date: str
+    source: str
+    note: str
+    known_discrepancy: str | None
+    route: str
+    problem: str
+
+
+class ValidateResponse(BaseModel):
+    network: str
+    summary: str = Field(description="The answer in words, e.g. '31 of 56 figures within ...'")
+    ok: bool = Field(description="False if any figure is a miss")
+    counts: dict[str, int]
+    by_metric: dict[str, dict[str, int]] = Field(
+        description="Per metric: figures within their band and figures"
+    )
+    now_passing: list[str] = Field(
+        description="Figures marked as known discrepancies that now pass (remove the mark)"
+    )
+    figures: list[ValidationFigureOut]
