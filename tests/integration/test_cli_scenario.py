@@ -66,6 +66,7 @@ def test_failure_leaves_an_earlier_report_intact(tmp_path: Path, toy_file: Path)
     out = tmp_path / "report"
     out.mkdir()
     (out / "report.html").write_text("earlier report")
+    (out / "od.csv").write_text("profile\n")  # with report.html: a report from before markers
     bad = _scenario(tmp_path, "bad", "  - close_links: {links: {link_ids: [4242]}}\n")
     good = _scenario(tmp_path, "good", "  - as_of: 2024-01-01\n")
     res = runner.invoke(
