@@ -34,20 +34,20 @@ Rule for "an earlier output of the same kind"
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import errno
+import functools
 import json
 import os
 import re
 import secrets
 import shutil
-import sqlite3
 import stat
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from corridor.errors import OutputExistsError
 
@@ -83,9 +83,13 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _load_renameat2() -> object | None:
+@functools.cache
+def _renameat2() -> Any:
+    """glibc's ``renameat2`` (>= 2.28), loaded on first use; None where there is none."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2  # glibc >= 2.28
@@ -94,9 +98,6 @@ def _load_renameat2() -> object | None:
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     fn.restype = ctypes.c_int
     return fn
-
-
-_renameat2 = _load_renameat2()
 
 
 def exchange_paths(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -118,10 +119,12 @@ def exchange_paths(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool
     OSError
         If the swap is possible in principle but fails (e.g. a path is missing).
     """
-    if _renameat2 is None:
+    fn = _renameat2()
+    if fn is None:
         return False
-    rc = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)  # type: ignore[operator]
-    if rc == 0:
+    import ctypes
+
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EPERM):
@@ -186,6 +189,8 @@ def _tail(path: Path) -> bytes:
 
 
 def _sqlite_stamped(path: Path) -> bool:
+    import sqlite3
+
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         try:

@@ -3,7 +3,7 @@
 Each writer (``scenario compare --out``, ``export`` to GeoPackage and GeoParquet, ``skim
 --out``, ``import osm``, ``map``) is run as its own process with a previous output in
 place and killed with SIGKILL after a random delay: half the delays are drawn over the
-whole measured run, half over its writing phase (from the moment its lock file appears).
+whole measured run, half over its writing phase (from the moment its temporary appears).
 After every kill the output must be the previous one unchanged or the new one complete
 (equal to a reference run), never missing; beside it only our own temporaries may be left,
 and one more successful run must leave nothing but the output.
@@ -274,18 +274,20 @@ def _run(z: Zygote, argv: list[str], cwd: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _temporaries(work: Path, w: Writer) -> set[str]:
+    prefix = f".{w.out}.tmp-"
+    return {n for n in os.listdir(work) if n.startswith(prefix)}
+
+
 def _timed_reference(z: Zygote, w: Writer, work: Path) -> tuple[float, float, float]:
-    """Run `w.new` once: seconds until its lock file appeared, until it went, and in all."""
-    lock = work / f".{w.out}.lock"
+    """Run `w.new` once: seconds until its temporary appeared, until it went, and in all."""
     t0 = time.perf_counter()
     z.start(w.new, work)
     on = off = None
     while not z.ready():
-        held = lock.exists()
-        if on is None and held:
-            on = time.perf_counter() - t0
-        if on is not None and off is None and not held:
+        if _temporaries(work, w):  # from first to last seen (a GeoPackage's goes and comes)
             off = time.perf_counter() - t0
+            on = off if on is None else on
         time.sleep(0.0005)
     code = z.wait()
     total = time.perf_counter() - t0
@@ -313,15 +315,14 @@ def test_sigkill_never_loses_the_output(
     _copy(out, saved)
     rng = np.random.default_rng(13 + WRITERS.index(w))
     outcomes = {"previous kept": 0, "new complete": 0, "finished": 0, "left litter": 0}
-    lock = work / f".{w.out}.lock"
     for i in range(KILLS):
         before = set(_litter(work, w, inputs))
         t0 = time.perf_counter()
         pid = zygote.start(w.new, work)
         if i % 2 == 0:  # anywhere in the run
             time.sleep(float(rng.uniform(0.0, 1.1 * t_total)))
-        else:  # while it writes: from its lock file on
-            while not lock.exists() and not zygote.ready():
+        else:  # while it writes: from the moment a new temporary appears
+            while not (_temporaries(work, w) - before) and not zygote.ready():
                 if time.perf_counter() - t0 > 10 * t_total + 30:
                     break
                 time.sleep(0.0005)
