@@ -164,13 +164,16 @@ class CostGraph:
         ``R`` takes ``L + b (ceil(L/B) - 1) + R`` h, so each driving hour brings
         ``(R + b (ceil(L/B) - 1)) / L`` h of rest (1.31 h for the EU/AETR rules); with a
         weekly rest ``W`` within ``w`` h, R is replaced by ``((n - 1) R + W) / n`` where
-        ``n = floor(w / day length)`` driving days fit in a week.
+        ``n = floor(w / day length)`` driving days fit in a week. For travellers, whose
+        headline time leaves the overnight stops out, only the breaks count.
         """
         dr = self.profile.drivers
         if dr is None:
             return 0.0
         limit = dr.max_driving_h_per_day
         breaks = max(math.ceil(limit / dr.break_after_h - 1e-9) - 1, 0)
+        if self.profile.kind == "passenger":
+            return float(dr.break_h * breaks / limit)
         rest = dr.daily_rest_h
         day_h = limit + dr.break_h * breaks + dr.daily_rest_h
         if dr.weekly_rest_within_h > 0:

@@ -23,25 +23,35 @@ _EPS = 1e-9
 
 
 @nb.njit(cache=True, nogil=True)
-def _drive(t, dur, since_rest, since_break, week_start, rules, rest_acc):
-    """Drive `dur` hours from time `t`.
+def _drive(t, dur, state, rules):
+    """Drive `dur` hours from time `t`; returns the new time.
 
-    Returns (t, since_rest, since_break, week_start, rest_acc); `week_start` is the end
-    of the last weekly rest (or the start of the driver's duty).
+    `state` float64[7] is updated in place: hours driven since the last daily rest and
+    since the last break, the end of the last weekly rest (or the start of the driver's
+    duty), extended days used this week, whether today is extended (0/1), and the
+    breaks and the daily/weekly rests taken so far (h).
     """
     limit, brk_after, brk, rest = rules[0], rules[1], rules[2], rules[3]
     weekly, week_h = rules[4], rules[5]
+    ext_h, ext_days = rules[6], rules[7]
     remaining = dur
     while remaining > _EPS:
-        chunk = min(remaining, brk_after - since_break, limit - since_rest)
+        today = ext_h if state[4] > 0.5 else limit
+        chunk = min(remaining, brk_after - state[1], today - state[0])
         if chunk < 0.0:
             chunk = 0.0
         t += chunk
-        since_break += chunk
-        since_rest += chunk
+        state[1] += chunk
+        state[0] += chunk
         remaining -= chunk
         if remaining > _EPS:
-            if since_rest >= limit - _EPS:
+            if state[0] >= today - _EPS:
+                if state[4] < 0.5 and ext_h > limit and state[3] < ext_days - _EPS:
+                    # EU 561/2006 art. 6(1): the daily driving time may be extended to
+                    # 10 h at most twice in the week; used when the day would end short
+                    state[4] = 1.0
+                    state[3] += 1.0
+                    continue
                 pause = rest
                 if week_h > 0.0:
                     # weekly rest now if the next day's driving, after a daily rest, would
@@ -49,22 +59,24 @@ def _drive(t, dur, since_rest, since_break, week_start, rules, rest_acc):
                     d_next = min(remaining, limit)
                     n_brk = max(math.ceil(d_next / brk_after - _EPS) - 1, 0)
                     next_end = t + rest + d_next + brk * n_brk
-                    if next_end - week_start > week_h + _EPS:
+                    if next_end - state[2] > week_h + _EPS:
                         pause = max(weekly, rest)
-                        week_start = t + pause
+                        state[2] = t + pause
+                        state[3] = 0.0
                 t += pause
-                rest_acc += pause
-                since_rest = 0.0
-                since_break = 0.0
-            elif since_break >= brk_after - _EPS:
+                state[6] += pause
+                state[0] = 0.0
+                state[1] = 0.0
+                state[4] = 0.0
+            elif state[1] >= brk_after - _EPS:
                 t += brk
-                rest_acc += brk
-                since_break = 0.0
-    return t, since_rest, since_break, week_start, rest_acc
+                state[5] += brk
+                state[1] = 0.0
+    return t
 
 
 @nb.njit(cache=True, nogil=True)
-def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, out_end):
+def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, out_end, out_rest):
     """Run the route's timeline once per row of `samples`.
 
     Parameters (dtypes)
@@ -81,19 +93,23 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
         Sampled durations (K >= 1; ignored where `col` is -1).
     t0 float
         Departure, h after midnight (only opening hours depend on it).
-    rules float64[6]
+    rules float64[8]
         Drivers' rules: max driving per day, break after, break length, daily rest (h),
-        weekly rest (h) and the longest time from the end of one weekly rest to the start
-        of the next (h, 0 = no weekly rest).
+        weekly rest (h), the longest time from the end of one weekly rest to the start
+        of the next (h, 0 = no weekly rest), the extended daily driving (h, 0 = none) and
+        how many days a week it may be used.
     use_rules bool
         Whether DRIVE events follow the drivers' rules.
     out_end float64[S, E]
         Written: end time of each event, h after departure.
+    out_rest float64[S, E]
+        Written: daily and weekly rest taken within each event, h (zero but for DRIVE).
 
     Returns
     -------
-    rest_h float64[S], opening_wait_h float64[S]
-        Time spent on drivers' breaks and rests, and waiting for a stop to open.
+    break_h float64[S], rest_h float64[S], opening_wait_h float64[S]
+        Time spent on drivers' breaks, on their daily and weekly rests (the overnight
+        stops), and waiting for a stop to open.
 
     Notes
     -----
@@ -101,35 +117,38 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
     rest ends the week); one of at least the break length resets the break clock (drivers
     rest while the truck waits). A daily rest becomes the weekly rest when the next day's
     driving would end more than `rules[5]` h after the last weekly rest (EU 561/2006 art.
-    8(6): a weekly rest starts at the latest after six 24-hour periods); a new driver
-    (after a non-road move) starts a new week.
+    8(6): a weekly rest starts at the latest after six 24-hour periods); a day's driving
+    is extended to `rules[6]` h (art. 6(1)) where it would otherwise end in a daily rest,
+    at most `rules[7]` times between weekly rests; a new driver (after a non-road move)
+    starts a new week.
     """
     n_s = samples.shape[0]
     n_e = kind.size
+    break_out = np.zeros(n_s)
     rest_out = np.zeros(n_s)
     open_out = np.zeros(n_s)
+    state = np.zeros(7)
     for s in range(n_s):
         t = t0
-        since_rest = 0.0
-        since_break = 0.0
-        week_start = t0
-        rest_acc = 0.0
+        state[:] = 0.0
+        state[2] = t0
         open_acc = 0.0
         for e in range(n_e):
             k = kind[e]
             d = dur[e]
+            rest_before = state[6]
             if k == DRIVE:
                 if use_rules:
-                    t, since_rest, since_break, week_start, rest_acc = _drive(
-                        t, d, since_rest, since_break, week_start, rules, rest_acc
-                    )
+                    t = _drive(t, d, state, rules)
                 else:
                     t += d
             elif k == MOVE:
                 t += d
-                since_rest = 0.0
-                since_break = 0.0
-                week_start = t
+                state[0] = 0.0
+                state[1] = 0.0
+                state[2] = t
+                state[3] = 0.0
+                state[4] = 0.0
             else:
                 if col[e] >= 0:
                     d = samples[s, col[e]]
@@ -151,15 +170,20 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                 t += d
                 if use_rules:
                     if rules[5] > 0.0 and d_total >= rules[4] - _EPS:
-                        week_start = t
-                        since_rest = 0.0
-                        since_break = 0.0
+                        state[2] = t
+                        state[3] = 0.0
+                        state[0] = 0.0
+                        state[1] = 0.0
+                        state[4] = 0.0
                     elif d_total >= rules[3] - _EPS:
-                        since_rest = 0.0
-                        since_break = 0.0
+                        state[0] = 0.0
+                        state[1] = 0.0
+                        state[4] = 0.0
                     elif d_total >= rules[2] - _EPS and rules[2] > 0.0:
-                        since_break = 0.0
+                        state[1] = 0.0
             out_end[s, e] = t - t0
-        rest_out[s] = rest_acc
+            out_rest[s, e] = state[6] - rest_before
+        break_out[s] = state[5]
+        rest_out[s] = state[6]
         open_out[s] = open_acc
-    return rest_out, open_out
+    return break_out, rest_out, open_out
