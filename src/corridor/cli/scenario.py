@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,8 +22,10 @@ ASSUMPTIONS = (
     "OD paths minimise generalised cost (money + value of time x time) on each profile's "
     "expanded cost graph: line-haul by mode and class, tolls, border-crossing delays and fees "
     "by mode and direction, gauge-break transshipment, terminal handling and mode transfers.",
-    "OD-table times over all pairs are moving plus stop times; the routes shown in full (and "
-    "their tables) are door to door, with drivers' breaks and daily rests added.",
+    "One definition of time_h everywhere (OD table, routes shown, accessibility): each path "
+    "walked on the drivers'-hours timeline. Freight: door to door (driving, breaks, daily and "
+    "weekly rests, stops and waits; EU 561/2006 / AETR). Travellers (car, bus): driving, "
+    "breaks, stops and waits; overnight stops reported apart as overnight_h.",
     "Accessibility: population of the network's cities (GeoNames) reachable by car within each "
     "threshold, crossing formalities for travellers included.",
     "Winners and losers: mean change over a place's OD pairs (as origin and as destination) for "
@@ -246,11 +249,25 @@ def compare_cmd(
 
 
 def _print_headline(head: Any, a: str, b: str) -> None:
-    table = Table(title=f"{a} → {b}: door-to-door, least generalised cost")
+    table = Table(
+        title=f"{a} → {b}: least generalised cost; h = time_h (freight door to door; "
+        "car/bus without overnight stops, shown as night h)"
+    )
     crossings = bool(len(head)) and bool((head["crossings_after"].astype(str) != "").any())
-    names = ["profile", "from", "to", "h before", "h after", "Δ h", "$ before", "$ after"]
+    names = [
+        "profile",
+        "from",
+        "to",
+        "h before",
+        "h after",
+        "Δ h",
+        "night h before",
+        "night h after",
+        "$ before",
+        "$ after",
+    ]
     for col in names + (["crossings after"] if crossings else []):
-        if col[0] in "hΔ$":  # numbers never wrap or shrink; names fold
+        if col[0] in "hΔ$" or col.startswith("night"):  # numbers never wrap or shrink; names fold
             table.add_column(col, justify="right", no_wrap=True)
         else:
             table.add_column(col, overflow="fold", no_wrap=col == "profile")
@@ -262,6 +279,8 @@ def _print_headline(head: Any, a: str, b: str) -> None:
             f"{r['time_h_before']:,.1f}",
             f"{r['time_h_after']:,.1f}",
             f"{r['d_time_h']:+,.1f}",
+            f"{r.get('overnight_h_before', math.nan):,.1f}",
+            f"{r.get('overnight_h_after', math.nan):,.1f}",
             f"{r['cost_usd_before']:,.0f}",
             f"{r['cost_usd_after']:,.0f}",
         ]

@@ -14,7 +14,7 @@ import math
 import numba as nb
 import numpy as np
 
-__all__ = ["DRIVE", "MOVE", "WAIT", "simulate"]
+__all__ = ["DRIVE", "MOVE", "WAIT", "simulate", "tree_walk"]
 
 DRIVE = 0
 MOVE = 1
@@ -73,6 +73,34 @@ def _drive(t, dur, state, rules):
                 state[5] += brk
                 state[1] = 0.0
     return t
+
+
+@nb.njit(cache=True, nogil=True)
+def _new_driver(t, state):
+    """A non-road move ends at `t`: the next road leg starts with a fresh driver."""
+    state[0] = 0.0
+    state[1] = 0.0
+    state[2] = t
+    state[3] = 0.0
+    state[4] = 0.0
+
+
+@nb.njit(cache=True, nogil=True)
+def _rested(t, d_total, state, rules):
+    """A stop of `d_total` h ending at `t` counts as the drivers' weekly rest, daily rest
+    or break where it is long enough."""
+    if rules[5] > 0.0 and d_total >= rules[4] - _EPS:
+        state[2] = t
+        state[3] = 0.0
+        state[0] = 0.0
+        state[1] = 0.0
+        state[4] = 0.0
+    elif d_total >= rules[3] - _EPS:
+        state[0] = 0.0
+        state[1] = 0.0
+        state[4] = 0.0
+    elif d_total >= rules[2] - _EPS and rules[2] > 0.0:
+        state[1] = 0.0
 
 
 @nb.njit(cache=True, nogil=True)
@@ -144,11 +172,7 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                     t += d
             elif k == MOVE:
                 t += d
-                state[0] = 0.0
-                state[1] = 0.0
-                state[2] = t
-                state[3] = 0.0
-                state[4] = 0.0
+                _new_driver(t, state)
             else:
                 if col[e] >= 0:
                     d = samples[s, col[e]]
@@ -169,21 +193,103 @@ def simulate(kind, dur, col, open_from, open_to, samples, t0, rules, use_rules, 
                     d_total = d
                 t += d
                 if use_rules:
-                    if rules[5] > 0.0 and d_total >= rules[4] - _EPS:
-                        state[2] = t
-                        state[3] = 0.0
-                        state[0] = 0.0
-                        state[1] = 0.0
-                        state[4] = 0.0
-                    elif d_total >= rules[3] - _EPS:
-                        state[0] = 0.0
-                        state[1] = 0.0
-                        state[4] = 0.0
-                    elif d_total >= rules[2] - _EPS and rules[2] > 0.0:
-                        state[1] = 0.0
+                    _rested(t, d_total, state, rules)
             out_end[s, e] = t - t0
             out_rest[s, e] = state[6] - rest_before
         break_out[s] = state[5]
         rest_out[s] = state[6]
         open_out[s] = open_acc
     return break_out, rest_out, open_out
+
+
+@nb.njit(cache=True, nogil=True)
+def tree_walk(
+    tails, pred, source, move_kind, move_h, stop_h, rules, use_rules, add, out_t, out_state, out_add
+):
+    """Walk every path of a one-to-all shortest-path tree on the timeline, in O(n).
+
+    The timeline is a function of the path's prefix, so each vertex's clock and drivers'
+    state follow from its tree parent's and the arc between them: the same numbers as
+    :func:`simulate` gives for each tree path, with no departure (no opening hours) and
+    each stop at its nominal duration.
+
+    Parameters (dtypes)
+    -------------------
+    tails int32[m]
+        Tail vertex of each searched arc.
+    pred int64[n]
+        Searched arc reaching each vertex in the tree (-1: the source, or unreached).
+    source int
+        The tree's root.
+    move_kind int8[m], move_h float64[m]
+        Each arc's move: DRIVE, MOVE or -1 (none), and its hours.
+    stop_h float64[m]
+        Each arc's stop after the move (WAIT), h; 0 = no stop.
+    rules float64[8], use_rules bool
+        As for :func:`simulate`.
+    add float64[m, K]
+        Additive arc values (money, km, ...) to sum along each tree path.
+    out_t float64[n]
+        Written: hours from departure at each vertex (NaN where unreached).
+    out_state float64[n, 7]
+        Written: the drivers' state at each vertex; columns 5 and 6 are the breaks and
+        the daily/weekly rests taken on the way, h.
+    out_add float64[n, K]
+        Written: `add` summed along each tree path (NaN where unreached).
+    """
+    n = pred.size
+    n_add = add.shape[1]
+    done = np.zeros(n, np.bool_)
+    stack = np.empty(n, np.int64)
+    state = np.zeros(7)
+    out_t[:] = np.nan
+    out_state[:, :] = 0.0
+    out_add[:, :] = np.nan
+    out_add[source, :] = 0.0
+    out_t[source] = 0.0
+    done[source] = True
+    for v0 in range(n):
+        if done[v0]:
+            continue
+        # climb to a vertex already walked (or a dead end: unreached)
+        top = 0
+        v = v0
+        while not done[v] and pred[v] >= 0:
+            stack[top] = v
+            top += 1
+            v = tails[pred[v]]
+        if not done[v]:
+            for k in range(top):
+                done[stack[k]] = True
+            done[v] = True
+            continue
+        # walk back down, parent before child
+        while top > 0:
+            top -= 1
+            c = stack[top]
+            a = pred[c]
+            p = tails[a]
+            t = out_t[p]
+            for q in range(7):
+                state[q] = out_state[p, q]
+            kind = move_kind[a]
+            d = move_h[a]
+            if kind == DRIVE:
+                if use_rules:
+                    t = _drive(t, d, state, rules)
+                else:
+                    t += d
+            elif kind == MOVE:
+                t += d
+                _new_driver(t, state)
+            w = stop_h[a]
+            if w > 0.0:
+                t += w
+                if use_rules:
+                    _rested(t, w, state, rules)
+            out_t[c] = t
+            for q in range(7):
+                out_state[c, q] = state[q]
+            for q in range(n_add):
+                out_add[c, q] = out_add[p, q] + add[a, q]
+            done[c] = True
