@@ -41,7 +41,7 @@ def test_the_split_adds_up_to_the_total(net: corridor.Network, prof: str, o: str
         assert totals[name] == pytest.approx(getattr(r, name), abs=1e-4)
 
 
-@pytest.mark.parametrize("prof", ("car", "bus"))
+@pytest.mark.parametrize("prof", ["car", "bus"])
 def test_travellers_time_leaves_the_night_apart(net: corridor.Network, prof: str) -> None:
     r = corridor.route(net, "Moscow", "Yekaterinburg", profile=prof)
     assert r.excludes_overnight
