@@ -119,3 +119,24 @@ def test_accessibility_counts_a_city_by_its_route_time(net: corridor.Network) ->
     pop = net.nodes.set_index("node_id")["population"]
     gained = acc[f"pop_within_{above:g}h"].iloc[0] - acc[f"pop_within_{below:g}h"].iloc[0]
     assert gained >= pop[kazan.destination]
+
+
+@pytest.mark.parametrize("prof", PROFILES)
+def test_profile_skim_is_the_route_of_each_pair(net: corridor.Network, prof: str) -> None:
+    places = ["Moscow", "Kazan", "Nizhniy Novgorod", "Yekaterinburg", "Tyumen"]
+    sk = corridor.profile_skim(net, places, profile=prof)
+    assert sk.metric == "time_h"
+    route = corridor.route(net, "Moscow", "Tyumen", profile=prof)
+    assert route.time_definition in sk.method  # the header names the one definition
+    for i, o in enumerate(places):
+        for j, d in enumerate(places):
+            if i == j:
+                assert sk["time_h"][i, j] == 0.0
+                continue
+            r = corridor.route(net, o, d, profile=prof)
+            assert sk["time_h"][i, j] == pytest.approx(r.time_h, abs=1e-9)
+            for name in ("driving_h", "breaks_h", "overnight_h", "waiting_h", "elapsed_h"):
+                assert sk[name][i, j] == pytest.approx(getattr(r, name), abs=1e-9), name
+            assert sk["cost_usd"][i, j] == pytest.approx(r.cost_usd)
+            assert sk["length_km"][i, j] == pytest.approx(r.length_km)
+            assert sk["generalized_usd"][i, j] == pytest.approx(r.generalized_usd)
