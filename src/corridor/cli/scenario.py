@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -249,25 +248,11 @@ def compare_cmd(
 
 
 def _print_headline(head: Any, a: str, b: str) -> None:
-    table = Table(
-        title=f"{a} → {b}: least generalised cost; h = time_h (freight door to door; "
-        "car/bus without overnight stops, shown as night h)"
-    )
+    table = Table(title=f"{a} → {b}: least generalised cost")
     crossings = bool(len(head)) and bool((head["crossings_after"].astype(str) != "").any())
-    names = [
-        "profile",
-        "from",
-        "to",
-        "h before",
-        "h after",
-        "Δ h",
-        "night h before",
-        "night h after",
-        "$ before",
-        "$ after",
-    ]
+    names = ["profile", "from", "to", "h before", "h after", "Δ h", "$ before", "$ after"]
     for col in names + (["crossings after"] if crossings else []):
-        if col[0] in "hΔ$" or col.startswith("night"):  # numbers never wrap or shrink; names fold
+        if col[0] in "hΔ$":  # numbers never wrap or shrink; names fold
             table.add_column(col, justify="right", no_wrap=True)
         else:
             table.add_column(col, overflow="fold", no_wrap=col == "profile")
@@ -279,10 +264,13 @@ def _print_headline(head: Any, a: str, b: str) -> None:
             f"{r['time_h_before']:,.1f}",
             f"{r['time_h_after']:,.1f}",
             f"{r['d_time_h']:+,.1f}",
-            f"{r.get('overnight_h_before', math.nan):,.1f}",
-            f"{r.get('overnight_h_after', math.nan):,.1f}",
             f"{r['cost_usd_before']:,.0f}",
             f"{r['cost_usd_after']:,.0f}",
         ]
         table.add_row(*row, *([str(r["crossings_after"])] if crossings else []))
     console.print(table)
+    console.print(
+        "h = time_h: freight door to door (driving, breaks, daily and weekly rests, stops); "
+        "car and bus without their overnight stops (overnight_h in detail.csv and the report)",
+        highlight=False,
+    )
