@@ -39,19 +39,32 @@ def test_a_ten_hour_car_drive_has_no_overnight_stop() -> None:
 
 
 def test_two_days_of_driving_use_the_10_hour_extension_twice() -> None:
-    # day 1: 4.5 + 0.75 + 4.5 = 9 h driven, extended (art. 6(1)) after a second break:
-    # + 0.75 + 1 h = 10 h driven at 11.5 h, then 11 h rest; day 2 the same with the second
-    # extension: 10 h driven + 1.5 h breaks. 20 h driving, 3 h breaks, one 11 h rest.
+    # 9 h days would take 9 + 9 + 2 h with two 11 h rests. Extending both days to 10 h
+    # (art. 6(1), twice a week) ends the trip on day 2: 4.5 + 0.75 + 4.5 + 0.75 + 1 h,
+    # 11 h rest, the same again. 20 h driving, 4 breaks (3 h), one 11 h rest.
     elapsed, breaks, rests = run([DRIVE], [20.0], EU)
     assert (elapsed, breaks, rests) == pytest.approx((34.0, 3.0, 11.0))
 
 
-def test_a_third_extended_day_is_not_allowed() -> None:
-    # days of 10, 10 and 9 h driving (a third extension would break art. 6(1)), then 1 h
+def test_one_extension_saves_the_night_of_a_9_5_hour_drive() -> None:
+    # 4.5 + 0.75 + 4.5 + 0.75 + 0.5 h: one extended day, no rest
+    elapsed, breaks, rests = run([DRIVE], [9.5], EU)
+    assert (elapsed, breaks, rests) == pytest.approx((11.0, 1.5, 0.0))
+
+
+def test_an_extension_that_saves_no_rest_is_not_taken() -> None:
+    # 30 h: 9 + 9 + 9 + 3 h needs three rests with or without two extensions (10 + 10 +
+    # 9 + 1), and extending would only add breaks: 3 breaks, 3 rests
     elapsed, breaks, rests = run([DRIVE], [30.0], EU)
-    assert breaks == pytest.approx(1.5 + 1.5 + 0.75)
+    assert breaks == pytest.approx(3 * 0.75)
     assert rests == pytest.approx(3 * 11.0)
     assert elapsed == pytest.approx(30.0 + breaks + rests)
+
+
+def test_the_extension_ends_at_a_rail_terminal() -> None:
+    # 9.5 h by road to the railhead: extended day, no rest; then the train
+    elapsed, breaks, rests = run([DRIVE, MOVE], [9.5, 20.0], EU)
+    assert (elapsed, breaks, rests) == pytest.approx((31.0, 1.5, 0.0))
 
 
 def test_a_long_border_queue_is_the_daily_rest() -> None:
