@@ -36,8 +36,11 @@ def _num(value: float, digits: int) -> float | None:
     return None if math.isnan(value) else round(value, digits)
 
 
-TIME_DOOR_TO_DOOR = "door to door: driving, breaks, overnight rests, stops and waits"
-TIME_TRAVELLER = "driving + breaks + stops and waits; overnight stops apart (overnight_h)"
+TIME_DOOR_TO_DOOR = "door to door: driving or riding, breaks, overnight rests, stops and waits"
+TIME_TRAVELLER = (
+    "door to door less overnight stops: driving or riding, breaks, stops and waits "
+    "(overnight_h apart)"
+)
 TIME_FREE_FLOW = "free-flow link time"
 
 
