@@ -185,7 +185,9 @@ def isochrone_cmd(
         data["out"] = None if out is None else str(out)
         print(json.dumps(data))
         return
-    table = Table(title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)})")
+    table = Table(
+        title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)}; free-flow link time)"
+    )
     for col in ("within_h", "places", "population", "farthest"):
         table.add_column(col, justify="left" if col == "farthest" else "right")
     frame = iso.to_frame()
@@ -231,7 +233,7 @@ def accessibility_cmd(
     if as_json:
         print(json.dumps({"beta_per_h": beta, "rows": frame.to_dict(orient="records")}))
         return
-    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h)")
+    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h; free-flow link time)")
     for col in frame.columns:
         table.add_column(col, justify="left" if col == "name" else "right")
     for row in frame.itertuples(index=False):

@@ -142,3 +142,24 @@ def test_profile_skim_is_the_route_of_each_pair(net: corridor.Network, prof: str
             assert sk["cost_usd"][i, j] == pytest.approx(r.cost_usd)
             assert sk["length_km"][i, j] == pytest.approx(r.length_km)
             assert sk["generalized_usd"][i, j] == pytest.approx(r.generalized_usd)
+
+
+def test_moscow_yekaterinburg_car_takes_the_m12_east_after_july_2025(
+    net: corridor.Network,
+) -> None:
+    after = corridor.route(net.as_of("2025-08-01"), "Moscow", "Yekaterinburg", profile="car")
+    refs = {leg.ref for leg in after.legs}
+    assert "M-12" in refs and "R-320" not in refs  # not via Izhevsk and Perm
+    assert "Perm" not in {leg.to_name for leg in after.legs}
+    before = corridor.route(net.as_of("2025-07-01"), "Moscow", "Yekaterinburg", profile="car")
+    assert before.length_km > after.length_km + 100.0
+
+
+def test_a_two_driver_coach_stops_for_the_night_after_18_hours(net: corridor.Network) -> None:
+    day = corridor.route(net, "Moscow", "Kazan", profile="bus")
+    assert day.overnight_h == 0.0
+    # a 30 min stop every 4.5 h of driving (driver change), no night stop within 18 h
+    assert day.breaks_h == pytest.approx(0.5 * math.floor(day.driving_h / 4.5))
+    long = corridor.route(net, "Moscow", "Yekaterinburg", profile="bus")
+    assert 18.0 < long.driving_h < 36.0
+    assert long.overnight_h == pytest.approx(9.0)
