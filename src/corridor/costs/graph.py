@@ -353,7 +353,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         per_km[sel] = p.cost_per_km_usd
         g_ttw[sel] = p.co2_ttw_g_per_unit_km
         g_wtw[sel] = p.co2_wtw_g_per_unit_km
-    toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
+    toll = _tolls(links, profile.toll_column)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
@@ -451,3 +451,13 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     log.info("compiled %r", graph)
     return graph
+
+
+def _tolls(links: pd.DataFrame, column: str) -> FloatArray:
+    """Toll per link for a profile's vehicle class, US$: `column`, and ``toll_usd`` where
+    the network has no such column or no figure for a link."""
+    base = links["toll_usd"].to_numpy(dtype=np.float64)
+    if column == "toll_usd" or column not in links.columns:
+        return base
+    own = links[column].to_numpy(dtype=np.float64)
+    return np.asarray(np.where(np.isnan(own), base, own), dtype=np.float64)

@@ -217,6 +217,11 @@ class Profile(_Strict):
     rail: ModeParams | None = None
     ferry: ModeParams | None = None
     toll_factor: float = Field(ge=0)
+    toll_column: Literal["toll_usd", "toll_car_usd"] = Field(
+        default="toll_usd",
+        description="links column of the toll this vehicle pays: toll_usd (trucks) or "
+        "toll_car_usd (cars; toll_usd where a network has no car toll)",
+    )
     toll_source: str = _Source
     crossing: CrossingParams
     gauge_break: Handling | None = None

@@ -90,9 +90,32 @@ def test_the_m11_car_toll_is_the_avtodor_tariff(net: corridor.Network) -> None:
     m11 = links[links["route_id"] == "m11"]
     # 1,820 RUB for the whole road (TASS 2019-11-27) at the recipe's 0.0110 USD/RUB
     assert m11["toll_car_usd"].sum() == pytest.approx(1820 * 0.0110, abs=0.05)
-    r = corridor.route(net, "Moscow", "Saint Petersburg", profile="car")
-    if any(leg.ref == "M-11" for leg in r.legs):
-        assert r.cost_usd > 0.15 * r.length_km  # fuel and wear plus the toll
+    assert m11["toll_usd"].sum() == pytest.approx(4 * 1820 * 0.0110, abs=0.05)
+    for prof, column in (("car", "toll_car_usd"), ("truck40", "toll_usd")):
+        r = corridor.route(net, "Moscow", "Saint Petersburg", profile=prof)
+        assert {leg.ref for leg in r.legs} == {"M-11"}
+        per_km = corridor.load_profile(prof).params("road").cost_per_km_usd
+        # each vehicle pays its own class's toll on top of its running cost
+        toll = sum(float(m11.loc[m11["link_id"] == i, column].iloc[0]) for i in r.link_ids)
+        assert r.cost_usd == pytest.approx(per_km * r.length_km + toll, abs=0.05)
+
+
+def test_a_car_falls_back_to_the_truck_toll_where_a_network_has_no_car_toll(
+    toy: corridor.Network,
+) -> None:
+    links = toy.links.copy()
+    links["toll_usd"] = 0.0
+    links.loc[links["link_id"] == 11, "toll_usd"] = 30.0
+    plain = toy.with_links(links)
+    links["toll_car_usd"] = np.where(links["link_id"] == 11, 12.0, np.nan)
+    with_car = toy.with_links(links)
+    a = corridor.route(plain, "A", "D", profile="car", modes="road")
+    b = corridor.route(with_car, "A", "D", profile="car", modes="road")
+    assert 11 in a.link_ids and 11 in b.link_ids  # the road route passes the tolled link
+    assert a.cost_usd - b.cost_usd == pytest.approx(30.0 - 12.0)
+    truck = corridor.route(with_car, "A", "D", profile="truck40", modes="road")
+    truck_plain = corridor.route(plain, "A", "D", profile="truck40", modes="road")
+    assert truck.cost_usd == pytest.approx(truck_plain.cost_usd)
 
 
 @pytest.mark.parametrize("prof", PROFILES)
