@@ -205,7 +205,8 @@ def print_route_set(
         return
     first = found[0]
     table = Table(title=f"{first.origin_name} → {first.destination_name} ({first.profile})")
-    cols = ["#", "modes", "via (crossings, gauge changes)", "km", "days", "cost_usd", "t_co2"]
+    cols = ["#", "modes", "via (crossings, gauge changes)", "km", "days", "night_h", "cost_usd"]
+    cols.append("t_co2")
     if rel:
         cols += ["P50_d", "P90_d"]
     for col in cols:
@@ -220,6 +221,7 @@ def print_route_set(
             _via(r),
             f"{r.length_km:,.0f}",
             f"{r.time_h / 24:.2f}",
+            f"{r.overnight_h:.1f}",
             f"{r.cost_usd:,.0f}",
             f"{r.co2_kg / 1000:.2f}",
         ]
@@ -227,4 +229,5 @@ def print_route_set(
             row += [f"{rel[i - 1].p50_h / 24:.2f}", f"{rel[i - 1].p90_h / 24:.2f}"]
         table.add_row(*row)
     console.print(table)
+    console.print(f"days = time_h / 24, time_h = {first.time_definition}", highlight=False)
     console.print(method, highlight=False)
