@@ -70,6 +70,7 @@ from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, 
 from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
+from corridor.paths.profile_skim import profile_skim
 from corridor.paths.skim import Skim, SkimMethod, skim
 from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
@@ -170,6 +171,7 @@ __all__ = [
     "pareto",
     "plan_trip",
     "population_within",
+    "profile_skim",
     "read_gtfs",
     "read_matrices",
     "read_network",

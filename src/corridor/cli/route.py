@@ -53,7 +53,7 @@ def route_cmd(
     mode: Annotated[ModeChoice, typer.Option(help="Modes to use.")] = ModeChoice.any,
     optimize: Annotated[
         OptimizeChoice | None,
-        typer.Option(help="What to minimise (default: cost with a profile, else time)."),
+        typer.Option(help="What to minimise (default: generalized with a profile, else time)."),
     ] = None,
     profile: Annotated[
         str | None,
@@ -94,7 +94,7 @@ def route_cmd(
     net: corridor.Network = guard(as_json, lambda: load_network(network))
     if as_of is not None:
         net = guard(as_json, lambda: _as_of(net, as_of))
-    goal = optimize.value if optimize else ("cost" if profile else "time")
+    goal = optimize.value if optimize else ("generalized" if profile else "time")
     if (alternatives or pareto or reliability) and profile is None:
         fail("--alternatives, --pareto and --reliability need --profile", as_json)
     if alternatives < 0:

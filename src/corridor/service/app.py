@@ -278,7 +278,7 @@ def create_app(
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         prof = None if req.profile is None else check_profile(req.profile)
-        goal = req.optimize or ("cost" if prof else "time")
+        goal = req.optimize or ("generalized" if prof else "time")
         key = ("route", o, d, prof, goal, req.modes, req.depart)
 
         def build() -> dict[str, Any]:

@@ -97,7 +97,7 @@ class RouteRequest(_Request):
         default=None, max_length=40, description="Built-in profile id (see /api/profiles)."
     )
     optimize: Optimize | None = Field(
-        default=None, description="Default: cost with a profile, time without one."
+        default=None, description="Default: generalized with a profile, time without one."
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
@@ -158,6 +158,8 @@ class LegOut(BaseModel):
     cost_usd: float | None
     co2_kg: float | None
     rest_h: float
+    breaks_h: float = 0.0
+    overnight_h: float = 0.0
     start_km: float
     link_ids: list[int]
 
@@ -187,6 +189,11 @@ class RouteOut(BaseModel):
     profile: str | None
     depart: str | None
     arrive: str | None
+    time_definition: str = Field(
+        default="",
+        description="What totals.time_h counts: door to door for freight; for travellers "
+        "driving, breaks, stops and waits, with overnight stops apart in overnight_h.",
+    )
     totals: dict[str, float | None]
     legs: list[LegOut]
     stops: list[StopOut]
