@@ -223,7 +223,11 @@ def corridor_length_km(net: Network, corridor: str, origin: int, destination: in
 
 
 def check_network(net: Network) -> list[Check]:
-    """Run every integrity check on `net` and return their outcomes."""
+    """Run every integrity check on `net` and return their outcomes.
+
+    The road circuity audit (:mod:`corridor.analysis.circuity`) runs on the network as of
+    :data:`CHECK_DATE`.
+    """
     now = net.as_of(CHECK_DATE)
     out: list[Check] = []
     out += _check_connected(now)
@@ -234,7 +238,14 @@ def check_network(net: Network) -> list[Check]:
     out += _check_gauges(net)
     out += _check_terminals(net)
     out += _check_size(net)
+    out += _check_circuity(now)
     return out
+
+
+def _check_circuity(net: Network) -> list[Check]:
+    from corridor.analysis.circuity import check_circuity
+
+    return check_circuity(net)
 
 
 def _check_connected(net: Network) -> list[Check]:
