@@ -99,3 +99,27 @@ def test_vladivostok_khasan_by_razdolnoye(net: corridor.Network) -> None:
     assert 200 <= r.length_km <= 290
     names = net.nodes.set_index("node_id")["name"]
     assert "Ussuriysk" not in {names[n] for n in r.node_ids}
+
+
+def test_wewc_sections_reconcile_with_the_published_total(net: corridor.Network) -> None:
+    from corridor.analysis.data_check import CHECK_DATE, _node_of, corridor_length_km
+
+    now = net.as_of(CHECK_DATE)
+
+    def km(tag: str, a: str, b: str) -> float:
+        o, d = _node_of(now, a), _node_of(now, b)
+        assert o is not None and d is not None
+        return corridor_length_km(now, tag, o, d)
+
+    ru = km("WE-WC", "Saint Petersburg/RU", "X:sagarchin-zhaisan")
+    kz = km("WE-WC", "X:sagarchin-zhaisan", "X:nurzholy-khorgos")
+    cn_xian = km("WE-WC", "X:nurzholy-khorgos", "Xi'an/CN")
+    cn_full = km("WE-WC", "X:nurzholy-khorgos", "Lianyungang/CN")
+    assert kz == pytest.approx(2787.0, abs=0.5)  # anchored KZ section
+    assert ru == pytest.approx(2233.0, rel=0.10)  # RU section, today's alignment
+    assert cn_full == pytest.approx(4395.0, rel=0.03)  # G30 to Lianyungang
+    assert cn_xian == pytest.approx(3425.0, rel=0.05)  # the published CN section
+    assert ru + kz + cn_xian == pytest.approx(8445.0, rel=0.03)  # the published total
+    assert ru + kz + cn_full > 8445.0 * 1.1  # ... which does not reach Lianyungang
+    old = km("WE-WC-2013", "Saint Petersburg/RU", "X:sagarchin-zhaisan")  # M-10 + M-7
+    assert old == pytest.approx(2233.0, rel=0.10) and old > ru
