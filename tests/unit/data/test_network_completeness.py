@@ -81,7 +81,12 @@ def test_vientiane_hanoi_stays_out_of_china(net: corridor.Network) -> None:
 
 @pytest.mark.parametrize(
     ("origin", "destination"),
-    [("Savannakhet", "Dong Ha"), ("Muang Xay", "Dien Bien Phu")],
+    [
+        ("Savannakhet", "Dong Ha"),  # Dansavanh-Lao Bao
+        ("Muang Xay", "Dien Bien Phu"),  # Sop Hun-Tay Trang
+        ("Xam Nua", "Thanh Hoa"),  # Na Meo
+        ("Phonsavan", "Vinh"),  # Nong Het-Nam Can
+    ],
 )
 def test_other_laos_vietnam_crossings(net: corridor.Network, origin: str, destination: str) -> None:
     r = _road(net, origin, destination)
