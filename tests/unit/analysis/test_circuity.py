@@ -7,6 +7,8 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corridor
 from corridor.analysis.circuity import (
@@ -118,3 +120,29 @@ def test_every_note_has_a_reason_and_groups() -> None:
     for note in NOTES:
         assert note.a and note.b and len(note.reason) > 20
         assert note.kind in {"geography", "gap"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.floats(min_value=1.0001, max_value=1.2),
+    high=st.floats(min_value=1.2, max_value=3.0),
+    scale=st.floats(min_value=1.0, max_value=2.0),
+)
+def test_properties_on_the_toy(low: float, high: float, scale: float) -> None:
+    toy = corridor.examples.toy()
+    over_low = {(p.origin, p.destination) for p in audit_circuity(toy, limit=low, notes=()).over}
+    over_high = {(p.origin, p.destination) for p in audit_circuity(toy, limit=high, notes=()).over}
+    assert over_high <= over_low  # a looser limit never adds pairs
+    links = toy.links.copy()
+    links["length_km"] = links["length_km"] * scale
+    base = {
+        frozenset((p.origin, p.destination)): p.circuity
+        for p in audit_circuity(toy, limit=1.0001, notes=()).over
+    }
+    scaled = {
+        frozenset((p.origin, p.destination)): p.circuity
+        for p in audit_circuity(toy.with_links(links), limit=1.0001, notes=()).over
+    }
+    assert scaled.keys() == base.keys()
+    for pair, ratio in base.items():  # road lengths scale, great circles do not
+        assert scaled[pair] == pytest.approx(ratio * scale, rel=1e-9)
