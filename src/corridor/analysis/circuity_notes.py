@@ -54,7 +54,9 @@ CN_GAP_PLACES: tuple[str, ...] = (
 """Chinese places with audited pairs over the limit because the Chinese expressway grid is
 modelled along the corridors only: a greedy cover of those pairs (each place, in this
 order, explains at least one pair the places before it do not), one note per place so that
-a place whose gaps are closed shows up as a stale note."""
+a place whose gaps are closed shows up as a stale note. To refresh it after adding roads:
+take the pairs that ``audit_circuity(net.as_of(CHECK_DATE), notes=_FIXED_NOTES).failures``
+reports and repeatedly pick the place in most of the remaining pairs (ties by key)."""
 
 _FIXED_NOTES: tuple[CircuityNote, ...] = (
     CircuityNote(
