@@ -1,133 +1,494 @@
-"""Find nodes by name: case-insensitive, alternate names, transliteration variants."""
+"""Find nodes by name without ever merging two places.
+
+A name is looked up in four steps, and the first that finds something decides:
+
+1. exact: the node's own name, ignoring case, diacritics and punctuation;
+2. alternate: its curated alternate names (``alt_names``) and the curated spelling
+   variants of the gazetteer (Zabaykal'sk/Zabaikalsk, St/Saint Petersburg);
+3. qualified: ``"Khorgos, KZ"``, ``"Khorgos (Kazakhstan)"`` narrow a name to a country;
+4. fuzzy: a name one letter off (insertion, deletion, substitution or swap) from a
+   single place's name is accepted and reported ("Chongqingg -> Chongqing (closest
+   spelling)"); it is never tried on the name of a real town (GeoNames), so Jining is not
+   corrected to Yining.
+
+A name several network places bear resolves to the most populous and says so. A name
+that a GeoNames town of 15,000+ people outside the network also bears (in a covered
+country) is refused with the names that tell them apart: answering for the wrong town
+is worse than asking. A name found only in GeoNames says whether the town lies outside
+the network's coverage (Tashkent) or is simply not one of its places.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from corridor.errors import UnknownNodeError
+from corridor.errors import AmbiguousPlaceError, OutsideCoverageError, UnknownNodeError
+from corridor.model.gazetteer import Gazetteer, distance_km
+from corridor.model.names import name_key
+from corridor.model.resolution import Candidate, Match, Resolution
 
 __all__ = ["PlaceIndex", "name_key"]
 
 _KIND_RANK = {"city": 0, "port": 1, "terminal": 2, "border_crossing": 3, "junction": 4}
-_QUALIFIED = re.compile(r"^(?P<name>.+?)\s*[,(]\s*(?P<cc>[A-Za-z]{2})\s*\)?\s*$")
+_QUALIFIED = re.compile(r"^(?P<name>.+?)\s*(?:,\s*(?P<c1>[^,()]+?)|\(\s*(?P<c2>[^()]+?)\s*\))\s*$")
+SAME_PLACE_KM = 30.0  # nodes (or a node and a town) of one country this close are one place
+FUZZY_MIN_LETTERS = 5  # shorter names are too close to each other to correct a typo
 
 
-def name_key(name: str) -> str:
-    """Reduce a place name to a key that equates common transliterations.
-
-    Accents, case, punctuation and spaces are dropped (other scripts are kept as they
-    are); ``kh`` and ``h``, ``y`` and ``i``, ``j`` and ``i`` are equated and doubled
-    letters collapsed, so that Zabaikalsk, Zabaykal'sk and ZABAYKALSK share a key, as do
-    Khorgos and Horgos.
-
-    Examples
-    --------
-    >>> name_key("Zabaykal'sk") == name_key("Zabaikalsk")
-    True
-    >>> name_key("Sühbaatar") == name_key("Sukhbaatar")
-    True
-    """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text.casefold() if c.isalnum() and not unicodedata.combining(c))
-    text = text.replace("kh", "h").replace("y", "i").replace("j", "i").replace("ts", "c")
-    return re.sub(r"(.)\1+", r"\1", text)
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter inserted, deleted, replaced or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
 
 
 @dataclass(frozen=True)
 class PlaceIndex:
-    """Name -> node id index over a nodes table.
+    """Name -> node index over a nodes table.
 
     Parameters
     ----------
     nodes
         A conformed nodes table (`node_id`, `name`, `alt_names`, `kind`, `country`,
-        `population`).
+        `population`, `lat`, `lon`; `key` and `geonameid` when present).
+    gazetteer
+        World cities and spelling variants; without it there are no spelling variants,
+        no check against towns outside the network and no coverage message.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> PlaceIndex(corridor.examples.toy().nodes).lookup("a").match.value
+    'exact'
     """
 
     nodes: pd.DataFrame
-    _keys: dict[str, list[int]] = field(init=False)
-    _labels: dict[str, str] = field(init=False)
+    gazetteer: Gazetteer | None = None
+    _exact: dict[str, list[int]] = field(init=False, repr=False)
+    _alternate: dict[str, list[int]] = field(init=False, repr=False)
+    _labels: dict[str, str] = field(init=False, repr=False)
+    _places: tuple[Candidate, ...] = field(init=False, repr=False)
+    _covered: tuple[str, ...] = field(init=False, repr=False)
+    _arrays: tuple[np.ndarray, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        keys: dict[str, list[int]] = {}
+        nodes = self.nodes.reset_index(drop=True)
+        object.__setattr__(self, "nodes", nodes)
+        exact: dict[str, list[int]] = {}
+        alternate: dict[str, list[int]] = {}
         labels: dict[str, str] = {}
-        for row, (name, alts) in enumerate(
-            zip(self.nodes["name"], self.nodes["alt_names"], strict=True)
-        ):
-            for i, text in enumerate([name, *[a for a in str(alts).split(";") if a.strip()]]):
+        gaz = self.gazetteer
+        for row, (name, alts) in enumerate(zip(nodes["name"], nodes["alt_names"], strict=True)):
+            texts = [str(name), *[a.strip() for a in str(alts).split(";") if a.strip()]]
+            for i, text in enumerate(texts):
                 key = name_key(text)
                 if not key:
                     continue
-                keys.setdefault(key, [])
-                if row not in keys[key]:
-                    keys[key].append(row)
-                if i == 0 or key not in labels:
-                    labels.setdefault(key, text.strip())
-        object.__setattr__(self, "_keys", keys)
+                labels.setdefault(key, text)
+                target = exact if i == 0 else alternate
+                keys = {key} if gaz is None else gaz.spellings(key)
+                for k in sorted(keys):
+                    into = target if k == key else alternate
+                    if row not in into.setdefault(k, []):
+                        into[k].append(row)
+        for k, rows in exact.items():  # a node found by its own name is not also "alternate"
+            if k in alternate:
+                alternate[k] = [r for r in alternate[k] if r not in rows]
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_alternate", alternate)
         object.__setattr__(self, "_labels", labels)
-
-    def candidates(self, name: str) -> pd.DataFrame:
-        """Every node whose name or alternate name matches `name`, best first.
-
-        A trailing country code, as in ``"Brest, BY"`` or ``"Khorgos (KZ)"``, restricts
-        the match to that country.
-        """
-        country = None
-        m = _QUALIFIED.match(name)
-        if m and name_key(name) not in self._keys:
-            name, country = m.group("name"), m.group("cc").upper()
-        rows = self._keys.get(name_key(name), [])
-        found = self.nodes.iloc[rows]
-        if country is not None:
-            found = found[found["country"] == country]
-        if found.empty:
-            return found
-        primary = np.array([name_key(n) == name_key(name) for n in found["name"]])
-        order = pd.DataFrame(
-            {
-                "primary": ~primary,
-                "kind": found["kind"].map(_KIND_RANK).fillna(9).to_numpy(),
-                "pop": -found["population"].to_numpy(),
-            }
+        n = len(nodes)
+        key_col = nodes["key"].astype(str) if "key" in nodes else pd.Series([""] * n)
+        gid_col = nodes["geonameid"] if "geonameid" in nodes else pd.Series([0] * n)
+        places = tuple(
+            Candidate(
+                name=str(nm),
+                country=str(cc),
+                population=int(pop),
+                lat=float(la),
+                lon=float(lo),
+                node_id=int(nid),
+                key=str(k),
+                kind=str(kd),
+                geonameid=int(g),
+            )
+            for nm, cc, pop, la, lo, nid, k, kd, g in zip(
+                nodes["name"],
+                nodes["country"],
+                nodes["population"].fillna(0),
+                nodes["lat"],
+                nodes["lon"],
+                nodes["node_id"],
+                key_col,
+                nodes["kind"],
+                gid_col.fillna(0),
+                strict=True,
+            )
         )
-        ranks = order.sort_values(["primary", "kind", "pop"], kind="stable").index.to_numpy()
-        return found.iloc[ranks]
+        object.__setattr__(self, "_places", places)
+        arrays = (
+            np.array([p.lat for p in places], dtype=np.float64),
+            np.array([p.lon for p in places], dtype=np.float64),
+            np.array([p.geonameid for p in places], dtype=np.int64),
+            np.array([p.kind in ("city", "port", "junction") for p in places], dtype=bool),
+            np.array([p.country for p in places], dtype=object),
+        )
+        object.__setattr__(self, "_arrays", arrays)
+        object.__setattr__(self, "_covered", tuple(sorted(set(nodes["country"].astype(str)))))
 
-    def resolve(self, place: str | int, *, role: str = "place") -> int:
-        """Return the node id for a node id or a place name.
+    @property
+    def covered_countries(self) -> tuple[str, ...]:
+        """The countries of the network's nodes (ISO codes, sorted)."""
+        return self._covered
+
+    # -- the lookup ----------------------------------------------------------------------
+
+    def lookup(self, place: str | int, *, role: str = "place") -> Resolution:
+        """Resolve a node id or a place name, saying how it matched.
+
+        Parameters
+        ----------
+        place
+            A node id, or a name (optionally qualified by a country: ``"Brest, BY"``).
+        role
+            What the place is used as, for messages ("origin", "destination").
+
+        Returns
+        -------
+        Resolution
+            The node chosen, the match kind, the other places of that name and a note.
 
         Raises
         ------
         UnknownNodeError
             If nothing matches; the message lists the closest names.
+        AmbiguousPlaceError
+            If a town outside the network bears the name too.
+        OutsideCoverageError
+            If the name is a town in a country the network does not cover.
         """
-        ids = self.nodes["node_id"]
         if isinstance(place, (int, np.integer)) or (
             isinstance(place, str) and place.strip().isdigit()
         ):
-            node_id = int(place)
-            if (ids == node_id).any():
-                return node_id
-            raise UnknownNodeError([place], role=f"{role} node id")
-        found = self.candidates(str(place))
-        if found.empty:
-            raise UnknownNodeError([place], role=role, suggestions=self.suggest(str(place)))
-        return int(found["node_id"].iloc[0])
+            return self._by_id(int(place), str(place), role)
+        query = str(place).strip()
+        key = name_key(query)
+        if not key:
+            raise UnknownNodeError([place], role=role)
+        rows = self._matches(key)
+        if rows:
+            return self._choose(query, key, rows, role, country=None, match=None)
+        m = _QUALIFIED.match(query)
+        qualifier = (m.group("c1") or m.group("c2")) if m else None
+        code = self._country(qualifier) if qualifier else None
+        if m and code is not None:
+            base = name_key(m.group("name"))
+            if code not in self._covered:
+                self._outside(query, base, role, code)
+            rows = [r for r in self._matches(base) if self._places[r].country == code]
+            if rows:
+                return self._choose(query, base, rows, role, country=code, match=Match.QUALIFIED)
+            key = base
+        known = self._not_in_network(query, key, role, code)
+        return known if known is not None else self._fuzzy(query, key, role, code)
+
+    def resolve(self, place: str | int, *, role: str = "place") -> int:
+        """Return the node id for a node id or a place name (see :meth:`lookup`).
+
+        Raises
+        ------
+        UnknownNodeError
+            If nothing matches, the name is ambiguous or outside the coverage.
+        """
+        return self.lookup(place, role=role).node_id
+
+    def candidates(self, name: str) -> pd.DataFrame:
+        """Every node whose name, alternate name or spelling variant is `name`, best first."""
+        key = name_key(name)
+        rows = self._ranked(key, self._matches(key))
+        return self.nodes.iloc[rows]
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
         """The `n` names closest to `name`."""
-        close = difflib.get_close_matches(name_key(name), list(self._keys), n=n, cutoff=0.5)
-        return [self._labels[k] for k in close]
+        keys = list(self._exact) + [k for k in self._alternate if k not in self._exact]
+        close = difflib.get_close_matches(name_key(name), keys, n=n, cutoff=0.5)
+        return [self._labels.get(k, k) for k in close]
 
     def search(self, prefix: str, limit: int = 10) -> pd.DataFrame:
         """Nodes whose name or alternate name starts with `prefix`, by population."""
         key = name_key(prefix)
-        rows = sorted({r for k, rs in self._keys.items() if k.startswith(key) for r in rs})
+        rows = sorted(
+            {
+                r
+                for index in (self._exact, self._alternate)
+                for k, rs in index.items()
+                if k.startswith(key)
+                for r in rs
+            }
+        )
         found = self.nodes.iloc[rows]
         return found.sort_values("population", ascending=False, kind="stable").head(limit)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _by_id(self, node_id: int, query: str, role: str) -> Resolution:
+        hit = np.flatnonzero(self.nodes["node_id"].to_numpy() == node_id)
+        if not hit.size:
+            raise UnknownNodeError([query], role=f"{role} node id")
+        return Resolution(query, self._places[int(hit[0])], Match.ID, (self._places[int(hit[0])],))
+
+    def _ids(self, key: str) -> set[int | None]:
+        return {self._places[r].node_id for r in self._matches(key)}
+
+    def _matches(self, key: str) -> list[int]:
+        return list(dict.fromkeys(self._exact.get(key, []) + self._alternate.get(key, [])))
+
+    def _ranked(self, key: str, rows: list[int]) -> list[int]:
+        exact = set(self._exact.get(key, []))
+
+        def rank(r: int) -> tuple[int, int, int, int]:
+            p = self._places[r]
+            return (-p.population, r not in exact, _KIND_RANK.get(p.kind, 9), p.node_id or 0)
+
+        return sorted(rows, key=rank)
+
+    def _country(self, text: str) -> str | None:
+        if self.gazetteer is not None:
+            return self.gazetteer.country_code(text)
+        text = text.strip()
+        return text.upper() if len(text) == 2 and text.isalpha() else None
+
+    def _twins(self, town: Candidate) -> list[Candidate]:
+        """The towns, ports and junctions of the network that are `town` (see _same_place)."""
+        lat, lon, gid, kind, countries = self._arrays
+        country = countries == town.country
+        same = (gid == town.geonameid) & (gid != 0)
+        near = (gid == 0) & country & (distance_km(town.lat, town.lon, lat, lon) <= SAME_PLACE_KM)
+        return [self._places[i] for i in np.flatnonzero(kind & (same | near))]
+
+    def _same_place(self, node: Candidate, city: Candidate) -> bool:
+        if node.geonameid and city.geonameid:
+            return node.geonameid == city.geonameid
+        if node.country != city.country:
+            return False
+        d = distance_km(node.lat, node.lon, [city.lat], [city.lon])
+        return bool(d[0] <= SAME_PLACE_KM)
+
+    def _towns(self, key: str, country: str | None) -> list[Candidate]:
+        """GeoNames towns of the covered countries with name key `key`, largest first."""
+        if self.gazetteer is None:
+            return []
+        return [
+            t
+            for t in self.gazetteer.cities_named(key)
+            if t.country in self._covered and (country is None or t.country == country)
+        ]
+
+    def _choose(
+        self,
+        query: str,
+        key: str,
+        rows: list[int],
+        role: str,
+        *,
+        country: str | None,
+        match: Match | None,
+    ) -> Resolution:
+        ranked = [self._places[r] for r in self._ranked(key, rows)]
+        min_pop = self.gazetteer.min_population if self.gazetteer is not None else 0
+        outside = [
+            t
+            for t in self._towns(key, country)
+            if t.population >= min_pop and not any(self._same_place(p, t) for p in ranked)
+        ]
+        if outside:
+            self._ambiguous(query, key, ranked, outside, role)
+        chosen = ranked[0]
+        if match is None:
+            match = (
+                Match.EXACT
+                if rows
+                and chosen.node_id in {self._places[r].node_id for r in self._exact.get(key, [])}
+                else Match.ALTERNATE
+            )
+        others = [p for p in ranked[1:] if not self._same_as(chosen, p)]
+        note = ""
+        if others:
+            also = "; ".join(f"also {p.label()}" for p in others[:3])
+            note = f"{query} → {chosen.label()}, the most populous of that name; {also}"
+        return Resolution(query, chosen, match, tuple(ranked), note)
+
+    def _same_as(self, a: Candidate, b: Candidate) -> bool:
+        """Whether two nodes are one place (a town and its station or border post)."""
+        if a.country != b.country:
+            return False
+        d = distance_km(a.lat, a.lon, [b.lat], [b.lon])
+        return bool(d[0] <= SAME_PLACE_KM)
+
+    def _unambiguous_names(self, node: Candidate) -> list[str]:
+        """Names of a node that no GeoNames town outside the network bears."""
+        row = next(i for i, p in enumerate(self._places) if p.node_id == node.node_id)
+        alts = str(self.nodes["alt_names"].iloc[row]).split(";")
+        out = []
+        for text in [node.name, *[a.strip() for a in alts if a.strip()]]:
+            k = name_key(text)
+            rivals = [
+                t
+                for t in self._towns(k, None)
+                if not self._same_place(node, t)
+                and t.population >= (self.gazetteer.min_population if self.gazetteer else 0)
+            ]
+            if not rivals and len(self._matches(k)) == 1:
+                out.append(text)
+        return out[:2] or [str(node.node_id)]
+
+    def _ambiguous(
+        self, query: str, key: str, inside: list[Candidate], outside: list[Candidate], role: str
+    ) -> None:
+        ins = "; ".join(f"{p.label()} at {p.lat:.2f} N, {p.lon:.2f} E" for p in inside[:3])
+        outs = "; ".join(f"{t.label()} at {t.lat:.2f} N, {t.lon:.2f} E" for t in outside[:3])
+        names = [n for p in inside[:3] for n in self._unambiguous_names(p)]
+        message = (
+            f"{role} {query!r} is ambiguous: the network has {ins}, but GeoNames also has "
+            f"{outs}, which is not in the network. Name the place you mean: "
+            f"{', '.join(repr(n) for n in names)} (or its node id)."
+        )
+        raise AmbiguousPlaceError(
+            query,
+            role=role,
+            message=message,
+            suggestions=names,
+            candidates=[c.to_dict() for c in [*inside, *outside]],
+        )
+
+    def _outside(self, query: str, key: str, role: str, code: str) -> None:
+        name = self.gazetteer.country_name(code) if self.gazetteer is not None else code
+        here = [self._places[r] for r in self._matches(key)]
+        has = f"; the network has {', '.join(p.label() for p in here[:3])}" if here else ""
+        raise OutsideCoverageError(
+            query,
+            role=role,
+            country=code,
+            covered=self._covered,
+            message=(
+                f"{role} {query!r}: {name} ({code}) is outside the network's coverage "
+                f"(countries: {', '.join(self._covered)}){has}"
+            ),
+        )
+
+    def _not_in_network(
+        self, query: str, key: str, role: str, code: str | None
+    ) -> Resolution | None:
+        """Answer for a name found in GeoNames only (a real name, never taken for a typo).
+
+        A town in an uncovered country is outside the coverage; a town that is a node
+        under another name (same GeoNames id, or a node of that country within
+        :data:`SAME_PLACE_KM` that has no GeoNames id) resolves to it unless a second
+        town bears the name; any other town is not a place of the network.
+        """
+        if self.gazetteer is None:
+            return None
+        towns = [t for t in self.gazetteer.cities_named(key) if code is None or t.country == code]
+        if not towns:
+            return None
+        cc = towns[0].country
+        if cc not in self._covered:
+            town = f"{towns[0].name} ({cc}, {self.gazetteer.country_name(cc)})"
+            raise OutsideCoverageError(
+                query,
+                role=role,
+                country=cc,
+                covered=self._covered,
+                message=(
+                    f"{role} {query!r}: {town} is outside the network's coverage "
+                    f"(countries: {', '.join(self._covered)})"
+                ),
+            )
+        found = self._towns(key, code)
+        min_pop = self.gazetteer.min_population
+        twins = {t: self._twins(t) for t in found}
+        inside = list(dict.fromkeys(p for t in found for p in twins[t]))
+        outside = [t for t in found if not twins[t] and t.population >= min_pop]
+        if inside and outside:
+            self._ambiguous(query, key, inside, outside, role)
+        if inside:
+            chosen = inside[0]
+            note = f"{query} → {chosen.label()} (GeoNames name of this place)"
+            return Resolution(query, chosen, Match.ALTERNATE, tuple(inside), note)
+        t0 = found[0]
+        near = self._nearest(t0.lat, t0.lon)
+        starts = self._starting(key)
+        hint = "; ".join(
+            part
+            for part in (
+                "nearest network places: " + ", ".join(f"{p.name} ({d:.0f} km)" for p, d in near)
+                if near
+                else "",
+                f"network names that start so: {', '.join(starts)}" if starts else "",
+            )
+            if part
+        )
+        raise UnknownNodeError(
+            [query],
+            role=role,
+            detail=f"GeoNames knows {t0.label()} at {t0.lat:.2f} N, {t0.lon:.2f} E, "
+            f"which is not a place of the network; {hint}",
+            suggestions=[*starts, *[p.name for p, _ in near]][:5],
+        )
+
+    def _starting(self, key: str, n: int = 3) -> list[str]:
+        """Names of the most populous nodes with a name that starts with `key`."""
+        rows = {
+            r
+            for idx in (self._exact, self._alternate)
+            for k, rs in idx.items()
+            if k.startswith(key)
+            for r in rs
+        }
+        best = sorted(rows, key=lambda r: (-self._places[r].population, r))[:n]
+        return [self._places[r].name for r in best]
+
+    def _nearest(self, lat: float, lon: float, n: int = 3) -> list[tuple[Candidate, float]]:
+        towns = [p for p in self._places if p.kind in ("city", "port")]
+        if not towns:
+            return []
+        d = distance_km(lat, lon, [p.lat for p in towns], [p.lon for p in towns])
+        order = np.argsort(d, kind="stable")[:n]
+        return [(towns[i], float(d[i])) for i in order]
+
+    def _fuzzy(self, query: str, key: str, role: str, code: str | None) -> Resolution:
+        close: list[str] = []
+        if len(key) >= FUZZY_MIN_LETTERS:
+            keys = set(self._exact) | set(self._alternate)
+            close = sorted(k for k in keys if _one_edit(key, k))
+        rows = list(dict.fromkeys(r for k in close for r in self._matches(k)))
+        if code is not None:
+            rows = [r for r in rows if self._places[r].country == code]
+        if rows:
+            ranked = [self._places[r] for r in self._ranked(key, rows)]
+            if all(self._same_as(ranked[0], p) for p in ranked[1:]):
+                best = next(k for k in close if ranked[0].node_id in self._ids(k))
+                got = self._choose(query, best, rows, role, country=code, match=Match.FUZZY)
+                note = f"{query} → {got.place.label()} (closest spelling)"
+                return Resolution(query, got.place, Match.FUZZY, got.candidates, note)
+        suggestions = [self._labels[k] for k in close][:5] or self.suggest(query)
+        raise UnknownNodeError([query], role=role, suggestions=suggestions)

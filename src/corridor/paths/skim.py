@@ -30,7 +30,6 @@ from numpy.typing import ArrayLike
 
 from corridor._typing import FloatArray, IntArray
 from corridor.errors import UnknownNodeError, ValidationError
-from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.hierarchy import Hierarchy, build_hierarchy, hierarchy_built, hierarchy_of
@@ -211,7 +210,9 @@ def resolve_nodes(network: Network, refs: NodeRefs, *, role: str) -> IntArray:
         Listing all the unknown ids and names.
     """
     items = list(np.asarray(refs, dtype=object).ravel()) if not isinstance(refs, str) else [refs]
-    places = PlaceIndex(network.nodes)
+    from corridor.paths.router import router_for
+
+    places = router_for(network).places
     out: list[int] = []
     unknown: list[object] = []
     for item in items:
