@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ __all__ = ["PlaceIndex", "name_key"]
 _KIND_RANK = {"city": 0, "port": 1, "terminal": 2, "border_crossing": 3, "junction": 4}
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*(?:,\s*(?P<c1>[^,()]+?)|\(\s*(?P<c2>[^()]+?)\s*\))\s*$")
 SAME_PLACE_KM = 30.0  # nodes (or a node and a town) of one country this close are one place
+TWIN_KM = 10.0  # a node placed by coordinates this close to a GeoNames town is that town
 FUZZY_MIN_LETTERS = 5  # shorter names are too close to each other to correct a typo
 
 
@@ -149,7 +150,7 @@ class PlaceIndex:
             np.array([p.lat for p in places], dtype=np.float64),
             np.array([p.lon for p in places], dtype=np.float64),
             np.array([p.geonameid for p in places], dtype=np.int64),
-            np.array([p.kind in ("city", "port", "junction") for p in places], dtype=bool),
+            np.array([p.kind in ("city", "port") for p in places], dtype=bool),
             np.array([p.country for p in places], dtype=object),
         )
         object.__setattr__(self, "_arrays", arrays)
@@ -278,16 +279,23 @@ class PlaceIndex:
         return text.upper() if len(text) == 2 and text.isalpha() else None
 
     def _twins(self, town: Candidate) -> list[Candidate]:
-        """The towns, ports and junctions of the network that are `town` (see _same_place)."""
+        """The towns and ports of the network that are the GeoNames `town`.
+
+        Its GeoNames id, or no id (placed by coordinates) and within TWIN_KM: a name
+        known only to GeoNames must not reach a node merely near it (Baoshan, a district
+        of Shanghai, is not Shanghai; Huocheng county is not the Qingshuihe junction).
+        """
         lat, lon, gid, kind, countries = self._arrays
         country = countries == town.country
         same = (gid == town.geonameid) & (gid != 0)
-        near = (gid == 0) & country & (distance_km(town.lat, town.lon, lat, lon) <= SAME_PLACE_KM)
+        d = distance_km(town.lat, town.lon, lat, lon)
+        near = (gid == 0) & country & (d <= TWIN_KM)
         return [self._places[i] for i in np.flatnonzero(kind & (same | near))]
 
     def _same_place(self, node: Candidate, city: Candidate) -> bool:
-        if node.geonameid and city.geonameid:
-            return node.geonameid == city.geonameid
+        """Whether a node is a GeoNames town: its id, or its country within SAME_PLACE_KM."""
+        if node.geonameid and node.geonameid == city.geonameid:
+            return True
         if node.country != city.country:
             return False
         d = distance_km(node.lat, node.lon, [city.lat], [city.lon])
@@ -313,29 +321,50 @@ class PlaceIndex:
         country: str | None,
         match: Match | None,
     ) -> Resolution:
-        ranked = [self._places[r] for r in self._ranked(key, rows)]
-        min_pop = self.gazetteer.min_population if self.gazetteer is not None else 0
-        outside = [
-            t
-            for t in self._towns(key, country)
-            if t.population >= min_pop and not any(self._same_place(p, t) for p in ranked)
-        ]
-        if outside:
-            self._ambiguous(query, key, ranked, outside, role)
-        chosen = ranked[0]
+        inside = [self._places[r] for r in self._ranked(key, rows)]
+        exact = {self._places[r].node_id for r in self._exact.get(key, [])}
+        got = self._settle(query, inside, self._towns(key, country), role)
         if match is None:
-            match = (
-                Match.EXACT
-                if rows
-                and chosen.node_id in {self._places[r].node_id for r in self._exact.get(key, [])}
-                else Match.ALTERNATE
-            )
-        others = [p for p in ranked[1:] if not self._same_as(chosen, p)]
+            match = Match.EXACT if got.place.node_id in exact else Match.ALTERNATE
+        return Resolution(query, got.place, match, got.candidates, got.note)
+
+    def _settle(
+        self, query: str, inside: list[Candidate], towns: list[Candidate], role: str
+    ) -> Resolution:
+        """Choose among the network places of a name, given the GeoNames towns of it.
+
+        A town that is one of the network places lends it its population when the node
+        has none; the others are homonyms outside the network. The most populous place
+        wins, and the note names the rest; if a homonym outside the network is at least
+        as populous as every network place, the name is refused (AmbiguousPlaceError).
+        """
+        min_pop = self.gazetteer.min_population if self.gazetteer is not None else 0
+        twin_pop: dict[int | None, int] = {}
+        outside = []
+        for t in towns:
+            owners = [p for p in inside if self._same_place(p, t)]
+            for p in owners:
+                twin_pop[p.node_id] = max(twin_pop.get(p.node_id, 0), t.population)
+            if not owners and t.population >= min_pop:
+                outside.append(t)
+        order = {p.node_id: i for i, p in enumerate(inside)}  # ties: the given order
+        places = sorted(
+            (replace(p, population=max(p.population, twin_pop.get(p.node_id, 0))) for p in inside),
+            key=lambda p: (-p.population, order[p.node_id]),
+        )
+        if outside and outside[0].population >= places[0].population:
+            self._ambiguous(query, places, outside, role)
+        chosen = places[0]
+        also = [f"also {p.label()}" for p in places[1:] if not self._same_as(chosen, p)]
+        also += [f"also {t.label()}, not in the network" for t in outside]
         note = ""
-        if others:
-            also = "; ".join(f"also {p.label()}" for p in others[:3])
-            note = f"{query} → {chosen.label()}, the most populous of that name; {also}"
-        return Resolution(query, chosen, match, tuple(ranked), note)
+        if also:
+            more = f"; and {len(also) - 3} more" if len(also) > 3 else ""
+            note = (
+                f"{query} → {chosen.label()}, the most populous of that name; "
+                f"{'; '.join(also[:3])}{more}"
+            )
+        return Resolution(query, chosen, Match.EXACT, (*places, *outside), note)
 
     def _same_as(self, a: Candidate, b: Candidate) -> bool:
         """Whether two nodes are one place (a town and its station or border post)."""
@@ -362,7 +391,7 @@ class PlaceIndex:
         return out[:2] or [str(node.node_id)]
 
     def _ambiguous(
-        self, query: str, key: str, inside: list[Candidate], outside: list[Candidate], role: str
+        self, query: str, inside: list[Candidate], outside: list[Candidate], role: str
     ) -> None:
         ins = "; ".join(f"{p.label()} at {p.lat:.2f} N, {p.lon:.2f} E" for p in inside[:3])
         outs = "; ".join(f"{t.label()} at {t.lat:.2f} N, {t.lon:.2f} E" for t in outside[:3])
@@ -400,18 +429,18 @@ class PlaceIndex:
     ) -> Resolution | None:
         """Answer for a name found in GeoNames only (a real name, never taken for a typo).
 
-        A town in an uncovered country is outside the coverage; a town that is a node
-        under another name (same GeoNames id, or a node of that country within
-        :data:`SAME_PLACE_KM` that has no GeoNames id) resolves to it unless a second
-        town bears the name; any other town is not a place of the network.
+        A name borne only by towns of uncovered countries is outside the coverage; a
+        town that is a node under another name (see :meth:`_twins`) resolves to it,
+        reported, unless a more populous town bears the name too; any other town is not
+        a place of the network, and the error names the nearest network towns.
         """
         if self.gazetteer is None:
             return None
         towns = [t for t in self.gazetteer.cities_named(key) if code is None or t.country == code]
         if not towns:
             return None
-        cc = towns[0].country
-        if cc not in self._covered:
+        if all(t.country not in self._covered for t in towns):
+            cc = towns[0].country
             town = f"{towns[0].name} ({cc}, {self.gazetteer.country_name(cc)})"
             raise OutsideCoverageError(
                 query,
@@ -424,16 +453,13 @@ class PlaceIndex:
                 ),
             )
         found = self._towns(key, code)
-        min_pop = self.gazetteer.min_population
-        twins = {t: self._twins(t) for t in found}
-        inside = list(dict.fromkeys(p for t in found for p in twins[t]))
-        outside = [t for t in found if not twins[t] and t.population >= min_pop]
-        if inside and outside:
-            self._ambiguous(query, key, inside, outside, role)
+        inside = list(dict.fromkeys(p for t in found for p in self._twins(t)))
         if inside:
-            chosen = inside[0]
-            note = f"{query} → {chosen.label()} (GeoNames name of this place)"
-            return Resolution(query, chosen, Match.ALTERNATE, tuple(inside), note)
+            got = self._settle(query, inside, found, role)
+            note = f"{query} → {got.place.label()} (GeoNames name of this place)"
+            if got.note:
+                note += "; " + got.note.split("; ", 1)[1]
+            return Resolution(query, got.place, Match.ALTERNATE, got.candidates, note)
         t0 = found[0]
         near = self._nearest(t0.lat, t0.lon)
         starts = self._starting(key)

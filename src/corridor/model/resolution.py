@@ -87,11 +87,14 @@ class Resolution:
     query
         The text (or id) asked for.
     place
-        The place chosen.
+        The place chosen. Its population is the node's, or, for a node placed by
+        coordinates without one, that of the GeoNames town it is.
     match
         How it was found.
     candidates
-        Every network place the query matched, the chosen one first, then by population.
+        Every place the query matched, the chosen one first, then the other network
+        places by population, then the GeoNames towns of that name outside the network
+        (``node_id`` None).
     note
         One line for the user when the answer needs saying (an ambiguous name, a
         corrected spelling); "" when the name is its place's own and unambiguous.
