@@ -163,7 +163,13 @@ def create_app(
     # -- errors ------------------------------------------------------------------------
     @app.exception_handler(corridor.UnknownNodeError)
     async def _unknown(_r: Request, exc: corridor.UnknownNodeError) -> JSONResponse:
-        return _error(404, "UnknownNodeError", _message(exc), suggestions=exc.suggestions)
+        # "type" stays UnknownNodeError; "error_class" tells the two refusals apart
+        extra: dict[str, Any] = {"suggestions": exc.suggestions, "error_class": type(exc).__name__}
+        if isinstance(exc, corridor.AmbiguousPlaceError):
+            extra["candidates"] = exc.candidates
+        if isinstance(exc, corridor.OutsideCoverageError):
+            extra["country"], extra["covered"] = exc.country, exc.covered
+        return _error(404, "UnknownNodeError", _message(exc), **extra)
 
     @app.exception_handler(corridor.NoPathError)
     async def _nopath(_r: Request, exc: corridor.NoPathError) -> JSONResponse:
@@ -272,18 +278,35 @@ def create_app(
     async def route(req: RouteRequest) -> Response:
         return await fast("route", req, lambda: route_sync(req))
 
+    def resolved(origin: str | int, destination: str | int) -> dict[str, Any]:
+        return {
+            "origin": state.lookup(origin, "origin").to_dict(),
+            "destination": state.lookup(destination, "destination").to_dict(),
+        }
+
     def route_sync(req: RouteRequest) -> Response:
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         prof = None if req.profile is None else check_profile(req.profile)
         goal = req.optimize or ("cost" if prof else "time")
-        key = ("route", o, d, prof, goal, req.modes, req.depart)
+        # `resolved` echoes the names asked for, so they are part of the key
+        key = (
+            "route",
+            o,
+            d,
+            prof,
+            goal,
+            req.modes,
+            req.depart,
+            str(req.origin),
+            str(req.destination),
+        )
 
         def build() -> dict[str, Any]:
             r = corridor.route(
                 net, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
             )
-            return state.route_json(r)
+            return {**state.route_json(r), "resolved": resolved(req.origin, req.destination)}
 
         return _json(cached(key, RouteOut, build))
 
@@ -301,6 +324,7 @@ def create_app(
         prof = check_profile(req.profile)
         key: tuple[Any, ...] = ("routes", o, d, prof, req.method, req.k, req.optimize)
         key += (req.max_similarity, req.tolerance, req.modes, req.depart)
+        key += (str(req.origin), str(req.destination))
 
         def build() -> dict[str, Any]:
             if req.method == "pareto":
@@ -330,6 +354,7 @@ def create_app(
             out = rs.to_dict()
             out["routes"] = [state.route_json(r) for r in found]
             out["values"] = out.get("values", [])[: len(found)]
+            out["resolved"] = resolved(req.origin, req.destination)
             return out
 
         return _json(cached(key, RouteSetOut, build))
