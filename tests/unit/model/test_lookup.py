@@ -413,3 +413,67 @@ def test_geonames_cities_resolve_to_themselves_or_to_nothing(
     assert not merged, merged[:10]
     assert itself_n > 300  # most of the network's cities are GeoNames cities 15000
     assert homonym_n > 10  # e.g. Changsha, Kirov, Troitsk: said, not silent
+
+
+# -- edge cases ----------------------------------------------------------------------------
+
+
+def _index(names: list[str], countries: list[str] | None = None) -> PlaceIndex:
+    n = len(names)
+    nodes = pd.DataFrame(
+        {
+            "node_id": list(range(1, n + 1)),
+            "name": names,
+            "alt_names": [""] * n,
+            "kind": ["city"] * n,
+            "country": countries or ["RU"] * n,
+            "lon": [30.0 + 5 * i for i in range(n)],
+            "lat": [55.0] * n,
+            "population": [10_000 * (i + 1) for i in range(n)],
+        }
+    )
+    return PlaceIndex(nodes)
+
+
+def test_a_typo_one_letter_from_two_places_is_refused_with_both() -> None:
+    places = _index(["Tulun", "Tulan"])
+    with pytest.raises(corridor.UnknownNodeError) as err:
+        places.lookup("Tulen")
+    assert set(err.value.suggestions) == {"Tulun", "Tulan"}
+
+
+def test_short_names_are_never_corrected() -> None:
+    places = _index(["Omsk"])
+    with pytest.raises(corridor.UnknownNodeError):
+        places.lookup("Tmsk")
+
+
+def test_empty_and_blank_names_are_refused() -> None:
+    places = _index(["Omsk"])
+    for text in ("", "   ", "--"):
+        with pytest.raises(corridor.UnknownNodeError):
+            places.lookup(text)
+
+
+def test_country_names_qualify_with_the_gazetteer(net: corridor.Network) -> None:
+    got = corridor.lookup_place(net, "Khorgos (Kazakhstan)")
+    assert (got.place.country, got.match) == ("KZ", Match.QUALIFIED)
+    with pytest.raises(corridor.OutsideCoverageError, match="Uzbekistan"):
+        corridor.lookup_place(net, "Tashkent, UZ")
+
+
+@given(
+    st.sampled_from(["Saint Petersburg", "Nizhniy Novgorod", "Ulan-Ude", "Xi'an", "Ürümqi"]),
+    st.sampled_from([str.upper, str.lower, str.title, lambda s: s.replace(" ", "-")]),
+)
+def test_case_and_punctuation_never_change_the_answer(
+    index: PlaceIndex, name: str, change: object
+) -> None:
+    assert callable(change)
+    assert index.lookup(change(name)).node_id == index.lookup(name).node_id
+
+
+def test_node_ids_resolve_to_themselves(net: corridor.Network, index: PlaceIndex) -> None:
+    for nid in net.nodes["node_id"].head(50):
+        got = index.lookup(int(nid))
+        assert (got.node_id, got.match) == (int(nid), Match.ID)
