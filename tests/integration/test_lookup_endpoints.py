@@ -121,3 +121,14 @@ def test_service_refusals_say_why(client: Any) -> None:
     assert out["error_class"] == "AmbiguousPlaceError"
     assert "Jining (Ulanqab)" in out["suggestions"]
     assert {c["in_network"] for c in out["candidates"]} == {True, False}
+
+
+@pytest.mark.parametrize("command", ["cpmm", "tcd"])
+def test_cost_commands_report_resolution(net: corridor.Network, command: str) -> None:
+    res = runner.invoke(cli_app, [command, "Horgos", "Almaty", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (
+        out["resolved"]["origin"] == corridor.lookup_place(net, "Horgos", role="origin").to_dict()
+    )
+    assert out["resolved"]["destination"]["name"] == "Almaty"

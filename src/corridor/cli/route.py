@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, fail, guard, load_network
+from corridor.cli.common import (
+    JsonOpt,
+    NetworkOpt,
+    fail,
+    guard,
+    load_network,
+    print_notes,
+    resolve_ends,
+    resolved_json,
+)
 from corridor.cli.render import print_reliability, print_route, print_route_set
 
 __all__ = ["ModeChoice", "OptimizeChoice", "route_cmd"]
@@ -44,30 +53,6 @@ def _as_of(net: corridor.Network, when: str) -> corridor.Network:
 def _reliability(r: corridor.Route, draws: int, seed: int, as_json: bool) -> corridor.Reliability:
     """Monte Carlo arrival quantiles of `r`, with a one-line error if it has no timeline."""
     return guard(as_json, lambda: corridor.reliability(r, n=draws, seed=seed))
-
-
-def _resolve(
-    net: corridor.Network, origin: str, destination: str, as_json: bool
-) -> tuple[corridor.Resolution, corridor.Resolution]:
-    """How the origin and destination names resolve (the engine's one lookup)."""
-    return guard(
-        as_json,
-        lambda: (
-            corridor.lookup_place(net, origin, role="origin"),
-            corridor.lookup_place(net, destination, role="destination"),
-        ),
-    )
-
-
-def _resolved_json(ends: tuple[corridor.Resolution, corridor.Resolution]) -> dict[str, object]:
-    return {"origin": ends[0].to_dict(), "destination": ends[1].to_dict()}
-
-
-def _print_notes(ends: tuple[corridor.Resolution, corridor.Resolution]) -> None:
-    """One line per endpoint whose name needed saying (a homonym, a corrected spelling)."""
-    for res in ends:
-        if res.note:
-            console.print(f"[yellow]note:[/] {res.note}", highlight=False)
 
 
 def route_cmd(
@@ -123,7 +108,7 @@ def route_cmd(
         fail("--alternatives, --pareto and --reliability need --profile", as_json)
     if alternatives < 0:
         fail("--alternatives must be >= 0", as_json)
-    ends = _resolve(net, origin, destination, as_json)
+    ends = resolve_ends(net, origin, destination, as_json)
     found: list[corridor.Route]
     method = ""
     if pareto or alternatives:
@@ -180,11 +165,11 @@ def route_cmd(
         for d, x in zip(dicts, rel, strict=False):
             d["reliability"] = x.to_dict()
         if pareto or alternatives:
-            print(json.dumps({"routes": dicts, "method": method, "resolved": _resolved_json(ends)}))
+            print(json.dumps({"routes": dicts, "method": method, "resolved": resolved_json(ends)}))
         else:
-            print(json.dumps({**dicts[0], "resolved": _resolved_json(ends)}))
+            print(json.dumps({**dicts[0], "resolved": resolved_json(ends)}))
         return
-    _print_notes(ends)
+    print_notes(ends)
     if pareto or alternatives:
         print_route_set(found, method, rel)
         return
