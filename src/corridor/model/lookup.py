@@ -11,11 +11,14 @@ A name is looked up in four steps, and the first that finds something decides:
    spelling)"); it is never tried on the name of a real town (GeoNames), so Jining is not
    corrected to Yining.
 
-A name several network places bear resolves to the most populous and says so. A name
-that a GeoNames town of 15,000+ people outside the network also bears (in a covered
-country) is refused with the names that tell them apart: answering for the wrong town
-is worse than asking. A name found only in GeoNames says whether the town lies outside
-the network's coverage (Tashkent) or is simply not one of its places.
+A name several places bear resolves to the most populous and says so in a note, the
+GeoNames towns of 15,000+ people outside the network (in the covered countries)
+included: "Changsha" is the network's city of 3 million, "also Changsha, CN (pop. 47k),
+not in the network". When such a town is at least as populous as every network place of
+that name, the name is refused with the names that tell them apart (Suzhou: say "Suzhou
+(Anhui)"): answering for the wrong town is worse than asking. A name found only in
+GeoNames says whether the town lies outside the network's coverage (Tashkent) or is
+simply not one of its places (with the nearest that are).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import pandas as pd
 
 from corridor.errors import AmbiguousPlaceError, OutsideCoverageError, UnknownNodeError
 from corridor.model.gazetteer import Gazetteer, distance_km
-from corridor.model.names import name_key
+from corridor.model.names import name_key, one_edit
 from corridor.model.resolution import Candidate, Match, Resolution
 
 __all__ = ["PlaceIndex", "name_key"]
@@ -39,27 +42,6 @@ _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*(?:,\s*(?P<c1>[^,()]+?)|\(\s*(?P<c2>[
 SAME_PLACE_KM = 30.0  # nodes (or a node and a town) of one country this close are one place
 TWIN_KM = 10.0  # a node placed by coordinates this close to a GeoNames town is that town
 FUZZY_MIN_LETTERS = 5  # shorter names are too close to each other to correct a typo
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `b` is `a` with one letter inserted, deleted, replaced or two swapped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
 
 
 @dataclass(frozen=True)
@@ -388,7 +370,7 @@ class PlaceIndex:
             ]
             if not rivals and len(self._matches(k)) == 1:
                 out.append(text)
-        return out[:2] or [str(node.node_id)]
+        return out[:2]
 
     def _ambiguous(
         self, query: str, inside: list[Candidate], outside: list[Candidate], role: str
@@ -396,16 +378,19 @@ class PlaceIndex:
         ins = "; ".join(f"{p.label()} at {p.lat:.2f} N, {p.lon:.2f} E" for p in inside[:3])
         outs = "; ".join(f"{t.label()} at {t.lat:.2f} N, {t.lon:.2f} E" for t in outside[:3])
         names = [n for p in inside[:3] for n in self._unambiguous_names(p)]
+        ids = [str(p.node_id) for p in inside[:3]]
+        say = f"{', '.join(repr(n) for n in names)} or node id" if names else "node id"
+        what = "which is" if len(outside) == 1 else "which are"
         message = (
             f"{role} {query!r} is ambiguous: the network has {ins}, but GeoNames also has "
-            f"{outs}, which is not in the network. Name the place you mean: "
-            f"{', '.join(repr(n) for n in names)} (or its node id)."
+            f"{outs}, {what} not in the network. Name the place you mean: {say} "
+            f"{' / '.join(ids)}."
         )
         raise AmbiguousPlaceError(
             query,
             role=role,
             message=message,
-            suggestions=names,
+            suggestions=names or ids,
             candidates=[c.to_dict() for c in [*inside, *outside]],
         )
 
@@ -505,7 +490,7 @@ class PlaceIndex:
         close: list[str] = []
         if len(key) >= FUZZY_MIN_LETTERS:
             keys = set(self._exact) | set(self._alternate)
-            close = sorted(k for k in keys if _one_edit(key, k))
+            close = sorted(k for k in keys if one_edit(key, k))
         rows = list(dict.fromkeys(r for k in close for r in self._matches(k)))
         if code is not None:
             rows = [r for r in rows if self._places[r].country == code]

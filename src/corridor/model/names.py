@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["name_key", "name_words"]
+__all__ = ["name_key", "name_words", "one_edit"]
 
 # letters that Unicode does not decompose into a base letter and a mark
 _BASE = str.maketrans(
@@ -77,3 +77,30 @@ def name_key(name: str) -> str:
     True
     """
     return "".join(name_words(name))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter inserted, deleted, replaced or two swapped.
+
+    Examples
+    --------
+    >>> one_edit("chongqingg", "chongqing"), one_edit("nanning", "nanning")
+    (True, False)
+    """
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]

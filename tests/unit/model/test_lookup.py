@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 import corridor
 from corridor.data.gazetteer import load_gazetteer
-from corridor.model.lookup import SAME_PLACE_KM, PlaceIndex, _one_edit, name_key
+from corridor.model.lookup import SAME_PLACE_KM, PlaceIndex, name_key
+from corridor.model.names import one_edit
 from corridor.model.resolution import Match
 
 
@@ -83,8 +84,8 @@ def test_key_agrees_with_an_independent_fold_on_latin_text(text: str) -> None:
 
 @given(st.text(min_size=1, max_size=8), st.text(min_size=1, max_size=8))
 def test_one_edit_is_symmetric_and_not_reflexive(a: str, b: str) -> None:
-    assert _one_edit(a, b) == _one_edit(b, a)
-    assert not _one_edit(a, a)
+    assert one_edit(a, b) == one_edit(b, a)
+    assert not one_edit(a, a)
 
 
 @pytest.mark.parametrize(
@@ -98,8 +99,8 @@ def test_one_edit_is_symmetric_and_not_reflexive(a: str, b: str) -> None:
         ("nanning", "nanjing", True),  # one letter: why a real town name is never corrected
     ],
 )
-def test_one_edit(a: str, b: str, expected: bool) -> None:
-    assert _one_edit(a, b) is expected
+def testone_edit(a: str, b: str, expected: bool) -> None:
+    assert one_edit(a, b) is expected
 
 
 # -- a small index -------------------------------------------------------------------------
