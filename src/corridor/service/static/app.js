@@ -289,6 +289,9 @@ function showRoute(r) {
   const crossings = r.stops.filter((s) => s.kind === "border_crossing").length;
   const gauges = r.stops.filter((s) => s.kind === "gauge_change").length;
   if (r.profile) text += `; ${crossings} border crossing(s), ${gauges} gauge change(s)`;
+  // how typed names resolved, when it needs saying (a homonym, a corrected spelling)
+  const notes = r.resolved ? [r.resolved.origin.note, r.resolved.destination.note].filter((n) => n) : [];
+  if (notes.length) text += `<br><small>${notes.map(esc).join("<br>")}</small>`;
   $("#summary").innerHTML = text;
   const rows = [...r.legs.map((l, i) => ({ ...l, _t: "leg", _seq: i })), ...r.stops.map((s) => ({ ...s, _t: "stop" }))];
   // legs and stops in travel order: stops by distance, before the leg that starts there
