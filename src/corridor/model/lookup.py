@@ -423,7 +423,7 @@ class PlaceIndex:
             return None
         towns = [t for t in self.gazetteer.cities_named(key) if code is None or t.country == code]
         if not towns:
-            return None
+            return self._alternate_of(query, key, role, code)
         if all(t.country not in self._covered for t in towns):
             cc = towns[0].country
             town = f"{towns[0].name} ({cc}, {self.gazetteer.country_name(cc)})"
@@ -464,6 +464,47 @@ class PlaceIndex:
             detail=f"GeoNames knows {t0.label()} at {t0.lat:.2f} N, {t0.lon:.2f} E, "
             f"which is not a place of the network; {hint}",
             suggestions=[*starts, *[p.name for p, _ in near]][:5],
+        )
+
+    def _alternate_of(self, query: str, key: str, role: str, code: str | None) -> Resolution | None:
+        """Explain a GeoNames alternate name of a million-city (Toshkent, Constantinople).
+
+        Such names are not curated, so they never resolve silently: the city of the
+        network is named in the error, a city elsewhere is outside the coverage.
+        """
+        if self.gazetteer is None:
+            return None
+        cities = [
+            t for t in self.gazetteer.cities_also_named(key) if code is None or t.country == code
+        ]
+        if not cities:
+            return None
+        top = cities[0]
+        if all(t.country not in self._covered for t in cities):
+            cc = top.country
+            raise OutsideCoverageError(
+                query,
+                role=role,
+                country=cc,
+                covered=self._covered,
+                message=(
+                    f"{role} {query!r}: {top.name} ({cc}, {self.gazetteer.country_name(cc)}), "
+                    f"of which it is a GeoNames alternate name, is outside the network's "
+                    f"coverage (countries: {', '.join(self._covered)})"
+                ),
+            )
+        here = [p for t in cities for p in self._twins(t)]
+        near = [] if here else [p for p, _ in self._nearest(top.lat, top.lon)]
+        where = (
+            "which is in the network under that name"
+            if here
+            else "which is not a place of the network; nearest: " + ", ".join(p.name for p in near)
+        )
+        raise UnknownNodeError(
+            [query],
+            role=role,
+            detail=f"GeoNames gives it as another name of {top.label()}, {where}",
+            suggestions=[p.name for p in (here or near)][:5],
         )
 
     def _starting(self, key: str, n: int = 3) -> list[str]:

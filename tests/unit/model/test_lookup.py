@@ -269,6 +269,22 @@ def test_outside_coverage_says_so(net: corridor.Network, query: str, cc: str) ->
     assert err.value.country == cc and not err.value.suggestions
 
 
+@pytest.mark.parametrize(
+    ("query", "city"), [("Toshkent", "Tashkent"), ("Constantinople", "Istanbul")]
+)
+def test_alternate_names_of_cities_outside_say_so(
+    net: corridor.Network, query: str, city: str
+) -> None:
+    with pytest.raises(corridor.OutsideCoverageError, match=city):
+        corridor.lookup_place(net, query)
+
+
+def test_uncurated_geonames_alternates_never_resolve_silently(net: corridor.Network) -> None:
+    with pytest.raises(corridor.UnknownNodeError) as err:
+        corridor.lookup_place(net, "Moskau")
+    assert err.value.suggestions == ["Moscow"] and "another name of Moscow" in str(err.value)
+
+
 def test_jining_is_neither_yining_nor_silently_ulanqab(net: corridor.Network) -> None:
     # GeoNames has Jining (Shandong, 1.24M, not in the network) and Jining (Inner
     # Mongolia), which is the network's "Jining (Ulanqab)": the bare name is refused
