@@ -30,9 +30,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from corridor.errors import AmbiguousPlaceError, OutsideCoverageError, UnknownNodeError
+from corridor.errors import UnknownNodeError
 from corridor.model.gazetteer import Gazetteer, distance_km
 from corridor.model.names import name_key, one_edit
+from corridor.model.refusals import ambiguous, not_in_network, outside_coverage
 from corridor.model.resolution import Candidate, Match, Resolution
 
 __all__ = ["PlaceIndex", "name_key"]
@@ -375,39 +376,15 @@ class PlaceIndex:
     def _ambiguous(
         self, query: str, inside: list[Candidate], outside: list[Candidate], role: str
     ) -> None:
-        ins = "; ".join(f"{p.label()} at {p.lat:.2f} N, {p.lon:.2f} E" for p in inside[:3])
-        outs = "; ".join(f"{t.label()} at {t.lat:.2f} N, {t.lon:.2f} E" for t in outside[:3])
         names = [n for p in inside[:3] for n in self._unambiguous_names(p)]
-        ids = [str(p.node_id) for p in inside[:3]]
-        say = f"{', '.join(repr(n) for n in names)} or node id" if names else "node id"
-        what = "which is" if len(outside) == 1 else "which are"
-        message = (
-            f"{role} {query!r} is ambiguous: the network has {ins}, but GeoNames also has "
-            f"{outs}, {what} not in the network. Name the place you mean: {say} "
-            f"{' / '.join(ids)}."
-        )
-        raise AmbiguousPlaceError(
-            query,
-            role=role,
-            message=message,
-            suggestions=names or ids,
-            candidates=[c.to_dict() for c in [*inside, *outside]],
-        )
+        raise ambiguous(query, role, inside, outside, names)
 
     def _outside(self, query: str, key: str, role: str, code: str) -> None:
         name = self.gazetteer.country_name(code) if self.gazetteer is not None else code
         here = [self._places[r] for r in self._matches(key)]
         has = f"; the network has {', '.join(p.label() for p in here[:3])}" if here else ""
-        raise OutsideCoverageError(
-            query,
-            role=role,
-            country=code,
-            covered=self._covered,
-            message=(
-                f"{role} {query!r}: {name} ({code}) is outside the network's coverage "
-                f"(countries: {', '.join(self._covered)}){has}"
-            ),
-        )
+        what = f"{name} ({code})"
+        raise outside_coverage(query, role, what, code, self._covered, tail=has)
 
     def _not_in_network(
         self, query: str, key: str, role: str, code: str | None
@@ -426,17 +403,8 @@ class PlaceIndex:
             return self._alternate_of(query, key, role, code)
         if all(t.country not in self._covered for t in towns):
             cc = towns[0].country
-            town = f"{towns[0].name} ({cc}, {self.gazetteer.country_name(cc)})"
-            raise OutsideCoverageError(
-                query,
-                role=role,
-                country=cc,
-                covered=self._covered,
-                message=(
-                    f"{role} {query!r}: {town} is outside the network's coverage "
-                    f"(countries: {', '.join(self._covered)})"
-                ),
-            )
+            what = f"{towns[0].name} ({cc}, {self.gazetteer.country_name(cc)})"
+            raise outside_coverage(query, role, what, cc, self._covered)
         found = self._towns(key, code)
         inside = list(dict.fromkeys(p for t in found for p in self._twins(t)))
         if inside:
@@ -445,26 +413,8 @@ class PlaceIndex:
             if got.note:
                 note += "; " + got.note.split("; ", 1)[1]
             return Resolution(query, got.place, Match.ALTERNATE, got.candidates, note)
-        t0 = found[0]
-        near = self._nearest(t0.lat, t0.lon)
-        starts = self._starting(key)
-        hint = "; ".join(
-            part
-            for part in (
-                "nearest network places: " + ", ".join(f"{p.name} ({d:.0f} km)" for p, d in near)
-                if near
-                else "",
-                f"network names that start so: {', '.join(starts)}" if starts else "",
-            )
-            if part
-        )
-        raise UnknownNodeError(
-            [query],
-            role=role,
-            detail=f"GeoNames knows {t0.label()} at {t0.lat:.2f} N, {t0.lon:.2f} E, "
-            f"which is not a place of the network; {hint}",
-            suggestions=[*starts, *[p.name for p, _ in near]][:5],
-        )
+        near = self._nearest(found[0].lat, found[0].lon)
+        raise not_in_network(query, role, found[0], near, self._starting(key))
 
     def _alternate_of(self, query: str, key: str, role: str, code: str | None) -> Resolution | None:
         """Explain a GeoNames alternate name of a million-city (Toshkent, Constantinople).
@@ -482,17 +432,11 @@ class PlaceIndex:
         top = cities[0]
         if all(t.country not in self._covered for t in cities):
             cc = top.country
-            raise OutsideCoverageError(
-                query,
-                role=role,
-                country=cc,
-                covered=self._covered,
-                message=(
-                    f"{role} {query!r}: {top.name} ({cc}, {self.gazetteer.country_name(cc)}), "
-                    f"of which it is a GeoNames alternate name, is outside the network's "
-                    f"coverage (countries: {', '.join(self._covered)})"
-                ),
+            what = (
+                f"{top.name} ({cc}, {self.gazetteer.country_name(cc)}), of which it is a "
+                "GeoNames alternate name,"
             )
+            raise outside_coverage(query, role, what, cc, self._covered)
         here = [p for t in cities for p in self._twins(t)]
         near = [] if here else [p for p, _ in self._nearest(top.lat, top.lon)]
         where = (
