@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import corridor
-from corridor.data.gazetteer import load_gazetteer
+from corridor.data.gazetteer import load_gazetteer, read_variants
 from corridor.model.lookup import SAME_PLACE_KM, PlaceIndex, name_key
 from corridor.model.names import one_edit
 from corridor.model.resolution import Match
@@ -324,6 +324,7 @@ def test_no_two_distinct_places_collide(net: corridor.Network, index: PlaceIndex
     """
     nodes = net.nodes.set_index("node_id")
     gaz = load_gazetteer()
+    groups = [{_fold(v) for v in row["spellings"].split(";")} for row in read_variants()]
     names = _names(net)
     by_key: dict[str, set[tuple[int, str]]] = {}
     for nid, text in names:
@@ -342,7 +343,7 @@ def test_no_two_distinct_places_collide(net: corridor.Network, index: PlaceIndex
             texts_a = {t for nid, t in hits if nid == a}
             texts_b = {t for nid, t in hits if nid == b}
             related = any(
-                _fold(x) == _fold(y) or name_key(y) in gaz.spellings(name_key(x))
+                _fold(x) == _fold(y) or any(_fold(x) in g and _fold(y) in g for g in groups)
                 for x in texts_a
                 for y in texts_b
             )
