@@ -132,3 +132,11 @@ def test_cost_commands_report_resolution(net: corridor.Network, command: str) ->
         out["resolved"]["origin"] == corridor.lookup_place(net, "Horgos", role="origin").to_dict()
     )
     assert out["resolved"]["destination"]["name"] == "Almaty"
+
+
+def test_service_resolve_endpoint(client: Any, net: corridor.Network) -> None:
+    got = client.get("/api/resolve", params={"q": "Khorgos"}).json()
+    assert got == corridor.lookup_place(net, "Khorgos").to_dict()
+    r = client.get("/api/resolve", params={"q": "Baku", "role": "origin"})
+    assert r.status_code == 404 and r.json()["error_class"] == "OutsideCoverageError"
+    assert "origin 'Baku'" in r.json()["error"]

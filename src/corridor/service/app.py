@@ -52,6 +52,7 @@ from corridor.service.models import (
     IsochroneResponse,
     PlacesResponse,
     ProfilesResponse,
+    ResolvedOut,
     RouteOut,
     RouteRequest,
     RouteSetOut,
@@ -262,6 +263,14 @@ def create_app(
                 }
             )
         return PlacesResponse.model_validate({"query": q, "places": out})
+
+    @app.get("/api/resolve", response_model=ResolvedOut, responses=_ERRORS)
+    def resolve_place(
+        q: str = Query(min_length=1, max_length=80, description="A place name or node id."),
+        role: str = Query("place", max_length=20, description="For messages: origin, ..."),
+    ) -> ResolvedOut:
+        """How a name resolves, as /api/route reports it (404 with the reason if refused)."""
+        return ResolvedOut.model_validate(state.lookup(q, role).to_dict())
 
     @app.get("/api/profiles", response_model=ProfilesResponse)
     def profiles() -> ProfilesResponse:
