@@ -73,6 +73,7 @@ class PlaceIndex:
     _places: tuple[Candidate, ...] = field(init=False, repr=False)
     _covered: tuple[str, ...] = field(init=False, repr=False)
     _arrays: tuple[np.ndarray, ...] = field(init=False, repr=False)
+    _sides: dict[int | None, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         nodes = self.nodes.reset_index(drop=True)
@@ -137,6 +138,12 @@ class PlaceIndex:
             np.array([p.country for p in places], dtype=object),
         )
         object.__setattr__(self, "_arrays", arrays)
+        sides: dict[int | None, frozenset[str]] = {}
+        if "country_a" in nodes and "country_b" in nodes:
+            for p, a, b in zip(places, nodes["country_a"], nodes["country_b"], strict=True):
+                if p.kind == "border_crossing":
+                    sides[p.node_id] = frozenset({p.country, str(a), str(b)} - {"", "nan"})
+        object.__setattr__(self, "_sides", sides)
         object.__setattr__(self, "_covered", tuple(sorted(set(nodes["country"].astype(str)))))
 
     @property
@@ -279,10 +286,14 @@ class PlaceIndex:
         """Whether a node is a GeoNames town: its id, or its country within SAME_PLACE_KM."""
         if node.geonameid and node.geonameid == city.geonameid:
             return True
-        if node.country != city.country:
+        if city.country not in self._countries_of(node):
             return False
         d = distance_km(node.lat, node.lon, [city.lat], [city.lon])
         return bool(d[0] <= SAME_PLACE_KM)
+
+    def _countries_of(self, node: Candidate) -> frozenset[str]:
+        """A node's country; both countries for a border crossing (it lies on the line)."""
+        return self._sides.get(node.node_id, frozenset({node.country}))
 
     def _towns(self, key: str, country: str | None) -> list[Candidate]:
         """GeoNames towns of the covered countries with name key `key`, largest first."""
@@ -351,7 +362,7 @@ class PlaceIndex:
 
     def _same_as(self, a: Candidate, b: Candidate) -> bool:
         """Whether two nodes are one place (a town and its station or border post)."""
-        if a.country != b.country:
+        if not self._countries_of(a) & self._countries_of(b):
             return False
         d = distance_km(a.lat, a.lon, [b.lat], [b.lon])
         return bool(d[0] <= SAME_PLACE_KM)
