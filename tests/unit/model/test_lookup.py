@@ -313,11 +313,17 @@ def _names(net: corridor.Network) -> list[tuple[int, str]]:
     return out
 
 
+def _sides(row: pd.Series) -> set[str]:
+    """A node's country, and both countries of a border crossing (it lies on the line)."""
+    extra = {row["country_a"], row["country_b"]} if row["kind"] == "border_crossing" else set()
+    return {row["country"], *extra} - {""}
+
+
 def test_no_two_distinct_places_collide(net: corridor.Network, index: PlaceIndex) -> None:
     """Brute force over every name and alternate name of every node.
 
     Two nodes are one place when they lie in one country within SAME_PLACE_KM (a town,
-    its station and its border post). Two distinct places may share a key only when
+    its station and its border post; a border post lies in both its countries). Two distinct places may share a key only when
     they bear the same name (up to case, diacritics and punctuation, by an independent
     fold) or a curated spelling variant of it; and then the lookup must name both and say
     so in its note.
@@ -335,7 +341,7 @@ def test_no_two_distinct_places_collide(net: corridor.Network, index: PlaceIndex
         ids = sorted({nid for nid, _ in hits})
         for a, b in itertools.combinations(ids, 2):
             ra, rb = nodes.loc[a], nodes.loc[b]
-            one_place = ra["country"] == rb["country"] and (
+            one_place = bool(_sides(ra) & _sides(rb)) and (
                 _km(ra["lat"], ra["lon"], rb["lat"], rb["lon"]) <= SAME_PLACE_KM
             )
             if one_place:
