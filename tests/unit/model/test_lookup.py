@@ -323,10 +323,10 @@ def test_no_two_distinct_places_collide(net: corridor.Network, index: PlaceIndex
     """Brute force over every name and alternate name of every node.
 
     Two nodes are one place when they lie in one country within SAME_PLACE_KM (a town,
-    its station and its border post; a border post lies in both its countries). Two distinct places may share a key only when
-    they bear the same name (up to case, diacritics and punctuation, by an independent
-    fold) or a curated spelling variant of it; and then the lookup must name both and say
-    so in its note.
+    its station and its border post; a border post lies in both its countries). Two
+    distinct places may share a key only when they bear the same name (up to case,
+    diacritics and punctuation, by an independent fold) or a curated spelling variant of
+    it; and then the lookup must name both and say so in its note.
     """
     nodes = net.nodes.set_index("node_id")
     gaz = load_gazetteer()
