@@ -222,7 +222,7 @@ class PlaceIndex:
         """The `n` names closest to `name`."""
         keys = list(self._exact) + [k for k in self._alternate if k not in self._exact]
         close = difflib.get_close_matches(name_key(name), keys, n=n, cutoff=0.5)
-        return [self._labels.get(k, k) for k in close]
+        return list(dict.fromkeys(self._label(k) for k in close))
 
     def search(self, prefix: str, limit: int = 10) -> pd.DataFrame:
         """Nodes whose name or alternate name starts with `prefix`, by population."""
@@ -246,6 +246,14 @@ class PlaceIndex:
         if not hit.size:
             raise UnknownNodeError([query], role=f"{role} node id")
         return Resolution(query, self._places[int(hit[0])], Match.ID, (self._places[int(hit[0])],))
+
+    def _label(self, key: str) -> str:
+        """A name with key `key`: as written on a node, else the name of its first node."""
+        found = self._labels.get(key)
+        if found is not None:
+            return found
+        rows = self._matches(key)
+        return self._places[rows[0]].name if rows else key
 
     def _ids(self, key: str) -> set[int | None]:
         return {self._places[r].node_id for r in self._matches(key)}
@@ -497,5 +505,6 @@ class PlaceIndex:
                 got = self._choose(query, best, rows, role, country=code, match=Match.FUZZY)
                 note = f"{query} → {got.place.label()} (closest spelling)"
                 return Resolution(query, got.place, Match.FUZZY, got.candidates, note)
-        suggestions = [self._labels[k] for k in close][:5] or self.suggest(query)
+        suggestions = list(dict.fromkeys(self._label(k) for k in close))[:5]
+        suggestions = suggestions or self.suggest(query)
         raise UnknownNodeError([query], role=role, suggestions=suggestions)

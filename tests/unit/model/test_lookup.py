@@ -501,3 +501,10 @@ def test_node_ids_resolve_to_themselves(net: corridor.Network, index: PlaceIndex
     for nid in net.nodes["node_id"].head(50):
         got = index.lookup(int(nid))
         assert (got.node_id, got.match) == (int(nid), Match.ID)
+
+
+def test_typos_of_variant_spellings_suggest_real_names(index: PlaceIndex) -> None:
+    # "Sankt-Peterburgg" is one letter off a curated variant that no node writes out
+    got = index.lookup("Sankt-Peterburgg")
+    assert (got.place.name, got.match) == ("Saint Petersburg", Match.FUZZY)
+    assert all(not s.islower() for s in index.suggest("sanktpeterbur"))
