@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, fail, guard, load_network
+from corridor.cli.common import (
+    JsonOpt,
+    NetworkOpt,
+    fail,
+    guard,
+    load_network,
+    print_notes,
+    resolve_ends,
+    resolved_json,
+)
 from corridor.cli.render import print_reliability, print_route, print_route_set
 
 __all__ = ["ModeChoice", "OptimizeChoice", "route_cmd"]
@@ -99,6 +108,7 @@ def route_cmd(
         fail("--alternatives, --pareto and --reliability need --profile", as_json)
     if alternatives < 0:
         fail("--alternatives must be >= 0", as_json)
+    ends = resolve_ends(net, origin, destination, as_json)
     found: list[corridor.Route]
     method = ""
     if pareto or alternatives:
@@ -155,10 +165,11 @@ def route_cmd(
         for d, x in zip(dicts, rel, strict=False):
             d["reliability"] = x.to_dict()
         if pareto or alternatives:
-            print(json.dumps({"routes": dicts, "method": method}))
+            print(json.dumps({"routes": dicts, "method": method, "resolved": resolved_json(ends)}))
         else:
-            print(json.dumps(dicts[0]))
+            print(json.dumps({**dicts[0], "resolved": resolved_json(ends)}))
         return
+    print_notes(ends)
     if pareto or alternatives:
         print_route_set(found, method, rel)
         return

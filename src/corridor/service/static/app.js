@@ -296,6 +296,9 @@ function showRoute(r) {
       + `, overnight ${fmt(t.overnight_h, 1)} h, waiting ${fmt(t.waiting_h, 1)} h`
       + `; door to door ${fmt(t.elapsed_h, 1)} h</small>`;
   }
+  // how typed names resolved, when it needs saying (a homonym, a corrected spelling)
+  const notes = r.resolved ? [r.resolved.origin.note, r.resolved.destination.note].filter((n) => n) : [];
+  if (notes.length) text += `<br><small>${notes.map(esc).join("<br>")}</small>`;
   $("#summary").innerHTML = text;
   const rows = [...r.legs.map((l, i) => ({ ...l, _t: "leg", _seq: i })), ...r.stops.map((s) => ({ ...s, _t: "stop" }))];
   // legs and stops in travel order: stops by distance, before the leg that starts there
