@@ -48,11 +48,13 @@ from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import build_eurasia, country_outlines, eurasia
 from corridor.distributed import DaskAon, dask_aon, skim_distributed
 from corridor.errors import (
+    AmbiguousPlaceError,
     CorridorError,
     DataSourceError,
     NoPathError,
     OptionalDependencyError,
     OutputExistsError,
+    OutsideCoverageError,
     SchemaError,
     UnknownNodeError,
     ValidationError,
@@ -66,11 +68,22 @@ from corridor.io import read_network, write_network
 from corridor.io.gtfs import Feed, read_gtfs
 from corridor.io.merge import MergeOptions, attach
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
-from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, router_for
+from corridor.model import Mode, Network, NodeKind, PlaceIndex, Resolution, name_key
+from corridor.paths import (
+    Leg,
+    Optimize,
+    Route,
+    Router,
+    RouteSet,
+    Stop,
+    lookup_place,
+    route,
+    router_for,
+)
 from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
+from corridor.paths.profile_skim import profile_skim
 from corridor.paths.skim import Skim, SkimMethod, skim
 from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
@@ -87,6 +100,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CPMM",
     "TCD",
+    "AmbiguousPlaceError",
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",
@@ -117,12 +131,14 @@ __all__ = [
     "OptionalDependencyError",
     "OsmOptions",
     "OutputExistsError",
+    "OutsideCoverageError",
     "PlaceIndex",
     "Profile",
     "Progress",
     "ProgressCallback",
     "PublishedFigure",
     "Reliability",
+    "Resolution",
     "Route",
     "RouteSet",
     "Router",
@@ -169,10 +185,12 @@ __all__ = [
     "load_profile",
     "load_published",
     "load_scenario",
+    "lookup_place",
     "name_key",
     "pareto",
     "plan_trip",
     "population_within",
+    "profile_skim",
     "read_gtfs",
     "read_matrices",
     "read_network",

@@ -166,13 +166,16 @@ class CostGraph:
         ``R`` takes ``L + b (ceil(L/B) - 1) + R`` h, so each driving hour brings
         ``(R + b (ceil(L/B) - 1)) / L`` h of rest (1.31 h for the EU/AETR rules); with a
         weekly rest ``W`` within ``w`` h, R is replaced by ``((n - 1) R + W) / n`` where
-        ``n = floor(w / day length)`` driving days fit in a week.
+        ``n = floor(w / day length)`` driving days fit in a week. For travellers, whose
+        headline time leaves the overnight stops out, only the breaks count.
         """
         dr = self.profile.drivers
         if dr is None:
             return 0.0
         limit = dr.max_driving_h_per_day
         breaks = max(math.ceil(limit / dr.break_after_h - 1e-9) - 1, 0)
+        if self.profile.kind == "passenger":
+            return float(dr.break_h * breaks / limit)
         rest = dr.daily_rest_h
         day_h = limit + dr.break_h * breaks + dr.daily_rest_h
         if dr.weekly_rest_within_h > 0:
@@ -335,7 +338,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         + node_lon.reindex(links["b_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
     ) / 2.0
     per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params, mid_lon[row_l])
-    toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
+    toll = _tolls(links, profile.toll_column)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
@@ -433,3 +436,13 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     log.info("compiled %r", graph)
     return graph
+
+
+def _tolls(links: pd.DataFrame, column: str) -> FloatArray:
+    """Toll per link for a profile's vehicle class, US$: `column`, and ``toll_usd`` where
+    the network has no such column or no figure for a link."""
+    base = links["toll_usd"].to_numpy(dtype=np.float64)
+    if column == "toll_usd" or column not in links.columns:
+        return base
+    own = links[column].to_numpy(dtype=np.float64)
+    return np.asarray(np.where(np.isnan(own), base, own), dtype=np.float64)

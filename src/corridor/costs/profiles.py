@@ -200,7 +200,13 @@ class DriverRules(_Strict):
     """Drivers' hours: at most ``max_driving_h_per_day`` of driving between daily rests of
     ``daily_rest_h``, and a break of ``break_h`` after each ``break_after_h`` of driving;
     a ``weekly_rest_h`` rest starts at the latest ``weekly_rest_within_h`` after the end
-    of the previous one (0: no weekly rest)."""
+    of the previous one (0: no weekly rest). A day's driving may be extended to
+    ``extended_driving_h_per_day`` on at most ``extended_days_per_week`` days between
+    weekly rests (EU 561/2006 art. 6(1): 10 h twice a week; 0: never).
+
+    A daily or weekly rest is an overnight stop; a break is not. ``max_driving_h_per_day``
+    counts the vehicle's driving, so a crew of two (multi-manning) gives twice one
+    driver's limit."""
 
     max_driving_h_per_day: float = Field(gt=0, le=24)
     break_after_h: float = Field(gt=0, le=24)
@@ -208,7 +214,32 @@ class DriverRules(_Strict):
     daily_rest_h: float = Field(ge=0)
     weekly_rest_h: float = Field(default=0.0, ge=0)
     weekly_rest_within_h: float = Field(default=0.0, ge=0)
+    extended_driving_h_per_day: float = Field(default=0.0, ge=0, le=24)
+    extended_days_per_week: int = Field(default=0, ge=0, le=7)
     source: str = _Source
+
+    @model_validator(mode="after")
+    def _extension(self) -> DriverRules:
+        ext = self.extended_driving_h_per_day
+        if self.extended_days_per_week > 0 and ext <= self.max_driving_h_per_day:
+            raise ValueError(
+                "extended_driving_h_per_day must exceed max_driving_h_per_day where "
+                "extended_days_per_week > 0"
+            )
+        return self
+
+    def as_array(self) -> tuple[float, ...]:
+        """The rules in the order of :func:`corridor.kernels.timeline.simulate`."""
+        return (
+            self.max_driving_h_per_day,
+            self.break_after_h,
+            self.break_h,
+            self.daily_rest_h,
+            self.weekly_rest_h,
+            self.weekly_rest_within_h,
+            self.extended_driving_h_per_day if self.extended_days_per_week else 0.0,
+            float(self.extended_days_per_week),
+        )
 
 
 class Profile(_Strict):
@@ -224,6 +255,11 @@ class Profile(_Strict):
     rail: ModeParams | None = None
     ferry: ModeParams | None = None
     toll_factor: float = Field(ge=0)
+    toll_column: Literal["toll_usd", "toll_car_usd"] = Field(
+        default="toll_usd",
+        description="links column of the toll this vehicle pays: toll_usd (trucks) or "
+        "toll_car_usd (cars; toll_usd where a network has no car toll)",
+    )
     toll_source: str = _Source
     crossing: CrossingParams
     gauge_break: Handling | None = None

@@ -245,8 +245,14 @@ class Scenario:
                 raise ValidationError(
                     f"{self.source}:{line}: edit {i + 1} ({type(edit).__name__}): {exc}"
                 ) from None
+        # keep the date an as_of edit set: links closing later stay open on it
         return Network(
-            out.nodes, out.links, out.crossings, out.turns, name=f"{network.name}+{self.name}"
+            out.nodes,
+            out.links,
+            out.crossings,
+            out.turns,
+            name=f"{network.name}+{self.name}",
+            date=out.date,
         )
 
 
