@@ -41,7 +41,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
-from corridor.costs.crossings import crossing_stops
+from corridor.costs.crossings import barred_links, crossing_stops
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
     RAIL_PORT,
@@ -91,8 +91,9 @@ class CostGraph:
         tank-to-wheel.
     stop_h, stop_usd, stop_kind
         Stop part of each arc (crossing delay and fee, gauge break, transfer, terminal).
-    delay_min_h, delay_max_h
-        Spread of crossing delays (NaN where unknown), for reliability.
+    delay_p10_h, delay_p90_h
+        10th and 90th percentiles of crossing delays (NaN where unknown), for
+        reliability; the median is ``stop_h``.
     open_from_h, open_to_h
         Crossing opening hours (hour of day; NaN where open 24 h or unknown).
     link_row
@@ -124,8 +125,8 @@ class CostGraph:
     stop_h: FloatArray
     stop_usd: FloatArray
     stop_kind: Int8Array
-    delay_min_h: FloatArray
-    delay_max_h: FloatArray
+    delay_p10_h: FloatArray
+    delay_p90_h: FloatArray
     open_from_h: FloatArray
     open_to_h: FloatArray
     link_row: IntArray
@@ -250,6 +251,7 @@ def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -
     links = network.links
     modes = links["mode"].to_numpy()
     ok = np.isin(modes, list(profile.modes)) & network.open_links()
+    ok &= ~barred_links(network, profile.kind)
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
@@ -352,7 +354,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         g_wtw[sel] = p.co2_wtw_g_per_unit_km
     toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
     units = profile.load.amount
-    delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
+    delay, fee, p10, p90, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
     )
     nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
@@ -369,8 +371,8 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             "stop_h": delay,
             "stop_usd": fee,
             "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
-            "delay_min_h": dmin,
-            "delay_max_h": dmax,
+            "delay_p10_h": p10,
+            "delay_p90_h": p90,
             "open_from_h": ofrom,
             "open_to_h": oto,
             "link_row": row_l,
@@ -423,8 +425,8 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             "co2_ttw_kg",
             "stop_h",
             "stop_usd",
-            "delay_min_h",
-            "delay_max_h",
+            "delay_p10_h",
+            "delay_p90_h",
             "open_from_h",
             "open_to_h",
         )

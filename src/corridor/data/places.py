@@ -96,26 +96,65 @@ def add_crossings(draft: Draft) -> None:
             "key": key,
         }
         for mode, spec in item["modes"].items():
-            base = dict(defaults[spec.get("use", mode)]) if spec.get("use", mode) else {}
-            merged = {**base, **{k: v for k, v in spec.items() if k not in ("use", "b_to_a")}}
-            for direction in ("a_to_b", "b_to_a"):
-                row = dict(merged)
-                if direction == "b_to_a":
-                    row.update(spec.get("b_to_a", {}))
-                draft.crossing_rows.append(
-                    {
-                        "node_id": node_id,
-                        "mode": mode,
-                        "direction": direction,
-                        "delay_h": float(row["delay_h"]),
-                        "delay_min_h": recipe_num(row.get("delay_min_h")),
-                        "delay_max_h": recipe_num(row.get("delay_max_h")),
-                        "fee_usd": float(row.get("fee_usd", 0.0)),
-                        "gauge_a_mm": recipe_num(row.get("gauge_a_mm")),
-                        "gauge_b_mm": recipe_num(row.get("gauge_b_mm")),
-                        "capacity_veh_day": recipe_num(row.get("capacity_veh_day")),
-                        "passenger_delay_h": recipe_num(row.get("passenger_delay_h")),
-                        "opened": recipe_date(row.get("opened")),
-                        "provenance": str(row.get("provenance", "")),
-                    }
-                )
+            draft.crossing_rows += crossing_rows(node_id, mode, spec, defaults)
+
+
+_NOT_FIGURES = ("use", "b_to_a", "periods")
+
+
+def crossing_rows(
+    node_id: int, mode: str, spec: dict[str, Any], defaults: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The crossings rows of one crossing-mode: one per period of operation and direction.
+
+    Parameters
+    ----------
+    node_id
+        The crossing node.
+    mode
+        ``road`` or ``rail``.
+    spec
+        The mode's entry in ``crossings.yaml``: figures, ``use`` (a default to start
+        from), ``b_to_a`` (overrides for that direction) and ``periods`` (the status
+        history: a list of ``opened``/``closed``/``status`` entries, each of which may
+        override figures; absent means one period).
+    defaults
+        The ``defaults`` of ``crossings.yaml``.
+
+    Returns
+    -------
+    list of dict
+        Rows for the crossings table.
+    """
+    use = spec.get("use", mode)
+    base = dict(defaults[use]) if use else {}
+    merged = {**base, **{k: v for k, v in spec.items() if k not in _NOT_FIGURES}}
+    rows: list[dict[str, Any]] = []
+    for period in spec.get("periods") or [{}]:
+        for direction in ("a_to_b", "b_to_a"):
+            row = {**merged, **{k: v for k, v in period.items() if k != "b_to_a"}}
+            if direction == "b_to_a":
+                row.update(spec.get("b_to_a", {}))
+                row.update(period.get("b_to_a", {}))
+            rows.append(
+                {
+                    "node_id": node_id,
+                    "mode": mode,
+                    "direction": direction,
+                    "delay_p50_h": float(row["delay_p50_h"]),
+                    "delay_p10_h": recipe_num(row.get("delay_p10_h")),
+                    "delay_p90_h": recipe_num(row.get("delay_p90_h")),
+                    "fee_usd": float(row.get("fee_usd", 0.0)),
+                    "gauge_a_mm": recipe_num(row.get("gauge_a_mm")),
+                    "gauge_b_mm": recipe_num(row.get("gauge_b_mm")),
+                    "capacity_veh_day": recipe_num(row.get("capacity_veh_day")),
+                    "passenger_delay_h": recipe_num(row.get("passenger_delay_h")),
+                    "vehicles": str(row.get("vehicles", "all")),
+                    "hours": str(row.get("hours", "")),
+                    "opened": recipe_date(row.get("opened")),
+                    "closed": recipe_date(row.get("closed")),
+                    "status": str(row.get("status", "")),
+                    "provenance": str(row.get("provenance", "")),
+                }
+            )
+    return rows

@@ -11,6 +11,7 @@ import shapely
 
 from corridor._typing import BoolArray
 from corridor.errors import SchemaError
+from corridor.model.hours import hours_problem
 from corridor.model.schema import (
     CROSSING_COLUMNS,
     LINK_COLUMNS,
@@ -21,7 +22,11 @@ from corridor.model.schema import (
     conform,
 )
 
-__all__ = ["Network", "links_open_on"]
+__all__ = ["Network", "links_open_on", "open_on"]
+
+
+_PCTS = ("delay_p10_h", "delay_p50_h", "delay_p90_h")
+_RENAMED = {"delay_h": "delay_p50_h", "delay_min_h": "delay_p10_h", "delay_max_h": "delay_p90_h"}
 
 
 def _dupes(series: pd.Series) -> list[Any]:
@@ -100,7 +105,15 @@ class Network:
         date: pd.Timestamp | None = None,
     ) -> None:
         empty = pd.DataFrame()
-        tables, problems = [], []
+        tables: list[pd.DataFrame] = []
+        problems: list[str] = []
+        if crossings is not None and "delay_h" in crossings and "delay_p50_h" not in crossings:
+            problems.append(
+                "crossings: columns delay_h/delay_min_h/delay_max_h were replaced by "
+                "delay_p50_h (median), delay_p10_h and delay_p90_h (10th/90th percentiles); "
+                "rename them (the old min/max are not percentiles: review the spread)"
+            )
+            crossings = crossings.rename(columns=_RENAMED)
         for frame, columns, label in (
             (nodes, NODE_COLUMNS, "nodes"),
             (links, LINK_COLUMNS, "links"),
@@ -233,10 +246,13 @@ class Network:
     def as_of(self, date: str | pd.Timestamp) -> Network:
         """Return the network as it stood on `date`.
 
-        Links not yet opened or already closed on that day are dropped (the rule of
-        :func:`links_open_on`: opened <= date < closed), as are crossing figures for a
-        mode not yet opened and turn restrictions on dropped links. The result remembers
-        its date, so a link that closes later stays open in every search on it.
+        One rule, :func:`open_on` (opened <= date < closed), decides for links, crossing
+        rows and turn restrictions: links not open that day are dropped, and so are the
+        links of a mode into a crossing whose rows for that mode are all closed that day
+        (closed, suspended or not yet opened); crossing rows and turn restrictions not
+        in force are dropped, as are restrictions on dropped links. The result remembers
+        its date, so a link that closes later stays open in every search on it, and its
+        :meth:`open_links` are all its links.
 
         Raises
         ------
@@ -247,15 +263,13 @@ class Network:
 
         when = parse_date(date, field="as_of")
         links = self._links
-        kept = links[links_open_on(links, when)]
+        kept = links[_links_open(links, self._crossings, when)]
         turns = self._turns
         if len(turns):
             ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
-            turns = turns[ok.to_numpy()]
+            turns = turns[ok.to_numpy() & open_on(turns, when)]
         crossings = self._crossings
-        crossings = crossings[
-            (crossings["opened"].isna() | (crossings["opened"] <= when)).to_numpy()
-        ]
+        crossings = crossings[open_on(crossings, when)]
         return Network(
             self._nodes,
             kept,
@@ -267,19 +281,35 @@ class Network:
         )
 
     def open_links(self) -> BoolArray:
-        """Which rows of :attr:`links` exist on the network's :attr:`date`."""
-        return links_open_on(self._links, self.date)
+        """Which rows of :attr:`links` exist on the network's :attr:`date`.
+
+        A link exists if it is open by :func:`links_open_on` and, where it touches a
+        border crossing that has rows for the link's mode, one of those rows is open
+        (:meth:`open_crossings`): a crossing closed on a day has no arcs on that day.
+        """
+        return _links_open(self._links, self._crossings, self.date)
+
+    def open_crossings(self) -> BoolArray:
+        """Which rows of :attr:`crossings` are in force on the network's :attr:`date`
+        (:func:`open_on`; on an undated network, the rows without a ``closed`` date)."""
+        return open_on(self._crossings, self.date)
+
+    def open_turns(self) -> BoolArray:
+        """Which rows of :attr:`turns` are in force on the network's :attr:`date`
+        (:func:`open_on`; on an undated network, the rows without a ``closed`` date)."""
+        return open_on(self._turns, self.date)
 
 
-def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
-    """Which links exist on a date: the one rule every search, skim and assignment uses.
+def open_on(table: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
+    """Which rows of a dated table exist on a date: the one rule for links, crossings
+    and turn restrictions.
 
     Parameters
     ----------
-    links
-        A links table with ``opened`` and ``closed`` columns (NaT: no such date).
+    table
+        A table with ``opened`` and ``closed`` columns (NaT: no such date).
     date
-        The day; None for an undated network, where every link without a ``closed``
+        The day; None for an undated table, where every row without a ``closed``
         date exists (whatever its ``opened``).
 
     Returns
@@ -292,17 +322,62 @@ def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
     --------
     >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
     ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
+    >>> open_on(t, pd.Timestamp("2025-01-01")).tolist()
+    [True, True]
+    >>> open_on(t, pd.Timestamp("2026-11-30")).tolist()
+    [True, False]
+    >>> open_on(t, None).tolist()
+    [True, False]
+    """
+    if not len(table):
+        return np.zeros(0, dtype=bool)
+    closed = table["closed"]
+    if date is None:
+        return np.asarray(closed.isna().to_numpy(), dtype=bool)
+    opened = table["opened"]
+    ok = (opened.isna() | (opened <= date)) & (closed.isna() | (closed > date))
+    return np.asarray(ok.to_numpy(), dtype=bool)
+
+
+def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
+    """Which links are open on a date by their own dates (:func:`open_on`).
+
+    :meth:`Network.open_links` adds the crossings' dates to this.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
+    ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
     >>> links_open_on(t, pd.Timestamp("2025-01-01")).tolist()
     [True, True]
     >>> links_open_on(t, None).tolist()
     [True, False]
     """
-    closed = links["closed"]
-    if date is None:
-        return np.asarray(closed.isna().to_numpy(), dtype=bool)
-    opened = links["opened"]
-    ok = (opened.isna() | (opened <= date)) & (closed.isna() | (closed > date))
-    return np.asarray(ok.to_numpy(), dtype=bool)
+    return open_on(links, date)
+
+
+def _crossing_mode(link_mode: pd.Series) -> np.ndarray:
+    """The crossings-table mode a link's mode crosses as ('' for transfer links)."""
+    mode = link_mode.to_numpy().astype(str)
+    return np.where(mode == Mode.RAIL, "rail", np.where(mode == Mode.TRANSFER, "", "road"))
+
+
+def _links_open(
+    links: pd.DataFrame, crossings: pd.DataFrame, date: pd.Timestamp | None
+) -> BoolArray:
+    ok = links_open_on(links, date)
+    if not len(crossings) or not len(links):
+        return ok
+    keys = pd.MultiIndex.from_frame(crossings[["node_id", "mode"]])
+    live = keys[open_on(crossings, date)]
+    shut = keys.unique().difference(live.unique())
+    if not len(shut):
+        return ok
+    mode = _crossing_mode(links["mode"])
+    for end in ("a_node", "b_node"):
+        pairs = pd.MultiIndex.from_arrays([links[end].to_numpy(), mode])
+        ok = ok & ~np.asarray(pairs.isin(shut), dtype=bool)
+    return np.asarray(ok, dtype=bool)
 
 
 def _check_relations(
@@ -346,12 +421,7 @@ def _check_relations(
                 f"crossings.node_id: {sorted(set(crossings.loc[stray, 'node_id']))[:5]} "
                 "are not border_crossing nodes"
             )
-        twice = crossings.duplicated(["node_id", "mode", "direction"])
-        if twice.any():
-            problems.append(
-                "crossings: duplicate (node_id, mode, direction) rows for nodes "
-                f"{sorted(set(crossings.loc[twice, 'node_id']))[:5]}"
-            )
+        problems += _check_crossing_rows(crossings)
     bc = nodes[nodes["kind"] == NodeKind.BORDER_CROSSING]
     lacking = bc[
         (bc["country_a"] == "") | (bc["country_b"] == "") | (bc["country_a"] == bc["country_b"])
@@ -360,6 +430,61 @@ def _check_relations(
         problems.append(
             f"nodes.country_a/country_b: border crossings {lacking['node_id'].tolist()[:5]} "
             "must join two different countries"
+        )
+    return problems
+
+
+def _check_crossing_rows(crossings: pd.DataFrame) -> list[str]:
+    """Percentiles in order, hours readable, periods apart and alike in both directions."""
+    problems: list[str] = []
+    p10, p50, p90 = (crossings[c].to_numpy(dtype=np.float64) for c in _PCTS)
+    disorder = (p10 > p50) | (p50 > p90)
+    if disorder.any():
+        problems.append(
+            "crossings.delay_p10_h/delay_p50_h/delay_p90_h: rows "
+            f"{(np.flatnonzero(disorder)[:5] + 1).tolist()} are not p10 <= p50 <= p90"
+        )
+    hours = crossings["hours"].tolist()
+    bad_hours = [(i + 1, why) for i, h in enumerate(hours) if (why := hours_problem(h))]
+    if bad_hours:
+        shown = "; ".join(f"row {i}: {why}" for i, why in bad_hours[:3])
+        problems.append(f"crossings.hours: {shown}")
+    backwards = crossings["opened"].notna() & crossings["closed"].notna()
+    backwards &= crossings["closed"] <= crossings["opened"]
+    if backwards.any():
+        problems.append(
+            f"crossings.closed: rows {(np.flatnonzero(backwards.to_numpy())[:5] + 1).tolist()} "
+            "close before they open"
+        )
+    early = pd.Timestamp.min
+    start = crossings["opened"].fillna(early)
+    end = crossings["closed"]
+    frame = pd.DataFrame(
+        {"node_id": crossings["node_id"], "mode": crossings["mode"], "start": start, "end": end}
+    )
+    frame["direction"] = crossings["direction"]
+    overlap: set[int] = set()
+    for (node, _m, _d), grp in frame.groupby(["node_id", "mode", "direction"], sort=False):
+        if len(grp) < 2:
+            continue
+        grp = grp.sort_values("start", kind="stable")
+        ends, starts = grp["end"].to_numpy()[:-1], grp["start"].to_numpy()[1:]
+        if pd.isna(ends).any() or (ends > starts).any():
+            overlap.add(int(node))
+    if overlap:
+        problems.append(
+            "crossings: rows of one (node_id, mode, direction) overlap in time (each needs "
+            f"a 'closed' date on or before the next 'opened') for nodes {sorted(overlap)[:5]}"
+        )
+    periods = frame.assign(end=end.fillna(pd.Timestamp.max))
+    by_dir = periods.groupby(["node_id", "mode", "direction"])[["start", "end"]].agg(tuple)
+    by_dir = by_dir.reset_index()
+    unlike = by_dir.groupby(["node_id", "mode"])[["start", "end"]].nunique().max(axis=1) > 1
+    if unlike.any():
+        nodes = sorted({int(k[0]) for k in unlike[unlike].index})
+        problems.append(
+            "crossings: the two directions of a crossing-mode must open and close on the "
+            f"same dates (nodes {nodes[:5]}); give both directions the same periods"
         )
     return problems
 
