@@ -257,16 +257,17 @@ def _check_crossings(net: Network) -> list[Check]:
     nodes = net.nodes.set_index("node_id")
     bad: list[str] = []
     crossings = nodes[nodes["kind"] == "border_crossing"]
+    in_force = net.crossings[net.open_crossings()]  # one period per crossing-mode and direction
     for nid, row in crossings.iterrows():
         touching = net.links[(net.links["a_node"] == nid) | (net.links["b_node"] == nid)]
-        modes = set(net.crossings.loc[net.crossings["node_id"] == nid, "mode"])
+        modes = set(in_force.loc[in_force["node_id"] == nid, "mode"])
         for mode in sorted(modes):
             sides = set(touching.loc[touching["mode"] == mode, "country"])
             if sides != {row["country_a"], row["country_b"]}:
                 bad.append(f"{row['name']} ({mode}: link countries {sorted(sides)})")
         if set(touching["mode"]) - modes:
             bad.append(f"{row['name']} (links of modes without crossing figures)")
-        rows = net.crossings[net.crossings["node_id"] == nid]
+        rows = in_force[in_force["node_id"] == nid]
         if len(rows) != 2 * len(modes):
             bad.append(f"{row['name']} (needs both directions per mode)")
     return [

@@ -456,35 +456,29 @@ def _check_crossing_rows(crossings: pd.DataFrame) -> list[str]:
             f"crossings.closed: rows {(np.flatnonzero(backwards.to_numpy())[:5] + 1).tolist()} "
             "close before they open"
         )
-    early = pd.Timestamp.min
-    start = crossings["opened"].fillna(early)
-    end = crossings["closed"]
-    frame = pd.DataFrame(
-        {"node_id": crossings["node_id"], "mode": crossings["mode"], "start": start, "end": end}
-    )
-    frame["direction"] = crossings["direction"]
+    start = crossings["opened"].fillna(pd.Timestamp.min).tolist()
+    end = crossings["closed"].fillna(pd.Timestamp.max).tolist()
+    spans: dict[tuple[int, str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    keys = zip(crossings["node_id"].tolist(), crossings["mode"].tolist(), crossings["direction"])
+    for (node, mode, direction), a, b in zip(keys, start, end, strict=True):
+        spans.setdefault((int(node), str(mode), str(direction)), []).append((a, b))
     overlap: set[int] = set()
-    for (node, _m, _d), grp in frame.groupby(["node_id", "mode", "direction"], sort=False):
-        if len(grp) < 2:
-            continue
-        grp = grp.sort_values("start", kind="stable")
-        ends, starts = grp["end"].to_numpy()[:-1], grp["start"].to_numpy()[1:]
-        if pd.isna(ends).any() or (ends > starts).any():
-            overlap.add(int(node))
+    signature: dict[tuple[int, str], set[tuple[tuple[pd.Timestamp, pd.Timestamp], ...]]] = {}
+    for (node, mode, _direction), periods in spans.items():
+        periods.sort()
+        if any(p[1] > q[0] for p, q in zip(periods, periods[1:], strict=False)):
+            overlap.add(node)
+        signature.setdefault((node, mode), set()).add(tuple(periods))
     if overlap:
         problems.append(
             "crossings: rows of one (node_id, mode, direction) overlap in time (each needs "
             f"a 'closed' date on or before the next 'opened') for nodes {sorted(overlap)[:5]}"
         )
-    periods = frame.assign(end=end.fillna(pd.Timestamp.max))
-    by_dir = periods.groupby(["node_id", "mode", "direction"])[["start", "end"]].agg(tuple)
-    by_dir = by_dir.reset_index()
-    unlike = by_dir.groupby(["node_id", "mode"])[["start", "end"]].nunique().max(axis=1) > 1
-    if unlike.any():
-        nodes = sorted({int(k[0]) for k in unlike[unlike].index})
+    unlike = sorted({node for (node, _mode), sigs in signature.items() if len(sigs) > 1})
+    if unlike:
         problems.append(
             "crossings: the two directions of a crossing-mode must open and close on the "
-            f"same dates (nodes {nodes[:5]}); give both directions the same periods"
+            f"same dates (nodes {unlike[:5]}); give both directions the same periods"
         )
     return problems
 
