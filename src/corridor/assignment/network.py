@@ -448,7 +448,7 @@ def assignment_network(
         link_type=np.concatenate([np.zeros(a.size, np.int64), np.ones(k, np.int64)]),
         zones=np.sort(cities),
         time_unit="h",
-        turns=network.turns,
+        turns=network.turns[network.open_turns()],
         name=network.name,
         source=network.source,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import Any
 
 import numpy as np
@@ -459,14 +460,15 @@ def _check_crossing_rows(crossings: pd.DataFrame) -> list[str]:
     start = crossings["opened"].fillna(pd.Timestamp.min).tolist()
     end = crossings["closed"].fillna(pd.Timestamp.max).tolist()
     spans: dict[tuple[int, str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
-    keys = zip(crossings["node_id"].tolist(), crossings["mode"].tolist(), crossings["direction"])
-    for (node, mode, direction), a, b in zip(keys, start, end, strict=True):
+    node_ids, modes = crossings["node_id"].tolist(), crossings["mode"].tolist()
+    directions = crossings["direction"].tolist()
+    for node, mode, direction, a, b in zip(node_ids, modes, directions, start, end, strict=True):
         spans.setdefault((int(node), str(mode), str(direction)), []).append((a, b))
     overlap: set[int] = set()
     signature: dict[tuple[int, str], set[tuple[tuple[pd.Timestamp, pd.Timestamp], ...]]] = {}
     for (node, mode, _direction), periods in spans.items():
         periods.sort()
-        if any(p[1] > q[0] for p, q in zip(periods, periods[1:], strict=False)):
+        if any(p[1] > q[0] for p, q in itertools.pairwise(periods)):
             overlap.add(node)
         signature.setdefault((node, mode), set()).add(tuple(periods))
     if overlap:
