@@ -123,8 +123,8 @@ def _rows_in_force(network: Network) -> pd.DataFrame:
     return table
 
 
-def barred_links(network: Network, kind: str) -> BoolArray:
-    """Links a vehicle of `kind` may not use: those into a crossing-mode reserved to others.
+def barred_links(network: Network, kind: str, vehicle: str = "") -> BoolArray:
+    """Links a vehicle may not use: those into a crossing-mode reserved to others.
 
     Parameters
     ----------
@@ -132,13 +132,16 @@ def barred_links(network: Network, kind: str) -> BoolArray:
         The network; its crossing rows in force on its date decide.
     kind
         The profile's kind, ``"freight"`` or ``"passenger"``.
+    vehicle
+        The profile's id (``"car"`` may use crossings reserved to passenger cars).
 
     Returns
     -------
     numpy.ndarray
         bool per row of ``network.links``: True where the link touches a border crossing
-        whose rows in force for the link's mode all have ``vehicles`` other than ``all``
-        and `kind` (e.g. a car on the road into Kukuryki, reserved to trucks).
+        whose rows in force for the link's mode all have ``vehicles`` other than ``all``,
+        `kind` and `vehicle` (e.g. a car on the road into Kukuryki, reserved to trucks, or
+        a bus into Kuźnica, open to passenger cars only).
 
     Examples
     --------
@@ -151,7 +154,7 @@ def barred_links(network: Network, kind: str) -> BoolArray:
     rows = network.crossings[network.open_crossings()]
     if not len(rows) or not len(links):
         return out
-    allowed = rows["vehicles"].isin(["all", kind]).to_numpy()
+    allowed = rows["vehicles"].isin(["all", kind] + ([vehicle] if vehicle else [])).to_numpy()
     keys = pd.MultiIndex.from_frame(rows[["node_id", "mode"]])
     barred = keys.unique().difference(keys[allowed].unique())
     if not len(barred):

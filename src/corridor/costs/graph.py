@@ -251,7 +251,7 @@ def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -
     links = network.links
     modes = links["mode"].to_numpy()
     ok = np.isin(modes, list(profile.modes)) & network.open_links()
-    ok &= ~barred_links(network, profile.kind)
+    ok &= ~barred_links(network, profile.kind, profile.id)
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))

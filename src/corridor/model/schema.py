@@ -249,9 +249,10 @@ LINK_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-VEHICLES = ("all", "freight", "passenger")
+VEHICLES = ("all", "freight", "passenger", "car")
 """Who may use a crossing-mode: every vehicle, goods vehicles only (e.g. Kukuryki, trucks
-only) or travellers only; compared with a profile's ``kind``."""
+only), travellers only (cars and buses) or passenger cars only (e.g. Kuźnica since Nov
+2025, no coaches); compared with a profile's ``kind`` and, for ``car``, its ``id``."""
 
 CROSSING_COLUMNS: tuple[Column, ...] = (
     Column("node_id", Kind.INT, "the border-crossing node"),
@@ -326,7 +327,7 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
     Column(
         "vehicles",
         Kind.STR,
-        "who may cross: all, freight (goods vehicles only) or passenger",
+        "who may cross: all, freight (goods vehicles), passenger (cars and buses) or car",
         required=False,
         choices=VEHICLES,
         default="all",
