@@ -38,7 +38,7 @@ def test_parse_hours(text: str, window: tuple[float, float]) -> None:
 
 @pytest.mark.parametrize("bad", ["daily", "8-20", "25:00-26:00", "08:00-08:00"])
 def test_bad_hours_are_reported(bad: str) -> None:
-    with pytest.raises(corridor.SchemaError, match="crossings.hours"):
+    with pytest.raises(corridor.SchemaError, match=r"crossings\.hours"):
         _net([_row(hours=bad), _row("b_to_a")])
 
 
@@ -83,7 +83,7 @@ def test_old_delay_columns_get_a_renaming_hint() -> None:
 
 
 def test_unknown_vehicles_are_reported() -> None:
-    with pytest.raises(corridor.SchemaError, match="crossings.vehicles"):
+    with pytest.raises(corridor.SchemaError, match=r"crossings\.vehicles"):
         _net([_row(vehicles="tanks"), _row("b_to_a", vehicles="tanks")])
 
 
