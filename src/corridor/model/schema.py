@@ -309,7 +309,7 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
     Column(
         "capacity_veh_day",
         Kind.FLOAT,
-        "trucks or trains per day (NaN if unknown)",
+        "trucks or trains per day in the row's direction (NaN if unknown)",
         required=False,
         nullable=True,
         minimum=0.0,
