@@ -246,7 +246,12 @@ class Scenario:
                     f"{self.source}:{line}: edit {i + 1} ({type(edit).__name__}): {exc}"
                 ) from None
         return Network(
-            out.nodes, out.links, out.crossings, out.turns, name=f"{network.name}+{self.name}"
+            out.nodes,
+            out.links,
+            out.crossings,
+            out.turns,
+            name=f"{network.name}+{self.name}",
+            date=out.date,  # an as_of edit's day: what closes later stays open on it
         )
 
 

@@ -177,3 +177,13 @@ def test_undated_network_keeps_what_has_no_closed_date() -> None:
     spokes = {c for i, c in enumerate(DATED_CASES) if 100 + i in set(ok)}
     crossed = {c for i, c in enumerate(DATED_CASES) if 300 + i in set(ok)}
     assert spokes == crossed == undated_open
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_a_scenario_as_of_edit_keeps_its_day(day: str) -> None:
+    from corridor.scenario import parse_scenario
+
+    net = parse_scenario(f"name: then\nedits:\n  - as_of: {day}\n").apply(dated_network())
+    assert net.date == pd.Timestamp(day)
+    s = corridor.skim(net, ["H"], ENDS, modes="road")
+    assert {e for e, v in zip(ENDS, s.values[0], strict=True) if math.isfinite(v)} == _expected(day)
