@@ -115,7 +115,8 @@ def crossing_rows(
         ``road`` or ``rail``.
     spec
         The mode's entry in ``crossings.yaml``: figures, ``use`` (a default to start
-        from), ``b_to_a`` (overrides for that direction) and ``periods`` (the status
+        from, which may have its own ``b_to_a``), ``b_to_a`` (overrides for that
+        direction) and ``periods`` (the status
         history: a list of ``opened``/``closed``/``status`` entries, each of which may
         override figures; absent means one period).
     defaults
@@ -128,13 +129,19 @@ def crossing_rows(
     """
     use = spec.get("use", mode)
     base = dict(defaults[use]) if use else {}
-    merged = {**base, **{k: v for k, v in spec.items() if k not in _NOT_FIGURES}}
+    own = {k: v for k, v in spec.items() if k not in _NOT_FIGURES}
     rows: list[dict[str, Any]] = []
     for period in spec.get("periods") or [{}]:
         for direction in ("a_to_b", "b_to_a"):
-            row = {**merged, **{k: v for k, v in period.items() if k != "b_to_a"}}
+            # the default, its b_to_a, the crossing's own figures, its b_to_a, the period's
+            row = {k: v for k, v in base.items() if k not in _NOT_FIGURES}
+            if direction == "b_to_a":
+                row.update(base.get("b_to_a", {}))
+            row.update(own)
             if direction == "b_to_a":
                 row.update(spec.get("b_to_a", {}))
+            row.update({k: v for k, v in period.items() if k != "b_to_a"})
+            if direction == "b_to_a":
                 row.update(period.get("b_to_a", {}))
             rows.append(
                 {

@@ -100,7 +100,7 @@ def test_the_prc_road_crossings_are_told_apart(net) -> None:
 def test_youyiguan_capacity_is_post_2020_throughput(net) -> None:
     cr = net.crossings[net.open_crossings()]
     rows = cr[(cr["node_id"] == _node(net, "Hữu Nghị")) & (cr["mode"] == "road")]
-    assert (rows["capacity_veh_day"] > 1000).all()
+    assert (rows["capacity_veh_day"] >= 500).all()  # each way; the 2012 figure gave 82
     assert "300,000" in rows["provenance"].iloc[0]
 
 
