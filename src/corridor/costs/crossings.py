@@ -6,7 +6,10 @@ country (country_a -> a_to_b, country_b -> b_to_a; otherwise the slower of the t
 directions), with its P10/P90 spread and its opening hours (``hours``). Only the rows in
 force on the network's date are read (:meth:`Network.open_crossings`); links into a
 crossing-mode closed that day are already gone (:meth:`Network.open_links`). A crossing
-without figures for the mode costs the profile's fallback delay and no fee.
+without figures for the mode costs the profile's fallback delay and no fee. Opening
+hours are read on the departure's clock: a crossing's local time zone is not modelled
+(an [assumption]; e.g. Kraskino's 09:00-19:00 Vladivostok time for a trip leaving Moscow
+is off by 7 h).
 :func:`barred_links` keeps a profile off crossings reserved to other vehicles (e.g.
 Kukuryki, trucks only: no car or bus arcs).
 """
