@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corridor
 from corridor.model.hours import parse_hours
@@ -119,3 +121,58 @@ def test_vehicles_keep_profiles_off_reserved_crossings() -> None:
                 continue
             got.add(prof)
         assert got == allowed, vehicles
+
+
+_DAY0 = pd.Timestamp("2020-01-01")
+
+
+@settings(max_examples=60)
+@given(
+    cuts=st.lists(st.integers(0, 2000), min_size=0, max_size=5, unique=True),
+    first_open=st.booleans(),
+    link_dates=st.tuples(st.none() | st.integers(0, 2000), st.none() | st.integers(0, 2000)),
+    day=st.integers(-10, 2010),
+)
+def test_date_rule_matches_brute_force(
+    cuts: list[int], first_open: bool, link_dates: tuple[int | None, int | None], day: int
+) -> None:
+    # crossing C's road periods alternate open/closed at the sorted cut days
+    edges = sorted(cuts)
+    periods, start, is_open = [], None, first_open
+    for cut in [*edges, None]:
+        if is_open:
+            periods.append((start, cut))
+        start, is_open = cut, not is_open
+    rows = [
+        _row(
+            d,
+            opened=None if a is None else _DAY0 + pd.Timedelta(days=a),
+            closed=None if b is None else _DAY0 + pd.Timedelta(days=b),
+        )
+        for a, b in periods
+        for d in ("a_to_b", "b_to_a")
+    ]
+    toy = corridor.examples.toy()
+    links = toy.links
+    lo, hi = link_dates
+    if lo is not None and hi is not None and hi <= lo:
+        lo, hi = hi, lo + 1  # a valid opened < closed pair
+    links.loc[links["link_id"] == 12, "opened"] = (
+        None if lo is None else _DAY0 + pd.Timedelta(days=lo)
+    )
+    links.loc[links["link_id"] == 12, "closed"] = (
+        None if hi is None else _DAY0 + pd.Timedelta(days=hi)
+    )
+    net = toy.with_links(links).with_crossings(pd.DataFrame(rows))
+    when = _DAY0 + pd.Timedelta(days=day)
+
+    def inside(a: int | None, b: int | None) -> bool:
+        return (a is None or a <= day) and (b is None or day < b)
+
+    crossing_open = not rows or any(inside(a, b) for a, b in periods)
+    got = set(net.as_of(when).links["link_id"])
+    want = {10, 20, 21}  # links that do not touch C
+    if crossing_open:
+        want |= {11, 30} | ({12} if inside(lo, hi) else set())
+    assert got == want
+    assert len(net.as_of(when).crossings) == 2 * sum(inside(a, b) for a, b in periods)
