@@ -6,6 +6,7 @@ from typing import Any
 
 from corridor.data.draft import Draft
 from corridor.data.recipe import recipe_date, recipe_num, stable_id
+from corridor.errors import DataSourceError
 
 __all__ = ["add_crossings", "add_places"]
 
@@ -96,10 +97,21 @@ def add_crossings(draft: Draft) -> None:
             "key": key,
         }
         for mode, spec in item["modes"].items():
+            old = sorted(
+                _RENAMED.intersection(spec) | _RENAMED.intersection(spec.get("b_to_a", {}))
+            )
+            if old:
+                raise DataSourceError(
+                    draft.recipe.folder / "crossings.yaml",
+                    f"crossing {item['key']!r} ({mode}) uses {old}: these became delay_p50_h "
+                    "(median), delay_p10_h and delay_p90_h (percentiles); rename them and "
+                    "review the spread (a min/max is not a P10/P90)",
+                )
             draft.crossing_rows += crossing_rows(node_id, mode, spec, defaults)
 
 
 _NOT_FIGURES = ("use", "b_to_a", "periods")
+_RENAMED = {"delay_h", "delay_min_h", "delay_max_h"}
 
 
 def crossing_rows(

@@ -119,3 +119,30 @@ def test_as_of_and_the_router_agree_on_a_dated_network(net) -> None:
                 continue
             b = corridor.route(dated, "Minsk", "Warsaw", profile=prof)
             assert a.time_h == pytest.approx(b.time_h) and _crosses(a) == _crosses(b)
+
+
+def test_crossing_rows_layer_default_crossing_direction_and_period() -> None:
+    from corridor.data.places import crossing_rows
+
+    defaults = {
+        "d": {
+            "delay_p50_h": 2.0,
+            "fee_usd": 10.0,
+            "provenance": "d",
+            "b_to_a": {"delay_p50_h": 17.0, "provenance": "d back"},
+        }
+    }
+    spec = {
+        "use": "d",
+        "fee_usd": 20.0,
+        "b_to_a": {"fee_usd": 30.0},
+        "periods": [{"closed": "2020-01-01"}, {"opened": "2021-01-01", "delay_p50_h": 3.0}],
+    }
+    rows = crossing_rows(7, "road", spec, defaults)
+    got = [(r["direction"], r["delay_p50_h"], r["fee_usd"], str(r["closed"])[:10]) for r in rows]
+    assert got == [
+        ("a_to_b", 2.0, 20.0, "2020-01-01"),
+        ("b_to_a", 17.0, 30.0, "2020-01-01"),
+        ("a_to_b", 3.0, 20.0, "None"),
+        ("b_to_a", 3.0, 30.0, "None"),  # a period's figure beats the direction's default
+    ]
