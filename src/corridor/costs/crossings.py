@@ -21,9 +21,10 @@ import pandas as pd
 
 from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.costs.profiles import Profile
+from corridor.model.dated import crossing_mode_of
 from corridor.model.hours import parse_hours
 from corridor.model.network import Network
-from corridor.model.schema import Mode, NodeKind
+from corridor.model.schema import NodeKind
 
 __all__ = ["barred_links", "crossing_stops"]
 
@@ -162,8 +163,7 @@ def barred_links(network: Network, kind: str, vehicle: str = "") -> BoolArray:
     barred = keys.unique().difference(keys[allowed].unique())
     if not len(barred):
         return out
-    lmode = links["mode"].to_numpy().astype(str)
-    cmode = np.where(lmode == Mode.RAIL, "rail", np.where(lmode == Mode.TRANSFER, "", "road"))
+    cmode = crossing_mode_of(links["mode"])
     for end in ("a_node", "b_node"):
         pairs = pd.MultiIndex.from_arrays([links[end].to_numpy(), cmode])
         out |= np.asarray(pairs.isin(barred), dtype=bool)

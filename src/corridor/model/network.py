@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,8 @@ import shapely
 
 from corridor._typing import BoolArray
 from corridor.errors import SchemaError
-from corridor.model.hours import hours_problem
+from corridor.model.crossing_checks import check_crossing_rows
+from corridor.model.dated import links_open_on, links_open_with_crossings, open_on
 from corridor.model.schema import (
     CROSSING_COLUMNS,
     LINK_COLUMNS,
@@ -26,7 +26,6 @@ from corridor.model.schema import (
 __all__ = ["Network", "links_open_on", "open_on"]
 
 
-_PCTS = ("delay_p10_h", "delay_p50_h", "delay_p90_h")
 _RENAMED = {"delay_h": "delay_p50_h", "delay_min_h": "delay_p10_h", "delay_max_h": "delay_p90_h"}
 
 
@@ -264,7 +263,7 @@ class Network:
 
         when = parse_date(date, field="as_of")
         links = self._links
-        kept = links[_links_open(links, self._crossings, when)]
+        kept = links[links_open_with_crossings(links, self._crossings, when)]
         turns = self._turns
         if len(turns):
             ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
@@ -288,7 +287,7 @@ class Network:
         border crossing that has rows for the link's mode, one of those rows is open
         (:meth:`open_crossings`): a crossing closed on a day has no arcs on that day.
         """
-        return _links_open(self._links, self._crossings, self.date)
+        return links_open_with_crossings(self._links, self._crossings, self.date)
 
     def open_crossings(self) -> BoolArray:
         """Which rows of :attr:`crossings` are in force on the network's :attr:`date`
@@ -299,86 +298,6 @@ class Network:
         """Which rows of :attr:`turns` are in force on the network's :attr:`date`
         (:func:`open_on`; on an undated network, the rows without a ``closed`` date)."""
         return open_on(self._turns, self.date)
-
-
-def open_on(table: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
-    """Which rows of a dated table exist on a date: the one rule for links, crossings
-    and turn restrictions.
-
-    Parameters
-    ----------
-    table
-        A table with ``opened`` and ``closed`` columns (NaT: no such date).
-    date
-        The day; None for an undated table, where every row without a ``closed``
-        date exists (whatever its ``opened``).
-
-    Returns
-    -------
-    numpy.ndarray
-        bool per row: ``opened <= date < closed``, a missing ``opened`` meaning always
-        open and a missing ``closed`` meaning never closed.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
-    ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
-    >>> open_on(t, pd.Timestamp("2025-01-01")).tolist()
-    [True, True]
-    >>> open_on(t, pd.Timestamp("2026-11-30")).tolist()
-    [True, False]
-    >>> open_on(t, None).tolist()
-    [True, False]
-    """
-    if not len(table):
-        return np.zeros(0, dtype=bool)
-    closed = table["closed"]
-    if date is None:
-        return np.asarray(closed.isna().to_numpy(), dtype=bool)
-    opened = table["opened"]
-    ok = (opened.isna() | (opened <= date)) & (closed.isna() | (closed > date))
-    return np.asarray(ok.to_numpy(), dtype=bool)
-
-
-def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
-    """Which links are open on a date by their own dates (:func:`open_on`).
-
-    :meth:`Network.open_links` adds the crossings' dates to this.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
-    ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
-    >>> links_open_on(t, pd.Timestamp("2025-01-01")).tolist()
-    [True, True]
-    >>> links_open_on(t, None).tolist()
-    [True, False]
-    """
-    return open_on(links, date)
-
-
-def _crossing_mode(link_mode: pd.Series) -> np.ndarray:
-    """The crossings-table mode a link's mode crosses as ('' for transfer links)."""
-    mode = link_mode.to_numpy().astype(str)
-    return np.where(mode == Mode.RAIL, "rail", np.where(mode == Mode.TRANSFER, "", "road"))
-
-
-def _links_open(
-    links: pd.DataFrame, crossings: pd.DataFrame, date: pd.Timestamp | None
-) -> BoolArray:
-    ok = links_open_on(links, date)
-    if not len(crossings) or not len(links):
-        return ok
-    keys = pd.MultiIndex.from_frame(crossings[["node_id", "mode"]])
-    live = keys[open_on(crossings, date)]
-    shut = keys.unique().difference(live.unique())
-    if not len(shut):
-        return ok
-    mode = _crossing_mode(links["mode"])
-    for end in ("a_node", "b_node"):
-        pairs = pd.MultiIndex.from_arrays([links[end].to_numpy(), mode])
-        ok = ok & ~np.asarray(pairs.isin(shut), dtype=bool)
-    return np.asarray(ok, dtype=bool)
 
 
 def _check_relations(
@@ -422,7 +341,7 @@ def _check_relations(
                 f"crossings.node_id: {sorted(set(crossings.loc[stray, 'node_id']))[:5]} "
                 "are not border_crossing nodes"
             )
-        problems += _check_crossing_rows(crossings)
+        problems += check_crossing_rows(crossings)
     bc = nodes[nodes["kind"] == NodeKind.BORDER_CROSSING]
     lacking = bc[
         (bc["country_a"] == "") | (bc["country_b"] == "") | (bc["country_a"] == bc["country_b"])
@@ -431,56 +350,6 @@ def _check_relations(
         problems.append(
             f"nodes.country_a/country_b: border crossings {lacking['node_id'].tolist()[:5]} "
             "must join two different countries"
-        )
-    return problems
-
-
-def _check_crossing_rows(crossings: pd.DataFrame) -> list[str]:
-    """Percentiles in order, hours readable, periods apart and alike in both directions."""
-    problems: list[str] = []
-    p10, p50, p90 = (crossings[c].to_numpy(dtype=np.float64) for c in _PCTS)
-    disorder = (p10 > p50) | (p50 > p90)
-    if disorder.any():
-        problems.append(
-            "crossings.delay_p10_h/delay_p50_h/delay_p90_h: rows "
-            f"{(np.flatnonzero(disorder)[:5] + 1).tolist()} are not p10 <= p50 <= p90"
-        )
-    hours = crossings["hours"].tolist()
-    bad_hours = [(i + 1, why) for i, h in enumerate(hours) if (why := hours_problem(h))]
-    if bad_hours:
-        shown = "; ".join(f"row {i}: {why}" for i, why in bad_hours[:3])
-        problems.append(f"crossings.hours: {shown}")
-    backwards = crossings["opened"].notna() & crossings["closed"].notna()
-    backwards &= crossings["closed"] <= crossings["opened"]
-    if backwards.any():
-        problems.append(
-            f"crossings.closed: rows {(np.flatnonzero(backwards.to_numpy())[:5] + 1).tolist()} "
-            "close before they open"
-        )
-    start = crossings["opened"].fillna(pd.Timestamp.min).tolist()
-    end = crossings["closed"].fillna(pd.Timestamp.max).tolist()
-    spans: dict[tuple[int, str, str], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
-    node_ids, modes = crossings["node_id"].tolist(), crossings["mode"].tolist()
-    directions = crossings["direction"].tolist()
-    for node, mode, direction, a, b in zip(node_ids, modes, directions, start, end, strict=True):
-        spans.setdefault((int(node), str(mode), str(direction)), []).append((a, b))
-    overlap: set[int] = set()
-    signature: dict[tuple[int, str], set[tuple[tuple[pd.Timestamp, pd.Timestamp], ...]]] = {}
-    for (node, mode, _direction), periods in spans.items():
-        periods.sort()
-        if any(p[1] > q[0] for p, q in itertools.pairwise(periods)):
-            overlap.add(node)
-        signature.setdefault((node, mode), set()).add(tuple(periods))
-    if overlap:
-        problems.append(
-            "crossings: rows of one (node_id, mode, direction) overlap in time (each needs "
-            f"a 'closed' date on or before the next 'opened') for nodes {sorted(overlap)[:5]}"
-        )
-    unlike = sorted({node for (node, _mode), sigs in signature.items() if len(sigs) > 1})
-    if unlike:
-        problems.append(
-            "crossings: the two directions of a crossing-mode must open and close on the "
-            f"same dates (nodes {unlike[:5]}); give both directions the same periods"
         )
     return problems
 
