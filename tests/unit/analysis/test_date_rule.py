@@ -187,3 +187,24 @@ def test_a_scenario_as_of_edit_keeps_its_day(day: str) -> None:
     assert net.date == pd.Timestamp(day)
     s = corridor.skim(net, ["H"], ENDS, modes="road")
     assert {e for e, v in zip(ENDS, s.values[0], strict=True) if math.isfinite(v)} == _expected(day)
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("day", DAYS)
+def test_restricted_route_and_alternatives_see_exactly_the_open_elements(
+    day: str, form: str
+) -> None:
+    net = _network(day, form)
+    restricted, alternative = set(), set()
+    for end in ENDS:
+        try:
+            corridor.route_restricted(net, "H", end)
+            restricted.add(end)
+        except corridor.NoPathError:
+            pass
+        try:
+            if corridor.alternatives(net, "H", end, k=1, profile="car"):
+                alternative.add(end)
+        except corridor.NoPathError:
+            pass
+    assert restricted == alternative == _expected(day)
