@@ -63,7 +63,7 @@ def toy() -> Network:
             "node_id": [3, 3],
             "mode": ["road", "road"],
             "direction": ["a_to_b", "b_to_a"],
-            "delay_h": [5.0, 3.0],
+            "delay_p50_h": [5.0, 3.0],
             "fee_usd": [100.0, 80.0],
         }
     )

@@ -112,3 +112,19 @@ def test_sample_routes_are_plausible(
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert low_km <= doc["totals"]["length_km"] <= high_km
+
+
+def test_build_names_old_crossing_delay_keys(tmp_path: Path) -> None:
+    recipe = tmp_path / "recipe"
+    recipe.mkdir()
+    for f in corridor.data.RECIPE_DIR.iterdir():
+        (recipe / f.name).write_bytes(f.read_bytes())
+    text = (recipe / "crossings.yaml").read_text()
+    old = "    rail: {use: ru_mn_rail, gauge_a_mm: 1520, gauge_b_mm: 1520}"
+    assert old in text
+    (recipe / "crossings.yaml").write_text(text.replace(old, old[:-1] + ", delay_h: 5.0}", 1))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["data", "build", "--recipe", str(recipe), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "delay_p50_h" in result.output and "naushki-sukhbaatar" in result.output
+    assert not out.exists()

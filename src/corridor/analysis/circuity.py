@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.analysis.data_check import Check
+from corridor.analysis.check import Check
+from corridor.analysis.circuity_note import CircuityNote
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 
@@ -43,37 +44,6 @@ CIRCUITY_MAX = 1.6
 
 AUDIT_PLACES = 100
 """How many of the largest places the audit pairs up."""
-
-
-@dataclass(frozen=True, slots=True)
-class CircuityNote:
-    """Why the pairs between two groups of places may exceed the circuity limit.
-
-    A group lists recipe keys (``"Pyongyang/KP"``) or ISO country codes (``"CN"``: any
-    place of that country). ``kind`` is ``"geography"`` for a real detour (a sea, a
-    mountain range, a border with no road crossing) or ``"gap"`` for a road that exists
-    but is not yet in the network (reported as a warning until it is added).
-    """
-
-    a: tuple[str, ...]
-    b: tuple[str, ...]
-    reason: str
-    kind: str = "geography"
-
-    def __post_init__(self) -> None:
-        if self.kind not in {"geography", "gap"}:
-            raise ValidationError(f"circuity note kind {self.kind!r}: use 'geography' or 'gap'")
-
-    def covers(self, x: str, y: str) -> bool:
-        """Whether the pair ``x``-``y`` (recipe keys, either order) falls under this note."""
-        return (_member(x, self.a) and _member(y, self.b)) or (
-            _member(y, self.a) and _member(x, self.b)
-        )
-
-
-def _member(key: str, group: tuple[str, ...]) -> bool:
-    country = key.rpartition("/")[2]
-    return key in group or country in group
 
 
 @dataclass(frozen=True, slots=True)

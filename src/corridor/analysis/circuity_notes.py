@@ -1,6 +1,6 @@
 """Why some pairs of the circuity audit exceed the limit: real detours and known road gaps.
 
-Each :class:`~corridor.analysis.circuity.CircuityNote` covers the pairs between two groups
+Each :class:`~corridor.analysis.circuity_note.CircuityNote` covers the pairs between two groups
 of places (recipe keys, or ISO country codes for every place of a country). ``geography``
 notes are real detours and pass the audit; ``gap`` notes name roads that exist but are not
 yet in the embedded network: they pass too, but ``corridor data check`` reports them as a
@@ -10,7 +10,7 @@ reported as stale).
 
 from __future__ import annotations
 
-from corridor.analysis.circuity import CircuityNote
+from corridor.analysis.circuity_note import CircuityNote
 
 __all__ = ["CN_GAP_PLACES", "NOTES"]
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray
+from corridor.analysis.check import Check
 from corridor.model.network import Network
 
 if TYPE_CHECKING:
@@ -33,28 +34,6 @@ __all__ = [
 ]
 
 CHECK_DATE = "2027-01-01"
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """The outcome of one check."""
-
-    name: str
-    passed: bool
-    detail: str
-    severity: str = "error"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "passed", bool(self.passed))
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready dict."""
-        return {
-            "name": self.name,
-            "passed": bool(self.passed),
-            "detail": self.detail,
-            "severity": self.severity,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,16 +272,17 @@ def _check_crossings(net: Network) -> list[Check]:
     nodes = net.nodes.set_index("node_id")
     bad: list[str] = []
     crossings = nodes[nodes["kind"] == "border_crossing"]
+    in_force = net.crossings[net.open_crossings()]  # one period per crossing-mode and direction
     for nid, row in crossings.iterrows():
         touching = net.links[(net.links["a_node"] == nid) | (net.links["b_node"] == nid)]
-        modes = set(net.crossings.loc[net.crossings["node_id"] == nid, "mode"])
+        modes = set(in_force.loc[in_force["node_id"] == nid, "mode"])
         for mode in sorted(modes):
             sides = set(touching.loc[touching["mode"] == mode, "country"])
             if sides != {row["country_a"], row["country_b"]}:
                 bad.append(f"{row['name']} ({mode}: link countries {sorted(sides)})")
         if set(touching["mode"]) - modes:
             bad.append(f"{row['name']} (links of modes without crossing figures)")
-        rows = net.crossings[net.crossings["node_id"] == nid]
+        rows = in_force[in_force["node_id"] == nid]
         if len(rows) != 2 * len(modes):
             bad.append(f"{row['name']} (needs both directions per mode)")
     return [

@@ -9,6 +9,9 @@ How the demand is made (stated in every report that uses it):
   per hour) balanced by IPF distributes them over the base network; the same matrix is then
   assigned in both scenarios, so flows change by route choice only (no induced demand);
 * the assessed period is the design hour, `design_hour_share` of a day's trips;
+* cars may not use a crossing reserved to goods vehicles, nor trucks one reserved to
+  travellers (the crossings table's ``vehicles``; e.g. Kukuryki, Kuźnica); a pair a class
+  cannot join in either network is left out of that class's demand (``unserved``);
 * road links without a capacity get one from their lanes and class (per lane and direction,
   pcu/h: motorway 2,000, trunk 1,700, primary 1,400, other 1,000; a two-lane road has one lane
   each way); border crossings keep their measured capacity (trucks/day / 24), or none;
@@ -29,6 +32,7 @@ from corridor.assignment.demand import Deterrence, DeterrenceKind, FurnessOption
 from corridor.assignment.equilibrium import assign
 from corridor.assignment.network import AssignmentNetwork, TrafficClass, assignment_network
 from corridor.assignment.options import Algorithm, AssignmentOptions
+from corridor.costs.crossings import barred_links
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
@@ -127,8 +131,32 @@ def with_road_capacity(network: Network) -> Network:
     return network.with_links(links)
 
 
+#: The two classes as the crossings table's ``vehicles`` sees them: (profile kind, vehicle).
+_VEHICLES = {"car": ("passenger", "car"), "truck": ("freight", "truck")}
+
+
+def _barred_ids(network: Network, name: str) -> np.ndarray:
+    """Ids of road links class `name` may not use (into crossings reserved to others)."""
+    kind, vehicle = _VEHICLES[name]
+    links = network.links
+    return np.asarray(links.loc[barred_links(network, kind, vehicle), "link_id"], dtype=np.int64)
+
+
+def _class_reach(network: Network, zones: np.ndarray, name: str) -> np.ndarray:
+    """Which zone pairs class `name` can join by road (finite time), bool[z, z]."""
+    barred = _barred_ids(network, name)
+    net = network
+    if barred.size:  # closed by the date rule (a closing day long past), turns kept valid
+        links = network.links.copy()
+        links.loc[links["link_id"].isin(barred).to_numpy(), "closed"] = pd.Timestamp("1900-01-01")
+        net = network.with_links(links)
+    return np.asarray(
+        np.isfinite(skim(net, zones, cost="time_h", modes="road", sums=()).values), dtype=bool
+    )
+
+
 def _classes(
-    an: AssignmentNetwork, network: Network, trips: np.ndarray, opts: FlowOptions
+    an: AssignmentNetwork, network: Network, trips: dict[str, np.ndarray], opts: FlowOptions
 ) -> list[TrafficClass]:
     car_factor = 1.0
     links = network.links
@@ -136,19 +164,21 @@ def _classes(
         car_factor = float(links["toll_car_usd"].astype(float).sum() / links["toll_usd"].sum())
     return [
         TrafficClass(
-            demand=trips * (1 - opts.truck_share),
+            demand=trips["car"],
             name="car",
             zones=an.zones,
             pce=1.0,
             value_of_time=opts.car_vot_usd_h,
             toll_factor=car_factor,
+            allowed=~np.isin(an.link_ids, _barred_ids(network, "car")),
         ),
         TrafficClass(
-            demand=trips * opts.truck_share,
+            demand=trips["truck"],
             name="truck",
             zones=an.zones,
             pce=opts.truck_pce,
             value_of_time=opts.truck_vot_usd_h,
+            allowed=~np.isin(an.link_ids, _barred_ids(network, "truck")),
         ),
     ]
 
@@ -180,10 +210,17 @@ def compare_flows(
     )
     trips = np.array(matrix.trips)
     np.fill_diagonal(trips, 0.0)  # trips within a zone do not use the corridor network
-    after = skim(nets[1], zones, cost="time_h", modes="road", sums=()).values
-    cut = ~(np.isfinite(cost) & np.isfinite(after))
-    unserved = float(trips[cut].sum())
-    trips[cut] = 0.0
+    # per class: a pair either network cannot join for that class (e.g. a car where the
+    # only crossing is for trucks) is left out of both assignments
+    share = {"car": 1.0 - opts.truck_share, "truck": opts.truck_share}
+    by_class: dict[str, np.ndarray] = {}
+    unserved = 0.0
+    for name in ("car", "truck"):
+        both = _class_reach(nets[0], zones, name) & _class_reach(nets[1], zones, name)
+        demand = trips * share[name]
+        unserved += float(demand[~both].sum())
+        demand[~both] = 0.0
+        by_class[name] = demand
     aopts = AssignmentOptions(algorithm=Algorithm.BFW, rel_gap=opts.rel_gap, max_iter=opts.max_iter)
     results = []
     for an, net in zip(ans, nets, strict=True):
@@ -193,7 +230,7 @@ def compare_flows(
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # reported as `converged`
-            results.append(assign(an, _classes(an, net, trips, opts), options=aopts))
+            results.append(assign(an, _classes(an, net, by_class, opts), options=aopts))
     frames = []
     for label, an, res in zip(("before", "after"), ans, results, strict=True):
         names = list(res.class_names)
@@ -225,10 +262,7 @@ def compare_flows(
     return FlowResult(
         links=links.reset_index(drop=True),
         crossings=crossings,
-        trips={
-            "car": float(trips.sum() * (1 - opts.truck_share)),
-            "truck": float(trips.sum() * opts.truck_share),
-        },
+        trips={name: float(demand.sum()) for name, demand in by_class.items()},
         unserved=unserved,
         converged=all(r.converged for r in results),
     )

@@ -1,10 +1,13 @@
-"""Reliability of a route: crossing delays as triangular distributions, Monte Carlo arrival.
+"""Reliability of a route: crossing delays drawn from their percentiles, Monte Carlo arrival.
 
-Each border-crossing stop's delay is drawn from a triangular distribution with the
-network's ``delay_min_h``, ``delay_h`` (mode) and ``delay_max_h`` (missing bounds collapse
-to the mode: a fixed delay). The route's whole timeline (drivers' breaks and rests, which
-a long wait can reset, and opening hours when a departure is given) is rerun for every
-draw in a numba kernel; draws are vectorised numpy from a seeded generator.
+Each border-crossing stop's delay is drawn from the distribution whose quantile function
+is piecewise linear through the network's ``delay_p10_h``, ``delay_p50_h`` and
+``delay_p90_h`` (:func:`sample_quantiles`; the outer tenths continue the neighbouring
+slope, floored at 0 h; missing percentiles collapse to the median: a fixed delay), so the
+draws reproduce the published P10/P50/P90. The route's whole timeline (drivers' breaks
+and rests, which a long wait can reset, and opening hours when a departure is given) is
+rerun for every draw in a numba kernel; draws are vectorised numpy from a seeded
+generator.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.paths.types import Route
 
-__all__ = ["Reliability", "reliability", "sample_triangular"]
+__all__ = ["Reliability", "reliability", "sample_quantiles", "sample_triangular"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,43 @@ def sample_triangular(triangle: FloatArray, n: int, rng: np.random.Generator) ->
     return np.asarray(np.where(width > 0, x, c), dtype=np.float64)
 
 
+def sample_quantiles(pcts: FloatArray, n: int, rng: np.random.Generator) -> FloatArray:
+    """Draw `n` rows from independent distributions given by their P10, P50 and P90.
+
+    Parameters
+    ----------
+    pcts
+        float64[K, 3]: P10, P50, P90 of each distribution (P10 <= P50 <= P90).
+    n
+        Rows to draw.
+    rng
+        The generator.
+
+    Returns
+    -------
+    float64[n, K]
+
+    Notes
+    -----
+    Inverse-CDF sampling from the quantile function Q that is linear between
+    (0.1, P10), (0.5, P50) and (0.9, P90) and continues the same slopes on [0, 0.1] and
+    [0.9, 1], floored at 0: Q(0) = max(0, P10 - (P50 - P10) / 4) and
+    Q(1) = P90 + (P90 - P50) / 4. Its 10th, 50th and 90th percentiles are exactly the
+    given ones (the floor only moves values below P10). A row with P10 = P50 = P90 is a
+    fixed delay.
+    """
+    p10, p50, p90 = (pcts[:, i][None, :] for i in range(3))
+    u = rng.random((n, pcts.shape[0]))
+    low_slope = (p50 - p10) / 0.4
+    high_slope = (p90 - p50) / 0.4
+    x = np.where(
+        u < 0.5,
+        p50 - (0.5 - u) * low_slope,
+        p50 + (u - 0.5) * high_slope,
+    )
+    return np.asarray(np.maximum(x, 0.0), dtype=np.float64)
+
+
 def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
     """P50 and P90 door-to-door time (and arrival) of a route by Monte Carlo.
 
@@ -120,7 +160,7 @@ def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
     tl = route.timeline
     rng = np.random.default_rng(seed)
     k = tl.triangle.shape[0]
-    samples = sample_triangular(tl.triangle, n, rng) if k else np.zeros((n, 1))
+    samples = sample_quantiles(tl.triangle, n, rng) if k else np.zeros((n, 1))
     ends = np.zeros((n, tl.kind.size))
     nights = np.zeros((n, tl.kind.size))
     _, overnight, _ = simulate(

@@ -406,7 +406,7 @@ def assignment_network(
     node_ids = nodes["node_id"].to_numpy(dtype=np.int64)
     extra: dict[str, list[float]] = {k: [] for k in ("a", "b", "t0", "cap", "toll", "id")}
     new_nodes: list[int] = []
-    rows = network.crossings
+    rows = network.crossings[network.open_crossings()]
     rows = rows[(rows["mode"] == Mode.ROAD).to_numpy()] if len(rows) else rows
     kinds = dict(zip(nodes["node_id"].tolist(), nodes["kind"].tolist(), strict=True))
     for node in sorted(set(rows["node_id"].tolist()) if len(rows) else set()):
@@ -430,7 +430,7 @@ def assignment_network(
             forward = row["direction"] == "a_to_b"
             extra["a"].append(node if forward else twin)
             extra["b"].append(twin if forward else node)
-            extra["t0"].append(float(row["delay_h"]))
+            extra["t0"].append(float(row["delay_p50_h"]))
             per_day = float(row["capacity_veh_day"])
             extra["cap"].append(per_day / HOURS_PER_DAY if per_day > 0 else np.nan)
             extra["toll"].append(float(row["fee_usd"]))
@@ -464,7 +464,7 @@ def assignment_network(
         link_type=np.concatenate([np.zeros(a.size, np.int64), np.ones(k, np.int64)]),
         zones=np.sort(cities),
         time_unit="h",
-        turns=network.turns,
+        turns=network.turns[network.open_turns()],
         name=network.name,
         source=network.source,
     )

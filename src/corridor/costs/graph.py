@@ -42,7 +42,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
-from corridor.costs.crossings import crossing_stops
+from corridor.costs.crossings import barred_links, crossing_stops
 from corridor.costs.linehaul import line_rates, link_speeds
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
@@ -93,8 +93,9 @@ class CostGraph:
         tank-to-wheel.
     stop_h, stop_usd, stop_kind
         Stop part of each arc (crossing delay and fee, gauge break, transfer, terminal).
-    delay_min_h, delay_max_h
-        Spread of crossing delays (NaN where unknown), for reliability.
+    delay_p10_h, delay_p90_h
+        10th and 90th percentiles of crossing delays (NaN where unknown), for
+        reliability; the median is ``stop_h``.
     open_from_h, open_to_h
         Crossing opening hours (hour of day; NaN where open 24 h or unknown).
     link_row
@@ -126,8 +127,8 @@ class CostGraph:
     stop_h: FloatArray
     stop_usd: FloatArray
     stop_kind: Int8Array
-    delay_min_h: FloatArray
-    delay_max_h: FloatArray
+    delay_p10_h: FloatArray
+    delay_p90_h: FloatArray
     open_from_h: FloatArray
     open_to_h: FloatArray
     link_row: IntArray
@@ -240,6 +241,7 @@ def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -
     links = network.links
     modes = links["mode"].to_numpy()
     ok = np.isin(modes, list(profile.modes)) & network.open_links()
+    ok &= ~barred_links(network, profile.kind, profile.id)
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
@@ -340,7 +342,7 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params, mid_lon[row_l])
     toll = _tolls(links, profile.toll_column)[row_l] * profile.toll_factor
     units = profile.load.amount
-    delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
+    delay, fee, p10, p90, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
     )
     nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
@@ -357,8 +359,8 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             "stop_h": delay,
             "stop_usd": fee,
             "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
-            "delay_min_h": dmin,
-            "delay_max_h": dmax,
+            "delay_p10_h": p10,
+            "delay_p90_h": p90,
             "open_from_h": ofrom,
             "open_to_h": oto,
             "link_row": row_l,
@@ -411,8 +413,8 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
             "co2_ttw_kg",
             "stop_h",
             "stop_usd",
-            "delay_min_h",
-            "delay_max_h",
+            "delay_p10_h",
+            "delay_p90_h",
             "open_from_h",
             "open_to_h",
         )

@@ -32,8 +32,9 @@ def cost_arcs(graph: CostGraph) -> ArcGraph:
 
 
 def _same_mode_turns(network: Network) -> pd.DataFrame:
-    """Rows of ``network.turns`` between links of one mode other than transfer."""
-    turns = network.turns
+    """Rows of ``network.turns`` in force on its date, between links of one mode other
+    than transfer."""
+    turns = network.turns[network.open_turns()]
     links = network.links
     mode_of = dict(zip(links["link_id"].tolist(), links["mode"].astype(str).tolist(), strict=True))
     keep = [

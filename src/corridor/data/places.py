@@ -6,6 +6,7 @@ from typing import Any
 
 from corridor.data.draft import Draft
 from corridor.data.recipe import recipe_date, recipe_num, stable_id
+from corridor.errors import DataSourceError
 
 __all__ = ["add_crossings", "add_places"]
 
@@ -96,26 +97,83 @@ def add_crossings(draft: Draft) -> None:
             "key": key,
         }
         for mode, spec in item["modes"].items():
-            base = dict(defaults[spec.get("use", mode)]) if spec.get("use", mode) else {}
-            merged = {**base, **{k: v for k, v in spec.items() if k not in ("use", "b_to_a")}}
-            for direction in ("a_to_b", "b_to_a"):
-                row = dict(merged)
-                if direction == "b_to_a":
-                    row.update(spec.get("b_to_a", {}))
-                draft.crossing_rows.append(
-                    {
-                        "node_id": node_id,
-                        "mode": mode,
-                        "direction": direction,
-                        "delay_h": float(row["delay_h"]),
-                        "delay_min_h": recipe_num(row.get("delay_min_h")),
-                        "delay_max_h": recipe_num(row.get("delay_max_h")),
-                        "fee_usd": float(row.get("fee_usd", 0.0)),
-                        "gauge_a_mm": recipe_num(row.get("gauge_a_mm")),
-                        "gauge_b_mm": recipe_num(row.get("gauge_b_mm")),
-                        "capacity_veh_day": recipe_num(row.get("capacity_veh_day")),
-                        "passenger_delay_h": recipe_num(row.get("passenger_delay_h")),
-                        "opened": recipe_date(row.get("opened")),
-                        "provenance": str(row.get("provenance", "")),
-                    }
+            old = sorted(
+                _RENAMED.intersection(spec) | _RENAMED.intersection(spec.get("b_to_a", {}))
+            )
+            if old:
+                raise DataSourceError(
+                    draft.recipe.folder / "crossings.yaml",
+                    f"crossing {item['key']!r} ({mode}) uses {old}: these became delay_p50_h "
+                    "(median), delay_p10_h and delay_p90_h (percentiles); rename them and "
+                    "review the spread (a min/max is not a P10/P90)",
                 )
+            draft.crossing_rows += crossing_rows(node_id, mode, spec, defaults)
+
+
+_NOT_FIGURES = ("use", "b_to_a", "periods")
+_RENAMED = {"delay_h", "delay_min_h", "delay_max_h"}
+
+
+def crossing_rows(
+    node_id: int, mode: str, spec: dict[str, Any], defaults: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The crossings rows of one crossing-mode: one per period of operation and direction.
+
+    Parameters
+    ----------
+    node_id
+        The crossing node.
+    mode
+        ``road`` or ``rail``.
+    spec
+        The mode's entry in ``crossings.yaml``: figures, ``use`` (a default to start
+        from, which may have its own ``b_to_a``), ``b_to_a`` (overrides for that
+        direction) and ``periods`` (the status
+        history: a list of ``opened``/``closed``/``status`` entries, each of which may
+        override figures; absent means one period).
+    defaults
+        The ``defaults`` of ``crossings.yaml``.
+
+    Returns
+    -------
+    list of dict
+        Rows for the crossings table.
+    """
+    use = spec.get("use", mode)
+    base = dict(defaults[use]) if use else {}
+    own = {k: v for k, v in spec.items() if k not in _NOT_FIGURES}
+    rows: list[dict[str, Any]] = []
+    for period in spec.get("periods") or [{}]:
+        for direction in ("a_to_b", "b_to_a"):
+            # the default, its b_to_a, the crossing's own figures, its b_to_a, the period's
+            row = {k: v for k, v in base.items() if k not in _NOT_FIGURES}
+            if direction == "b_to_a":
+                row.update(base.get("b_to_a", {}))
+            row.update(own)
+            if direction == "b_to_a":
+                row.update(spec.get("b_to_a", {}))
+            row.update({k: v for k, v in period.items() if k != "b_to_a"})
+            if direction == "b_to_a":
+                row.update(period.get("b_to_a", {}))
+            rows.append(
+                {
+                    "node_id": node_id,
+                    "mode": mode,
+                    "direction": direction,
+                    "delay_p50_h": float(row["delay_p50_h"]),
+                    "delay_p10_h": recipe_num(row.get("delay_p10_h")),
+                    "delay_p90_h": recipe_num(row.get("delay_p90_h")),
+                    "fee_usd": float(row.get("fee_usd", 0.0)),
+                    "gauge_a_mm": recipe_num(row.get("gauge_a_mm")),
+                    "gauge_b_mm": recipe_num(row.get("gauge_b_mm")),
+                    "capacity_veh_day": recipe_num(row.get("capacity_veh_day")),
+                    "passenger_delay_h": recipe_num(row.get("passenger_delay_h")),
+                    "vehicles": str(row.get("vehicles", "all")),
+                    "hours": str(row.get("hours", "")),
+                    "opened": recipe_date(row.get("opened")),
+                    "closed": recipe_date(row.get("closed")),
+                    "status": str(row.get("status", "")),
+                    "provenance": str(row.get("provenance", "")),
+                }
+            )
+    return rows

@@ -242,7 +242,11 @@ def compile_turn_graph(
     """
     graph = compile_graph(network, modes=modes, weight=weight)
     turn_graph = expand_turns(
-        ArcGraph.of(graph), network.turns, network.links, graph.cost, u_turns=u_turns
+        ArcGraph.of(graph),
+        network.turns[network.open_turns()],
+        network.links,
+        graph.cost,
+        u_turns=u_turns,
     )
     log.info("compiled %r on %r", turn_graph, graph)
     return turn_graph

@@ -106,7 +106,7 @@ def write_network(network: Network, path: str | os.PathLike[str], *, force: bool
     nodes = _to_storage(network.nodes, NODE_COLUMNS)
     links = _to_storage(network.links, LINK_COLUMNS)
     crossings = _to_storage(network.crossings, CROSSING_COLUMNS)
-    turns = network.turns
+    turns = _to_storage(network.turns, TURN_COLUMNS)
     gnodes = gpd.GeoDataFrame(
         nodes, geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326"
     )

@@ -11,6 +11,8 @@ import shapely
 
 from corridor._typing import BoolArray
 from corridor.errors import SchemaError
+from corridor.model.crossing_checks import check_crossing_rows
+from corridor.model.dated import links_open_on, links_open_with_crossings, open_on
 from corridor.model.schema import (
     CROSSING_COLUMNS,
     LINK_COLUMNS,
@@ -21,7 +23,10 @@ from corridor.model.schema import (
     conform,
 )
 
-__all__ = ["Network", "links_open_on"]
+__all__ = ["Network", "links_open_on", "open_on"]
+
+
+_RENAMED = {"delay_h": "delay_p50_h", "delay_min_h": "delay_p10_h", "delay_max_h": "delay_p90_h"}
 
 
 def _dupes(series: pd.Series) -> list[Any]:
@@ -100,7 +105,15 @@ class Network:
         date: pd.Timestamp | None = None,
     ) -> None:
         empty = pd.DataFrame()
-        tables, problems = [], []
+        tables: list[pd.DataFrame] = []
+        problems: list[str] = []
+        if crossings is not None and "delay_h" in crossings and "delay_p50_h" not in crossings:
+            problems.append(
+                "crossings: columns delay_h/delay_min_h/delay_max_h were replaced by "
+                "delay_p50_h (median), delay_p10_h and delay_p90_h (10th/90th percentiles); "
+                "rename them (the old min/max are not percentiles: review the spread)"
+            )
+            crossings = crossings.rename(columns=_RENAMED)
         for frame, columns, label in (
             (nodes, NODE_COLUMNS, "nodes"),
             (links, LINK_COLUMNS, "links"),
@@ -233,10 +246,13 @@ class Network:
     def as_of(self, date: str | pd.Timestamp) -> Network:
         """Return the network as it stood on `date`.
 
-        Links not yet opened or already closed on that day are dropped (the rule of
-        :func:`links_open_on`: opened <= date < closed), as are crossing figures for a
-        mode not yet opened and turn restrictions on dropped links. The result remembers
-        its date, so a link that closes later stays open in every search on it.
+        One rule, :func:`open_on` (opened <= date < closed), decides for links, crossing
+        rows and turn restrictions: links not open that day are dropped, and so are the
+        links of a mode into a crossing whose rows for that mode are all closed that day
+        (closed, suspended or not yet opened); crossing rows and turn restrictions not
+        in force are dropped, as are restrictions on dropped links. The result remembers
+        its date, so a link that closes later stays open in every search on it, and its
+        :meth:`open_links` are all its links.
 
         Raises
         ------
@@ -247,15 +263,13 @@ class Network:
 
         when = parse_date(date, field="as_of")
         links = self._links
-        kept = links[links_open_on(links, when)]
+        kept = links[links_open_with_crossings(links, self._crossings, when)]
         turns = self._turns
         if len(turns):
             ok = turns["from_link"].isin(kept["link_id"]) & turns["to_link"].isin(kept["link_id"])
-            turns = turns[ok.to_numpy()]
+            turns = turns[ok.to_numpy() & open_on(turns, when)]
         crossings = self._crossings
-        crossings = crossings[
-            (crossings["opened"].isna() | (crossings["opened"] <= when)).to_numpy()
-        ]
+        crossings = crossings[open_on(crossings, when)]
         return Network(
             self._nodes,
             kept,
@@ -267,42 +281,23 @@ class Network:
         )
 
     def open_links(self) -> BoolArray:
-        """Which rows of :attr:`links` exist on the network's :attr:`date`."""
-        return links_open_on(self._links, self.date)
+        """Which rows of :attr:`links` exist on the network's :attr:`date`.
 
+        A link exists if it is open by :func:`links_open_on` and, where it touches a
+        border crossing that has rows for the link's mode, one of those rows is open
+        (:meth:`open_crossings`): a crossing closed on a day has no arcs on that day.
+        """
+        return links_open_with_crossings(self._links, self._crossings, self.date)
 
-def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
-    """Which links exist on a date: the one rule every search, skim and assignment uses.
+    def open_crossings(self) -> BoolArray:
+        """Which rows of :attr:`crossings` are in force on the network's :attr:`date`
+        (:func:`open_on`; on an undated network, the rows without a ``closed`` date)."""
+        return open_on(self._crossings, self.date)
 
-    Parameters
-    ----------
-    links
-        A links table with ``opened`` and ``closed`` columns (NaT: no such date).
-    date
-        The day; None for an undated network, where every link without a ``closed``
-        date exists (whatever its ``opened``).
-
-    Returns
-    -------
-    numpy.ndarray
-        bool per row: ``opened <= date < closed``, a missing ``opened`` meaning always
-        open and a missing ``closed`` meaning never closed.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"opened": pd.to_datetime(["2020-01-01", None]),
-    ...                   "closed": pd.to_datetime([None, "2026-11-30"])})
-    >>> links_open_on(t, pd.Timestamp("2025-01-01")).tolist()
-    [True, True]
-    >>> links_open_on(t, None).tolist()
-    [True, False]
-    """
-    closed = links["closed"]
-    if date is None:
-        return np.asarray(closed.isna().to_numpy(), dtype=bool)
-    opened = links["opened"]
-    ok = (opened.isna() | (opened <= date)) & (closed.isna() | (closed > date))
-    return np.asarray(ok.to_numpy(), dtype=bool)
+    def open_turns(self) -> BoolArray:
+        """Which rows of :attr:`turns` are in force on the network's :attr:`date`
+        (:func:`open_on`; on an undated network, the rows without a ``closed`` date)."""
+        return open_on(self._turns, self.date)
 
 
 def _check_relations(
@@ -346,12 +341,7 @@ def _check_relations(
                 f"crossings.node_id: {sorted(set(crossings.loc[stray, 'node_id']))[:5]} "
                 "are not border_crossing nodes"
             )
-        twice = crossings.duplicated(["node_id", "mode", "direction"])
-        if twice.any():
-            problems.append(
-                "crossings: duplicate (node_id, mode, direction) rows for nodes "
-                f"{sorted(set(crossings.loc[twice, 'node_id']))[:5]}"
-            )
+        problems += check_crossing_rows(crossings)
     bc = nodes[nodes["kind"] == NodeKind.BORDER_CROSSING]
     lacking = bc[
         (bc["country_a"] == "") | (bc["country_b"] == "") | (bc["country_a"] == bc["country_b"])

@@ -18,6 +18,7 @@ __all__ = [
     "LINK_COLUMNS",
     "NODE_COLUMNS",
     "TURN_COLUMNS",
+    "VEHICLES",
     "Column",
     "Direction",
     "Kind",
@@ -248,24 +249,34 @@ LINK_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+VEHICLES = ("all", "freight", "passenger", "car")
+"""Who may use a crossing-mode: every vehicle, goods vehicles only (e.g. Kukuryki, trucks
+only), travellers only (cars and buses) or passenger cars only (e.g. Kuźnica since Nov
+2025, no coaches); compared with a profile's ``kind`` and, for ``car``, its ``id``."""
+
 CROSSING_COLUMNS: tuple[Column, ...] = (
     Column("node_id", Kind.INT, "the border-crossing node"),
     Column("mode", Kind.STR, "road or rail", choices=_MODES),
     Column("direction", Kind.STR, "a_to_b or b_to_a", choices=tuple(d.value for d in Direction)),
-    Column("delay_h", Kind.FLOAT, "typical (modal) clearance time, h", minimum=0.0),
     Column(
-        "delay_min_h",
+        "delay_p50_h",
         Kind.FLOAT,
-        "lowest measured clearance time, h",
+        "median clearance time (both sides' controls and the queue), h",
+        minimum=0.0,
+    ),
+    Column(
+        "delay_p10_h",
+        Kind.FLOAT,
+        "10th percentile of the clearance time, h (NaN: no spread known)",
         required=False,
         nullable=True,
         minimum=0.0,
         default=np.nan,
     ),
     Column(
-        "delay_max_h",
+        "delay_p90_h",
         Kind.FLOAT,
-        "highest measured clearance time, h",
+        "90th percentile of the clearance time, h (NaN: no spread known)",
         required=False,
         nullable=True,
         minimum=0.0,
@@ -298,7 +309,7 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
     Column(
         "capacity_veh_day",
         Kind.FLOAT,
-        "trucks or trains per day (NaN if unknown)",
+        "trucks or trains per day in the row's direction (NaN if unknown)",
         required=False,
         nullable=True,
         minimum=0.0,
@@ -314,15 +325,50 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
         default=np.nan,
     ),
     Column(
+        "vehicles",
+        Kind.STR,
+        "who may cross: all, freight (goods vehicles), passenger (cars and buses) or car",
+        required=False,
+        choices=VEHICLES,
+        default="all",
+    ),
+    Column(
+        "hours",
+        Kind.STR,
+        "opening hours: '24/7', 'HH:MM-HH:MM local' (the crossing's local time), "
+        "or empty if not published",
+        required=False,
+        default="",
+    ),
+    Column(
         "opened",
         Kind.DATE,
-        "date opened for this mode (NaT if long established)",
+        "first day of this period of operation for the mode (NaT if long established)",
         required=False,
         nullable=True,
         default=pd.NaT,
     ),
+    Column(
+        "closed",
+        Kind.DATE,
+        "first day the mode no longer operates (closure or suspension; NaT if open)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
+    Column(
+        "status",
+        Kind.STR,
+        "what ended (or holds) this period: e.g. 'suspended: COVID-19', 'closed by Poland'",
+        required=False,
+        default="",
+    ),
     Column("provenance", Kind.STR, "source of the figures", required=False, default=""),
 )
+"""A crossing's table has one row per node, mode, direction and *period* of operation:
+``opened <= day < closed`` (the date rule of links), periods of one (node, mode,
+direction) not overlapping. A suspension is the gap between a period that closed and the
+next that opened; a (node, mode) with rows but none open on a day has no arcs that day."""
 
 
 TURN_COLUMNS: tuple[Column, ...] = (
@@ -347,6 +393,22 @@ TURN_COLUMNS: tuple[Column, ...] = (
         default="",
     ),
     Column("to_link", Kind.INT, "link leaving the via"),
+    Column(
+        "opened",
+        Kind.DATE,
+        "first day the restriction applies (NaT if always)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
+    Column(
+        "closed",
+        Kind.DATE,
+        "first day it no longer applies (NaT if still in force)",
+        required=False,
+        nullable=True,
+        default=pd.NaT,
+    ),
     Column("provenance", Kind.STR, "source, e.g. 'osm relation 123'", required=False, default=""),
 )
 

@@ -143,7 +143,7 @@ def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
             ev_dur.append(float(stop_h[i]))
             if crossing:
                 ev_col.append(len(triangle))
-                triangle.append(_triangle(float(stop_h[i]), cg.delay_min_h[e], cg.delay_max_h[e]))
+                triangle.append(_triangle(float(stop_h[i]), cg.delay_p10_h[e], cg.delay_p90_h[e]))
             else:
                 ev_col.append(-1)
             if when is None:
@@ -409,8 +409,8 @@ def _stop(
         time_h=float(cg.stop_h[e]),
         cost_usd=float(cg.stop_usd[e]),
         detail=detail,
-        delay_min_h=float(cg.delay_min_h[e]),
-        delay_max_h=float(cg.delay_max_h[e]),
+        delay_p10_h=float(cg.delay_p10_h[e]),
+        delay_p90_h=float(cg.delay_p90_h[e]),
     )
 
 

@@ -129,7 +129,10 @@ class Router:
         return self.kept(
             ("graph-search", graph.modes, graph.weight, u_turns),
             lambda: search_graph(
-                ArcGraph.of(graph), self.network.turns, self.network.links, u_turns=u_turns
+                ArcGraph.of(graph),
+                self.network.turns[self.network.open_turns()],
+                self.network.links,
+                u_turns=u_turns,
             ),
         )
 

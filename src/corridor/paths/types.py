@@ -137,8 +137,8 @@ class Stop:
         Extra wait for the stop to open, h (with a departure time only).
     detail
         Direction and countries, gauges, or terminal side.
-    delay_min_h, delay_max_h
-        Spread of a crossing's delay (NaN where unknown).
+    delay_p10_h, delay_p90_h
+        10th and 90th percentiles of a crossing's delay (NaN where unknown).
     arrive
         ISO time of arrival at the stop, when a departure was given.
     seq
@@ -153,8 +153,8 @@ class Stop:
     cost_usd: float
     wait_h: float = 0.0
     detail: str = ""
-    delay_min_h: float = math.nan
-    delay_max_h: float = math.nan
+    delay_p10_h: float = math.nan
+    delay_p90_h: float = math.nan
     arrive: str | None = None
     seq: int = 0
 
@@ -169,8 +169,8 @@ class Stop:
             "cost_usd": round(self.cost_usd, 2),
             "wait_h": round(self.wait_h, 4),
             "detail": self.detail,
-            "delay_min_h": _num(self.delay_min_h, 4),
-            "delay_max_h": _num(self.delay_max_h, 4),
+            "delay_p10_h": _num(self.delay_p10_h, 4),
+            "delay_p90_h": _num(self.delay_p90_h, 4),
             "arrive": self.arrive,
         }
 
@@ -180,7 +180,7 @@ class Timeline:
     """The route as timeline events, for :mod:`corridor.kernels.timeline` (reliability).
 
     ``kind`` int8[E], ``dur_h`` float64[E], ``open_from_h``/``open_to_h`` float64[E];
-    ``crossing`` int64[E] is the column of ``triangle`` (K x 3: min, mode, max delay, h)
+    ``crossing`` int64[E] is the column of ``triangle`` (K x 3: P10, P50, P90 delay, h)
     of each crossing stop, -1 elsewhere; ``rules`` float64[8] are the drivers' rules and
     ``t0_h`` the departure's hour of day (0 without a departure).
     """

@@ -224,12 +224,13 @@ class SetCrossing:
                 f"crossing {self.crossing!r} has no {self.mode} figures for {self.direction}"
             )
         if self.delay_factor is not None:
-            for col in ("delay_h", "delay_min_h", "delay_max_h"):
+            for col in ("delay_p10_h", "delay_p50_h", "delay_p90_h"):
                 rows.loc[mask, col] = rows.loc[mask, col] * self.delay_factor
         if self.delay_h is not None:
-            rows.loc[mask, "delay_h"] = self.delay_h
-            low = rows.loc[mask, "delay_min_h"] > self.delay_h
-            rows.loc[mask & low.reindex(rows.index, fill_value=False), "delay_min_h"] = self.delay_h
+            # the median becomes delay_h; the percentiles keep their order around it
+            rows.loc[mask, "delay_p50_h"] = self.delay_h
+            rows.loc[mask, "delay_p10_h"] = rows.loc[mask, "delay_p10_h"].clip(upper=self.delay_h)
+            rows.loc[mask, "delay_p90_h"] = rows.loc[mask, "delay_p90_h"].clip(lower=self.delay_h)
         if self.fee_usd is not None:
             rows.loc[mask, "fee_usd"] = self.fee_usd
         return network.with_crossings(rows)

@@ -252,7 +252,7 @@ class Scenario:
             out.crossings,
             out.turns,
             name=f"{network.name}+{self.name}",
-            date=out.date,
+            date=out.date,  # an as_of edit's day: what closes later stays open on it
         )
 
 

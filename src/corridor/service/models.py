@@ -173,8 +173,8 @@ class StopOut(BaseModel):
     cost_usd: float
     wait_h: float
     detail: str
-    delay_min_h: float | None
-    delay_max_h: float | None
+    delay_p10_h: float | None
+    delay_p90_h: float | None
     arrive: str | None
     lon: float
     lat: float

@@ -354,12 +354,13 @@ def diff_networks(
             }
         )
     key = ["node_id", "mode", "direction"]
-    cb = base.crossings.set_index(key)[["delay_h", "fee_usd"]]
-    co = other.crossings.set_index(key)[["delay_h", "fee_usd"]]
+    cb = base.crossings[base.open_crossings()].set_index(key)[["delay_p50_h", "fee_usd"]]
+    co = other.crossings[other.open_crossings()].set_index(key)[["delay_p50_h", "fee_usd"]]
     joined = cb.add_suffix("_b").join(co.add_suffix("_o"), how="outer")
     moved: set[int] = set()
     ids = joined.index.get_level_values("node_id").to_numpy(dtype=np.int64)
-    values = joined[["delay_h_b", "delay_h_o", "fee_usd_b", "fee_usd_o"]].to_numpy(np.float64)
+    cols = ["delay_p50_h_b", "delay_p50_h_o", "fee_usd_b", "fee_usd_o"]
+    values = joined[cols].to_numpy(np.float64)
     for nid, (d_b, d_o, f_b, f_o) in zip(ids.tolist(), values.tolist(), strict=True):
         if not (_same(d_b, d_o) and _same(f_b, f_o)):
             moved.add(int(nid))

@@ -65,3 +65,58 @@ def test_pairs_cut_off_by_the_scenario_are_reported_not_assigned(toy: corridor.N
     assert res.unserved > 0
     d_links = res.links[(res.links["a_node"] == 4) | (res.links["b_node"] == 4)]
     assert (d_links[["car_veh_h_before", "car_veh_h_after"]].to_numpy() == 0).all()
+
+
+def test_each_class_uses_only_the_crossings_open_to_it(toy: corridor.Network) -> None:
+    # a second crossing F between B and D: C for trucks only, F for travellers only
+    nodes = pd.concat(
+        [
+            toy.nodes,
+            pd.DataFrame(
+                {
+                    "node_id": [6],
+                    "name": ["F"],
+                    "kind": ["border_crossing"],
+                    "country": ["XA"],
+                    "lon": [toy.nodes["lon"].mean()],
+                    "lat": [toy.nodes["lat"].mean()],
+                    "country_a": ["XA"],
+                    "country_b": ["XB"],
+                    "name_a": ["f"],
+                    "name_b": ["f"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    extra = pd.DataFrame(
+        {
+            "link_id": [40, 41],
+            "a_node": [2, 6],
+            "b_node": [6, 4],
+            "mode": ["road", "road"],
+            "class": ["primary", "primary"],
+            "length_km": [60.0, 60.0],
+            "speed_kmh": [60.0, 60.0],
+            "country": ["XA", "XB"],
+        }
+    )
+    links = pd.concat([toy.links, extra], ignore_index=True)
+    rows = []
+    for node, vehicles in ((3, "freight"), (6, "passenger")):
+        for d in ("a_to_b", "b_to_a"):
+            rows.append(
+                {
+                    "node_id": node,
+                    "mode": "road",
+                    "direction": d,
+                    "delay_p50_h": 1.0,
+                    "vehicles": vehicles,
+                }
+            )
+    net = corridor.Network(nodes, links, pd.DataFrame(rows), name="two gates")
+    res = compare_flows(net, net, options=FlowOptions(trips_per_1000_day=20.0))
+    cross = res.crossings.groupby("crossing")[["truck_veh_h_after", "car_veh_h_after"]].sum()
+    assert cross.loc["C", "truck_veh_h_after"] > 0 and cross.loc["C", "car_veh_h_after"] == 0
+    assert cross.loc["F", "car_veh_h_after"] > 0 and cross.loc["F", "truck_veh_h_after"] == 0
+    assert res.unserved == 0.0

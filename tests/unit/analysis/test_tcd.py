@@ -10,7 +10,7 @@ import pytest
 
 import corridor
 from corridor.analysis.cpmm import break_even
-from corridor.analysis.reliability import sample_triangular
+from corridor.analysis.reliability import sample_quantiles, sample_triangular
 from tests.unit.costs.test_costs import ROAD, profile
 
 
@@ -64,16 +64,28 @@ def test_triangular_sampler_matches_the_distribution() -> None:
     assert np.median(x[:, 0]) == pytest.approx(6 - math.sqrt(10), abs=0.02)
 
 
+def test_quantile_sampler_reproduces_p10_p50_p90() -> None:
+    rng = np.random.default_rng(11)
+    pcts = np.array([[1.0, 2.0, 6.0], [3.0, 3.0, 3.0], [0.2, 4.0, 5.0]])
+    x = sample_quantiles(pcts, 400_000, rng)
+    assert (x[:, 1] == 3.0).all()
+    for k in (0, 2):
+        got = np.quantile(x[:, k], [0.1, 0.5, 0.9])
+        assert got == pytest.approx(pcts[k], abs=0.02)
+    # the lower tail of a wide low side is floored at 0 h, the upper tail continues the slope
+    assert x[:, 2].min() >= 0.0 and (x[:, 2] == 0.0).any()
+    assert x[:, 0].max() <= 6.0 + (6.0 - 2.0) / 4 + 1e-9
+
+
 def test_reliability_quantiles_are_analytic_and_seeded() -> None:
     p = profile(modes=["road"], rail=None, transfer=None, gauge_break=None)
     r = corridor.route(ROAD, "P", "T", profile=p)
-    # fixed part 12 - 6 = 6 h; crossing delay ~ triangular(3, 6, 20)
-    a, c, b = 3.0, 6.0, 20.0
-    q = lambda u: b - math.sqrt((1 - u) * (b - a) * (b - c))  # noqa: E731 (u > F(c) = 3/17)
+    # fixed part 12 - 6 = 6 h; crossing delay P10 3, P50 6, P90 20 h: the draws give them back
     rel = corridor.reliability(r, n=200_000, seed=1)
-    assert rel.p50_h == pytest.approx(6.0 + q(0.5), abs=0.05)
-    assert rel.p90_h == pytest.approx(6.0 + q(0.9), abs=0.05)
-    assert rel.min_h >= 9.0 and rel.max_h <= 26.0
+    assert rel.p50_h == pytest.approx(6.0 + 6.0, abs=0.05)
+    assert rel.p90_h == pytest.approx(6.0 + 20.0, abs=0.1)
+    # tails continue the slopes: Q(0) = 3 - (6 - 3) / 4, Q(1) = 20 + (20 - 6) / 4
+    assert rel.min_h >= 6.0 + 2.25 - 1e-9 and rel.max_h <= 6.0 + 23.5 + 1e-9
     again = corridor.reliability(r, n=200_000, seed=1)
     assert again == rel
     with pytest.raises(corridor.ValidationError, match="needs a route found with a profile"):

@@ -100,9 +100,9 @@ ROAD = network(
             "node_id": [3, 3, 3],
             "mode": ["road", "road", "rail"],
             "direction": ["a_to_b", "b_to_a", "a_to_b"],
-            "delay_h": [6.0, 2.0, 30.0],
-            "delay_min_h": [3.0, 1.0, 10.0],
-            "delay_max_h": [20.0, 4.0, 50.0],
+            "delay_p50_h": [6.0, 2.0, 30.0],
+            "delay_p10_h": [3.0, 1.0, 10.0],
+            "delay_p90_h": [20.0, 4.0, 50.0],
             "fee_usd": [200.0, 50.0, 400.0],
             "passenger_delay_h": [0.5, float("nan"), 1.0],
         }
@@ -234,7 +234,7 @@ def test_driver_rest_formula_by_hand() -> None:
 
 
 def test_depart_respects_opening_hours() -> None:
-    crossings = ROAD.crossings.assign(open_from_h=8.0, open_to_h=20.0)
+    crossings = ROAD.crossings.assign(hours="08:00-20:00 local")
     net = ROAD.with_crossings(crossings)
     p = profile(modes=["road"], rail=None, transfer=None, gauge_break=None)
     # depart 17:00: origin 1 h, 150 km (1.5 h) -> at the crossing 19:30, open: 6 h delay
@@ -408,7 +408,7 @@ def test_time_search_accounts_for_drivers_rest() -> None:
             "length_km": [300.0, 150.0, 150.0, 300.0, 1800.0],
         },
         crossings=pd.DataFrame(
-            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_h": [10.0]}
+            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_p50_h": [10.0]}
         ),
     )
     terminal = {"origin": {}, "destination": {}}
@@ -460,7 +460,7 @@ def test_short_trips_are_not_overpriced_by_the_rest_gross_up() -> None:
             "length_km": [100.0, 100.0, 100.0, 100.0, 900.0],
         },
         crossings=pd.DataFrame(
-            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_h": [7.0]}
+            {"node_id": [3], "mode": ["road"], "direction": ["a_to_b"], "delay_p50_h": [7.0]}
         ),
     )
     terminal = {"origin": {}, "destination": {}}

@@ -64,12 +64,13 @@ def test_crossing_table_has_both_directions_and_gauges(net: corridor.Network) ->
     rail = cr[cr["mode"] == "rail"]
     assert rail["gauge_a_mm"].notna().all() and rail["gauge_b_mm"].notna().all()
     assert (cr["provenance"].str.len() > 10).all()
-    assert (cr["delay_min_h"] <= cr["delay_h"]).all() and (cr["delay_h"] <= cr["delay_max_h"]).all()
+    assert (cr["delay_p10_h"] <= cr["delay_p50_h"]).all()
+    assert (cr["delay_p50_h"] <= cr["delay_p90_h"]).all()
     names = net.nodes.set_index("node_id")["name"]
     zab = cr[(cr["node_id"].map(names) == "Zabaikalsk – Manzhouli") & (cr["mode"] == "rail")]
     assert set(zab["gauge_a_mm"]) == {1520.0} and set(zab["gauge_b_mm"]) == {1435.0}
     erenhot = cr[(cr["node_id"].map(names) == "Zamyn-Üüd – Erenhot") & (cr["mode"] == "rail")]
-    by_dir = erenhot.set_index("direction")["delay_h"]
+    by_dir = erenhot.set_index("direction")["delay_p50_h"]
     assert by_dir["a_to_b"] == pytest.approx(6.26) and by_dir["b_to_a"] == pytest.approx(44.4)
 
 

@@ -51,9 +51,9 @@ def three_crossings() -> corridor.Network:
             "node_id": [3, 6, 7],
             "mode": ["road"] * 3,
             "direction": ["a_to_b"] * 3,
-            "delay_h": [10.0, 2.0, 1.0],
-            "delay_min_h": [5.0, 1.0, 0.5],
-            "delay_max_h": [40.0, 6.0, 2.0],
+            "delay_p50_h": [10.0, 2.0, 1.0],
+            "delay_p10_h": [5.0, 1.0, 0.5],
+            "delay_p90_h": [40.0, 6.0, 2.0],
             "fee_usd": [50.0, 300.0, 500.0],
         }
     )

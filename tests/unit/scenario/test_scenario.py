@@ -35,9 +35,9 @@ def test_edits_apply_in_order_and_purely(toy: corridor.Network) -> None:
     assert links.loc[[20, 21], "closed"].notna().all()
     new = links[links["ref"] == "N1"]
     assert len(new) == 2 and set(new["a_node"]) == {1, 5}
-    delay = out.crossings.set_index("direction").loc["a_to_b", "delay_h"]
+    delay = out.crossings.set_index("direction").loc["a_to_b", "delay_p50_h"]
     assert delay == pytest.approx(15.0)
-    assert out.crossings.set_index("direction").loc["b_to_a", "delay_h"] == pytest.approx(3.0)
+    assert out.crossings.set_index("direction").loc["b_to_a", "delay_p50_h"] == pytest.approx(3.0)
     with pytest.raises(corridor.NoPathError):
         corridor.route(out, "A", "D", modes="rail")
 
