@@ -246,7 +246,12 @@ class Scenario:
                     f"{self.source}:{line}: edit {i + 1} ({type(edit).__name__}): {exc}"
                 ) from None
         return Network(
-            out.nodes, out.links, out.crossings, out.turns, name=f"{network.name}+{self.name}"
+            out.nodes,
+            out.links,
+            out.crossings,
+            out.turns,
+            out.formalities,
+            name=f"{network.name}+{self.name}",
         )
 
 
