@@ -33,7 +33,7 @@ __all__ = [
     "FormalityArcs",
     "barred_reasons",
     "formality_arcs",
-    "formality_note",
+    "formality_notes",
     "transit_arcs",
     "vehicle_of",
 ]
@@ -151,7 +151,11 @@ def formality_arcs(
 
 
 def transit_arcs(
-    enters: np.ndarray, transit_ok: BoolArray, barred: np.ndarray, ends: tuple[str, ...], origin: str
+    enters: np.ndarray,
+    transit_ok: BoolArray,
+    barred: np.ndarray,
+    ends: tuple[str, ...],
+    origin: str,
 ) -> BoolArray:
     """Which arcs a trip may use under the transit rules.
 
@@ -189,30 +193,55 @@ def transit_arcs(
     return np.asarray(keep, dtype=bool)
 
 
-def formality_note(network: Network, row: int) -> str:
-    """Visa and documents of a formalities row, for a route's border stop ("" if none)."""
-    if row < 0:
-        return ""
-    rec = network.formalities.iloc[row]
-    parts = []
-    if rec["visa"]:
-        parts.append(f"visa: {rec['visa']}")
-    if rec["documents"]:
-        parts.append(f"documents: {rec['documents']}")
-    return "; ".join(parts)
+def formality_notes(table: pd.DataFrame) -> list[str]:
+    """Visa and documents of each formalities row, for a route's border stop.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"visa": ["", "e-visa"], "documents": ["TIR carnet; CMR", ""]})
+    >>> formality_notes(t)
+    ['documents: TIR carnet; CMR', 'visa: e-visa']
+    """
+    out = []
+    for visa, docs in zip(table["visa"].tolist(), table["documents"].tolist(), strict=True):
+        parts = [f"visa: {visa}"] if visa else []
+        parts += [f"documents: {docs}"] if docs else []
+        out.append("; ".join(parts))
+    return out
 
 
-def barred_reasons(network: Network, profile: Profile) -> str:
-    """The rules closing crossings to `profile` (for a no-path message), "" if none."""
+def barred_reasons(
+    network: Network, profile: Profile, *, origin: str = "", ends: tuple[str, ...] = ()
+) -> str:
+    """The rules closing crossings to `profile` on a trip (for a no-path message).
+
+    Lists crossings closed to its vehicles, those barring vehicles from the trip's
+    `origin` country and those it may not take into a third country (not in `ends`);
+    "" if none.
+    """
     table = network.formalities
     if not len(table):
         return ""
     vehicles = {vehicle_of(profile, m).value for m in profile.modes if m in ("road", "rail")}
-    shut = table[(~table["allowed"]) & table["vehicle"].isin(vehicles)]
-    if not len(shut):
-        return ""
-    names = network.nodes.set_index("node_id")["name"]
-    shown = [f"{names[n]} ({v})" for n, v in zip(shut["node_id"], shut["vehicle"], strict=True)]
-    uniq = list(dict.fromkeys(shown))
+    mine = table[table["vehicle"].isin(vehicles)]
+    nodes = network.nodes.set_index("node_id")
+    entered = np.where(
+        mine["direction"] == "a_to_b",
+        nodes["country_b"].reindex(mine["node_id"]).to_numpy(),
+        nodes["country_a"].reindex(mine["node_id"]).to_numpy(),
+    )
+    barred = np.asarray([origin in str(b).split(";") for b in mine["barred_origins"]], bool)
+    third = ~np.isin(entered.astype(str), list(ends)) & ~mine["transit_allowed"].to_numpy(bool)
+    found: list[str] = []
+    for why, sel in (
+        ("closed", ~mine["allowed"].to_numpy(bool)),
+        (f"barred to vehicles from {origin}", barred & bool(origin)),
+        ("no transit", third & bool(ends)),
+    ):
+        for node_id, vehicle in zip(
+            mine.loc[sel, "node_id"], mine.loc[sel, "vehicle"], strict=True
+        ):
+            found.append(f"{str(nodes.at[node_id, 'name'])} ({vehicle}: {why})")
+    uniq = list(dict.fromkeys(found))
     more = f" and {len(uniq) - 4} more" if len(uniq) > 4 else ""
     return ", ".join(uniq[:4]) + more

@@ -126,7 +126,9 @@ def formality_rows(
                         **fields,
                     }
                 )
-    out = pd.DataFrame(rows, columns=["node_id", "mode", "direction", "vehicle", *_FIELDS, "provenance"])
+    out = pd.DataFrame(
+        rows, columns=["node_id", "mode", "direction", "vehicle", *_FIELDS, "provenance"]
+    )
     return out.sort_values(["node_id", "mode", "direction", "vehicle"], kind="stable").reset_index(
         drop=True
     )

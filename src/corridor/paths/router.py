@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from corridor._typing import BoolArray, FloatArray, IntArray
+from corridor.costs.formalities import barred_reasons, transit_arcs
 from corridor.costs.graph import CostGraph, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
-from corridor.costs.formalities import barred_reasons, transit_arcs
 from corridor.costs.search import cost_arcs, profile_search
 from corridor.errors import NoPathError, ValidationError
 from corridor.graph.borders import domestic_arcs, node_countries, trip_country
@@ -179,7 +179,8 @@ class Router:
         )
         return (home, ruled)
 
-    def plain_searches(self, graph: Graph, sg: SearchGraph, origin_id: int, destination_id: int
+    def plain_searches(
+        self, graph: Graph, sg: SearchGraph, origin_id: int, destination_id: int
     ) -> tuple[SearchGraph, ...]:
         """As :meth:`trip_searches` for the link graph without a profile (domestic rule
         only: no profile, no transit rules)."""
@@ -406,7 +407,8 @@ class Router:
         raise NoPathError(
             f"no path from {self.labels.name(origin_id)} to "
             f"{self.labels.name(destination_id)} for profile {cg.profile.id!r} "
-            f"(modes {'+'.join(cg.profile.modes)}){turns}{self._barred(cg)}"
+            f"(modes {'+'.join(cg.profile.modes)}){turns}"
+            f"{self._barred(cg, origin_id, destination_id)}"
         )
 
     def reaching_search(self, cg: CostGraph, origin_id: int, destination_id: int) -> SearchGraph:
@@ -429,9 +431,11 @@ class Router:
                 return search
         return found[-1]
 
-    def _barred(self, cg: CostGraph) -> str:
-        """Why crossings are closed to the profile, for a no-path message."""
-        reasons = barred_reasons(self.network, cg.profile)
+    def _barred(self, cg: CostGraph, origin_id: int, destination_id: int) -> str:
+        """Why crossings are closed to the profile on this trip, for a no-path message."""
+        cc = node_countries(self.network.nodes, np.asarray([origin_id, destination_id]))
+        ends = tuple(sorted({str(c) for c in cc}))
+        reasons = barred_reasons(self.network, cg.profile, origin=str(cc[0]), ends=ends)
         return f"; closed to it: {reasons}" if reasons else ""
 
     @staticmethod

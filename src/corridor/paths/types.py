@@ -94,6 +94,9 @@ class Stop:
         Extra wait for the stop to open, h (with a departure time only).
     detail
         Direction and countries, gauges, or terminal side.
+    formalities
+        At a border crossing: the visa and documents it takes for the profile's vehicle
+        (from the network's ``formalities`` table; "" where none are recorded).
     delay_min_h, delay_max_h
         Spread of a crossing's delay (NaN where unknown).
     arrive
@@ -110,6 +113,7 @@ class Stop:
     cost_usd: float
     wait_h: float = 0.0
     detail: str = ""
+    formalities: str = ""
     delay_min_h: float = math.nan
     delay_max_h: float = math.nan
     arrive: str | None = None
@@ -126,6 +130,7 @@ class Stop:
             "cost_usd": round(self.cost_usd, 2),
             "wait_h": round(self.wait_h, 4),
             "detail": self.detail,
+            "formalities": self.formalities,
             "delay_min_h": _num(self.delay_min_h, 4),
             "delay_max_h": _num(self.delay_max_h, 4),
             "arrive": self.arrive,
