@@ -15,6 +15,7 @@ import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind
+from corridor.graph.search import SearchGraph
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
 from corridor.model.validate import parse_optimize
@@ -79,39 +80,38 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
     one tree per origin with the drivers' rest gross-up and, where the profile has one,
     one without, the better walked on the timeline where the two differ.
     """
-    from corridor.kernels.dijkstra import dijkstra
 
     router = router_for(network)
     goal = parse_optimize(optimize)
     cg = router.cost_graph(profile)
-    search = router.search(cg)
-    weight = search.weight(cg.weight(goal.value))
     plain = router.ungrossed_weight(cg, goal)
-    weight2 = None if plain is None else search.weight(plain)
     idx = cg_positions(cg, place_ids)
     n = place_ids.size
-    sources = [search.source(cg.source_vertex(int(k))) for k in idx]
-    sinks = [search.sink(cg.sink_vertex(int(k))) for k in idx]
-    dist = np.empty(search.n_vertices)
-    pred = np.empty(search.n_vertices, np.int64)
-    dist2 = np.empty(search.n_vertices)
-    pred2 = np.empty(search.n_vertices, np.int64)
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
     pair_of: list[IntArray] = []
     arcs: list[IntArray] = []
     for i in range(n):
-        dijkstra(search.indptr, search.heads, weight, sources[i], dist, pred)
-        if weight2 is not None:
-            dijkstra(search.indptr, search.heads, weight2, sources[i], dist2, pred2)
+        trees: dict[int, _Tree] = {}
         for j in range(n):
-            v = sinks[j]
-            if i == j or not math.isfinite(dist[v]):
+            if i == j:
                 continue
-            arr = search.arcs(search.path(pred, sources[i], v))
-            if weight2 is not None and math.isfinite(dist2[v]):
-                arr2 = search.arcs(search.path(pred2, sources[i], v))
+            for search in router.trip_searches(cg, int(place_ids[i]), int(place_ids[j])):
+                key = id(search)
+                if key not in trees:
+                    trees[key] = _tree(cg, search, int(idx[i]), cg.weight(goal.value), plain)
+                src, dist, pred, second = trees[key]
+                v = search.sink(cg.sink_vertex(int(idx[j])))
+                if math.isfinite(dist[v]):
+                    break
+            else:
+                continue
+            arr = search.arcs(search.path(pred, src, v))
+            if second is not None and math.isfinite(second[0][v]):
+                arr2 = search.arcs(search.path(second[1], src, v))
                 if not np.array_equal(arr, arr2):
-                    _, arr = router.pick(cg, goal, (float(dist[v]), arr), (float(dist2[v]), arr2))
+                    _, arr = router.pick(
+                        cg, goal, (float(dist[v]), arr), (float(second[0][v]), arr2)
+                    )
             slots[i][j] = arr
             arcs.append(arr)
             pair_of.append(np.full(arr.size, i * n + j, np.int64))
@@ -135,6 +135,28 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
         metrics[name] = matrix
     crossings = _crossings(network, cg, slots)
     return PairPaths(place_ids=place_ids, slots=slots, metrics=metrics, crossings=crossings)
+
+
+_Tree = tuple[int, FloatArray, IntArray, tuple[FloatArray, IntArray] | None]
+
+
+def _tree(
+    cg: CostGraph, search: SearchGraph, pos: int, weight: FloatArray, plain: FloatArray | None
+) -> _Tree:
+    """One-to-all trees of node index `pos` on `search`: (source, dist, pred) by `weight`
+    and, where given, (dist, pred) by the ungrossed `plain` weight."""
+    from corridor.kernels.dijkstra import dijkstra
+
+    src = search.source(cg.source_vertex(pos))
+    dist = np.empty(search.n_vertices)
+    pred = np.empty(search.n_vertices, np.int64)
+    dijkstra(search.indptr, search.heads, search.weight(weight), src, dist, pred)
+    if plain is None:
+        return src, dist, pred, None
+    dist2 = np.empty(search.n_vertices)
+    pred2 = np.empty(search.n_vertices, np.int64)
+    dijkstra(search.indptr, search.heads, search.weight(plain), src, dist2, pred2)
+    return src, dist, pred, (dist2, pred2)
 
 
 def _crossings(

@@ -19,7 +19,7 @@ from corridor._typing import BoolArray
 from corridor.graph.turns import ArcGraph
 from corridor.model.schema import NodeKind
 
-__all__ = ["domestic_arcs", "node_countries", "trip_country"]
+__all__ = ["country_map", "domestic_arcs", "node_countries", "trip_country"]
 
 
 def node_countries(nodes: pd.DataFrame, node_ids: np.ndarray) -> np.ndarray:
@@ -34,13 +34,29 @@ def node_countries(nodes: pd.DataFrame, node_ids: np.ndarray) -> np.ndarray:
     return np.where(crossing, "", country).astype(object)
 
 
-def trip_country(nodes: pd.DataFrame, origin_id: int, destination_id: int) -> str | None:
+def country_map(nodes: pd.DataFrame) -> dict[int, str]:
+    """Node id -> country for the domestic rule ("" for border crossings), for fast
+    look-ups of many trips."""
+    ids = nodes["node_id"].to_numpy(dtype=np.int64)
+    cc = node_countries(nodes, ids)
+    return {int(i): str(c) for i, c in zip(ids.tolist(), cc.tolist(), strict=True)}
+
+
+def trip_country(countries: dict[int, str], origin_id: int, destination_id: int) -> str | None:
     """The country of a domestic trip, None for a trip between two countries (or one
-    that starts or ends on a border crossing, or where a country is unknown)."""
-    cc = node_countries(nodes, np.asarray([origin_id, destination_id], dtype=np.int64))
-    if cc[0] and cc[0] == cc[1]:
-        return str(cc[0])
-    return None
+    that starts or ends on a border crossing, or where a country is unknown).
+
+    `countries` is :func:`country_map` of the network's nodes.
+
+    Examples
+    --------
+    >>> trip_country({1: "RU", 2: "RU", 3: "CN", 4: ""}, 1, 2)
+    'RU'
+    >>> trip_country({1: "RU", 2: "RU", 3: "CN", 4: ""}, 1, 3) is None
+    True
+    """
+    a, b = countries.get(int(origin_id), ""), countries.get(int(destination_id), "")
+    return a if a and a == b else None
 
 
 def domestic_arcs(base: ArcGraph, nodes: pd.DataFrame, country: str) -> BoolArray:

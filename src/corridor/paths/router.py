@@ -24,7 +24,7 @@ from corridor.costs.graph import CostGraph, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
 from corridor.costs.search import cost_arcs, profile_search
 from corridor.errors import NoPathError, ValidationError
-from corridor.graph.borders import domestic_arcs, node_countries, trip_country
+from corridor.graph.borders import country_map, domestic_arcs, trip_country
 from corridor.graph.compile import Graph, compile_graph
 from corridor.graph.search import SearchGraph, search_graph
 from corridor.graph.turns import ArcGraph
@@ -102,6 +102,11 @@ class Router:
         return self.kept(("places",), lambda: PlaceIndex(self.network.nodes))
 
     @property
+    def countries(self) -> dict[int, str]:
+        """Node id -> country for the domestic and transit rules ("" on crossings)."""
+        return self.kept(("countries",), lambda: country_map(self.network.nodes))
+
+    @property
     def labels(self) -> Labels:
         """Names, refs and coordinates used to assemble routes."""
         return self.kept(("labels",), lambda: Labels.of(self.network))
@@ -157,13 +162,11 @@ class Router:
         and comparisons all take it from here.
         """
         key = cg.profile.model_dump_json()
-        nodes = self.network.nodes
-        country = trip_country(nodes, origin_id, destination_id)
-        ends = tuple(
-            sorted({str(c) for c in node_countries(nodes, np.asarray([origin_id, destination_id]))})
-        )
+        cmap = self.countries
+        country = trip_country(cmap, origin_id, destination_id)
+        origin = cmap.get(int(origin_id), "")
+        ends = tuple(sorted({origin, cmap.get(int(destination_id), "")}))
         whole = self.search(cg)
-        origin = str(node_countries(nodes, np.asarray([origin_id]))[0])
         ruled = self.kept(
             ("transit-search", key, ends, origin),
             lambda: _restrict(
@@ -175,7 +178,7 @@ class Router:
             return (ruled,)
         home = self.kept(
             ("domestic-search", key, country),
-            lambda: _restrict(whole, domestic_arcs(cost_arcs(cg), nodes, country)),
+            lambda: _restrict(whole, domestic_arcs(cost_arcs(cg), self.network.nodes, country)),
         )
         return (home, ruled)
 
@@ -184,7 +187,7 @@ class Router:
     ) -> tuple[SearchGraph, ...]:
         """As :meth:`trip_searches` for the link graph without a profile (domestic rule
         only: no profile, no transit rules)."""
-        country = trip_country(self.network.nodes, origin_id, destination_id)
+        country = trip_country(self.countries, origin_id, destination_id)
         if country is None:
             return (sg,)
         home = self.kept(
@@ -433,9 +436,9 @@ class Router:
 
     def _barred(self, cg: CostGraph, origin_id: int, destination_id: int) -> str:
         """Why crossings are closed to the profile on this trip, for a no-path message."""
-        cc = node_countries(self.network.nodes, np.asarray([origin_id, destination_id]))
-        ends = tuple(sorted({str(c) for c in cc}))
-        reasons = barred_reasons(self.network, cg.profile, origin=str(cc[0]), ends=ends)
+        cc = (self.countries.get(int(origin_id), ""), self.countries.get(int(destination_id), ""))
+        ends = tuple(sorted(set(cc)))
+        reasons = barred_reasons(self.network, cg.profile, origin=cc[0], ends=ends)
         return f"; closed to it: {reasons}" if reasons else ""
 
     @staticmethod
