@@ -241,7 +241,8 @@ def barred_reasons(
         for node_id, vehicle in zip(
             mine.loc[sel, "node_id"], mine.loc[sel, "vehicle"], strict=True
         ):
-            found.append(f"{str(nodes.at[node_id, 'name'])} ({vehicle}: {why})")
+            name = str(nodes.at[node_id, "name"])
+            found.append(f"{name} ({vehicle}: {why})")
     uniq = list(dict.fromkeys(found))
     more = f" and {len(uniq) - 4} more" if len(uniq) > 4 else ""
     return ", ".join(uniq[:4]) + more
