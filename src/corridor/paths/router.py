@@ -183,7 +183,13 @@ class Router:
         return (home, ruled)
 
     def plain_searches(
-        self, graph: Graph, sg: SearchGraph, origin_id: int, destination_id: int
+        self,
+        graph: Graph,
+        sg: SearchGraph,
+        origin_id: int,
+        destination_id: int,
+        *,
+        u_turns: bool = False,
     ) -> tuple[SearchGraph, ...]:
         """As :meth:`trip_searches` for the link graph without a profile (domestic rule
         only: no profile, no transit rules)."""
@@ -191,7 +197,7 @@ class Router:
         if country is None:
             return (sg,)
         home = self.kept(
-            ("graph-domestic", graph.modes, graph.weight, sg.turns, country),
+            ("graph-domestic", graph.modes, graph.weight, u_turns, country),
             lambda: _restrict(sg, domestic_arcs(sg.base, self.network.nodes, country)),
         )
         return (home, sg)
@@ -263,7 +269,7 @@ class Router:
         s, t = (int(x) for x in graph.index_of([origin_id, destination_id]))
         whole = self.graph_search(graph, u_turns=u_turns)
         total, slots = np.inf, np.zeros(0, np.int64)
-        for sg in self.plain_searches(graph, whole, origin_id, destination_id):
+        for sg in self.plain_searches(graph, whole, origin_id, destination_id, u_turns=u_turns):
             total, slots = self._plain_search(graph, sg, s, t)
             if np.isfinite(total):
                 break
