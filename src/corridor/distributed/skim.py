@@ -31,6 +31,7 @@ from corridor.paths.skim import (
     skim_on,
     skim_plan,
 )
+from corridor.paths.skim_domestic import keep_domestic
 
 __all__ = ["connect", "skim_blocks", "skim_distributed"]
 
@@ -160,6 +161,7 @@ def skim_distributed(
         values, sums_arr, used = skim_blocks(
             graph, plan.origins, plan.destinations, client=c, method=method, block_size=block_size
         )
+    keep_domestic(network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes)
     values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,

@@ -34,6 +34,7 @@ from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.hierarchy import Hierarchy, build_hierarchy, hierarchy_built, hierarchy_of
+from corridor.paths.skim_domestic import keep_domestic
 from corridor.paths.skim_graph import (
     SkimGraph,
     SkimPlan,
@@ -273,6 +274,9 @@ def skim(
 
     Notes
     -----
+    A pair in one country takes the least cost over that country's own links where they
+    connect it (:mod:`corridor.paths.skim_domestic`), as :func:`corridor.route` does.
+
     Dijkstra: O(|origins| (n + m) log n), in parallel over origins. Contraction
     hierarchies: preprocessing once per graph (cached), then per origin and destination an
     upward search over a small part of the graph.
@@ -297,6 +301,9 @@ def skim(
     turns = f", obeying {plan.turns} turn restrictions" if plan.turns else ""
     log.info("skim %s: %d x %d on %r%s", cost, o_ids.size, d_ids.size, graph, turns)
     values, sums_arr, used = skim_on(graph, plan.origins, plan.destinations, method=method)
+    changed = keep_domestic(network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes)
+    if changed:
+        log.info("skim: %d domestic pairs kept in their country", changed)
     values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,

@@ -204,3 +204,19 @@ def test_plain_route_stays_domestic(net: corridor.Network) -> None:
 def test_international_trip_still_crosses(net: corridor.Network) -> None:
     r = corridor.route(net, "Almaty", "Urumqi", profile="truck40")
     assert [s.name for s in r.stops if s.kind == "border_crossing"]
+
+
+@pytest.mark.parametrize("modes", ["rail", "road", "any"])
+def test_skim_agrees_with_domestic_routes(net: corridor.Network, modes: str) -> None:
+    """Skims keep domestic pairs at home as routes do: each cell equals the route's cost
+    (Moscow-Vladivostok by rail is 9,075 km over the Trans-Siberian, not 8,120 km through
+    Manchuria), and a pair between two countries may still cross."""
+    places = ["Moscow", "Vladivostok", "Chita", "Harbin"]
+    s = corridor.skim(net, places, places, modes=modes, sums=("length_km",))
+    for i, o in enumerate(places):
+        for j, d in enumerate(places):
+            if i != j:
+                r = corridor.route(net, o, d, modes=modes, optimize="time")
+                assert s.values[i, j] == pytest.approx(r.cost, rel=1e-9), (o, d)
+                assert s["length_km"][i, j] == pytest.approx(r.length_km, rel=1e-6), (o, d)
+    assert s["length_km"][0, 1] > 9000

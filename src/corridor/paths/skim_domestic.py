@@ -1,0 +1,87 @@
+"""The domestic-trip rule in skims: a pair in one country is skimmed on that country's
+own links where they connect it (as :meth:`corridor.paths.Router.plain` routes it).
+
+Per country with origins and destinations in it, one Dijkstra skim of those pairs runs on
+the skim graph with every node (or, under turn restrictions, every state) outside the
+country or on a border crossing *blocked* (never passed through, see
+:mod:`corridor.kernels.skim`); its finite values replace the unrestricted ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import numpy as np
+
+from corridor._typing import FloatArray, IntArray
+from corridor.graph.borders import domestic_arcs
+from corridor.model.network import Network
+from corridor.model.schema import Mode
+from corridor.paths.router import router_for
+from corridor.paths.skim_graph import SkimPlan
+
+__all__ = ["keep_domestic"]
+
+
+def keep_domestic(
+    network: Network,
+    plan: SkimPlan,
+    origin_ids: IntArray,
+    destination_ids: IntArray,
+    values: FloatArray,
+    sums: FloatArray,
+    *,
+    cost: str,
+    modes: str | Mode | Iterable[str | Mode] | None,
+) -> int:
+    """Overwrite, in place, the domestic pairs of a skim with their domestic values.
+
+    Parameters
+    ----------
+    network
+        The network skimmed.
+    plan
+        The skim's plan (:func:`corridor.paths.skim_graph.skim_plan`).
+    origin_ids, destination_ids
+        External node ids of the rows and columns.
+    values, sums
+        The skim's matrices (float64[o, d] and float64[k, o, d]), changed in place.
+    cost, modes
+        As given to the skim.
+
+    Returns
+    -------
+    int
+        Number of domestic pairs whose value changed.
+    """
+    from corridor.paths.skim import skim_on
+
+    router = router_for(network)
+    cmap = router.countries
+    oc = np.asarray([cmap.get(int(i), "") for i in origin_ids], dtype=object)
+    dc = np.asarray([cmap.get(int(i), "") for i in destination_ids], dtype=object)
+    g = plan.graph
+    changed = 0
+    for country in sorted((set(oc.tolist()) & set(dc.tolist())) - {""}):
+        oi, di = np.flatnonzero(oc == country), np.flatnonzero(dc == country)
+        if plan.turns:
+            search = router.graph_search(router.graph(modes, cost))
+            keep = domestic_arcs(search.base, network.nodes, country)
+            entered = search.entered if search.entered is not None else np.arange(keep.size)
+            into = entered >= 0
+            blocked = np.zeros(g.n_nodes, bool)
+            blocked[g.heads[into & ~keep[np.maximum(entered, 0)]]] = True
+        else:
+            blocked = np.asarray(
+                [cmap.get(int(n), "") != country for n in g.node_ids.tolist()], dtype=bool
+            )
+        home = dataclasses.replace(g, blocked=g.blocked | blocked)
+        dv, ds, _ = skim_on(home, plan.origins[oi], plan.destinations[di], method="dijkstra")
+        block = np.ix_(oi, di)
+        ok = np.isfinite(dv)
+        changed += int((ok & (dv != values[block])).sum())
+        values[block] = np.where(ok, dv, values[block])
+        for k in range(sums.shape[0]):
+            sums[k][block] = np.where(ok, ds[k], sums[k][block])
+    return changed
