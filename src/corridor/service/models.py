@@ -169,6 +169,7 @@ class StopOut(BaseModel):
     cost_usd: float
     wait_h: float
     detail: str
+    formalities: str = ""
     delay_min_h: float | None
     delay_max_h: float | None
     arrive: str | None
