@@ -234,9 +234,9 @@ def barred_reasons(
     third = ~np.isin(entered.astype(str), list(ends)) & ~mine["transit_allowed"].to_numpy(bool)
     found: list[str] = []
     for why, sel in (
-        ("closed", ~mine["allowed"].to_numpy(bool)),
         (f"barred to vehicles from {origin}", barred & bool(origin)),
         ("no transit", third & bool(ends)),
+        ("closed", ~mine["allowed"].to_numpy(bool)),
     ):
         for node_id, vehicle in zip(
             mine.loc[sel, "node_id"], mine.loc[sel, "vehicle"], strict=True
@@ -244,5 +244,5 @@ def barred_reasons(
             name = str(nodes.at[node_id, "name"])
             found.append(f"{name} ({vehicle}: {why})")
     uniq = list(dict.fromkeys(found))
-    more = f" and {len(uniq) - 4} more" if len(uniq) > 4 else ""
-    return ", ".join(uniq[:4]) + more
+    more = f" and {len(uniq) - 6} more" if len(uniq) > 6 else ""
+    return ", ".join(uniq[:6]) + more

@@ -180,3 +180,15 @@ def test_network_rejects_formalities_on_non_crossings(net: corridor.Network) -> 
 def test_no_path_message_names_the_rules(net: corridor.Network) -> None:
     reasons = barred_reasons(net, corridor.load_profile("car"), origin="RU", ends=("DE", "RU"))
     assert "Dandong" in reasons and "barred to vehicles from RU" in reasons
+
+
+def test_bus_may_not_transit_china_but_may_end_there(net: corridor.Network) -> None:
+    """International buses are bilateral (recipe: transit_allowed false into China): a bus
+    from Vladivostok may go to Harbin, but not through China to Pyongyang."""
+    r = corridor.route(net, "Vladivostok", "Harbin", profile="bus")
+    assert any("->CN" in s.detail for s in r.stops if s.kind == "border_crossing")
+    with pytest.raises(NoPathError, match="no transit"):
+        corridor.route(net, "Vladivostok", "Pyongyang", profile="bus")
+    # the rule is the trip's, not the graph's: the same crossings carry the bus to China
+    ok = corridor.router_for(net).cost_graph("bus").transit_ok
+    assert not ok.all()
