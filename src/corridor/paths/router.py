@@ -167,13 +167,19 @@ class Router:
         origin = cmap.get(int(origin_id), "")
         ends = tuple(sorted({origin, cmap.get(int(destination_id), "")}))
         whole = self.search(cg)
-        ruled = self.kept(
-            ("transit-search", key, ends, origin),
-            lambda: _restrict(
-                whole,
-                transit_arcs(cg.enters_country, cg.transit_ok, cg.barred_origins, ends, origin),
-            ),
-        )
+        no_transit, barring = self.kept(("transit-rules", key), lambda: _rule_countries(cg))
+        # the restricted graph depends only on which rules bite, so few are kept
+        bite = (tuple(c for c in ends if c in no_transit), origin if origin in barring else "")
+        if not no_transit and not barring:
+            ruled = whole
+        else:
+            ruled = self.kept(
+                ("transit-search", key, bite),
+                lambda: _restrict(
+                    whole,
+                    transit_arcs(cg.enters_country, cg.transit_ok, cg.barred_origins, ends, origin),
+                ),
+            )
         if country is None:
             return (ruled,)
         home = self.kept(
@@ -479,6 +485,13 @@ def cg_positions(cg: CostGraph, ids: Iterable[int]) -> IntArray:
     from corridor.graph.index import NodeIndex
 
     return NodeIndex(cg.node_ids).positions(list(ids))
+
+
+def _rule_countries(cg: CostGraph) -> tuple[frozenset[str], frozenset[str]]:
+    """Countries some crossing may not be entered to transit, and barred trip origins."""
+    no_transit = frozenset(str(c) for c in cg.enters_country[~cg.transit_ok] if c)
+    barring = frozenset(c for b in set(cg.barred_origins.tolist()) for c in str(b).split(";") if c)
+    return no_transit, barring
 
 
 def _restrict(search: SearchGraph, keep: BoolArray) -> SearchGraph:
