@@ -26,6 +26,7 @@ from corridor.paths.skim import (
     SkimGraph,
     SkimMethod,
     auto_method,
+    dijkstra_skim,
     hierarchy_of,
     resolve_nodes,
     skim_on,
@@ -161,7 +162,9 @@ def skim_distributed(
         values, sums_arr, used = skim_blocks(
             graph, plan.origins, plan.destinations, client=c, method=method, block_size=block_size
         )
-    keep_domestic(network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes)
+    keep_domestic(
+        network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes, run=dijkstra_skim
+    )
     values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,

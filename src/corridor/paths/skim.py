@@ -52,6 +52,7 @@ __all__ = [
     "SkimPlan",
     "auto_method",
     "build_hierarchy",
+    "dijkstra_skim",
     "hierarchy_of",
     "skim",
     "skim_graph",
@@ -203,6 +204,14 @@ def skim_on(
     return values, sums, how.value
 
 
+def dijkstra_skim(
+    graph: SkimGraph, origins: IntArray, destinations: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`skim_on` by Dijkstra, (values, sums) only."""
+    values, sums, _ = skim_on(graph, origins, destinations, method=SkimMethod.DIJKSTRA)
+    return values, sums
+
+
 def resolve_nodes(network: Network, refs: NodeRefs, *, role: str) -> IntArray:
     """Node ids for a list of node ids or place names, reporting every unknown one.
 
@@ -301,7 +310,9 @@ def skim(
     turns = f", obeying {plan.turns} turn restrictions" if plan.turns else ""
     log.info("skim %s: %d x %d on %r%s", cost, o_ids.size, d_ids.size, graph, turns)
     values, sums_arr, used = skim_on(graph, plan.origins, plan.destinations, method=method)
-    changed = keep_domestic(network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes)
+    changed = keep_domestic(
+        network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes, run=dijkstra_skim
+    )
     if changed:
         log.info("skim: %d domestic pairs kept in their country", changed)
     values, sums_arr = plan.finish(values, sums_arr)

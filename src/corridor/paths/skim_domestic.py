@@ -10,7 +10,7 @@ country or on a border crossing *blocked* (never passed through, see
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -19,7 +19,9 @@ from corridor.graph.borders import domestic_arcs
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.router import router_for
-from corridor.paths.skim_graph import SkimPlan
+from corridor.paths.skim_graph import SkimGraph, SkimPlan
+
+DijkstraSkim = Callable[[SkimGraph, IntArray, IntArray], tuple[FloatArray, FloatArray]]
 
 __all__ = ["keep_domestic"]
 
@@ -34,6 +36,7 @@ def keep_domestic(
     *,
     cost: str,
     modes: str | Mode | Iterable[str | Mode] | None,
+    run: DijkstraSkim,
 ) -> int:
     """Overwrite, in place, the domestic pairs of a skim with their domestic values.
 
@@ -49,14 +52,15 @@ def keep_domestic(
         The skim's matrices (float64[o, d] and float64[k, o, d]), changed in place.
     cost, modes
         As given to the skim.
+    run
+        Dijkstra skim of a graph between node indices, returning (values, sums)
+        (:func:`corridor.paths.skim.skim_on` with ``method="dijkstra"``).
 
     Returns
     -------
     int
         Number of domestic pairs whose value changed.
     """
-    from corridor.paths.skim import skim_on
-
     router = router_for(network)
     cmap = router.countries
     oc = np.asarray([cmap.get(int(i), "") for i in origin_ids], dtype=object)
@@ -77,7 +81,7 @@ def keep_domestic(
                 [cmap.get(int(n), "") != country for n in g.node_ids.tolist()], dtype=bool
             )
         home = dataclasses.replace(g, blocked=g.blocked | blocked)
-        dv, ds, _ = skim_on(home, plan.origins[oi], plan.destinations[di], method="dijkstra")
+        dv, ds = run(home, plan.origins[oi], plan.destinations[di])
         block = np.ix_(oi, di)
         ok = np.isfinite(dv)
         changed += int((ok & (dv != values[block])).sum())
