@@ -1,11 +1,19 @@
 """Equilibrium-assignment benchmark: corridor against AequilibraE, same networks, same run.
 
 Networks: SiouxFalls, Anaheim and Barcelona from ../shared/data/tntp (TNTP net + trips).
-For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6; we
-report the iterations and seconds at which each first reached 1e-4 and 1e-6 (from each
-library's own per-iteration convergence table, timed from the start of the solve) and the
-wall time of the whole call (set-up included). Then corridor's path-based gradient
-projection runs to 1e-8 and its flows are compared with the published ``*_flow.tntp``.
+For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6,
+``--samples`` times each, alternating (ours, theirs, theirs, ours, ...); we report min and
+median of the seconds at which each first reached 1e-4 and 1e-6 (from each library's own
+per-iteration convergence table, timed from the start of the solve) and of the wall time
+of the whole call (set-up included), and the relative gap of each library's final flows
+recomputed by one function (:func:`corridor.assignment.relative_gap`), so both pass the
+same convergence test. Then corridor's path-based gradient projection runs to 1e-8 and its
+flows are compared with the published ``*_flow.tntp``.
+
+AequilibraE's kernels are OpenMP: with the default wait policy its threads spin between
+parallel regions, and on a shared 2-core machine that made it about 10x slower, so the
+benchmark sets ``OMP_WAIT_POLICY=PASSIVE`` before importing it (bench/harness.py; its
+best setting here), and prints the load average.
 
 Both use the same relative gap, (TSTT - SPTT) / TSTT, and at most ``--threads`` threads
 (AequilibraE ``set_cores``; corridor's numba pool, which its all-or-nothing step uses only
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 import traceback
 import warnings
@@ -30,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from harness import machine  # sets OMP_WAIT_POLICY=PASSIVE before aequilibrae is imported
 
 from corridor.assignment import (
     AssignmentNetwork,
@@ -37,6 +47,7 @@ from corridor.assignment import (
     ConvergenceWarning,
     TrafficClass,
     assign,
+    relative_gap,
 )
 from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
 from corridor.io.tntp import read_tntp_flow
@@ -58,6 +69,7 @@ class Run:
     final_gap: float
     iterations: int
     note: str = ""
+    flows: np.ndarray | None = None  # final link volumes, network order
 
 
 def ours(
@@ -72,7 +84,8 @@ def ours(
         res = assign(net, trips, options=options)
     wall = time.perf_counter() - start
     hits = {g: res.convergence.first_below(g) for g in (*GAPS, 1e-8)}
-    return Run(hits, wall, res.rel_gap, res.iterations), np.asarray(res.flow_pce)
+    flows = np.asarray(res.flow_pce)
+    return Run(hits, wall, res.rel_gap, res.iterations, flows=flows), flows
 
 
 def theirs(net: AssignmentNetwork, trips: TrafficClass, gap: float, threads: int) -> Run:
@@ -125,6 +138,7 @@ def theirs(net: AssignmentNetwork, trips: TrafficClass, gap: float, threads: int
             assig.execute()
         wall = time.perf_counter() - start
         report = assig.report()
+        loads = assig.results()["trips_ab"].reindex(net.link_ids).to_numpy(dtype=np.float64)
     except (RuntimeError, ValueError, TypeError, KeyError, OSError, AttributeError) as exc:
         traceback.print_exc()
         return Run({}, float("nan"), float("nan"), 0, f"aequilibrae failed: {exc!r}")
@@ -137,17 +151,38 @@ def theirs(net: AssignmentNetwork, trips: TrafficClass, gap: float, threads: int
             (int(report["iteration"].iloc[idx[0]]), float(seconds[idx[0]])) if idx.size else None
         )
         hits[g] = first
-    return Run(hits, wall, float(rgap[-1]), len(rgap))
+    return Run(hits, wall, float(rgap[-1]), len(rgap), flows=loads)
 
 
 def _cell(hit: tuple[int, float] | None) -> str:
     return "not reached" if hit is None else f"{hit[0]:>5d} it {hit[1]:8.3f} s"
 
 
+def _spread(runs: list[Run], gap: float | None) -> str:
+    """min / median seconds to `gap` (None: the wall time) over the samples, iterations."""
+    if gap is None:
+        secs = [r.wall_s for r in runs]
+        its = ""
+    else:
+        hits = [r.hits.get(gap) for r in runs]
+        if any(h is None for h in hits):
+            return "not reached"
+        secs = [h[1] for h in hits if h is not None]
+        its = f" [{statistics.median(h[0] for h in hits if h):.0f} it]"
+    return f"{min(secs):.3f} / {statistics.median(secs):.3f}{its}"
+
+
+def _recomputed(net: AssignmentNetwork, trips: TrafficClass, run: Run) -> float:
+    if run.flows is None or not np.isfinite(run.flows).all():
+        return float("nan")
+    return relative_gap(net, trips, run.flows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--networks", default="SiouxFalls,Anaheim,Barcelona")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--samples", type=int, default=5, help="runs per library, interleaved")
     args = parser.parse_args()
     if not DATA.is_dir():
         raise SystemExit(f"TNTP data not found at {DATA}")
@@ -159,6 +194,7 @@ def main() -> None:
     numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
     for algorithm in ("bfw", "gp"):
         ours(warm_net, warm_trips, algorithm, 1e-3)
+    print(machine(), f"; {args.threads} threads for both; {args.samples} samples each")
     rows = []
     for name in args.networks.split(","):
         folder = DATA / name
@@ -166,37 +202,55 @@ def main() -> None:
         trips = read_tntp_trips(folder / f"{name}_trips.tntp")
         published = read_tntp_flow(folder / f"{name}_flow.tntp")["flow"].to_numpy()
         print(f"\n== {name}: {net.n_nodes} nodes, {net.n_links} links, {net.zones.size} zones")
-        mine, _ = ours(net, trips, "bfw", 1e-6)
-        them = theirs(net, trips, 1e-6, args.threads)
+        mine: list[Run] = []
+        them: list[Run] = []
+        for k in range(args.samples):
+            order = ("ours", "theirs") if k % 2 == 0 else ("theirs", "ours")
+            for who in order:
+                if who == "ours":
+                    mine.append(ours(net, trips, "bfw", 1e-6)[0])
+                else:
+                    them.append(theirs(net, trips, 1e-6, args.threads))
         gp, flows = ours(net, trips, "gp", 1e-8)
         diff = float(np.abs(flows - published).max()) / float(published.max())
-        print(f"{'':24s}{'gap 1e-4':>22s}{'gap 1e-6':>22s}{'wall':>10s}{'final gap':>11s}")
-        for label, run in (("corridor BFW", mine), ("AequilibraE BFW", them)):
-            cells = "".join(f"{_cell(run.hits.get(g)):>22s}" for g in GAPS)
-            print(f"{label:24s}{cells}{run.wall_s:>9.3f}s{run.final_gap:>11.2e} {run.note}")
+        head = f"{'seconds, min / median':24s}{'to gap 1e-4':>24s}{'to gap 1e-6':>24s}"
+        print(f"{head}{'wall':>18s}{'final gap (recomputed)':>24s}")
+        for label, runs in (("corridor BFW", mine), ("AequilibraE BFW", them)):
+            cells = "".join(f"{_spread(runs, g):>24s}" for g in GAPS)
+            gaps = f"{runs[-1].final_gap:.2e} ({_recomputed(net, trips, runs[-1]):.2e})"
+            print(f"{label:24s}{cells}{_spread(runs, None):>18s}{gaps:>24s} {runs[-1].note}")
+        ratios = {}
         for g in GAPS:
-            a, b = mine.hits.get(g), them.hits.get(g)
-            if a and b:
-                print(f"  time ratio AequilibraE / corridor to {g:g}: {b[1] / a[1]:.2f}x")
+            a = [r.hits.get(g) for r in mine]
+            b = [r.hits.get(g) for r in them]
+            if all(a) and all(b):
+                med_a = statistics.median(h[1] for h in a if h)
+                med_b = statistics.median(h[1] for h in b if h)
+                ratios[g] = med_b / med_a
+                print(f"  median time ratio AequilibraE / corridor to {g:g}: {ratios[g]:.2f}x")
         print(
             f"corridor GP to 1e-8: {_cell(gp.hits.get(1e-8))} (wall {gp.wall_s:.3f} s, final gap "
-            f"{gp.final_gap:.2e}); max |flow - published| = {diff:.2e} x largest flow"
+            f"{gp.final_gap:.2e}, recomputed {_recomputed(net, trips, gp):.2e}); "
+            f"max |flow - published| = {diff:.2e} x largest flow"
         )
-        rows.append((name, mine, them, gp, diff))
-    print("\nsummary (seconds; iterations in brackets)")
+        rows.append((name, mine, them, gp, diff, ratios))
+    print("\nsummary (median seconds over the samples; ratio AequilibraE / corridor)")
     print(
-        f"{'network':12s}{'ours 1e-4':>16s}{'Aeq 1e-4':>16s}{'ours 1e-6':>16s}{'Aeq 1e-6':>16s}"
-        f"{'GP 1e-8':>16s}{'flow diff':>11s}"
+        f"{'network':12s}{'ours 1e-4':>12s}{'Aeq 1e-4':>12s}{'ratio':>7s}{'ours 1e-6':>12s}"
+        f"{'Aeq 1e-6':>12s}{'ratio':>7s}{'GP 1e-8':>10s}{'flow diff':>11s}"
     )
 
-    def short(hit: tuple[int, float] | None) -> str:
-        return "-" if hit is None else f"{hit[1]:.3f} [{hit[0]}]"
+    def med(runs: list[Run], g: float) -> str:
+        hits = [r.hits.get(g) for r in runs]
+        return "-" if not all(hits) else f"{statistics.median(h[1] for h in hits if h):.3f}"
 
-    for name, mine, them, gp, diff in rows:
+    for name, mine, them, gp, diff, ratios in rows:
+        gp_hit = gp.hits.get(1e-8)
         print(
-            f"{name:12s}{short(mine.hits.get(1e-4)):>16s}{short(them.hits.get(1e-4)):>16s}"
-            f"{short(mine.hits.get(1e-6)):>16s}{short(them.hits.get(1e-6)):>16s}"
-            f"{short(gp.hits.get(1e-8)):>16s}{diff:>11.1e}"
+            f"{name:12s}{med(mine, 1e-4):>12s}{med(them, 1e-4):>12s}"
+            f"{ratios.get(1e-4, float('nan')):>7.1f}{med(mine, 1e-6):>12s}{med(them, 1e-6):>12s}"
+            f"{ratios.get(1e-6, float('nan')):>7.1f}"
+            f"{'-' if gp_hit is None else f'{gp_hit[1]:.3f}':>10s}{diff:>11.1e}"
         )
 
 

@@ -3,9 +3,11 @@
 Graphs: the DIMACS road topologies NY (264k nodes) and COL (436k) from ../shared/data/roadgraphs
 (undirected, unweighted; we give every edge a seeded uniform weight in [1, 100)), and a generated
 road-like graph of 1,000,000 nodes (a 1000 x 1000 grid with 10 % of edges removed, seeded uniform
-weights). For each graph: one-to-all from 5 random sources, and random one-to-one queries
-(ours with early exit; scipy has no target so it runs one-to-all per query; igraph's
-`get_shortest_path`). Prints seconds per query and the ratio anchor/ours (> 1 means we are faster).
+weights). For each graph: one-to-all from 30 random sources, and random one-to-one queries
+with early exit on both sides (ours stops at the target; scipy's `limit` stops at the
+target's distance, which we hand it; igraph's `get_shortest_path`). Ours and the anchor
+alternate query by query (bench/harness.py); prints min and median ms per query, the
+ratio of medians (> 1 means we are faster) and the machine's load.
 
 Run: `make bench` (installs python-igraph), or
 `.venv/bin/python bench/shortest_path.py [--queries N]`.
@@ -15,14 +17,16 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import time
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from harness import Samples, interleave, machine  # sets OMP_WAIT_POLICY before any OpenMP start
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from corridor.kernels.dijkstra import dijkstra, dijkstra_to, new_workspace
+
+SAMPLES = 30  # one-to-all sources, each timed once per library, interleaved
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "roadgraphs"
 
@@ -57,75 +61,78 @@ def to_csr(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray):
     return indptr, heads, cost, matrix
 
 
-def best_of(fn, repeat: int = 1) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def run(name: str, n: int, u: np.ndarray, v: np.ndarray, queries: int, rng) -> list[tuple]:
+    """Rows (graph, task, anchor, our samples, anchor samples) for one graph."""
     w = rng.uniform(1.0, 100.0, u.size)
     indptr, heads, cost, matrix = to_csr(n, u, v, w)
     rows = []
     dist = np.empty(n)
     pred = np.empty(n, np.int64)
     dijkstra(indptr, heads, cost, 0, dist, pred)  # compile outside the timing
-    sources = rng.integers(0, n, 5)
-
-    ours = np.mean(
-        [best_of(lambda s=s: dijkstra(indptr, heads, cost, s, dist, pred)) for s in sources]
-    )
+    sources = rng.integers(0, n, SAMPLES)
     ref = scipy_dijkstra(matrix, directed=True, indices=int(sources[-1]))
+    dijkstra(indptr, heads, cost, int(sources[-1]), dist, pred)
     assert np.allclose(ref, dist), "scipy and corridor disagree"
-    sci = np.mean(
-        [
-            best_of(lambda s=s: scipy_dijkstra(matrix, directed=True, indices=int(s)))
-            for s in sources
-        ]
-    )
-    rows.append((name, "one-to-all", "scipy", ours, sci))
+    anchors = {"scipy": lambda k: scipy_dijkstra(matrix, directed=True, indices=int(sources[k]))}
     try:
         import igraph as ig
 
         g = ig.Graph(n=n, edges=np.column_stack([u, v]).tolist(), directed=False)
         g.es["w"] = w.tolist()
-        ig_t = np.mean(
-            [best_of(lambda s=s: g.distances(source=int(s), weights="w")) for s in sources]
-        )
-        rows.append((name, "one-to-all", "igraph", ours, ig_t))
+        anchors["igraph"] = lambda k: g.distances(source=int(sources[k]), weights="w")
     except ImportError:
         g = None
         print("  igraph not installed: `pip install python-igraph` (bench extra)")
+    for anchor, fn in anchors.items():
+        got = interleave(
+            {
+                "ours": lambda k: dijkstra(indptr, heads, cost, int(sources[k]), dist, pred),
+                anchor: fn,
+            },
+            SAMPLES,
+        )
+        rows.append((name, "one-to-all", anchor, got["ours"], got[anchor]))
 
+    # one-to-one with early exit on both sides: ours stops when the target is settled;
+    # scipy's documented early exit is `limit` (it stops at that radius), given the true
+    # distance (known from our answer), which favours scipy; igraph's get_shortest_path
     pairs = rng.integers(0, n, (queries, 2))
     ws = new_workspace(n)
     dijkstra_to(indptr, heads, cost, 0, 1, ws)
-    t = time.perf_counter()
-    totals = [dijkstra_to(indptr, heads, cost, int(s), int(d), ws)[0] for s, d in pairs]
-    ours_q = (time.perf_counter() - t) / queries
-    k = min(queries, 20)  # scipy has no early exit: one-to-all per query; time a sample
-    t = time.perf_counter()
-    answers = [scipy_dijkstra(matrix, directed=True, indices=int(s))[d] for s, d in pairs[:k]]
-    sci_q = (time.perf_counter() - t) / k
-    assert np.allclose(answers, totals[:k]), "scipy and corridor disagree on one-to-one"
-    rows.append((name, f"one-to-one x{queries}", "scipy", ours_q, sci_q))
-    if g is not None:
-        k = min(queries, 200)
-        t = time.perf_counter()
-        for s, d in pairs[:k]:
-            g.get_shortest_path(int(s), int(d), weights="w")
-        rows.append(
-            (name, f"one-to-one x{queries}", "igraph", ours_q, (time.perf_counter() - t) / k)
+    truth = np.array([dijkstra_to(indptr, heads, cost, int(s), int(d), ws)[0] for s, d in pairs])
+    ok = np.isfinite(truth)
+    pairs, truth = pairs[ok], truth[ok]
+    check = scipy_dijkstra(
+        matrix, directed=True, indices=int(pairs[0, 0]), limit=truth[0] * 1.000001
+    )
+    assert np.isclose(check[pairs[0, 1]], truth[0]), "scipy and corridor disagree on one-to-one"
+    anchors = {
+        "scipy": lambda k: scipy_dijkstra(
+            matrix, directed=True, indices=int(pairs[k, 0]), limit=truth[k] * 1.000001
         )
+    }
+    if g is not None:
+        anchors["igraph"] = lambda k: g.get_shortest_path(
+            int(pairs[k, 0]), int(pairs[k, 1]), weights="w"
+        )
+    task = f"one-to-one x{len(pairs)}"
+    for anchor, fn in anchors.items():
+        got = interleave(
+            {
+                "ours": lambda k: dijkstra_to(
+                    indptr, heads, cost, int(pairs[k, 0]), int(pairs[k, 1]), ws
+                ),
+                anchor: fn,
+            },
+            len(pairs),
+        )
+        rows.append((name, task, anchor, got["ours"], got[anchor]))
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--grid-side", type=int, default=1000)
     args = parser.parse_args()
     rng = np.random.default_rng(42)
@@ -137,11 +144,22 @@ def main() -> None:
         else:
             print(f"skipping {name}: {path} is absent (shared reference data)")
     graphs.append((f"grid{args.grid_side}^2", *grid_graph(args.grid_side, rng)))
-    print(f"{'graph':>12} {'query':>18} {'anchor':>7} {'ours s':>10} {'anchor s':>10} {'ratio':>7}")
+    print(machine())
+    print("warm: kernels compiled and graphs built before timing; ms per query, min / median")
+    print(
+        f"{'graph':>12} {'query':>16} {'anchor':>7} {'ours ms':>18} {'anchor ms':>18} {'ratio':>6}"
+    )
     for name, n, u, v in graphs:
         for graph, query, anchor, ours, theirs in run(name, n, u, v, args.queries, rng):
-            ratio = theirs / ours
-            print(f"{graph:>12} {query:>18} {anchor:>7} {ours:10.5f} {theirs:10.5f} {ratio:7.2f}")
+            print(
+                f"{graph:>12} {query:>16} {anchor:>7} {_ms(ours):>18} {_ms(theirs):>18} "
+                f"{theirs.median / ours.median:6.2f}"
+            )
+    print("ratio: anchor median / our median (> 1: we are faster)")
+
+
+def _ms(s: Samples) -> str:
+    return f"{s.min * 1e3:.3f} / {s.median * 1e3:.3f}"
 
 
 if __name__ == "__main__":

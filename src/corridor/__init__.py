@@ -18,6 +18,13 @@ from corridor.analysis.data_check import Check, check_network
 from corridor.analysis.link_changes import LinkChange, link_changes
 from corridor.analysis.reliability import Reliability, reliability
 from corridor.analysis.tcd import TCD, tcd
+from corridor.analysis.validation import (
+    FigureCheck,
+    PublishedFigure,
+    Validation,
+    load_published,
+    validate_published,
+)
 from corridor.assignment import (
     AssignmentNetwork,
     AssignmentOptions,
@@ -41,10 +48,12 @@ from corridor.costs import Profile, list_profiles, load_profile
 from corridor.data import build_eurasia, country_outlines, eurasia
 from corridor.distributed import DaskAon, dask_aon, skim_distributed
 from corridor.errors import (
+    AmbiguousPlaceError,
     CorridorError,
     DataSourceError,
     NoPathError,
     OptionalDependencyError,
+    OutsideCoverageError,
     SchemaError,
     UnknownNodeError,
     ValidationError,
@@ -58,11 +67,22 @@ from corridor.io import read_network, write_network
 from corridor.io.gtfs import Feed, read_gtfs
 from corridor.io.merge import MergeOptions, attach
 from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.model import Mode, Network, NodeKind, PlaceIndex, name_key
-from corridor.paths import Leg, Optimize, Route, Router, RouteSet, Stop, route, router_for
+from corridor.model import Mode, Network, NodeKind, PlaceIndex, Resolution, name_key
+from corridor.paths import (
+    Leg,
+    Optimize,
+    Route,
+    Router,
+    RouteSet,
+    Stop,
+    lookup_place,
+    route,
+    router_for,
+)
 from corridor.paths.alternatives import alternatives
 from corridor.paths.isochrone import Isochrone, isochrone
 from corridor.paths.pareto import pareto
+from corridor.paths.profile_skim import profile_skim
 from corridor.paths.skim import Skim, SkimMethod, skim
 from corridor.paths.timetable import build_timetable, plan_trip
 from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
@@ -79,6 +99,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CPMM",
     "TCD",
+    "AmbiguousPlaceError",
     "AssignmentNetwork",
     "AssignmentOptions",
     "AssignmentResult",
@@ -92,6 +113,7 @@ __all__ = [
     "DataSourceError",
     "Deterrence",
     "Feed",
+    "FigureCheck",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -107,11 +129,14 @@ __all__ = [
     "Optimize",
     "OptionalDependencyError",
     "OsmOptions",
+    "OutsideCoverageError",
     "PlaceIndex",
     "Profile",
     "Progress",
     "ProgressCallback",
+    "PublishedFigure",
     "Reliability",
+    "Resolution",
     "Route",
     "RouteSet",
     "Router",
@@ -127,6 +152,7 @@ __all__ = [
     "TripMatrix",
     "TripOptions",
     "UnknownNodeError",
+    "Validation",
     "ValidationError",
     "__version__",
     "alternatives",
@@ -154,11 +180,14 @@ __all__ = [
     "link_changes",
     "list_profiles",
     "load_profile",
+    "load_published",
     "load_scenario",
+    "lookup_place",
     "name_key",
     "pareto",
     "plan_trip",
     "population_within",
+    "profile_skim",
     "read_gtfs",
     "read_matrices",
     "read_network",
@@ -174,6 +203,7 @@ __all__ = [
     "skim",
     "skim_distributed",
     "tcd",
+    "validate_published",
     "write_compare_report",
     "write_matrices",
     "write_network",

@@ -7,6 +7,8 @@ callers may catch either::
     ├── ValidationError(ValueError)          input breaks a documented schema or invariant
     │   ├── SchemaError                      a table column is missing, mistyped or out of range
     │   └── UnknownNodeError(LookupError)    ids or place names not in the network
+    │       ├── AmbiguousPlaceError          a name that a town outside the network bears too
+    │       └── OutsideCoverageError         a real place in a country the network does not cover
     ├── NoPathError(LookupError)             destination unreachable under the chosen modes
     ├── DataSourceError(OSError)             a file cannot be read: names the file and row
     └── OptionalDependencyError(ImportError) an optional package is missing: says how to install
@@ -19,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AmbiguousPlaceError",
     "CorridorError",
     "DataSourceError",
     "NoPathError",
     "OptionalDependencyError",
+    "OutsideCoverageError",
     "SchemaError",
     "UnknownNodeError",
     "ValidationError",
@@ -72,18 +76,91 @@ class UnknownNodeError(ValidationError, LookupError):
         What they were used as ("origin", "destination", "a_node", ...).
     suggestions
         Close matches to offer the user.
+    detail
+        What else is known about the name (a town of that name outside the network).
     """
 
     def __init__(
-        self, ids: Sequence[object], *, role: str, suggestions: Sequence[str] = ()
+        self,
+        ids: Sequence[object],
+        *,
+        role: str,
+        suggestions: Sequence[str] = (),
+        detail: str = "",
     ) -> None:
         msg = f"{len(ids)} {role} not in the network: {_shown(ids)}"
+        if detail:
+            msg += f" ({detail})"
         if suggestions:
             msg += f"; did you mean {', '.join(suggestions)}?"
         super().__init__(msg)
         self.ids = list(ids)
         self.role = role
         self.suggestions = list(suggestions)
+
+
+class AmbiguousPlaceError(UnknownNodeError):
+    """A place name that several places bear, at least one of them outside the network.
+
+    Resolving it to the network's place could silently answer for the wrong town, so the
+    lookup refuses and says how to name the intended place.
+
+    Parameters
+    ----------
+    name
+        The name asked for.
+    role
+        What it was used as ("origin", "destination", ...).
+    message
+        The full explanation: the places in and outside the network, and what to type.
+    suggestions
+        Unambiguous names (or node ids) of the network's places of that name.
+    candidates
+        Every place of that name, as plain dicts (``in_network`` tells which is which).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        role: str,
+        message: str,
+        suggestions: Sequence[str] = (),
+        candidates: Sequence[dict[str, object]] = (),
+    ) -> None:
+        ValidationError.__init__(self, message)
+        self.ids: list[object] = [name]
+        self.role = role
+        self.suggestions = list(suggestions)
+        self.candidates = list(candidates)
+
+
+class OutsideCoverageError(UnknownNodeError):
+    """A real place that lies in a country the network does not cover.
+
+    Parameters
+    ----------
+    name
+        The name asked for.
+    role
+        What it was used as.
+    country
+        ISO 3166-1 alpha-2 code of the place found (GeoNames).
+    covered
+        The countries of the network's nodes.
+    message
+        The full explanation.
+    """
+
+    def __init__(
+        self, name: str, *, role: str, country: str, covered: Sequence[str], message: str
+    ) -> None:
+        ValidationError.__init__(self, message)
+        self.ids: list[object] = [name]
+        self.role = role
+        self.suggestions: list[str] = []
+        self.country = country
+        self.covered = list(covered)
 
 
 class NoPathError(CorridorError, LookupError):

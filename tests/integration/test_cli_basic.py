@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import corridor
+import corridor.data
 from corridor.cli.app import app
 
 runner = CliRunner()
@@ -71,7 +73,9 @@ def test_info_counts_the_embedded_network() -> None:
     res = runner.invoke(app, ["info", "--json"])
     data = json.loads(res.stdout)
     net = corridor.eurasia()
-    assert data["border_crossings"] == 32 == net.crossings["node_id"].nunique()
+    recipe = yaml.safe_load((corridor.data.RECIPE_DIR / "crossings.yaml").read_text())
+    shipped = len(recipe["crossings"])  # one node per crossing of the recipe (40 in 2026)
+    assert data["border_crossings"] == shipped == net.crossings["node_id"].nunique()
     assert data["turn_restrictions"] == len(net.turns) > 4000
 
 

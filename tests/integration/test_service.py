@@ -95,8 +95,9 @@ def test_places_prefix_and_alternate_names(client: Any) -> None:
     ("body", "kwargs"),
     [
         (
+            # the same default objective with a profile (generalized) in both
             {"origin": "Chongqing", "destination": "Duisburg", "profile": "container40"},
-            {"profile": "container40", "optimize": "cost"},
+            {"profile": "container40"},
         ),
         ({"origin": "Moscow", "destination": "Kazan"}, {"optimize": "time"}),
     ],
@@ -374,6 +375,42 @@ def test_serve_command_checks_its_port() -> None:
     assert r.exit_code == 2
     assert "--port 70000" in r.output
     assert "serve" in CliRunner().invoke(app, ["--help"]).output
+    r = CliRunner().invoke(app, ["serve", "--workers", "0"])
+    assert r.exit_code == 2
+    assert "--workers 0" in r.output
+
+
+@pytest.mark.slow
+def test_serve_with_two_worker_processes_answers_routes() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "corridor", "serve", "--port", str(port), "--workers", "2"]
+    proc = subprocess.Popen([*cmd, "--log-level", "warning"], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(base + "/api/health", timeout=2).is_success:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        body = {"origin": "Moscow", "destination": "Kazan", "profile": "truck40"}
+        got = httpx.post(base + "/api/route", json=body, timeout=60).json()
+        want = corridor.route(corridor.eurasia(), "Moscow", "Kazan", profile="truck40")
+        assert _close(got["totals"]["time_h"], want.totals()["time_h"])
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    assert b"with 2 processes" in err
 
 
 def test_serves_a_network_file_chosen_by_the_operator(tmp_path: Any) -> None:

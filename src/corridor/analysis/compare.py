@@ -112,7 +112,9 @@ class Comparison:
         cost_usd, co2_kg, length_km, generalized_usd, crossings, and their changes.
     detail
         The rows shown in full (headline pairs and largest changes), with ``route_key``
-        into `routes`; times are door to door with drivers' rests.
+        into `routes`; ``time_h`` as :attr:`corridor.Route.time_h` defines it (freight
+        door to door; travellers without overnight stops), with its split
+        (``driving_h``, ``breaks_h``, ``overnight_h``, ``waiting_h``) and ``elapsed_h``.
     routes
         Full routes by key ``"<before|after>/<profile>/<origin>/<destination>"``.
     accessibility
@@ -344,7 +346,7 @@ def _detail(
             rec.update(_route_record(r, label, key))
         rec["origin"] = router_b.labels.name(o)
         rec["destination"] = router_b.labels.name(d)
-        for m in ("time_h", "cost_usd", "co2_kg", "length_km"):
+        for m in _ROUTE_METRICS:
             rec[f"d_{m}"] = rec[f"{m}_after"] - rec[f"{m}_before"]
         records.append(rec)
     cols = ["profile", "origin", "destination", "headline"]
@@ -352,6 +354,20 @@ def _detail(
     if len(detail):
         detail = detail[cols + [c for c in detail.columns if c not in cols]]
     return detail, routes
+
+
+_ROUTE_METRICS = (
+    "time_h",
+    "cost_usd",
+    "co2_kg",
+    "length_km",
+    "driving_h",
+    "breaks_h",
+    "overnight_h",
+    "waiting_h",
+    "elapsed_h",
+)
+"""What the detail table keeps of each route shown in full (before, after, change)."""
 
 
 def _full_route(router: Router, prof: str, o: int, d: int, optimize: str) -> Route | None:
@@ -364,16 +380,13 @@ def _full_route(router: Router, prof: str, o: int, d: int, optimize: str) -> Rou
 
 def _route_record(r: Route | None, label: str, key: str) -> dict[str, Any]:
     if r is None:
-        return {f"{m}_{label}": math.inf for m in ("time_h", "cost_usd", "co2_kg", "length_km")} | {
+        return {f"{m}_{label}": math.inf for m in _ROUTE_METRICS} | {
             f"crossings_{label}": "",
             f"route_{label}": "",
         }
     crossings = " / ".join(s.name for s in r.stops if s.kind == "border_crossing")
     return {
-        f"time_h_{label}": r.time_h,
-        f"cost_usd_{label}": r.cost_usd,
-        f"co2_kg_{label}": r.co2_kg,
-        f"length_km_{label}": r.length_km,
+        **{f"{m}_{label}": float(getattr(r, m)) for m in _ROUTE_METRICS},
         f"crossings_{label}": crossings,
         f"route_{label}": key,
     }

@@ -199,7 +199,7 @@ def cpmm(
         if s.kind == "border_crossing"
     ]
     table = pd.DataFrame(rows, columns=["name", "node_id", "detail", "at_km", "tfi1_h", "tfi2_usd"])
-    moving = sum(leg.time_h - leg.rest_h for leg in r.legs)
+    moving = r.driving_h + r.moving_h  # the legs' drive and move, no breaks or rests
     km = r.length_km
     tfi3 = r.cost_usd * (500.0 / km) * (20.0 / prof.cargo_t) if km > 0 else math.nan
     return CPMM(

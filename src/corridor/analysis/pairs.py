@@ -9,22 +9,35 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor._typing import FloatArray, IntArray
+from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.graph.search import SearchGraph
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
-from corridor.model.validate import parse_optimize
+from corridor.model.validate import Optimize, parse_optimize
 from corridor.paths.router import cg_positions, router_for
+from corridor.paths.tree_times import TreeTimes
 
 __all__ = ["METRICS", "PairPaths", "accessibility", "default_places", "pair_paths"]
 
-METRICS: tuple[str, ...] = ("time_h", "cost_usd", "co2_kg", "length_km", "generalized_usd")
-"""What the pair matrices hold, per pair: totals along its path."""
+METRICS: tuple[str, ...] = (
+    "time_h",
+    "cost_usd",
+    "co2_kg",
+    "length_km",
+    "generalized_usd",
+    "driving_h",
+    "breaks_h",
+    "overnight_h",
+    "waiting_h",
+)
+"""What the pair matrices hold, per pair: what its Route reports (``time_h`` under the
+route's definition, :func:`corridor.paths.types.time_definition`, and its split)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,8 +51,9 @@ class PairPaths:
     slots
         ``slots[i][j]``: arc slots of the path from place i to place j (None if none).
     metrics
-        ``metrics[name][i, j]`` for time_h (no drivers' rests), cost_usd, co2_kg,
-        length_km and generalized_usd; ``inf`` where unreachable.
+        ``metrics[name][i, j]`` for each of :data:`METRICS`, as the pair's Route reports
+        them (time_h: door to door for freight, overnight stops apart for travellers);
+        ``inf`` where unreachable.
     crossings
         ``crossings[i][j]``: names of the border crossings passed, in order.
     """
@@ -78,9 +92,11 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
 
     Each pair's path is the one :func:`corridor.route` gives (:meth:`Router.best_path`):
     one tree per origin with the drivers' rest gross-up and, where the profile has one,
-    one without, the better walked on the timeline where the two differ.
+    one without, the better walked on the timeline where the two differ. Every tree path
+    is walked on the exact timeline (:func:`~corridor.paths.tree_times.tree_times`), so
+    the matrices hold what the pair's Route reports: ``time_h`` under the route's
+    definition, its split, and ``generalized_usd`` = money + value of time x ``time_h``.
     """
-
     router = router_for(network)
     goal = parse_optimize(optimize)
     cg = router.cost_graph(profile)
@@ -88,75 +104,99 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
     idx = cg_positions(cg, place_ids)
     n = place_ids.size
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
-    pair_of: list[IntArray] = []
-    arcs: list[IntArray] = []
+    metrics = {name: np.full((n, n), np.inf) for name in METRICS}
+    walks: dict[int, tuple[SearchGraph, Any]] = {}  # per search graph (held: ids stay unique)
     for i in range(n):
         trees: dict[int, _Tree] = {}
         for j in range(n):
             if i == j:
                 continue
+            # the graphs the pair's route is searched on (domestic first, transit rules)
             for search in router.trip_searches(cg, int(place_ids[i]), int(place_ids[j])):
-                key = id(search)
-                if key not in trees:
-                    trees[key] = _tree(cg, search, int(idx[i]), cg.weight(goal.value), plain)
-                src, dist, pred, second = trees[key]
-                v = search.sink(cg.sink_vertex(int(idx[j])))
-                if math.isfinite(dist[v]):
+                if id(search) not in trees:
+                    trees[id(search)] = _tree(walks, cg, search, idx, int(idx[i]), goal, plain)
+                t = trees[id(search)]
+                if math.isfinite(t.dist[t.sinks[j]]):
                     break
             else:
                 continue
-            arr = search.arcs(search.path(pred, src, v))
-            if second is not None and math.isfinite(second[0][v]):
-                arr2 = search.arcs(search.path(second[1], src, v))
-                if not np.array_equal(arr, arr2):
-                    _, arr = router.pick(
-                        cg, goal, (float(dist[v]), arr), (float(second[0][v]), arr2)
-                    )
-            slots[i][j] = arr
-            arcs.append(arr)
-            pair_of.append(np.full(arr.size, i * n + j, np.int64))
-    flat = np.concatenate(arcs) if arcs else np.empty(0, np.int64)
-    pair = np.concatenate(pair_of) if pair_of else np.empty(0, np.int64)
-    reached = np.zeros(n * n, bool)
-    reached[np.unique(pair)] = True
-    metrics: dict[str, FloatArray] = {}
-    gen = cg.weight("generalized")
-    for name, values in (
-        ("time_h", cg.time_h),
-        ("cost_usd", cg.cost_usd),
-        ("co2_kg", cg.co2_kg),
-        ("length_km", cg.length_km),
-        ("generalized_usd", gen),
-    ):
-        total = np.asarray(np.bincount(pair, weights=values[flat], minlength=n * n), np.float64)
-        total[~reached] = np.inf
-        matrix = total.reshape(n, n)
+            tree = t.pred2 if t.use_second[j] else t.pred
+            slots[i][j] = search.arcs(search.path(tree, t.source, int(t.sinks[j])))
+            walked = t.second if t.use_second[j] else t.first
+            for name in METRICS:
+                metrics[name][i, j] = walked[name][j]
+    for matrix in metrics.values():
         np.fill_diagonal(matrix, 0.0)
-        metrics[name] = matrix
     crossings = _crossings(network, cg, slots)
     return PairPaths(place_ids=place_ids, slots=slots, metrics=metrics, crossings=crossings)
 
 
-_Tree = tuple[int, FloatArray, IntArray, tuple[FloatArray, IntArray] | None]
+@dataclass(frozen=True, eq=False)
+class _Tree:
+    """One origin's trees on one search graph, walked on the timeline at every sink."""
+
+    source: int
+    sinks: IntArray
+    dist: FloatArray
+    pred: IntArray
+    pred2: IntArray
+    first: dict[str, FloatArray]
+    second: dict[str, FloatArray]
+    use_second: BoolArray
 
 
 def _tree(
-    cg: CostGraph, search: SearchGraph, pos: int, weight: FloatArray, plain: FloatArray | None
+    walks: dict[int, tuple[SearchGraph, Any]],
+    cg: CostGraph,
+    search: SearchGraph,
+    idx: IntArray,
+    pos: int,
+    goal: Optimize,
+    plain: FloatArray | None,
 ) -> _Tree:
-    """One-to-all trees of node index `pos` on `search`: (source, dist, pred) by `weight`
-    and, where given, (dist, pred) by the ungrossed `plain` weight."""
+    """The trees of node index `pos` on `search` with the rest gross-up and (where the
+    profile has one) without, and which of the two each sink takes (Router.pick: the one
+    without where it walks better)."""
     from corridor.kernels.dijkstra import dijkstra
+    from corridor.paths.tree_times import tree_arcs, tree_times
 
+    walked = walks.get(id(search))
+    if walked is None:
+        walked = walks[id(search)] = (search, tree_arcs(cg, search))
+    vot = cg.profile.vot_usd_per_h
     src = search.source(cg.source_vertex(pos))
+    sinks = np.asarray([search.sink(cg.sink_vertex(int(k))) for k in idx], dtype=np.int64)
     dist = np.empty(search.n_vertices)
     pred = np.empty(search.n_vertices, np.int64)
-    dijkstra(search.indptr, search.heads, search.weight(weight), src, dist, pred)
-    if plain is None:
-        return src, dist, pred, None
-    dist2 = np.empty(search.n_vertices)
-    pred2 = np.empty(search.n_vertices, np.int64)
-    dijkstra(search.indptr, search.heads, search.weight(plain), src, dist2, pred2)
-    return src, dist, pred, (dist2, pred2)
+    dijkstra(search.indptr, search.heads, search.weight(cg.weight(goal.value)), src, dist, pred)
+    first = _walked(tree_times(search, walked[1], pred, src), sinks, vot)
+    second, pred2 = first, pred
+    use_second = np.zeros(idx.size, bool)
+    if plain is not None:
+        dist2 = np.empty(search.n_vertices)
+        pred2 = np.empty(search.n_vertices, np.int64)
+        dijkstra(search.indptr, search.heads, search.weight(plain), src, dist2, pred2)
+        second = _walked(tree_times(search, walked[1], pred2, src), sinks, vot)
+        key = "time_h" if goal.value == "time" else "generalized_usd"
+        use_second = np.isfinite(second[key]) & (second[key] < first[key] - 1e-9)
+    return _Tree(src, sinks, dist, pred, pred2, first, second, use_second)
+
+
+def _walked(tt: TreeTimes, sinks: IntArray, vot_usd_per_h: float) -> dict[str, FloatArray]:
+    """The pair metrics at the sinks of one walked tree."""
+    time_h = tt.time_h[sinks]
+    money = tt.column("cost_usd")[sinks]
+    return {
+        "time_h": time_h,
+        "cost_usd": money,
+        "co2_kg": tt.column("co2_kg")[sinks],
+        "length_km": tt.column("length_km")[sinks],
+        "generalized_usd": money + vot_usd_per_h * time_h,
+        "driving_h": tt.column("driving_h")[sinks],
+        "breaks_h": tt.breaks_h[sinks],
+        "overnight_h": tt.overnight_h[sinks],
+        "waiting_h": tt.column("waiting_h")[sinks],
+    }
 
 
 def _crossings(
@@ -181,15 +221,26 @@ def _crossings(
 def accessibility(
     network: Network, profile: str, place_ids: IntArray, hours: Sequence[float]
 ) -> pd.DataFrame:
-    """Population of every served city within each threshold of each place, by `profile`."""
+    """Population of every served city within each threshold of each place, by `profile`.
+
+    A city's time is what :func:`corridor.route` with ``optimize="time"`` reports for it
+    (``time_h`` under the route's definition, walked on the exact timeline): the better of
+    the least-time trees with and without the drivers' rest gross-up.
+    """
     from corridor.kernels.dijkstra import dijkstra
+    from corridor.paths.tree_times import tree_arcs, tree_times
 
     nodes = network.nodes
     cities = nodes[(nodes["kind"] == NodeKind.CITY).to_numpy()]
     router = router_for(network)
     cg = router.cost_graph(profile)
     search = router.search(cg)
-    weight = search.weight(cg.time_h)
+    goal = parse_optimize("time")
+    weights = [search.weight(cg.weight(goal.value))]
+    plain = router.ungrossed_weight(cg, goal)
+    if plain is not None:
+        weights.append(search.weight(plain))
+    walked = tree_arcs(cg, search)
     dest = cg_positions(cg, cities["node_id"].to_numpy())
     sinks = search.sinks(np.asarray([cg.sink_vertex(int(k)) for k in dest], dtype=np.int64))
     pop = cities["population"].to_numpy(dtype=np.float64)
@@ -197,15 +248,12 @@ def accessibility(
     pred = np.empty(search.n_vertices, np.int64)
     rows = np.empty((place_ids.size, len(hours)))
     for k, pos in enumerate(cg_positions(cg, place_ids)):
-        dijkstra(
-            search.indptr,
-            search.heads,
-            weight,
-            search.source(cg.source_vertex(int(pos))),
-            dist,
-            pred,
-        )
-        t = dist[sinks]
+        src = search.source(cg.source_vertex(int(pos)))
+        t = np.full(sinks.size, np.inf)
+        for w in weights:
+            dijkstra(search.indptr, search.heads, w, src, dist, pred)
+            found = tree_times(search, walked, pred, src).time_h[sinks]
+            t = np.fmin(t, np.where(np.isnan(found), np.inf, found))
         rows[k] = [(pop * (t <= h)).sum() for h in hours]
     out = pd.DataFrame({"node_id": place_ids})
     for c, h in enumerate(hours):

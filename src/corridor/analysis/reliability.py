@@ -122,7 +122,8 @@ def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
     k = tl.triangle.shape[0]
     samples = sample_triangular(tl.triangle, n, rng) if k else np.zeros((n, 1))
     ends = np.zeros((n, tl.kind.size))
-    simulate(
+    nights = np.zeros((n, tl.kind.size))
+    _, overnight, _ = simulate(
         tl.kind,
         tl.dur_h,
         tl.crossing,
@@ -133,8 +134,12 @@ def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
         tl.rules,
         tl.use_rules,
         ends,
+        nights,
     )
     total = ends[:, -1] if tl.kind.size else np.zeros(n)
+    door_p50, door_p90 = (float(x) for x in np.quantile(total, [0.5, 0.9]))
+    if route.excludes_overnight:  # the route's own definition of time_h
+        total = total - overnight
     p50, p90 = (float(x) for x in np.quantile(total, [0.5, 0.9]))
 
     def at(hours: float) -> str | None:
@@ -150,6 +155,6 @@ def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
         p90_h=p90,
         min_h=float(total.min()),
         max_h=float(total.max()),
-        p50_arrive=at(p50),
-        p90_arrive=at(p90),
+        p50_arrive=at(door_p50),
+        p90_arrive=at(door_p90),
     )

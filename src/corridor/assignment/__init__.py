@@ -1,6 +1,7 @@
 """Demand and equilibrium assignment: gravity/IPF, AON, MSA, Frank-Wolfe, path-based."""
 
 from corridor.assignment.equilibrium import AonKernel, assign
+from corridor.assignment.gap import relative_gap
 from corridor.assignment.network import (
     AssignmentNetwork,
     CrossingDelay,
@@ -25,4 +26,5 @@ __all__ = [
     "assign",
     "assignment_network",
     "link_travel_time",
+    "relative_gap",
 ]

@@ -55,7 +55,8 @@ class Problem:
     zone_ids
         Zone node ids, int64[z].
     fixed
-        Fixed cost per class and link (toll x factor / value of time), float64[c, m].
+        Fixed cost per class and link ((toll x factor + length x distance cost) / value of
+        time), float64[c, m].
     allowed
         Permission per class and link, bool[c, m].
     demand
@@ -167,7 +168,8 @@ def prepare(network: AssignmentNetwork, classes: Sequence[TrafficClass]) -> Prob
     demand = np.zeros((c, z, z))
     pos = {int(v): k for k, v in enumerate(zone_ids.tolist())}
     for k, tc in enumerate(classes):
-        fixed[k] = (network.toll * tc.toll_factor / tc.value_of_time)[perm]
+        money = network.toll * tc.toll_factor + network.length * tc.distance_cost
+        fixed[k] = (money / tc.value_of_time)[perm]
         if tc.allowed is not None:
             if tc.allowed.size != m:
                 raise ValidationError(

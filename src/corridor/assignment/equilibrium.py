@@ -5,10 +5,11 @@ class flows ``g_c`` (``x = sum_c g_c`` in PCE),
 
     sum_a integral_0^{x_a} t_a(v) dv + sum_c sum_a f_{c,a} g_{c,a}
 
-where ``f_{c,a}`` is the fixed cost (toll x factor / value of time) of class ``c``. Each
-class uses the least generalised cost ``t_a(x_a) + f_{c,a}`` on its permitted links, so
-the optimum is Wardrop's user equilibrium for every class. (Volumes are handled in PCE,
-which keeps the multi-class problem a symmetric one with this potential.)
+where ``f_{c,a}`` is the fixed cost ((toll x factor + length x distance cost) / value of
+time) of class ``c``. Each class uses the least generalised cost ``t_a(x_a) + f_{c,a}`` on
+its permitted links, so the optimum is Wardrop's user equilibrium for every class.
+(Volumes are handled in PCE, which keeps the multi-class problem a symmetric one with this
+potential.)
 
 **Relative gap.** Every algorithm reports, at each iteration,
 

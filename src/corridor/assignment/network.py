@@ -243,6 +243,12 @@ class TrafficClass:
         Money per unit of time (> 0); a toll of ``v`` costs ``v / value_of_time`` time.
     toll_factor
         Multiplier of the link toll for this class (e.g. 3 for trucks).
+    distance_cost
+        Money per unit of the network's link length (>= 0, default 0), e.g. a vehicle's
+        operating cost per km; a link of length ``l`` then costs
+        ``l * distance_cost / value_of_time`` time on top of its toll. With
+        ``value_of_time=1``, `toll_factor` and `distance_cost` are the TNTP "generalized
+        cost weights" (time units per toll unit and per length unit).
     allowed
         bool[m] per link of the network, True where this class may drive; default all.
 
@@ -250,7 +256,8 @@ class TrafficClass:
     ------
     ValidationError
         If `demand` is not square, has NaN, infinite or negative entries (naming the
-        origin rows), or `pce`/`value_of_time` are not positive.
+        origin rows), `pce`/`value_of_time` are not positive or `toll_factor`/`distance_cost`
+        are negative or not finite.
     """
 
     demand: FloatArray
@@ -259,6 +266,7 @@ class TrafficClass:
     pce: float = 1.0
     value_of_time: float = 1.0
     toll_factor: float = 1.0
+    distance_cost: float = 0.0
     allowed: BoolArray | None = None
 
     def __post_init__(self) -> None:
@@ -276,10 +284,18 @@ class TrafficClass:
                 f"class {self.name!r}: OD matrix has negative or non-finite demand {vals} in "
                 f"origin row(s) {[r + 1 for r in rows[:5]]}; demand must be finite and >= 0"
             )
-        if not (self.pce > 0 and self.value_of_time > 0 and self.toll_factor >= 0):
+        numbers = (self.pce, self.value_of_time, self.toll_factor, self.distance_cost)
+        if not (
+            all(np.isfinite(numbers))
+            and self.pce > 0
+            and self.value_of_time > 0
+            and self.toll_factor >= 0
+            and self.distance_cost >= 0
+        ):
             raise ValidationError(
-                f"class {self.name!r}: need pce > 0, value_of_time > 0 and toll_factor >= 0, "
-                f"got {self.pce}, {self.value_of_time}, {self.toll_factor}"
+                f"class {self.name!r}: need finite pce > 0, value_of_time > 0, toll_factor >= 0 "
+                f"and distance_cost >= 0, got {self.pce}, {self.value_of_time}, "
+                f"{self.toll_factor}, {self.distance_cost}"
             )
         d.flags.writeable = False
         object.__setattr__(self, "demand", d)

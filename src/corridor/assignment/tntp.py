@@ -92,7 +92,12 @@ def read_tntp_network(
 
 
 def read_tntp_trips(
-    path: str | os.PathLike[str], *, name: str = "car", zones: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    name: str = "car",
+    zones: int | None = None,
+    toll_weight: float = 0.0,
+    distance_weight: float = 0.0,
 ) -> TrafficClass:
     """Read a ``*_trips.tntp`` OD matrix.
 
@@ -104,6 +109,12 @@ def read_tntp_trips(
         Name of the traffic class.
     zones
         Expected number of zones (e.g. the network's); checked against the metadata.
+    toll_weight, distance_weight
+        The problem's "generalized cost weights" (the collection's README for each network):
+        time units per toll unit and per length unit, e.g. 0.1 min/cent and 0.25 min/mile for
+        chicago-regional. A link then costs ``time + toll_weight * toll + distance_weight *
+        length``. The default 0 solves the time-only problem: the file's toll column never
+        enters the cost unless a weight is given.
 
     Returns
     -------
@@ -116,7 +127,16 @@ def read_tntp_trips(
         Naming the file and line: an origin or destination outside 1..z, a value that is
         negative or not a number, an entry before the first ``Origin`` line, or a zone
         count that does not match `zones`.
+    ValidationError
+        If a weight is negative or not finite.
     """
     demand = read_tntp_demand(path, zones=zones)
     z = demand.shape[0]
-    return TrafficClass(demand=demand, name=name, zones=np.arange(1, z + 1, dtype=np.int64))
+    return TrafficClass(
+        demand=demand,
+        name=name,
+        zones=np.arange(1, z + 1, dtype=np.int64),
+        value_of_time=1.0,
+        toll_factor=toll_weight,
+        distance_cost=distance_weight,
+    )

@@ -12,7 +12,20 @@ from typing import Annotated
 import typer
 
 import corridor
-from corridor.cli import assign, costs, data, export, gtfs, info, osm, route, scenario, serve, skim
+from corridor.cli import (
+    assign,
+    costs,
+    data,
+    export,
+    gtfs,
+    info,
+    osm,
+    route,
+    scenario,
+    serve,
+    skim,
+    validate,
+)
 
 __all__ = ["app", "main"]
 
@@ -63,6 +76,7 @@ app.command("export")(export.export_cmd)
 app.command("skim")(skim.skim_cmd)
 app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
+app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
 
 

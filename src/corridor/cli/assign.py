@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import time
 import warnings
 from pathlib import Path
@@ -48,18 +50,37 @@ def _read_pairs(path: Path) -> corridor.TrafficClass:
     return corridor.TrafficClass(demand=demand, zones=zones)
 
 
-def _load(network: Path, demand: Path) -> tuple[corridor.AssignmentNetwork, corridor.TrafficClass]:
+def _load(
+    network: Path, demand: Path, weights: tuple[float, float]
+) -> tuple[corridor.AssignmentNetwork, corridor.TrafficClass]:
+    """The network and its one traffic class, whose generalised cost uses `weights`."""
     if network.suffix.lower() == ".tntp":
         net = corridor.read_tntp_network(network)
         if demand.suffix.lower() == ".tntp":
-            return net, corridor.read_tntp_trips(demand, zones=int(net.zones.size))
-        return net, _read_pairs(demand)
-    road = corridor.assignment_network(corridor.read_network(network))
-    if demand.suffix.lower() == ".tntp":
-        raise corridor.DataSourceError(
-            demand, "a corridor network takes a demand CSV (origin,destination,trips by node id)"
+            trips = corridor.read_tntp_trips(demand, zones=int(net.zones.size))
+        else:
+            trips = _read_pairs(demand)
+    else:
+        net = corridor.assignment_network(corridor.read_network(network))
+        if demand.suffix.lower() == ".tntp":
+            raise corridor.DataSourceError(
+                demand,
+                "a corridor network takes a demand CSV (origin,destination,trips by node id)",
+            )
+        trips = _read_pairs(demand)
+    toll_weight, distance_weight = weights
+    weighted = dataclasses.replace(
+        trips, value_of_time=1.0, toll_factor=toll_weight, distance_cost=distance_weight
+    )
+    return net, weighted
+
+
+def _check_weight(name: str, value: float) -> float:
+    if not (math.isfinite(value) and value >= 0):
+        raise corridor.ValidationError(
+            f"--{name} {value}: use a finite weight >= 0 (time units per toll or length unit)"
         )
-    return road, _read_pairs(demand)
+    return value
 
 
 def _write_out(result: corridor.AssignmentResult, out: Path) -> None:
@@ -92,10 +113,36 @@ def assign_cmd(
         str | None,
         typer.Option(help="Run the all-or-nothing step on a Dask cluster at tcp://HOST:PORT."),
     ] = None,
+    toll_weight: Annotated[
+        float,
+        typer.Option(
+            help="Generalised cost: time units per toll unit (the TNTP 'generalized cost "
+            "weights', e.g. 0.1 min/cent for chicago-regional). 0: tolls are not a cost."
+        ),
+    ] = 0.0,
+    distance_weight: Annotated[
+        float,
+        typer.Option(
+            help="Generalised cost: time units per length unit (e.g. 0.25 min/mile for "
+            "chicago-regional). 0: length is not a cost."
+        ),
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
-    """Equilibrium assignment: link flows, times and the convergence table."""
-    net, trips = guard(as_json, lambda: _load(network, demand))
+    """Equilibrium assignment: link flows, times and the convergence table.
+
+    A link costs its congested time plus toll-weight x toll plus distance-weight x length;
+    with both weights 0 (the default) the problem is time-only and the file's tolls are
+    not part of it.
+    """
+    weights = guard(
+        as_json,
+        lambda: (
+            _check_weight("toll-weight", toll_weight),
+            _check_weight("distance-weight", distance_weight),
+        ),
+    )
+    net, trips = guard(as_json, lambda: _load(network, demand, weights))
     options = guard(
         as_json,
         lambda: corridor.AssignmentOptions(
@@ -166,6 +213,8 @@ def assign_cmd(
         "objective": float(conv.objective[-1]),
         "tstt": result.tstt,
         "time_unit": result.time_unit,
+        "toll_weight": toll_weight,
+        "distance_weight": distance_weight,
         "out": str(out) if out else None,
         "convergence": [
             {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
@@ -190,7 +239,15 @@ def assign_cmd(
             str(row.iteration), f"{row.rel_gap:.3e}", f"{row.objective:,.6f}", f"{row.seconds:.3f}"
         )
     console.print(table)
-    console.print(f"TSTT {result.tstt:,.3f} ({result.time_unit} x PCE)", highlight=False)
+    what = "TSTT" if toll_weight == distance_weight == 0 else "total generalised cost"
+    console.print(f"{what} {result.tstt:,.3f} ({result.time_unit} x PCE)", highlight=False)
+    tolled = int(np.count_nonzero(net.toll))
+    if tolled and toll_weight == 0:
+        err_console.print(
+            f"note: {tolled:,} links have a toll, which is not part of the cost; give "
+            "--toll-weight (time units per toll unit) to include it",
+            highlight=False,
+        )
     for w in caught:
         err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
     if out is not None:

@@ -18,6 +18,7 @@ from rich.console import Console
 import corridor
 
 __all__ = [
+    "Ends",
     "JsonOpt",
     "NetworkOpt",
     "console",
@@ -25,6 +26,9 @@ __all__ = [
     "fail",
     "guard",
     "load_network",
+    "print_notes",
+    "resolve_ends",
+    "resolved_json",
 ]
 
 T = TypeVar("T")
@@ -90,6 +94,38 @@ def guard(as_json: bool, fn: Callable[[], T]) -> T:
         return fn()
     except (corridor.CorridorError, OSError) as exc:
         fail(" ".join(line.strip() for line in str(exc).splitlines()), as_json)
+
+
+Ends = tuple[corridor.Resolution, corridor.Resolution]
+
+
+def resolve_ends(net: corridor.Network, origin: str, destination: str, as_json: bool) -> Ends:
+    """How the origin and destination names resolve (the engine's one lookup).
+
+    Raises
+    ------
+    typer.Exit
+        With code 2 if a name is unknown, ambiguous or outside the coverage.
+    """
+    return guard(
+        as_json,
+        lambda: (
+            corridor.lookup_place(net, origin, role="origin"),
+            corridor.lookup_place(net, destination, role="destination"),
+        ),
+    )
+
+
+def resolved_json(ends: Ends) -> dict[str, object]:
+    """``{"origin": {...}, "destination": {...}}`` for ``--json`` output."""
+    return {"origin": ends[0].to_dict(), "destination": ends[1].to_dict()}
+
+
+def print_notes(ends: Ends) -> None:
+    """One line per endpoint whose name needed saying (a homonym, a corrected spelling)."""
+    for res in ends:
+        if res.note:
+            console.print(f"[yellow]note:[/] {res.note}", highlight=False)
 
 
 def load_network(path: Path | None) -> corridor.Network:

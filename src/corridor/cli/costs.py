@@ -11,7 +11,16 @@ import typer
 from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
+from corridor.cli.common import (
+    JsonOpt,
+    NetworkOpt,
+    console,
+    guard,
+    load_network,
+    print_notes,
+    resolve_ends,
+    resolved_json,
+)
 
 __all__ = ["cpmm_cmd", "profiles_cmd", "tcd_cmd"]
 
@@ -38,6 +47,7 @@ def tcd_cmd(
 ) -> None:
     """UNESCAP time/cost-distance: cumulative cost and time against distance, per profile."""
     net = guard(as_json, lambda: load_network(network))
+    ends = resolve_ends(net, origin, destination, as_json)
     profiles = profile or ["truck40", "container40"]
     result = guard(
         as_json,
@@ -50,8 +60,10 @@ def tcd_cmd(
     if as_json:
         data = result.to_dict()
         data["out"] = None if out is None else str(out)
+        data["resolved"] = resolved_json(ends)
         print(json.dumps(data))
         return
+    print_notes(ends)
     table = Table(
         title=f"Time/cost-distance {result.routes[0].origin_name} → "
         f"{result.routes[0].destination_name}"
@@ -90,6 +102,7 @@ def cpmm_cmd(
 ) -> None:
     """CAREC CPMM indicators (TFI1-TFI4, SWOD) of a route and the road/rail break-even."""
     net = guard(as_json, lambda: load_network(network))
+    ends = resolve_ends(net, origin, destination, as_json)
     result = guard(
         as_json,
         lambda: corridor.cpmm(
@@ -103,8 +116,9 @@ def cpmm_cmd(
         ),
     )
     if as_json:
-        print(json.dumps(result.to_dict()))
+        print(json.dumps({**result.to_dict(), "resolved": resolved_json(ends)}))
         return
+    print_notes(ends)
     r = result.route
     table = Table(title=f"CPMM {r.origin_name} → {r.destination_name} ({r.profile})")
     for col in ("crossing", "detail", "at_km", "TFI1_h", "TFI2_usd"):

@@ -82,7 +82,12 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         )
     for item in result.sequence():
         if isinstance(item, corridor.Leg):
-            rest = f" (+{item.rest_h:.1f} rest)" if item.rest_h > 0 else ""
+            rest = ""
+            if item.breaks_h > 0:
+                rest += f" (+{item.breaks_h:.1f} breaks)"
+            if item.overnight_h > 0:
+                night = "apart" if result.excludes_overnight else "in"
+                rest += f" (+{item.overnight_h:.1f} overnight, {night})"
             table.add_row(
                 "leg",
                 item.from_name,
@@ -133,11 +138,19 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         co2 = f"{result.co2_kg / 1000:.2f} t CO2[/] well-to-wheel ({result.co2_ttw_kg / 1000:.2f} t"
     line = (
         f"[bold]{span}[/], [bold]${money}[/]{per_t}, [bold]{co2} tank-to-wheel); "
-        f"drivers' rests {result.rest_h:.1f} h; generalised cost ${result.generalized_usd:,.0f}"
+        f"generalised cost ${result.generalized_usd:,.0f}"
+    )
+    split = Table(title=f"time_h = {result.time_definition}", title_justify="left")
+    names = ("time_h", "driving_h", "moving_h", "breaks_h", "overnight_h", "waiting_h")
+    for col in (*names, "elapsed_h"):
+        split.add_column(col, justify="right")
+    split.add_row(
+        *(hours(getattr(result, name)) for name in (*names, "elapsed_h")),
     )
     if result.arrive:
         line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
     console.print(line, highlight=False)
+    console.print(split)
     _print_formalities(result)
 
 
@@ -200,7 +213,8 @@ def print_route_set(
         return
     first = found[0]
     table = Table(title=f"{first.origin_name} → {first.destination_name} ({first.profile})")
-    cols = ["#", "modes", "via (crossings, gauge changes)", "km", "days", "cost_usd", "t_co2"]
+    cols = ["#", "modes", "via (crossings, gauge changes)", "km", "days", "night_h", "cost_usd"]
+    cols.append("t_co2")
     if rel:
         cols += ["P50_d", "P90_d"]
     for col in cols:
@@ -215,6 +229,7 @@ def print_route_set(
             _via(r),
             f"{r.length_km:,.0f}",
             f"{r.time_h / 24:.2f}",
+            f"{r.overnight_h:.1f}",
             f"{r.cost_usd:,.0f}",
             f"{r.co2_kg / 1000:.2f}",
         ]
@@ -222,4 +237,5 @@ def print_route_set(
             row += [f"{rel[i - 1].p50_h / 24:.2f}", f"{rel[i - 1].p90_h / 24:.2f}"]
         table.add_row(*row)
     console.print(table)
+    console.print(f"days = time_h / 24, time_h = {first.time_definition}", highlight=False)
     console.print(method, highlight=False)

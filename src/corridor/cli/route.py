@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, fail, guard, load_network
+from corridor.cli.common import (
+    JsonOpt,
+    NetworkOpt,
+    fail,
+    guard,
+    load_network,
+    print_notes,
+    resolve_ends,
+    resolved_json,
+)
 from corridor.cli.render import print_reliability, print_route, print_route_set
 
 __all__ = ["ModeChoice", "OptimizeChoice", "route_cmd"]
@@ -53,7 +62,7 @@ def route_cmd(
     mode: Annotated[ModeChoice, typer.Option(help="Modes to use.")] = ModeChoice.any,
     optimize: Annotated[
         OptimizeChoice | None,
-        typer.Option(help="What to minimise (default: cost with a profile, else time)."),
+        typer.Option(help="What to minimise (default: generalized with a profile, else time)."),
     ] = None,
     profile: Annotated[
         str | None,
@@ -94,11 +103,12 @@ def route_cmd(
     net: corridor.Network = guard(as_json, lambda: load_network(network))
     if as_of is not None:
         net = guard(as_json, lambda: _as_of(net, as_of))
-    goal = optimize.value if optimize else ("cost" if profile else "time")
+    goal = optimize.value if optimize else ("generalized" if profile else "time")
     if (alternatives or pareto or reliability) and profile is None:
         fail("--alternatives, --pareto and --reliability need --profile", as_json)
     if alternatives < 0:
         fail("--alternatives must be >= 0", as_json)
+    ends = resolve_ends(net, origin, destination, as_json)
     found: list[corridor.Route]
     method = ""
     if pareto or alternatives:
@@ -155,10 +165,11 @@ def route_cmd(
         for d, x in zip(dicts, rel, strict=False):
             d["reliability"] = x.to_dict()
         if pareto or alternatives:
-            print(json.dumps({"routes": dicts, "method": method}))
+            print(json.dumps({"routes": dicts, "method": method, "resolved": resolved_json(ends)}))
         else:
-            print(json.dumps(dicts[0]))
+            print(json.dumps({**dicts[0], "resolved": resolved_json(ends)}))
         return
+    print_notes(ends)
     if pareto or alternatives:
         print_route_set(found, method, rel)
         return

@@ -21,8 +21,10 @@ ASSUMPTIONS = (
     "OD paths minimise generalised cost (money + value of time x time) on each profile's "
     "expanded cost graph: line-haul by mode and class, tolls, border-crossing delays and fees "
     "by mode and direction, gauge-break transshipment, terminal handling and mode transfers.",
-    "OD-table times over all pairs are moving plus stop times; the routes shown in full (and "
-    "their tables) are door to door, with drivers' breaks and daily rests added.",
+    "One definition of time_h everywhere (OD table, routes shown, accessibility): each path "
+    "walked on the drivers'-hours timeline. Freight: door to door (driving, breaks, daily and "
+    "weekly rests, stops and waits; EU 561/2006 / AETR). Travellers (car, bus): driving, "
+    "breaks, stops and waits; overnight stops reported apart as overnight_h.",
     "Accessibility: population of the network's cities (GeoNames) reachable by car within each "
     "threshold, crossing formalities for travellers included.",
     "Winners and losers: mean change over a place's OD pairs (as origin and as destination) for "
@@ -246,7 +248,7 @@ def compare_cmd(
 
 
 def _print_headline(head: Any, a: str, b: str) -> None:
-    table = Table(title=f"{a} → {b}: door-to-door, least generalised cost")
+    table = Table(title=f"{a} → {b}: least generalised cost")
     crossings = bool(len(head)) and bool((head["crossings_after"].astype(str) != "").any())
     names = ["profile", "from", "to", "h before", "h after", "Δ h", "$ before", "$ after"]
     for col in names + (["crossings after"] if crossings else []):
@@ -267,3 +269,8 @@ def _print_headline(head: Any, a: str, b: str) -> None:
         ]
         table.add_row(*row, *([str(r["crossings_after"])] if crossings else []))
     console.print(table)
+    console.print(
+        "h = time_h: freight door to door (driving, breaks, daily and weekly rests, stops); "
+        "car and bus without their overnight stops (overnight_h in detail.csv and the report)",
+        highlight=False,
+    )

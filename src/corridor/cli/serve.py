@@ -25,6 +25,13 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     network: NetworkOpt = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes (1-64). Each holds its own network, caches and rate limits;"
+            " two on a 2-core machine serve fresh searches about twice as fast as one."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web planner: the JSON API (/api/..., /openapi.json) and the map page (/).
 
@@ -34,10 +41,15 @@ def serve_cmd(
     """
     if not 0 < port < 65536:
         fail(f"--port {port}: use 1-65535", False)
+    if not 1 <= workers <= 64:
+        fail(f"--workers {workers}: use 1-64 server processes", False)
     if network is not None:
         guard(False, lambda: load_network(network))  # a bad file fails here, in one line
         os.environ["CORRIDOR_SERVICE_NETWORK_FILE"] = str(network.resolve())
     import uvicorn
 
-    err_console.print(f"corridor: serving on http://{host}:{port}/", highlight=False)
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level=log_level)
+    procs = f" with {workers} processes" if workers > 1 else ""
+    err_console.print(f"corridor: serving on http://{host}:{port}/{procs}", highlight=False)
+    uvicorn.run(
+        APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers
+    )

@@ -40,6 +40,13 @@ def _json_matrix(arr: Any) -> list[list[float | None]]:
     return [[float(x) if math.isfinite(x) else None for x in row] for row in np.asarray(arr)]
 
 
+def _definition(result: corridor.Skim) -> str:
+    """What the skim's time_h counts: a profile skim names it in its method; a network
+    skim sums free-flow link times."""
+    _, _, named = result.method.partition("time_h = ")
+    return named or "free-flow link time (no profile: no breaks, rests or stops)"
+
+
 def skim_cmd(
     origins: Annotated[list[str], typer.Argument(help="Origin place names or node ids.")],
     to: Annotated[
@@ -47,8 +54,12 @@ def skim_cmd(
         typer.Option("--to", help="Destinations (repeat or comma-separate); default: origins."),
     ] = None,
     cost: Annotated[
-        str, typer.Option(help="What to minimise: time, distance or a numeric links column.")
-    ] = "time",
+        str | None,
+        typer.Option(
+            help="What to minimise: time, distance or a numeric links column (default "
+            "time); with --profile time, distance, cost, co2 or generalized (default)."
+        ),
+    ] = None,
     sums: Annotated[
         list[str] | None,
         typer.Option(
@@ -65,15 +76,32 @@ def skim_cmd(
         typer.Option(help="Run blocks of origins on a Dask cluster at tcp://HOST:PORT."),
     ] = None,
     network: NetworkOpt = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Skim each pair's route for this profile (time_h as `route` reports it, "
+            "with its split); --cost then names the objective (default generalized).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Least-cost matrix between places, with distance (or other attributes) along the paths."""
     net = guard(as_json, lambda: load_network(network))
-    metric = _COSTS.get(cost, cost)
+    metric = _COSTS.get(cost or "time", cost or "time")
     extra = _split(sums) if sums else ["length_km"]
     orig = _split(origins)
     dest = _split(to) if to else None
-    if scheduler:
+    if profile is not None:
+        if scheduler:
+            fail("--profile skims run locally; drop --scheduler", as_json)
+        goal = cost or "generalized"
+        result: corridor.Skim = guard(
+            as_json,
+            lambda: corridor.profile_skim(net, orig, dest, profile=profile, optimize=goal),
+        )
+    elif scheduler:
 
         def run() -> corridor.Skim:
             return corridor.skim_distributed(
@@ -87,7 +115,7 @@ def skim_cmd(
                 method=method,
             )
 
-        result: corridor.Skim = guard(as_json, run)
+        result = guard(as_json, run)
     else:
         result = guard(
             as_json,
@@ -104,6 +132,7 @@ def skim_cmd(
                 {
                     "metric": result.metric,
                     "method": result.method,
+                    "time_definition": _definition(result),
                     "origins": [{"node_id": int(i), "name": str(names[i])} for i in result.origins],
                     "destinations": [
                         {"node_id": int(i), "name": str(names[i])} for i in result.destinations
@@ -118,7 +147,9 @@ def skim_cmd(
         if mat.shape[1] > 12:
             console.print(f"{name}: {mat.shape[0]} x {mat.shape[1]} (too wide to print; use --out)")
             continue
-        table = Table(title=f"{name} ({result.method})")
+        how = result.method.partition("; time_h = ")[0]
+        what = f"\ntime_h = {_definition(result)}" if name == "time_h" else ""
+        table = Table(title=f"{name} ({how}){what}")
         table.add_column("from \\ to")
         for d in result.destinations:
             table.add_column(str(names[d]), justify="right")
@@ -154,7 +185,9 @@ def isochrone_cmd(
         data["out"] = None if out is None else str(out)
         print(json.dumps(data))
         return
-    table = Table(title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)})")
+    table = Table(
+        title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)}; free-flow link time)"
+    )
     for col in ("within_h", "places", "population", "farthest"):
         table.add_column(col, justify="left" if col == "farthest" else "right")
     frame = iso.to_frame()
@@ -200,7 +233,7 @@ def accessibility_cmd(
     if as_json:
         print(json.dumps({"beta_per_h": beta, "rows": frame.to_dict(orient="records")}))
         return
-    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h)")
+    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h; free-flow link time)")
     for col in frame.columns:
         table.add_column(col, justify="left" if col == "name" else "right")
     for row in frame.itertuples(index=False):

@@ -25,7 +25,8 @@ kernels see them:
 
 Every arc carries separate line-haul and stop parts (``length_km``, ``move_h``,
 ``line_usd``, ``co2_kg`` and ``stop_h``, ``stop_usd``), so a route's totals are sums over
-its arcs. All arrays are built vectorised from the links table: the line-haul arcs here,
+its arcs. All arrays are built vectorised from the links table: the line-haul arcs here
+(their speeds, rates and CO2 per link in :mod:`corridor.costs.linehaul`),
 the crossing figures in :mod:`corridor.costs.crossings` and the transfer, gauge-change and
 terminal arcs in :mod:`corridor.costs.stops`.
 """
@@ -43,6 +44,7 @@ from numpy.typing import NDArray
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.costs.crossings import crossing_stops
 from corridor.costs.formalities import formality_arcs
+from corridor.costs.linehaul import line_rates, link_speeds
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
     RAIL_PORT,
@@ -179,13 +181,16 @@ class CostGraph:
         ``R`` takes ``L + b (ceil(L/B) - 1) + R`` h, so each driving hour brings
         ``(R + b (ceil(L/B) - 1)) / L`` h of rest (1.31 h for the EU/AETR rules); with a
         weekly rest ``W`` within ``w`` h, R is replaced by ``((n - 1) R + W) / n`` where
-        ``n = floor(w / day length)`` driving days fit in a week.
+        ``n = floor(w / day length)`` driving days fit in a week. For travellers, whose
+        headline time leaves the overnight stops out, only the breaks count.
         """
         dr = self.profile.drivers
         if dr is None:
             return 0.0
         limit = dr.max_driving_h_per_day
         breaks = max(math.ceil(limit / dr.break_after_h - 1e-9) - 1, 0)
+        if self.profile.kind == "passenger":
+            return float(dr.break_h * breaks / limit)
         rest = dr.daily_rest_h
         day_h = limit + dr.break_h * breaks + dr.daily_rest_h
         if dr.weekly_rest_within_h > 0:
@@ -244,21 +249,6 @@ def _mode_table(profile: Profile) -> dict[str, ModeParams]:
         if params is not None:
             out[mode] = params
     return out
-
-
-def _link_speeds(links: pd.DataFrame, params: dict[str, ModeParams]) -> FloatArray:
-    speed = links["speed_kmh"].to_numpy(dtype=np.float64).copy()
-    modes = links["mode"].to_numpy()
-    classes = links["class"].to_numpy()
-    for mode, p in params.items():
-        sel = modes == mode
-        if not sel.any():
-            continue
-        cap = np.full(int(sel.sum()), p.speed_cap_kmh)
-        for cls, kmh in p.class_max_speed_kmh.items():
-            cap = np.where(classes[sel] == cls, np.minimum(cap, kmh), cap)
-        speed[sel] = np.minimum(speed[sel] * p.speed_factor, cap)
-    return speed
 
 
 def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -> BoolArray:
@@ -356,16 +346,14 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     lh = ~is_transfer
     t_l, h_l, row_l, mode_l = tail[lh], head[lh], arc_row[lh], mode[lh]
     length = links["length_km"].to_numpy(dtype=np.float64)[row_l]
-    speed = _link_speeds(links, params)[row_l]
-    per_km = np.zeros(row_l.size)
-    g_ttw = np.zeros(row_l.size)
-    g_wtw = np.zeros(row_l.size)
-    for m_name, p in params.items():
-        sel = mode_l == m_name
-        per_km[sel] = p.cost_per_km_usd
-        g_ttw[sel] = p.co2_ttw_g_per_unit_km
-        g_wtw[sel] = p.co2_wtw_g_per_unit_km
-    toll = links["toll_usd"].to_numpy(dtype=np.float64)[row_l] * profile.toll_factor
+    speed = link_speeds(links, params)[row_l]
+    node_lon = network.nodes.set_index("node_id")["lon"]
+    mid_lon = (
+        node_lon.reindex(links["a_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+        + node_lon.reindex(links["b_node"].to_numpy(), fill_value=np.nan).to_numpy(np.float64)
+    ) / 2.0
+    per_km, g_ttw, g_wtw = line_rates(links, row_l, mode_l, params, mid_lon[row_l])
+    toll = _tolls(links, profile.toll_column)[row_l] * profile.toll_factor
     units = profile.load.amount
     delay, fee, dmin, dmax, ofrom, oto, crow = crossing_stops(
         network, node_ids, t_l, h_l, mode_l, profile
@@ -483,3 +471,13 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     log.info("compiled %r", graph)
     return graph
+
+
+def _tolls(links: pd.DataFrame, column: str) -> FloatArray:
+    """Toll per link for a profile's vehicle class, US$: `column`, and ``toll_usd`` where
+    the network has no such column or no figure for a link."""
+    base = links["toll_usd"].to_numpy(dtype=np.float64)
+    if column == "toll_usd" or column not in links.columns:
+        return base
+    own = links[column].to_numpy(dtype=np.float64)
+    return np.asarray(np.where(np.isnan(own), base, own), dtype=np.float64)

@@ -33,6 +33,7 @@ __all__ = [
     "ModeParams",
     "Profile",
     "TerminalParams",
+    "Traction",
     "ValueOfTime",
     "list_profiles",
     "load_profile",
@@ -91,23 +92,48 @@ class ValueOfTime(_Strict):
         return float(self.cargo_value_usd or 0.0) * float(self.pct_per_day or 0.0) / 100.0 / 24.0
 
 
+class Traction(_Strict):
+    """Rail energy use per unit (t of cargo or traveller) and km, by traction.
+
+    CO2 then follows the link's ``electrified`` column and country
+    (:mod:`corridor.costs.traction`): diesel links burn ``diesel_fuel_g_per_unit_km``,
+    electric links draw ``electric_kwh_per_unit_km`` from the country's grid.
+    """
+
+    diesel_fuel_g_per_unit_km: float = Field(gt=0, le=200)
+    electric_kwh_per_unit_km: float = Field(gt=0, le=2)
+    source: str = _Source
+
+
 class ModeParams(_Strict):
     """Line-haul parameters on one mode.
 
     Speed on a link is ``min(link speed_kmh * speed_factor, class cap, max_speed_kmh)``;
-    give ``km_per_day`` instead of ``max_speed_kmh`` for commercial rail speeds.
+    give ``km_per_day`` instead of ``max_speed_kmh`` for commercial rail speeds, which then
+    is the default where a link has no ``freight_km_per_day`` of its own (there the speed is
+    ``freight_km_per_day * freight_speed_share``). A passenger ``service`` (``fastest`` or
+    ``regular``) takes the links' timetabled ``passenger_fast_kmh`` / ``passenger_kmh``
+    where they have them. Money is ``cost_per_km_usd`` per km, or the rate of the link's
+    country in ``cost_per_km_usd_by_country``. CO2 is ``co2_*_g_per_unit_km`` per unit-km,
+    or, on rail with a ``traction``, by the link's traction and country.
     """
 
     cost_per_km_usd: float = Field(ge=0, description="per shipment and km, US$")
+    cost_per_km_usd_by_country: dict[str, float] = Field(
+        default_factory=dict, description="per shipment and km by link country, US$"
+    )
     max_speed_kmh: float | None = Field(default=None, gt=0, le=400)
     km_per_day: float | None = Field(default=None, gt=0, le=9600)
+    freight_speed_share: float = Field(default=1.0, gt=0, le=2)
+    service: Literal["fastest", "regular"] | None = None
     speed_factor: float = Field(default=1.0, gt=0, le=2)
     class_max_speed_kmh: dict[str, float] = Field(default_factory=dict)
     classes: tuple[str, ...] | None = Field(
         default=None, description="link classes allowed; None for every class"
     )
-    co2_ttw_g_per_unit_km: float = Field(ge=0)
-    co2_wtw_g_per_unit_km: float = Field(ge=0)
+    co2_ttw_g_per_unit_km: float | None = Field(default=None, ge=0)
+    co2_wtw_g_per_unit_km: float | None = Field(default=None, ge=0)
+    traction: Traction | None = None
     source: str = _Source
 
     @model_validator(mode="after")
@@ -116,9 +142,21 @@ class ModeParams(_Strict):
             raise ValueError("give exactly one of max_speed_kmh and km_per_day")
         if any(not (v > 0) for v in self.class_max_speed_kmh.values()):
             raise ValueError("class_max_speed_kmh values must be positive")
-        if self.co2_wtw_g_per_unit_km < self.co2_ttw_g_per_unit_km:
+        if any(not (v >= 0) for v in self.cost_per_km_usd_by_country.values()):
+            raise ValueError("cost_per_km_usd_by_country values must be >= 0")
+        ttw, wtw = self.co2_ttw_g_per_unit_km, self.co2_wtw_g_per_unit_km
+        if self.traction is None and (ttw is None or wtw is None):
+            raise ValueError(
+                "give co2_ttw_g_per_unit_km and co2_wtw_g_per_unit_km (or, on rail, a traction)"
+            )
+        if ttw is not None and wtw is not None and wtw < ttw:
             raise ValueError("co2_wtw_g_per_unit_km must be >= co2_ttw_g_per_unit_km")
         return self
+
+    @property
+    def flat_co2_g_per_unit_km(self) -> tuple[float, float]:
+        """(TTW, WTW) g CO2e per unit-km where no traction applies (0 where not given)."""
+        return float(self.co2_ttw_g_per_unit_km or 0.0), float(self.co2_wtw_g_per_unit_km or 0.0)
 
     @property
     def speed_cap_kmh(self) -> float:
@@ -162,7 +200,13 @@ class DriverRules(_Strict):
     """Drivers' hours: at most ``max_driving_h_per_day`` of driving between daily rests of
     ``daily_rest_h``, and a break of ``break_h`` after each ``break_after_h`` of driving;
     a ``weekly_rest_h`` rest starts at the latest ``weekly_rest_within_h`` after the end
-    of the previous one (0: no weekly rest)."""
+    of the previous one (0: no weekly rest). A day's driving may be extended to
+    ``extended_driving_h_per_day`` on at most ``extended_days_per_week`` days between
+    weekly rests (EU 561/2006 art. 6(1): 10 h twice a week; 0: never).
+
+    A daily or weekly rest is an overnight stop; a break is not. ``max_driving_h_per_day``
+    counts the vehicle's driving, so a crew of two (multi-manning) gives twice one
+    driver's limit."""
 
     max_driving_h_per_day: float = Field(gt=0, le=24)
     break_after_h: float = Field(gt=0, le=24)
@@ -170,7 +214,32 @@ class DriverRules(_Strict):
     daily_rest_h: float = Field(ge=0)
     weekly_rest_h: float = Field(default=0.0, ge=0)
     weekly_rest_within_h: float = Field(default=0.0, ge=0)
+    extended_driving_h_per_day: float = Field(default=0.0, ge=0, le=24)
+    extended_days_per_week: int = Field(default=0, ge=0, le=7)
     source: str = _Source
+
+    @model_validator(mode="after")
+    def _extension(self) -> DriverRules:
+        ext = self.extended_driving_h_per_day
+        if self.extended_days_per_week > 0 and ext <= self.max_driving_h_per_day:
+            raise ValueError(
+                "extended_driving_h_per_day must exceed max_driving_h_per_day where "
+                "extended_days_per_week > 0"
+            )
+        return self
+
+    def as_array(self) -> tuple[float, ...]:
+        """The rules in the order of :func:`corridor.kernels.timeline.simulate`."""
+        return (
+            self.max_driving_h_per_day,
+            self.break_after_h,
+            self.break_h,
+            self.daily_rest_h,
+            self.weekly_rest_h,
+            self.weekly_rest_within_h,
+            self.extended_driving_h_per_day if self.extended_days_per_week else 0.0,
+            float(self.extended_days_per_week),
+        )
 
 
 class Profile(_Strict):
@@ -186,6 +255,11 @@ class Profile(_Strict):
     rail: ModeParams | None = None
     ferry: ModeParams | None = None
     toll_factor: float = Field(ge=0)
+    toll_column: Literal["toll_usd", "toll_car_usd"] = Field(
+        default="toll_usd",
+        description="links column of the toll this vehicle pays: toll_usd (trucks) or "
+        "toll_car_usd (cars; toll_usd where a network has no car toll)",
+    )
     toll_source: str = _Source
     crossing: CrossingParams
     gauge_break: Handling | None = None
@@ -207,6 +281,10 @@ class Profile(_Strict):
             raise ValueError("rail is allowed but gauge_break is missing; add it")
         if "transfer" in self.modes and self.transfer is None:
             raise ValueError("transfer is allowed but transfer handling is missing; add it")
+        for mode in ("road", "ferry"):
+            params = getattr(self, mode)
+            if params is not None and (params.traction is not None or params.service):
+                raise ValueError(f"{mode}: traction and service apply to rail only; remove them")
         return self
 
     def params(self, mode: str) -> ModeParams | None:

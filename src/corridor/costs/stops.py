@@ -154,8 +154,9 @@ def transfer_arcs(
     dray = profile.road
     if dray is not None:
         part["line_usd"] = dray.cost_per_km_usd * t_len
-        part["co2_kg"] = dray.co2_wtw_g_per_unit_km * units * t_len / 1000.0
-        part["co2_ttw_kg"] = dray.co2_ttw_g_per_unit_km * units * t_len / 1000.0
+        g_ttw, g_wtw = dray.flat_co2_g_per_unit_km
+        part["co2_kg"] = g_wtw * units * t_len / 1000.0
+        part["co2_ttw_kg"] = g_ttw * units * t_len / 1000.0
     # a transfer between rail ports of two known, different gauges is a transshipment
     tg, hg = tr["tg"].to_numpy(), tr["hg"].to_numpy()
     regauge = (

@@ -8,6 +8,14 @@ length. Other sections are geodesic length x a circuity factor by mode and terra
 A link touching a border crossing belongs to the country of its other end, which must be
 one of the crossing's two sides; a link between two countries without a crossing node is
 a problem.
+
+*Rail attributes.* A rail route may carry ``electrified`` (traction), ``freight_km_per_day``
+(commercial speed of container/block trains), ``passenger_kmh`` (timetabled average speed of
+regular long-distance trains, stops included) and ``passenger_fast_kmh`` (the same for fast
+day trains such as Sapsan or Lastochka), with ``rail_source`` naming where they come from.
+``sections`` overrides them between two of the route's places (``from``/``to``, each with
+its own ``source``). They become the link columns of the same names (NaN where not given)
+and their sources are appended to each link's provenance.
 """
 
 from __future__ import annotations
@@ -18,7 +26,16 @@ from typing import Any
 from corridor.data.draft import Draft, path_km
 from corridor.data.recipe import recipe_date, stable_id
 
-__all__ = ["add_routes"]
+__all__ = ["RAIL_ATTRIBUTES", "add_routes"]
+
+RAIL_ATTRIBUTES: tuple[str, ...] = ("freight_km_per_day", "passenger_kmh", "passenger_fast_kmh")
+"""Numeric rail-only route attributes that become link columns (NaN where not given)."""
+
+_RAIL_BOUNDS: dict[str, tuple[float, float]] = {
+    "freight_km_per_day": (50.0, 2500.0),
+    "passenger_kmh": (10.0, 200.0),
+    "passenger_fast_kmh": (30.0, 350.0),
+}
 
 
 def add_routes(draft: Draft) -> None:
@@ -82,6 +99,7 @@ def _add_route(draft: Draft, route: dict[str, Any], doc: dict[str, Any]) -> None
         return
     else:
         gauge_list = [float(gauges)]
+    rail = _rail_attributes(draft, route, keys) if mode == "rail" else None
     tags = ";".join(sorted(route.get("corridors", [])))
     usd_per_rub = float(doc["usd_per_rub"])
     toll = route.get("toll_rub") or {}
@@ -92,6 +110,8 @@ def _add_route(draft: Draft, route: dict[str, Any], doc: dict[str, Any]) -> None
         for gauge in gauge_list:
             gtag = "" if gauge is None else f"|{gauge:g}"
             share = lengths[i] / total_km if total_km > 0 else 0.0
+            attrs = rail[i] if rail is not None else {}
+            prov = provs[i] + (f"; rail: {attrs['source']}" if attrs.get("source") else "")
             draft.links.append(
                 {
                     "link_id": stable_id(f"{rid}|{a}|{b}{gtag}"),
@@ -110,17 +130,52 @@ def _add_route(draft: Draft, route: dict[str, Any], doc: dict[str, Any]) -> None
                     "capacity_veh_h": float("nan"),
                     "toll_usd": round(float(toll.get("truck", 0.0)) * usd_per_rub * share, 2),
                     "gauge_mm": float("nan") if gauge is None else gauge,
-                    "electrified": bool(route.get("electrified", False)),
+                    "electrified": bool(attrs.get("electrified", route.get("electrified", False))),
                     "country": country,
                     "corridors": tags,
                     "opened": recipe_date(route.get("opened")),
                     "closed": recipe_date(route.get("closed")),
-                    "provenance": provs[i],
+                    "provenance": prov,
                     "geometry": shapes[i],
                     "route_id": rid,
                     "toll_car_usd": round(float(toll.get("car", 0.0)) * usd_per_rub * share, 2),
+                    **{k: float(attrs.get(k, float("nan"))) for k in RAIL_ATTRIBUTES},
                 }
             )
+
+
+def _rail_attributes(draft: Draft, route: dict[str, Any], keys: list[str]) -> list[dict[str, Any]]:
+    """Rail attributes of each section of `route`: the route's, overridden by its
+    ``sections`` entries between their ``from`` and ``to`` places."""
+    rid = route["id"]
+    base: dict[str, Any] = {k: route[k] for k in (*RAIL_ATTRIBUTES, "electrified") if k in route}
+    if route.get("rail_source"):
+        base["source"] = str(route["rail_source"])
+    out = [dict(base) for _ in range(len(keys) - 1)]
+    for sec in route.get("sections", []):
+        lo = keys.index(sec["from"]) if sec.get("from") in keys else -1
+        hi = keys.index(sec["to"]) if sec.get("to") in keys else -1
+        if lo < 0 or hi <= lo:
+            draft.problems.append(
+                f"routes.yaml route {rid}: section {sec.get('from')!r} - {sec.get('to')!r} "
+                "must name two of the route's places in order"
+            )
+            continue
+        if not sec.get("source"):
+            draft.problems.append(f"routes.yaml route {rid}: section {sec['from']} has no source")
+        for s in range(lo, hi):
+            for k in (*RAIL_ATTRIBUTES, "electrified"):
+                if k in sec:
+                    out[s][k] = sec[k]
+            src = f"{sec['from']} - {sec['to']}: {sec.get('source', '')}"
+            out[s]["source"] = f"{out[s]['source']}; {src}" if out[s].get("source") else src
+    for attrs in out:
+        for k, (low, high) in _RAIL_BOUNDS.items():
+            if k in attrs and not low <= float(attrs[k]) <= high:
+                draft.problems.append(
+                    f"routes.yaml route {rid}: {k} {attrs[k]} outside [{low:g}, {high:g}]"
+                )
+    return out
 
 
 def _lengths(

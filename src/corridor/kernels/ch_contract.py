@@ -27,17 +27,22 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
     """Contract every node of a directed graph (no self-loops or parallel arcs).
 
     `tails`, `heads` int64[m], `cost` float64[m] >= 0, `attrs` float64[k, m]. Returns
-    (rank int64[n], up arcs (tail, head, w, attr[k, a]), down arcs (tail, head, w,
-    attr)), where up arcs run from lower to higher rank in the direction of travel and
-    down arcs from higher to lower. `settle_limit` bounds each witness search;
-    `sim_limit` bounds the searches that estimate priorities (0: no search, priority from
-    in x out - in - out, contracted neighbours and level).
+    (rank int64[n], up arcs (tail, head, w, attr[k, a], edge), down arcs (tail, head, w,
+    attr, edge), child1, child2), where up arcs run from lower to higher rank in the
+    direction of travel and down arcs from higher to lower. `edge` is each arc's edge id:
+    ids below m are the input arcs, and edge e is a shortcut through the two edges
+    ``child1[e]``, ``child2[e]`` (both -1 for an input arc), which unpacks it into input
+    arcs. `settle_limit` bounds each witness search; `sim_limit` bounds the searches that
+    estimate priorities (0: no search, priority from in x out - in - out, contracted
+    neighbours and level).
     """
     m = tails.size
     k = attrs.shape[0]
     ecap = max(16, 2 * m)
     e_w = np.empty(ecap)
     e_attr = np.empty((ecap, k))
+    e_c1 = np.full(ecap, -1, np.int64)
+    e_c2 = np.full(ecap, -1, np.int64)
     for i in range(m):
         e_w[i] = cost[i]
         for a in range(k):
@@ -223,15 +228,21 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
                 if found >= 0:
                     if e_w[found] > c:
                         e_w[found] = c
+                        e_c1[found] = e1
+                        e_c2[found] = e2
                         for a in range(k):
                             e_attr[found, a] = e_attr[e1, a] + e_attr[e2, a]
                     continue
                 if n_e == e_w.size:
                     e_w = grow(e_w, 2 * n_e)
+                    e_c1 = grow(e_c1, 2 * n_e)
+                    e_c2 = grow(e_c2, 2 * n_e)
                     na = np.empty((2 * n_e, k))
                     na[:n_e] = e_attr[:n_e]
                     e_attr = na
                 e_w[n_e] = c
+                e_c1[n_e] = e1
+                e_c2[n_e] = e2
                 for a in range(k):
                     e_attr[n_e, a] = e_attr[e1, a] + e_attr[e2, a]
                 o_n, o_e, end_o = append_entry(o_start, o_len, o_cap, o_n, o_e, end_o, u, w, n_e)
@@ -333,8 +344,12 @@ def contract(n, tails, heads, cost, attrs, settle_limit, sim_limit):
         up_h[:n_up].copy(),
         up_w[:n_up].copy(),
         np.ascontiguousarray(up_a[:n_up].T),
+        up_e[:n_up].copy(),
         dn_t[:n_dn].copy(),
         dn_h[:n_dn].copy(),
         dn_w[:n_dn].copy(),
         np.ascontiguousarray(dn_a[:n_dn].T),
+        dn_e[:n_dn].copy(),
+        e_c1[:n_e].copy(),
+        e_c2[:n_e].copy(),
     )

@@ -56,20 +56,56 @@ class Walk:
         The events as the timeline kernel sees them.
     end_h
         Hours from departure at which each event ends.
-    rest_h
-        Drivers' breaks and rests taken, h.
+    ev_rest_h
+        Daily and weekly rest taken within each event, h.
+    breaks_h
+        Drivers' breaks taken, h.
+    overnight_h
+        Drivers' daily and weekly rests taken, h.
+    opening_wait_h
+        Waits for stops to open, h (with a departure time only).
+    excludes_overnight
+        Whether the headline time leaves the overnight stops out (travellers' profiles).
     """
 
     ev_arc: list[int]
     ev_stop: list[bool]
     timeline: Timeline
     end_h: FloatArray
-    rest_h: float
+    ev_rest_h: FloatArray
+    breaks_h: float
+    overnight_h: float
+    opening_wait_h: float
+    excludes_overnight: bool
 
     @property
     def elapsed_h(self) -> float:
-        """Door-to-door time, h."""
+        """Door-to-door time, h: every drive, move, stop, break and rest."""
         return float(self.end_h[-1]) if self.end_h.size else 0.0
+
+    @property
+    def driving_h(self) -> float:
+        """Road driving, h."""
+        return float(self.timeline.dur_h[self.timeline.kind == 0].sum())
+
+    @property
+    def moving_h(self) -> float:
+        """Movement other than road driving (rail, ferry, terminal links), h."""
+        return float(self.timeline.dur_h[self.timeline.kind == 1].sum())
+
+    @property
+    def waiting_h(self) -> float:
+        """Stops (crossings, gauge changes, transfers, terminals) and opening waits, h."""
+        rest = self.elapsed_h - self.driving_h - self.moving_h - self.breaks_h
+        return _clean(rest - self.overnight_h)
+
+    @property
+    def time_h(self) -> float:
+        """The headline time, h: :attr:`elapsed_h`, less :attr:`overnight_h` where
+        :attr:`excludes_overnight`."""
+        if self.excludes_overnight:
+            return self.elapsed_h - self.overnight_h
+        return self.elapsed_h
 
 
 def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
@@ -114,17 +150,9 @@ def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
                 ev_open.append((math.nan, math.nan))
             else:
                 ev_open.append((float(cg.open_from_h[e]), float(cg.open_to_h[e])))
-    rules = np.zeros(6)
+    rules = np.zeros(8)
     if prof.drivers is not None:
-        dr = prof.drivers
-        rules[:] = (
-            dr.max_driving_h_per_day,
-            dr.break_after_h,
-            dr.break_h,
-            dr.daily_rest_h,
-            dr.weekly_rest_h,
-            dr.weekly_rest_within_h,
-        )
+        rules[:] = prof.drivers.as_array()
     t0 = 0.0 if when is None else when.hour + when.minute / 60.0 + when.second / 3600.0
     tri = np.array(triangle, dtype=np.float64).reshape(-1, 3)
     opens = np.array(ev_open, dtype=np.float64).reshape(-1, 2)
@@ -142,7 +170,8 @@ def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
     )
     samples = tri[:, 1].reshape(1, -1) if tri.size else np.zeros((1, 1))
     ends = np.zeros((1, len(ev_arc)))
-    rest, _ = simulate(
+    nights = np.zeros((1, len(ev_arc)))
+    brk, rest, opening = simulate(
         timeline.kind,
         timeline.dur_h,
         timeline.crossing,
@@ -153,18 +182,29 @@ def walk(cg: CostGraph, slots: IntArray, when: pd.Timestamp | None) -> Walk:
         rules,
         timeline.use_rules,
         ends,
+        nights,
     )
-    return Walk(ev_arc, ev_stop, timeline, np.asarray(ends[0], np.float64), float(rest[0]))
+    return Walk(
+        ev_arc,
+        ev_stop,
+        timeline,
+        np.asarray(ends[0], np.float64),
+        np.asarray(nights[0], np.float64),
+        float(brk[0]),
+        float(rest[0]),
+        float(opening[0]),
+        prof.kind == "passenger",
+    )
 
 
 def walked_cost(cg: CostGraph, slots: IntArray, *, goal: str, depart: DepartLike | None) -> float:
-    """Door-to-door time (goal "time") or generalised cost (else) of a path as walked on
-    the timeline: what :func:`profile_route` would report, without assembling it."""
-    elapsed = walk(cg, slots, parse_depart(depart)).elapsed_h
+    """Headline time (goal "time") or generalised cost (else) of a path as walked on the
+    timeline: what :func:`profile_route` would report, without assembling it."""
+    hours = walk(cg, slots, parse_depart(depart)).time_h
     if goal == "time":
-        return elapsed
+        return hours
     money = float(cg.line_usd[slots].sum() + cg.stop_usd[slots].sum())
-    return money + cg.profile.vot_usd_per_h * elapsed
+    return money + cg.profile.vot_usd_per_h * hours
 
 
 def profile_route(
@@ -236,6 +276,8 @@ def profile_route(
         arcs = np.array([ev_arc[x] for x in range(first, j + 1)], dtype=np.int64)
         leg_km = float(length[arcs].sum())
         leg_h = float(end[j]) - start_h
+        leg_night = _clean(float(walked.ev_rest_h[first : j + 1].sum()))
+        leg_rest = _clean(leg_h - float(move[arcs].sum()))
         leg_shape = _line(
             [blocks[block_of[p]] for p in arcs.tolist() if lrow[p] >= 0],
             labels.coords[int(tail_node[arcs[0]])],
@@ -251,10 +293,12 @@ def profile_route(
                 ref=group[1],
                 name=group[2],
                 length_km=leg_km,
-                time_h=leg_h,
+                time_h=leg_h - leg_night if walked.excludes_overnight else leg_h,
                 cost_usd=float(cg.line_usd[slots[arcs]].sum()),
                 co2_kg=float(cg.co2_kg[slots[arcs]].sum()),
-                rest_h=_clean(leg_h - float(move[arcs].sum())),
+                rest_h=leg_rest,
+                breaks_h=_clean(leg_rest - leg_night),
+                overnight_h=leg_night,
                 start_km=km,
                 seq=seq,
                 geometry=leg_shape,
@@ -285,7 +329,13 @@ def profile_route(
         cost_usd=float(cg.line_usd[slots].sum() + stop_usd.sum()),
         co2_kg=float(cg.co2_kg[slots].sum()),
         co2_ttw_kg=float(cg.co2_ttw_kg[slots].sum()),
-        rest_h=walked.rest_h,
+        rest_h=walked.breaks_h + walked.overnight_h,
+        driving_h=walked.driving_h,
+        moving_h=walked.moving_h,
+        breaks_h=walked.breaks_h,
+        overnight_h=walked.overnight_h,
+        waiting_h=walked.waiting_h,
+        excludes_overnight=walked.excludes_overnight,
         vot_usd_per_h=prof.vot_usd_per_h,
         cargo_t=prof.cargo_t,
         depart=None if when is None else when.isoformat(),

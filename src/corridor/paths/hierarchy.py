@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
+from corridor.errors import ValidationError
 from corridor.graph.index import build_csr
 from corridor.paths.skim_graph import SkimGraph, n_blocks
 
@@ -34,6 +35,13 @@ class Hierarchy:
         Backward graph: arc x->v stored at v, x ranked above v; searched from destinations.
     seconds
         Preprocessing time.
+    up_edge, dn_edge
+        Edge id of each upward / backward arc; ids index `child1`/`child2`.
+    child1, child2
+        The two halves of each shortcut edge (-1 for a graph arc).
+    edge_arc
+        For edge ids below its size, the graph arc (index into the skim graph's arc
+        arrays) the edge stands for.
     """
 
     source_rank: IntArray
@@ -49,12 +57,74 @@ class Hierarchy:
     seconds: float
     scale: float = 1.0
     attr_scales: FloatArray = field(default_factory=lambda: np.ones(0))
+    up_edge: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    dn_edge: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    child1: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    child2: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    edge_arc: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
     def __repr__(self) -> str:
         return (
             f"<Hierarchy {self.up_indptr.size - 1} nodes, {self.up_head.size} up + "
             f"{self.dn_head.size} down arcs, built in {self.seconds:.2f} s>"
         )
+
+    def one_to_one(
+        self, origin: int, destination: int, *, path: bool = True
+    ) -> tuple[float, IntArray]:
+        """Least cost between two node indices of the skimmed graph, and its path.
+
+        A bidirectional search of the hierarchy with stall-on-demand on this thread's own
+        reusable workspace (reset only where the query went), so concurrent calls from
+        several threads are safe and a query costs its search space.
+
+        Parameters
+        ----------
+        origin, destination
+            Node indices of the graph (as for :meth:`many_to_many`).
+        path
+            Also unpack the path (False: cost only, a little faster).
+
+        Returns
+        -------
+        tuple
+            (cost, arcs): the least cost (inf if unreachable) and the graph arcs of a
+            least-cost path in travel order (indices into the skim graph's ``tails`` /
+            ``heads``; empty when unreachable, when origin == destination or when `path`
+            is False).
+        """
+        from corridor.kernels.ch_p2p import new_workspace, one_to_one
+
+        n = self.up_indptr.size - 1
+        if not (0 <= origin < self.source_rank.size and 0 <= destination < self.source_rank.size):
+            raise ValidationError(
+                f"node index {origin} or {destination} is outside 0..{self.source_rank.size - 1}"
+            )
+        if origin == destination:
+            return 0.0, np.zeros(0, np.int64)
+        ws = getattr(self._local, "ws", None)
+        if ws is None:
+            ws = new_workspace(n)
+            self._local.ws = ws
+        cost, count = one_to_one(
+            self.up_indptr,
+            self.up_head,
+            self.up_w,
+            self.up_edge,
+            self.dn_indptr,
+            self.dn_head,
+            self.dn_w,
+            self.dn_edge,
+            self.child1,
+            self.child2,
+            int(self.source_rank[origin]),
+            int(self.target_rank[destination]),
+            path,
+            *ws,
+        )
+        arcs = self.edge_arc[ws[-1][:count]] if count else np.zeros(0, np.int64)
+        return float(cost) / self.scale, arcs
 
     def many_to_many(
         self, origins: IntArray, destinations: IntArray, *, sweep: bool | None = None
@@ -143,7 +213,7 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
     first = np.ones(order.size, bool)
     first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
     sel = order[first]
-    rank, ut, uh, uw, ua, dt, dh, dw, da = contract(
+    rank, ut, uh, uw, ua, ue, dt, dh, dw, da, de, child1, child2 = contract(
         n_all,
         tails[sel],
         heads[sel],
@@ -152,8 +222,8 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
         settle_limit,
         sim_limit,
     )
-    up = _csr_by(rank[ut], n_all, rank[uh], uw, ua)
-    dn = _csr_by(rank[dh], n_all, rank[dt], dw, da)
+    up = _csr_by(rank[ut], n_all, rank[uh], uw, ua, ue)
+    dn = _csr_by(rank[dh], n_all, rank[dt], dw, da, de)
     hier = Hierarchy(
         source_rank=rank[:n].copy(),
         target_rank=rank[sink],
@@ -168,6 +238,11 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
         seconds=time.perf_counter() - t0,
         scale=scale,
         attr_scales=attr_scales,
+        up_edge=up[4],
+        dn_edge=dn[4],
+        child1=child1,
+        child2=child2,
+        edge_arc=sel.astype(np.int64),
     )
     log.info("built %r", hier)
     return hier

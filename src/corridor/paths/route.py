@@ -30,7 +30,7 @@ def route(
     destination: str | int,
     *,
     modes: str | Iterable[str | Mode] | None = "any",
-    optimize: Optimize | str = Optimize.TIME,
+    optimize: Optimize | str | None = None,
     profile: ProfileLike | None = None,
     depart: DepartLike | None = None,
 ) -> Route:
@@ -49,7 +49,10 @@ def route(
         narrowed to these).
     optimize
         "time" (h) or "distance" (km); with a profile also "cost" (US$), "co2" (kg,
-        well-to-wheel) or "generalized" (US$ + value of time x h).
+        well-to-wheel) or "generalized" (US$ + value of time x h). Default: "generalized"
+        with a profile (what the profile's value of time is calibrated for: the choice
+        travellers and carriers make), "time" without one. The CLI and the REST API use
+        the same default.
     profile
         A built-in profile id (truck20, truck40, container20, container40, grain-wagon,
         car, bus, train), a YAML profile file, or a Profile. Without one, links cost their
@@ -91,6 +94,8 @@ def route(
     >>> corridor.route(net, "A", "D").legs[0].mode
     'road'
     """
+    if optimize is None:
+        optimize = Optimize.TIME if profile is None else Optimize.GENERALIZED
     return router_for(network).route(
         origin, destination, modes=modes, optimize=optimize, profile=profile, depart=depart
     )

@@ -30,13 +30,14 @@ from corridor.graph.search import SearchGraph, search_graph
 from corridor.graph.turns import ArcGraph
 from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
+from corridor.model.resolution import Resolution
 from corridor.model.schema import Mode
 from corridor.model.validate import Optimize, parse_modes, parse_optimize
 from corridor.paths.assemble import plain_route, profile_route, walked_cost
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, ProfileLike, Route
 
-__all__ = ["Router", "router_for"]
+__all__ = ["Router", "lookup_place", "router_for"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ ModesLike = str | Mode | Iterable[str | Mode] | None
 
 WEIGHT = {Optimize.TIME: "time_h", Optimize.DISTANCE: "length_km"}
 _ROUTERS_KEPT = 8  # networks whose Routers stay alive (a scenario comparison holds 2-4)
+_RESOLVED_KEPT = 4096  # place names whose resolutions a Router keeps
 
 
 class Router:
@@ -77,6 +79,7 @@ class Router:
         self._lock = threading.RLock()
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._local = threading.local()
+        self._resolved: OrderedDict[tuple[str, str], Resolution] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"<Router {self.network!r}: {len(self._kept)} derived objects kept>"
@@ -98,8 +101,12 @@ class Router:
 
     @property
     def places(self) -> PlaceIndex:
-        """The place-name index of the network."""
-        return self.kept(("places",), lambda: PlaceIndex(self.network.nodes))
+        """The place-name index of the network, with the GeoNames gazetteer."""
+        from corridor.data.gazetteer import load_gazetteer
+
+        return self.kept(
+            ("places",), lambda: PlaceIndex(self.network.nodes, gazetteer=load_gazetteer())
+        )
 
     @property
     def countries(self) -> dict[int, str]:
@@ -224,9 +231,37 @@ class Router:
 
     # -- places --------------------------------------------------------------------------
 
+    def lookup(self, place: str | int, role: str = "place") -> Resolution:
+        """How a place name or id resolves: the node, the match kind, the other candidates.
+
+        Every route, skim and service request resolves its places here, so the Python
+        API, the CLI and the service give the same answer for the same text.
+
+        Raises
+        ------
+        UnknownNodeError
+            If nothing matches (with suggestions), the name is ambiguous with a town
+            outside the network (AmbiguousPlaceError) or lies outside the network's
+            coverage (OutsideCoverageError).
+        """
+        if not isinstance(place, str):
+            return self.places.lookup(place, role=role)
+        key = (place, role)
+        with self._lock:
+            found = self._resolved.get(key)
+            if found is not None:
+                self._resolved.move_to_end(key)
+                return found
+        found = self.places.lookup(place, role=role)
+        with self._lock:
+            self._resolved[key] = found
+            while len(self._resolved) > _RESOLVED_KEPT:
+                self._resolved.popitem(last=False)
+        return found
+
     def resolve(self, place: str | int, role: str) -> int:
-        """Node id of a place name or id."""
-        return self.kept(("place", place, role), lambda: self.places.resolve(place, role=role))
+        """Node id of a place name or id (see :meth:`lookup`)."""
+        return self.lookup(place, role).node_id
 
     def endpoints(self, origin: str | int, destination: str | int) -> tuple[int, int]:
         """Node ids of an origin and a destination given as ids or names."""
@@ -512,6 +547,40 @@ def _narrow(prof: Profile, mode_set: tuple[Mode, ...]) -> Profile:
 
 _registry_lock = threading.Lock()
 _routers: OrderedDict[str, Router] = OrderedDict()
+
+
+def lookup_place(network: Network, place: str | int, *, role: str = "place") -> Resolution:
+    """How a place name (or node id) resolves on `network`.
+
+    Parameters
+    ----------
+    network
+        The network whose places are searched.
+    place
+        A name (``"Khorgos"``, ``"Brest, BY"``, ``"St Petersburg"``) or a node id.
+    role
+        What the place is used as, for messages ("origin", "destination").
+
+    Returns
+    -------
+    Resolution
+        The node chosen, how it matched (exact, alternate, qualified, fuzzy, id), every
+        network place of that name and a one-line note when the answer needs saying.
+
+    Raises
+    ------
+    UnknownNodeError
+        If nothing matches; :class:`AmbiguousPlaceError` if a town outside the network
+        bears the name too; :class:`OutsideCoverageError` if the place lies in a country
+        the network does not cover.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> corridor.lookup_place(corridor.examples.toy(), "a").node_id
+    1
+    """
+    return router_for(network).lookup(place, role)
 
 
 def router_for(network: Network) -> Router:

@@ -30,7 +30,6 @@ from numpy.typing import ArrayLike
 
 from corridor._typing import FloatArray, IntArray
 from corridor.errors import UnknownNodeError, ValidationError
-from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.hierarchy import Hierarchy, build_hierarchy, hierarchy_built, hierarchy_of
@@ -221,19 +220,26 @@ def resolve_nodes(network: Network, refs: NodeRefs, *, role: str) -> IntArray:
         Listing all the unknown ids and names.
     """
     items = list(np.asarray(refs, dtype=object).ravel()) if not isinstance(refs, str) else [refs]
-    places = PlaceIndex(network.nodes)
+    from corridor.paths.router import router_for
+
+    router = router_for(network)
     out: list[int] = []
     unknown: list[object] = []
+    errors: list[UnknownNodeError] = []
     for item in items:
         value = item.item() if isinstance(item, np.generic) else item
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         try:
-            out.append(places.resolve(value, role=role))
-        except UnknownNodeError:
+            out.append(router.resolve(value, role))
+        except UnknownNodeError as exc:
             unknown.append(value)
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]  # its own message: ambiguous, outside coverage, or suggestions
     if unknown:
-        raise UnknownNodeError(unknown, role=f"{role}(s)")
+        why = "; ".join(" ".join(str(e).split()) for e in errors[:3])
+        raise UnknownNodeError(unknown, role=f"{role}(s)", detail=why)
     return np.asarray(out, dtype=np.int64)
 
 

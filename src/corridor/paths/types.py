@@ -14,7 +14,19 @@ import shapely
 from corridor._typing import FloatArray, IntArray
 from corridor.costs.profiles import Profile
 
-__all__ = ["DepartLike", "Leg", "ProfileLike", "Route", "RouteSet", "Stop", "Timeline"]
+__all__ = [
+    "TIME_DOOR_TO_DOOR",
+    "TIME_FREE_FLOW",
+    "TIME_TRAVELLER",
+    "DepartLike",
+    "Leg",
+    "ProfileLike",
+    "Route",
+    "RouteSet",
+    "Stop",
+    "Timeline",
+    "time_definition",
+]
 
 ProfileLike = str | Path | Profile
 DepartLike = str | datetime | pd.Timestamp
@@ -24,11 +36,38 @@ def _num(value: float, digits: int) -> float | None:
     return None if math.isnan(value) else round(value, digits)
 
 
+TIME_DOOR_TO_DOOR = "door to door: driving or riding, breaks, overnight rests, stops and waits"
+TIME_TRAVELLER = (
+    "door to door less overnight stops: driving or riding, breaks, stops and waits "
+    "(overnight_h apart)"
+)
+TIME_FREE_FLOW = "free-flow link time"
+
+
+def time_definition(with_profile: bool, excludes_overnight: bool) -> str:
+    """The one definition behind a ``time_h``: route tables, skims and comparisons name it.
+
+    Parameters
+    ----------
+    with_profile
+        Whether the time comes from a profile's timeline.
+    excludes_overnight
+        Whether overnight stops are left out (travellers' profiles).
+    """
+    if not with_profile:
+        return TIME_FREE_FLOW
+    return TIME_TRAVELLER if excludes_overnight else TIME_DOOR_TO_DOOR
+
+
 @dataclass(frozen=True, slots=True)
 class Leg:
     """A run of consecutive links with the same mode, ref and name.
 
-    ``geometry`` is the leg's own polyline (WGS 84), from `from_node` to `to_node`.
+    ``time_h`` is the leg's time under the route's definition (see :attr:`Route.time_h`):
+    its drive or move plus the drivers' breaks taken on it, and for freight also its
+    daily and weekly rests. ``rest_h`` = ``breaks_h`` + ``overnight_h`` (breaks, and daily
+    and weekly rests, taken during the leg). ``geometry`` is the leg's own polyline
+    (WGS 84), from `from_node` to `to_node`.
     """
 
     link_ids: tuple[int, ...]
@@ -47,6 +86,8 @@ class Leg:
     start_km: float = 0.0
     seq: int = 0
     geometry: shapely.LineString | None = field(default=None, compare=False)
+    breaks_h: float = 0.0
+    overnight_h: float = 0.0
 
     def coords(self) -> list[list[float]]:
         """The leg's polyline as [[lon, lat], ...] ([] without a geometry)."""
@@ -69,6 +110,8 @@ class Leg:
             "cost_usd": _num(self.cost_usd, 2),
             "co2_kg": _num(self.co2_kg, 3),
             "rest_h": round(self.rest_h, 4),
+            "breaks_h": round(self.breaks_h, 4),
+            "overnight_h": round(self.overnight_h, 4),
             "start_km": round(self.start_km, 3),
             "link_ids": list(self.link_ids),
         }
@@ -143,7 +186,7 @@ class Timeline:
 
     ``kind`` int8[E], ``dur_h`` float64[E], ``open_from_h``/``open_to_h`` float64[E];
     ``crossing`` int64[E] is the column of ``triangle`` (K x 3: min, mode, max delay, h)
-    of each crossing stop, -1 elsewhere; ``rules`` float64[6] are the drivers' rules and
+    of each crossing stop, -1 elsewhere; ``rules`` float64[8] are the drivers' rules and
     ``t0_h`` the departure's hour of day (0 without a departure).
     """
 
@@ -179,6 +222,25 @@ class Route:
         The minimised total (h for time, km for distance).
     geometry
         The route's polyline (WGS 84).
+    elapsed_h
+        Door to door, h: every drive, move, stop, break and overnight rest (NaN without
+        a profile). ``elapsed_h = driving_h + moving_h + breaks_h + overnight_h +
+        waiting_h``.
+    driving_h
+        Road driving, h.
+    moving_h
+        Other movement (rail, ferry, terminal access links), h.
+    breaks_h
+        Drivers' short breaks (e.g. 45 min after 4.5 h), h.
+    overnight_h
+        Drivers' daily and weekly rests (overnight stops), h.
+    waiting_h
+        Stops: border queues and formalities, gauge changes, transfers, terminal handling
+        and dwell, and waits for a stop to open, h.
+    excludes_overnight
+        True for travellers' profiles: :attr:`time_h` leaves out :attr:`overnight_h`.
+    rest_h
+        ``breaks_h + overnight_h``.
     """
 
     origin: int
@@ -202,6 +264,12 @@ class Route:
     depart: str | None = None
     arrive: str | None = None
     timeline: Timeline | None = field(default=None, compare=False)
+    driving_h: float = math.nan
+    moving_h: float = math.nan
+    breaks_h: float = math.nan
+    overnight_h: float = math.nan
+    waiting_h: float = math.nan
+    excludes_overnight: bool = False
 
     def __repr__(self) -> str:
         extra = "" if self.profile is None else f", ${self.cost_usd:,.0f} ({self.profile})"
@@ -217,11 +285,22 @@ class Route:
 
     @property
     def time_h(self) -> float:
-        """Total time, h: door to door with a profile (stops, breaks, rests and opening
-        waits included), free-flow link time without one."""
+        """The headline time, h; :attr:`time_definition` says what it counts.
+
+        With a freight profile: door to door (:attr:`elapsed_h`: driving, moves, breaks,
+        daily and weekly rests, stops and waits). With a travellers' profile: the same
+        without the overnight stops (``elapsed_h - overnight_h``), which are reported
+        apart. Without a profile: free-flow link time.
+        """
         if not math.isnan(self.elapsed_h):
-            return float(self.elapsed_h)
+            night = self.overnight_h if self.excludes_overnight else 0.0
+            return float(self.elapsed_h - (0.0 if math.isnan(night) else night))
         return float(sum(leg.time_h for leg in self.legs))
+
+    @property
+    def time_definition(self) -> str:
+        """What :attr:`time_h` counts, in the words table and report headers use."""
+        return time_definition(self.profile is not None, self.excludes_overnight)
 
     @property
     def generalized_usd(self) -> float:
@@ -237,7 +316,9 @@ class Route:
         """Totals: length_km, time_h, cost_usd and co2_kg (well-to-wheel).
 
         Without a profile cost_usd and co2_kg are None. With one, also time_d,
-        co2_ttw_kg, rest_h (drivers' breaks and rests), stop_h and generalized_usd.
+        elapsed_h (door to door, overnight stops included) and its split driving_h,
+        moving_h, breaks_h, overnight_h and waiting_h, co2_ttw_kg, rest_h (breaks_h +
+        overnight_h), stop_h and generalized_usd.
         """
         out: dict[str, float | None] = {
             "length_km": round(self.length_km, 3),
@@ -247,6 +328,10 @@ class Route:
         }
         if self.profile is not None:
             out["time_d"] = round(self.time_h / 24.0, 3)
+            out["elapsed_h"] = round(self.elapsed_h, 4)
+            for name in ("driving_h", "moving_h", "breaks_h", "overnight_h", "waiting_h"):
+                value = getattr(self, name)
+                out[name] = None if math.isnan(value) else round(value, 4)
             out["co2_ttw_kg"] = round(self.co2_ttw_kg, 3)
             out["rest_h"] = round(self.rest_h, 4)
             out["stop_h"] = round(sum(s.time_h + s.wait_h for s in self.stops), 4)
@@ -265,6 +350,7 @@ class Route:
             "profile": self.profile,
             "depart": self.depart,
             "arrive": self.arrive,
+            "time_definition": self.time_definition,
             "totals": self.totals(),
             "legs": [leg.to_dict() for leg in self.legs],
             "stops": [stop.to_dict() for stop in self.stops],

@@ -187,8 +187,13 @@ def _route_section(key: str, route: Route) -> str:
     return (
         f'<section class="route" id="route-{escape(key)}"><h4>{escape(key)}: '
         f"{escape(route.origin_name)} → {escape(route.destination_name)}</h4>"
-        f"<p>{tot['length_km']:,.0f} km, {route.time_h:,.1f} h door to door, "
+        f"<p>{tot['length_km']:,.0f} km, {route.time_h:,.1f} h "
+        f"({escape(route.time_definition)}), "
         f"US$ {route.cost_usd:,.0f}, {route.co2_kg / 1000:,.2f} t CO2 (well-to-wheel)</p>"
+        f'<p class="note">driving {route.driving_h:,.1f} h, other moves '
+        f"{route.moving_h:,.1f} h, breaks {route.breaks_h:,.1f} h, overnight "
+        f"{route.overnight_h:,.1f} h, waiting {route.waiting_h:,.1f} h; door to door "
+        f"{route.elapsed_h:,.1f} h</p>"
         "<table><thead><tr><th>item</th><th>where</th><th>mode</th><th>ref / detail</th>"
         "<th>km</th><th>h</th><th>US$</th><th>kg CO2</th></tr></thead><tbody>"
         + "".join(rows)
@@ -317,6 +322,11 @@ def write_compare_report(
         "time_h_before",
         "time_h_after",
         "d_time_h",
+        "driving_h_after",
+        "breaks_h_after",
+        "overnight_h_before",
+        "overnight_h_after",
+        "waiting_h_after",
         "cost_usd_before",
         "cost_usd_after",
         "co2_kg_before",

@@ -259,7 +259,10 @@ class AddRoute:
 
     def apply(self, network: Network) -> Network:
         """Return the network with the new links appended (ids after the largest)."""
-        index = PlaceIndex(network.nodes)
+        from corridor.data.gazetteer import load_gazetteer
+
+        # the same lookup as routes: a name a larger town outside the network bears is refused
+        index = PlaceIndex(network.nodes, gazetteer=load_gazetteer())
         ids = [index.resolve(p, role="place") for p in self.places]
         nodes = network.nodes.set_index("node_id").loc[ids]
         lon, lat = nodes["lon"].to_numpy(), nodes["lat"].to_numpy()

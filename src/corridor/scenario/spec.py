@@ -245,6 +245,7 @@ class Scenario:
                 raise ValidationError(
                     f"{self.source}:{line}: edit {i + 1} ({type(edit).__name__}): {exc}"
                 ) from None
+        # keep the date an as_of edit set: links closing later stay open on it
         return Network(
             out.nodes,
             out.links,
@@ -252,6 +253,7 @@ class Scenario:
             out.turns,
             out.formalities,
             name=f"{network.name}+{self.name}",
+            date=out.date,
         )
 
 

@@ -13,6 +13,7 @@ Endpoints (all JSON; errors are ``{"error": message, "type": ..., "status": ...}
 ``POST /api/isochrone``   travel time from a place, in bands
 ``GET /api/scenarios``    the bundled scenarios
 ``POST /api/compare``     two scenarios compared (cached)
+``GET /api/validate``     the network against the published figures (computed once)
 ``GET /api/network.geojson``, ``GET /api/outlines.geojson``: the map's only data
 ``GET /``                 the map page (MapLibre GL JS from ``web/node_modules``)
 ========================  ============================================================
@@ -52,6 +53,7 @@ from corridor.service.models import (
     IsochroneResponse,
     PlacesResponse,
     ProfilesResponse,
+    ResolvedOut,
     RouteOut,
     RouteRequest,
     RouteSetOut,
@@ -59,6 +61,7 @@ from corridor.service.models import (
     ScenariosResponse,
     TcdRequest,
     TcdResponse,
+    ValidateResponse,
 )
 from corridor.service.settings import ServiceSettings
 from corridor.service.state import LRU, NetworkState, diff_networks, records
@@ -163,7 +166,13 @@ def create_app(
     # -- errors ------------------------------------------------------------------------
     @app.exception_handler(corridor.UnknownNodeError)
     async def _unknown(_r: Request, exc: corridor.UnknownNodeError) -> JSONResponse:
-        return _error(404, "UnknownNodeError", _message(exc), suggestions=exc.suggestions)
+        # "type" stays UnknownNodeError; "error_class" tells the two refusals apart
+        extra: dict[str, Any] = {"suggestions": exc.suggestions, "error_class": type(exc).__name__}
+        if isinstance(exc, corridor.AmbiguousPlaceError):
+            extra["candidates"] = exc.candidates
+        if isinstance(exc, corridor.OutsideCoverageError):
+            extra["country"], extra["covered"] = exc.country, exc.covered
+        return _error(404, "UnknownNodeError", _message(exc), **extra)
 
     @app.exception_handler(corridor.NoPathError)
     async def _nopath(_r: Request, exc: corridor.NoPathError) -> JSONResponse:
@@ -257,6 +266,14 @@ def create_app(
             )
         return PlacesResponse.model_validate({"query": q, "places": out})
 
+    @app.get("/api/resolve", response_model=ResolvedOut, responses=_ERRORS)
+    def resolve_place(
+        q: str = Query(min_length=1, max_length=80, description="A place name or node id."),
+        role: str = Query("place", max_length=20, description="For messages: origin, ..."),
+    ) -> ResolvedOut:
+        """How a name resolves, as /api/route reports it (404 with the reason if refused)."""
+        return ResolvedOut.model_validate(state.lookup(q, role).to_dict())
+
     @app.get("/api/profiles", response_model=ProfilesResponse)
     def profiles() -> ProfilesResponse:
         return ProfilesResponse.model_validate(
@@ -272,18 +289,35 @@ def create_app(
     async def route(req: RouteRequest) -> Response:
         return await fast("route", req, lambda: route_sync(req))
 
+    def resolved(origin: str | int, destination: str | int) -> dict[str, Any]:
+        return {
+            "origin": state.lookup(origin, "origin").to_dict(),
+            "destination": state.lookup(destination, "destination").to_dict(),
+        }
+
     def route_sync(req: RouteRequest) -> Response:
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         prof = None if req.profile is None else check_profile(req.profile)
-        goal = req.optimize or ("cost" if prof else "time")
-        key = ("route", o, d, prof, goal, req.modes, req.depart)
+        goal = req.optimize or ("generalized" if prof else "time")
+        # `resolved` echoes the names asked for, so they are part of the key
+        key = (
+            "route",
+            o,
+            d,
+            prof,
+            goal,
+            req.modes,
+            req.depart,
+            str(req.origin),
+            str(req.destination),
+        )
 
         def build() -> dict[str, Any]:
             r = corridor.route(
                 net, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
             )
-            return state.route_json(r)
+            return {**state.route_json(r), "resolved": resolved(req.origin, req.destination)}
 
         return _json(cached(key, RouteOut, build))
 
@@ -301,6 +335,7 @@ def create_app(
         prof = check_profile(req.profile)
         key: tuple[Any, ...] = ("routes", o, d, prof, req.method, req.k, req.optimize)
         key += (req.max_similarity, req.tolerance, req.modes, req.depart)
+        key += (str(req.origin), str(req.destination))
 
         def build() -> dict[str, Any]:
             if req.method == "pareto":
@@ -330,6 +365,7 @@ def create_app(
             out = rs.to_dict()
             out["routes"] = [state.route_json(r) for r in found]
             out["values"] = out.get("values", [])[: len(found)]
+            out["resolved"] = resolved(req.origin, req.destination)
             return out
 
         return _json(cached(key, RouteSetOut, build))
@@ -408,6 +444,18 @@ def create_app(
                 body = _compare(state, scenarios, req.base, req.other, cfg)
                 comparisons.put(key, body)
         return _json(body)
+
+    validation: dict[str, bytes] = {}
+    validation_lock = threading.Lock()
+
+    @app.get("/api/validate", response_model=ValidateResponse)
+    def validate() -> Response:
+        with validation_lock:  # one run per app: about 5 s on the embedded network
+            if "body" not in validation:
+                data = corridor.validate_published(net).to_dict()
+                body = ValidateResponse.model_validate(data).model_dump_json()
+                validation["body"] = body.encode()
+        return _json(validation["body"])
 
     @app.get("/api/network.geojson")
     def network_geojson() -> Response:

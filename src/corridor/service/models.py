@@ -28,6 +28,8 @@ __all__ = [
     "StopOut",
     "TcdRequest",
     "TcdResponse",
+    "ValidateResponse",
+    "ValidationFigureOut",
 ]
 
 Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
@@ -95,7 +97,7 @@ class RouteRequest(_Request):
         default=None, max_length=40, description="Built-in profile id (see /api/profiles)."
     )
     optimize: Optimize | None = Field(
-        default=None, description="Default: cost with a profile, time without one."
+        default=None, description="Default: generalized with a profile, time without one."
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
@@ -156,6 +158,8 @@ class LegOut(BaseModel):
     cost_usd: float | None
     co2_kg: float | None
     rest_h: float
+    breaks_h: float = 0.0
+    overnight_h: float = 0.0
     start_km: float
     link_ids: list[int]
 
@@ -177,6 +181,44 @@ class StopOut(BaseModel):
     lat: float
 
 
+class CandidateOut(BaseModel):
+    """A place a name matched: a node (``node_id``) or a GeoNames town outside the network."""
+
+    node_id: int | None
+    name: str
+    key: str
+    kind: str
+    country: str
+    population: int
+    lat: float
+    lon: float
+    geonameid: int
+    in_network: bool
+
+
+class ResolvedOut(BaseModel):
+    """How a place name resolved (:meth:`corridor.Resolution.to_dict`)."""
+
+    query: str
+    node_id: int
+    name: str
+    key: str
+    kind: str
+    country: str
+    population: int
+    match: str = Field(description="exact | alternate | qualified | fuzzy | id")
+    note: str = Field(description="One line when the answer needs saying, else empty.")
+    candidates: list[CandidateOut] = Field(
+        description="Every place of that name: the chosen first, then other network "
+        "places, then GeoNames towns outside the network."
+    )
+
+
+class ResolvedPair(BaseModel):
+    origin: ResolvedOut
+    destination: ResolvedOut
+
+
 class RouteOut(BaseModel):
     """A route as :meth:`corridor.Route.to_dict` gives it, plus GeoJSON for the map."""
 
@@ -186,6 +228,11 @@ class RouteOut(BaseModel):
     profile: str | None
     depart: str | None
     arrive: str | None
+    time_definition: str = Field(
+        default="",
+        description="What totals.time_h counts: door to door for freight; for travellers "
+        "driving, breaks, stops and waits, with overnight stops apart in overnight_h.",
+    )
     totals: dict[str, float | None]
     legs: list[LegOut]
     stops: list[StopOut]
@@ -195,6 +242,9 @@ class RouteOut(BaseModel):
         description="GeoJSON FeatureCollection: one LineString per leg (mode, seq) and one "
         "Point per stop (kind: border_crossing, gauge_change, transfer, terminal)."
     )
+    resolved: ResolvedPair | None = Field(
+        default=None, description="How the origin and destination names resolved."
+    )
 
 
 class RouteSetOut(BaseModel):
@@ -203,6 +253,7 @@ class RouteSetOut(BaseModel):
     complete: bool
     criteria: list[str] = []
     values: list[list[float]] = []
+    resolved: ResolvedPair | None = None
 
 
 class TcdResponse(BaseModel):
@@ -254,3 +305,40 @@ class CompareResponse(BaseModel):
         "faster, slower, toll) and places with their accessibility change."
     )
     summary: dict[str, int]
+
+
+class ValidationBandOut(BaseModel):
+    low: float
+    high: float
+    why: str
+
+
+class ValidationFigureOut(BaseModel):
+    id: str
+    what: str
+    query: dict[str, Any]
+    published: float
+    band: ValidationBandOut
+    observed: float | None
+    deviation_pct: float | None
+    status: Literal["pass", "miss", "known", "known-passes"]
+    date: str
+    source: str
+    note: str
+    known_discrepancy: str | None
+    route: str
+    problem: str
+
+
+class ValidateResponse(BaseModel):
+    network: str
+    summary: str = Field(description="The answer in words, e.g. '31 of 56 figures within ...'")
+    ok: bool = Field(description="False if any figure is a miss")
+    counts: dict[str, int]
+    by_metric: dict[str, dict[str, int]] = Field(
+        description="Per metric: figures within their band and figures"
+    )
+    now_passing: list[str] = Field(
+        description="Figures marked as known discrepancies that now pass (remove the mark)"
+    )
+    figures: list[ValidationFigureOut]

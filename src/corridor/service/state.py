@@ -113,27 +113,37 @@ class NetworkState:
                 xy = _xy(shapely.get_coordinates(geom))
             self.link_geom[int(lid)] = (int(a), int(b), xy)
         self.profiles = {p.id: p for p in corridor.list_profiles()}
-        self.resolved: LRU[str, int] = LRU(4096)
+        self.resolved: LRU[str, corridor.Resolution] = LRU(4096)
         self.responses: LRU[tuple[Any, ...], bytes] = LRU(route_cache_size)
         self.raw_responses: LRU[tuple[str, str], bytes] = LRU(route_cache_size)
         self.network_geojson = json.dumps(self._network_geojson()).encode()
         lon, lat = nodes["lon"].to_numpy(), nodes["lat"].to_numpy()
         self.bbox = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
+    def lookup(self, place: str | int, role: str) -> corridor.Resolution:
+        """How a place name or id resolves (:func:`corridor.lookup_place`; cached).
+
+        Raises
+        ------
+        UnknownNodeError
+            If no node has that name or id, or the name is ambiguous or outside coverage.
+        """
+        key = f"{role}\t{str(place).strip()}"
+        found = self.resolved.get(key)
+        if found is None:
+            found = corridor.lookup_place(self.network, place, role=role)
+            self.resolved.put(key, found)
+        return found
+
     def resolve(self, place: str | int, role: str) -> int:
-        """Node id of a place name or id (names are cached once found).
+        """Node id of a place name or id (see :meth:`lookup`).
 
         Raises
         ------
         UnknownNodeError
             If no node has that name or id.
         """
-        key = str(place).strip().lower()
-        found = self.resolved.get(key)
-        if found is None:
-            found = self.places.resolve(place, role=role)
-            self.resolved.put(key, found)
-        return found
+        return self.lookup(place, role).node_id
 
     def route_json(self, r: corridor.Route) -> dict[str, Any]:
         """``Route.to_dict()`` with each stop's position and GeoJSON of legs and stops."""

@@ -29,8 +29,11 @@ def test_od_rows_match_independent_routes(toy: corridor.Network, faster: corrido
             row = c.od[
                 (c.od["profile"] == prof) & (c.od["origin"] == "A") & (c.od["destination"] == "D")
             ].iloc[0]
-            moving = sum(leg.time_h - leg.rest_h for leg in r.legs) + sum(s.time_h for s in r.stops)
-            assert row[f"time_h_{label}"] == pytest.approx(moving, rel=1e-9)
+            # one definition of time: the OD matrix holds what the route reports
+            assert row[f"time_h_{label}"] == pytest.approx(r.time_h, rel=1e-9)
+            assert row[f"generalized_usd_{label}"] == pytest.approx(r.generalized_usd, rel=1e-9)
+            for part in ("driving_h", "breaks_h", "overnight_h", "waiting_h"):
+                assert row[f"{part}_{label}"] == pytest.approx(getattr(r, part), abs=1e-9)
             assert row[f"cost_usd_{label}"] == pytest.approx(r.cost_usd, rel=1e-9)
             assert row[f"co2_kg_{label}"] == pytest.approx(r.co2_kg, rel=1e-9)
             assert row[f"length_km_{label}"] == pytest.approx(r.length_km, rel=1e-9)

@@ -169,3 +169,44 @@ def test_assign_unreachable_scheduler_exit_2(files: tuple[Path, Path]) -> None:
     )
     assert res.exit_code == 2
     assert "scheduler" in json.loads(res.stdout)["error"]
+
+
+TOLLED = NET.replace("1 3 10 1 1 1 1 0 0 1 ;", "1 3 10 1 1 1 1 0 5 1 ;").replace(
+    "1 4 10 1 2 1 1 0 0 1 ;", "1 4 10 3 2 1 1 0 0 1 ;"
+)
+
+
+@pytest.mark.parametrize(("toll_w", "dist_w"), [(0.0, 0.0), (0.2, 0.0), (0.2, 0.5)])
+def test_assign_generalised_cost_weights(
+    files: tuple[Path, Path], tmp_path: Path, toll_w: float, dist_w: float
+) -> None:
+    # upper path 1-3-2: time 1 + x/10 per link, toll 5 on 1-3, length 2; lower 1-4-2: time
+    # 2 (1 + x/10) per link, length 4. Equal costs: 2 (1 + x/10) + 5 tw + 2 dw =
+    # 4 (1 + (30 - x)/10) + 4 dw  ->  x = (14 - 5 tw + 2 dw) / 0.6
+    _, trips = files
+    net = tmp_path / "tolled_net.tntp"
+    net.write_text(TOLLED)
+    args = ["assign", str(net), str(trips), "--algorithm", "gp", "--gap", "1e-12", "--json"]
+    res = runner.invoke(
+        app, [*args, "--toll-weight", str(toll_w), "--distance-weight", str(dist_w)]
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert (out["toll_weight"], out["distance_weight"]) == (toll_w, dist_w)
+    upper = (14 - 5 * toll_w + 2 * dist_w) / 0.6
+    ends = zip(out["links"]["a_node"], out["links"]["b_node"], strict=True)
+    flow = dict(zip(ends, out["links"]["flow_pce"], strict=True))
+    assert flow[(1, 3)] == pytest.approx(upper, abs=1e-6)
+    assert flow[(1, 4)] == pytest.approx(30 - upper, abs=1e-6)
+
+
+def test_assign_says_when_tolls_are_not_a_cost(files: tuple[Path, Path], tmp_path: Path) -> None:
+    _, trips = files
+    net = tmp_path / "tolled_net.tntp"
+    net.write_text(TOLLED)
+    res = runner.invoke(app, ["assign", str(net), str(trips)])
+    assert res.exit_code == 0, res.output
+    assert "1 links have a toll, which is not part of the cost" in res.output
+    bad = runner.invoke(app, ["assign", str(net), str(trips), "--toll-weight", "-1"])
+    assert bad.exit_code == 2
+    assert "--toll-weight -1.0" in bad.output

@@ -102,3 +102,24 @@ def test_accessibility_json(toy_file: Path) -> None:
     row = json.loads(res.output)["rows"][0]
     assert row["pop_within_2h"] == 1_200_000.0
     assert row["accessibility"] == 1_700_000.0
+
+
+def test_profile_skim_json_names_its_definition_and_matches_routes(toy_file: Path) -> None:
+    res = runner.invoke(
+        app, ["skim", "A", "B", "--to", "D", "--profile", "truck40", "-n", str(toy_file), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    net = corridor.read_network(toy_file)
+    for i, o in enumerate(("A", "B")):
+        r = corridor.route(net, o, "D", profile="truck40")
+        assert data["matrices"]["time_h"][i][0] == pytest.approx(r.time_h)
+        assert data["matrices"]["overnight_h"][i][0] == pytest.approx(r.overnight_h)
+    assert data["time_definition"] == r.time_definition
+    plain = json.loads(
+        runner.invoke(app, ["skim", "A", "--to", "D", "-n", str(toy_file), "--json"]).stdout
+    )
+    assert plain["time_definition"].startswith("free-flow link time")
+    bad = runner.invoke(app, ["skim", "A", "--profile", "nope", "-n", str(toy_file), "--json"])
+    assert bad.exit_code == 2
+    assert "unknown profile" in bad.stdout

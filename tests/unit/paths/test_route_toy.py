@@ -19,8 +19,11 @@ def test_road_route_by_hand(toy: corridor.Network) -> None:
 def test_rail_route_and_unknown_name(toy: corridor.Network) -> None:
     r = corridor.route(toy, "alpha", "DELTA", modes="rail")
     assert r.link_ids == (20, 21)
+    # one letter off is taken and said; more is refused with suggestions
+    assert corridor.lookup_place(toy, "Alpah").match.value == "fuzzy"
+    assert corridor.route(toy, "Alpah", "D").node_ids[0] == 1
     with pytest.raises(corridor.UnknownNodeError, match="did you mean"):
-        corridor.route(toy, "Alpah", "D")
+        corridor.route(toy, "Alphxyz", "D")
 
 
 def test_turn_restrictions_are_honoured_by_route(toy: corridor.Network) -> None:

@@ -114,3 +114,15 @@ def test_bundled_scenarios_parse_and_describe_themselves() -> None:
     assert get_scenario("m12-east").edits
     with pytest.raises(corridor.ValidationError, match="m12-before"):
         get_scenario("m12-nowhere")
+
+
+def test_an_as_of_scenario_keeps_links_that_close_later(toy: corridor.Network) -> None:
+    # a link closing after the scenario's date is open on it (the date rule of
+    # links_open_on), so the scenario's network must keep its date
+    links = toy.links.copy()
+    links["closed"] = pd.to_datetime([None, "2030-01-01", None, None, None, None])
+    net = toy.with_links(links)
+    out = parse_scenario("name: then\nedits:\n  - as_of: 2025-08-01\n").apply(net)
+    assert out.date == pd.Timestamp("2025-08-01")
+    closing = links["link_id"].iloc[1]
+    assert out.open_links()[out.links["link_id"].to_numpy() == closing].all()

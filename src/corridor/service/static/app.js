@@ -289,6 +289,16 @@ function showRoute(r) {
   const crossings = r.stops.filter((s) => s.kind === "border_crossing").length;
   const gauges = r.stops.filter((s) => s.kind === "gauge_change").length;
   if (r.profile) text += `; ${crossings} border crossing(s), ${gauges} gauge change(s)`;
+  if (t.elapsed_h !== undefined && t.elapsed_h !== null) {
+    // the split of the time, under the route's named definition of time_h
+    text += `<br><small>${esc(r.time_definition || "")}: driving ${fmt(t.driving_h, 1)} h`
+      + `, other moves ${fmt(t.moving_h, 1)} h, breaks ${fmt(t.breaks_h, 1)} h`
+      + `, overnight ${fmt(t.overnight_h, 1)} h, waiting ${fmt(t.waiting_h, 1)} h`
+      + `; door to door ${fmt(t.elapsed_h, 1)} h</small>`;
+  }
+  // how typed names resolved, when it needs saying (a homonym, a corrected spelling)
+  const notes = r.resolved ? [r.resolved.origin.note, r.resolved.destination.note].filter((n) => n) : [];
+  if (notes.length) text += `<br><small>${notes.map(esc).join("<br>")}</small>`;
   $("#summary").innerHTML = text;
   const rows = [...r.legs.map((l, i) => ({ ...l, _t: "leg", _seq: i })), ...r.stops.map((s) => ({ ...s, _t: "stop" }))];
   // legs and stops in travel order: stops by distance, before the leg that starts there
