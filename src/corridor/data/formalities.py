@@ -25,7 +25,16 @@ VEHICLES_BY_MODE: dict[str, tuple[Vehicle, ...]] = {
     "rail": (Vehicle.PASSENGER_TRAIN, Vehicle.FREIGHT_TRAIN),
 }
 
-_FIELDS = ("allowed", "transit_allowed", "barred_origins", "visa", "documents", "time_h", "fee_usd")
+_FIELDS = (
+    "allowed",
+    "transit_allowed",
+    "domestic_transit",
+    "barred_origins",
+    "visa",
+    "documents",
+    "time_h",
+    "fee_usd",
+)
 
 
 def _text(value: Any) -> str:
@@ -43,6 +52,7 @@ def _row_of(rule: dict[str, Any], where: str, problems: list[str]) -> dict[str, 
     return {
         "allowed": bool(rule.get("allowed", True)),
         "transit_allowed": bool(rule.get("transit_allowed", True)),
+        "domestic_transit": bool(rule.get("domestic_transit", False)),
         "barred_origins": _text(rule.get("barred_origins")).replace(" ", "").replace(",", ";"),
         "visa": _text(rule.get("visa")),
         "documents": _text(rule.get("documents")),

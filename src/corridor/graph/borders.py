@@ -19,7 +19,14 @@ from corridor._typing import BoolArray
 from corridor.graph.turns import ArcGraph
 from corridor.model.schema import NodeKind
 
-__all__ = ["country_map", "domestic_arcs", "node_countries", "trip_country"]
+__all__ = [
+    "country_map",
+    "domestic_arcs",
+    "domestic_nodes",
+    "node_countries",
+    "open_to_domestic",
+    "trip_country",
+]
 
 
 def node_countries(nodes: pd.DataFrame, node_ids: np.ndarray) -> np.ndarray:
@@ -59,7 +66,42 @@ def trip_country(countries: dict[int, str], origin_id: int, destination_id: int)
     return a if a and a == b else None
 
 
-def domestic_arcs(base: ArcGraph, nodes: pd.DataFrame, country: str) -> BoolArray:
+def open_to_domestic(formalities: pd.DataFrame) -> frozenset[int]:
+    """Crossing nodes a domestic trip may pass (and come back through): those whose
+    formalities say ``domestic_transit`` for some vehicle, e.g. the RU-KZ crossings of the
+    R-254 through Petropavl (EAEU, no customs)."""
+    if not len(formalities) or "domestic_transit" not in formalities:
+        return frozenset()
+    hit = formalities.loc[formalities["domestic_transit"].to_numpy(dtype=bool), "node_id"]
+    return frozenset(int(x) for x in hit.tolist())
+
+
+def domestic_nodes(
+    nodes: pd.DataFrame,
+    node_ids: np.ndarray,
+    country: str,
+    open_crossings: frozenset[int] = frozenset(),
+) -> BoolArray:
+    """Which of `node_ids` a domestic trip in `country` may enter (see :func:`domestic_arcs`)."""
+    cc = node_countries(nodes, node_ids)
+    ok = cc == country
+    if open_crossings:
+        table = nodes.set_index("node_id")
+        opened = [n for n in sorted(open_crossings) if n in table.index]
+        sides = table.loc[opened, ["country_a", "country_b"]].to_numpy()
+        mine = [(a == country) or (b == country) for a, b in sides]
+        behind = {str(b if a == country else a) for (a, b), m in zip(sides, mine, strict=True) if m}
+        ids = np.asarray([n for n, m in zip(opened, mine, strict=True) if m], dtype=np.int64)
+        ok |= np.isin(node_ids, ids) | np.isin(cc.astype(str), sorted(behind))
+    return np.asarray(ok, dtype=bool)
+
+
+def domestic_arcs(
+    base: ArcGraph,
+    nodes: pd.DataFrame,
+    country: str,
+    open_crossings: frozenset[int] = frozenset(),
+) -> BoolArray:
     """Which arcs of `base` stay in `country`.
 
     Parameters
@@ -70,12 +112,16 @@ def domestic_arcs(base: ArcGraph, nodes: pd.DataFrame, country: str) -> BoolArra
         The network's nodes table (``node_id``, ``kind``, ``country``).
     country
         ISO 3166-1 alpha-2 code.
+    open_crossings
+        Crossing nodes a domestic trip may use (:func:`open_to_domestic`); the country on
+        their other side may then be passed through too (its other crossings stay shut).
 
     Returns
     -------
     numpy.ndarray
         bool per arc: its head vertex belongs to a node of `country` that is not a border
-        crossing.
+        crossing, or to an open crossing of `country`, or to a node of a country behind
+        one.
 
     Examples
     --------
@@ -86,6 +132,6 @@ def domestic_arcs(base: ArcGraph, nodes: pd.DataFrame, country: str) -> BoolArra
     >>> bool(domestic_arcs(g, net.nodes, "XX").any())
     False
     """
-    cc = node_countries(nodes, base.node_ids)
+    ok = domestic_nodes(nodes, base.node_ids, country, open_crossings)
     head_node = base.vertex_node[np.asarray(base.heads, dtype=np.int64)]
-    return np.asarray(cc[head_node] == country, dtype=bool)
+    return np.asarray(ok[head_node], dtype=bool)

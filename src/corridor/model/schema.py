@@ -357,6 +357,15 @@ FORMALITY_COLUMNS: tuple[Column, ...] = (
         default=True,
     ),
     Column(
+        "domestic_transit",
+        Kind.BOOL,
+        "whether a trip that starts and ends in one of the two countries may pass here "
+        "(out and back in) where that shortens it, e.g. Russian trips on the R-254 through "
+        "Petropavl (EAEU, no customs)",
+        required=False,
+        default=False,
+    ),
+    Column(
         "barred_origins",
         Kind.STR,
         "';'-separated countries (ISO2) of trip origins barred here: the vehicle is taken to "

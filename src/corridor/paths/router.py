@@ -24,7 +24,7 @@ from corridor.costs.graph import CostGraph, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
 from corridor.costs.search import cost_arcs, profile_search
 from corridor.errors import NoPathError, ValidationError
-from corridor.graph.borders import country_map, domestic_arcs, trip_country
+from corridor.graph.borders import country_map, domestic_arcs, open_to_domestic, trip_country
 from corridor.graph.compile import Graph, compile_graph
 from corridor.graph.search import SearchGraph, search_graph
 from corridor.graph.turns import ArcGraph
@@ -114,6 +114,11 @@ class Router:
         return self.kept(("countries",), lambda: country_map(self.network.nodes))
 
     @property
+    def open_crossings(self) -> frozenset[int]:
+        """Crossing nodes a domestic trip may pass (EAEU borders without customs)."""
+        return self.kept(("open-crossings",), lambda: open_to_domestic(self.network.formalities))
+
+    @property
     def labels(self) -> Labels:
         """Names, refs and coordinates used to assemble routes."""
         return self.kept(("labels",), lambda: Labels.of(self.network))
@@ -191,7 +196,10 @@ class Router:
             return (ruled,)
         home = self.kept(
             ("domestic-search", key, country),
-            lambda: _restrict(whole, domestic_arcs(cost_arcs(cg), self.network.nodes, country)),
+            lambda: _restrict(
+                whole,
+                domestic_arcs(cost_arcs(cg), self.network.nodes, country, self.open_crossings),
+            ),
         )
         return (home, ruled)
 
@@ -211,7 +219,9 @@ class Router:
             return (sg,)
         home = self.kept(
             ("graph-domestic", graph.modes, graph.weight, u_turns, country),
-            lambda: _restrict(sg, domestic_arcs(sg.base, self.network.nodes, country)),
+            lambda: _restrict(
+                sg, domestic_arcs(sg.base, self.network.nodes, country, self.open_crossings)
+            ),
         )
         return (home, sg)
 

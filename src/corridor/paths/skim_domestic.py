@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
-from corridor.graph.borders import domestic_arcs
+from corridor.graph.borders import domestic_arcs, domestic_nodes
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.router import router_for
@@ -71,15 +71,13 @@ def keep_domestic(
         oi, di = np.flatnonzero(oc == country), np.flatnonzero(dc == country)
         if plan.turns:
             search = router.graph_search(router.graph(modes, cost))
-            keep = domestic_arcs(search.base, network.nodes, country)
+            keep = domestic_arcs(search.base, network.nodes, country, router.open_crossings)
             entered = search.entered if search.entered is not None else np.arange(keep.size)
             into = entered >= 0
             blocked = np.zeros(g.n_nodes, bool)
             blocked[g.heads[into & ~keep[np.maximum(entered, 0)]]] = True
         else:
-            blocked = np.asarray(
-                [cmap.get(int(n), "") != country for n in g.node_ids.tolist()], dtype=bool
-            )
+            blocked = ~domestic_nodes(network.nodes, g.node_ids, country, router.open_crossings)
         home = dataclasses.replace(g, blocked=g.blocked | blocked)
         dv, ds = run(home, plan.origins[oi], plan.destinations[di])
         block = np.ix_(oi, di)

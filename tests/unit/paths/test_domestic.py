@@ -68,6 +68,17 @@ def _domestic_components(net: corridor.Network, country: str, modes: set[str]) -
     return {n: int(label[k]) for n, k in pos.items()}
 
 
+def _home(net: corridor.Network, country: str, opened: set[int]) -> set[str]:
+    """`country` and the countries behind its crossings open to domestic trips."""
+    nodes = net.nodes.set_index("node_id")
+    out = {country}
+    for n in opened:
+        a, b = nodes.at[n, "country_a"], nodes.at[n, "country_b"]
+        if country in (a, b):
+            out.add(str(b if a == country else a))
+    return out
+
+
 def _abroad(search: SearchGraph, pred: np.ndarray, foreign_arc: np.ndarray) -> np.ndarray:
     """Per searched vertex: whether its tree path enters a foreign or crossing node
     (pointer jumping over the predecessor tree)."""
@@ -103,6 +114,8 @@ def test_domestic_pairs_of_largest_places_stay_domestic(
     head_ids = cg.node_ids[cg.vertex_node[cg.heads]]
     is_x = (nodes["kind"].reindex(head_ids) == NodeKind.BORDER_CROSSING).to_numpy()
     head_cc = np.where(is_x, "X", nodes["country"].reindex(head_ids).to_numpy())
+    f = net.formalities
+    opened = set(f.loc[f["domestic_transit"], "node_id"].astype(int))  # EAEU RU<->KZ
     weight = cg.weight("time")
     checked = left = 0
     for country in sorted(set(net.nodes["country"])):
@@ -129,7 +142,11 @@ def test_domestic_pairs_of_largest_places_stay_domestic(
                             if search.entered is None
                             else search.entered
                         )
-                        foreign = (entered >= 0) & (head_cc[np.maximum(entered, 0)] != country)
+                        home = _home(net, country, opened)
+                        into = head_ids[np.maximum(entered, 0)]
+                        cc = head_cc[np.maximum(entered, 0)]
+                        ok = np.isin(cc, sorted(home)) | np.isin(into, sorted(opened))
+                        foreign = (entered >= 0) & ~ok
                         trees[id(search)] = (dist, _abroad(search, pred, foreign))
                     dist, bad = trees[id(search)]
                     v = search.sink(cg.sink_vertex(int(pos[j])))
@@ -147,14 +164,26 @@ def test_domestic_pairs_of_largest_places_stay_domestic(
 
 
 def test_comparison_pairs_stay_domestic(net: corridor.Network) -> None:
-    """The pair matrices of a comparison route domestic pairs at home too."""
+    """The pair matrices of a comparison route domestic pairs at home too (or through
+    Kazakhstan's EAEU crossings, the only ones open to domestic trips)."""
     ids = _largest(net, "RU", {"road"}, k=12)
     pp = pair_paths(net, "truck40", ids, "generalized")
+    f = net.formalities
+    names = net.nodes.set_index("node_id")["name"]
+    opened = {str(names[n]) for n in f.loc[f["domestic_transit"], "node_id"]}
     for i in range(ids.size):
         for j in range(ids.size):
             if i != j:
-                assert pp.crossings[i][j] == ()
+                assert set(pp.crossings[i][j]) <= opened
                 assert np.isfinite(pp.metrics["time_h"][i, j])
+
+
+def test_domestic_trip_may_pass_kazakhstan_on_the_r254(net: corridor.Network) -> None:
+    """The R-254 Chelyabinsk-Omsk runs through Petropavl (Kazakhstan); EAEU crossings are
+    open to domestic trips, China's are not."""
+    r = corridor.route(net, "Chelyabinsk", "Omsk", modes="road", optimize="distance")
+    names = net.nodes.set_index("node_id")["name"]
+    assert "Petropavl" in {names[n] for n in r.node_ids}
 
 
 def test_restricted_search_keeps_only_kept_arcs(net: corridor.Network) -> None:
