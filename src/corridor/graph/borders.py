@@ -7,7 +7,8 @@ graph stay at home (they do not enter a border-crossing node nor a node of anoth
 country), and :meth:`corridor.graph.SearchGraph.restricted` searches those arcs only.
 :class:`corridor.paths.Router` applies it to routes, alternatives, Pareto sets, skims and
 comparisons alike, and searches the whole graph only where no domestic route exists
-(e.g. an exclave).
+(e.g. an exclave). Crossings the formalities open to domestic trips (``domestic_transit``,
+e.g. the EAEU's RU-KZ borders without customs) and the country behind them count as home.
 """
 
 from __future__ import annotations
