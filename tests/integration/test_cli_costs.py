@@ -143,3 +143,18 @@ def test_route_as_of_before_and_after_a_new_road(toy: corridor.Network, tmp_path
     assert all(40 not in leg["link_ids"] for leg in json.loads(out)["legs"])
     code, out = run(*args, "--as-of", "soon")
     assert code == 2 and "YYYY-MM-DD" in json.loads(out)["error"]
+
+
+def test_route_lists_border_formalities_and_explains_a_closed_border() -> None:
+    """On the embedded network: the table ends with the crossing's visa and documents, the
+    JSON carries them per stop, and a trip no crossing admits fails with the rule."""
+    code, out = run("route", "Almaty", "Urumqi", "-p", "truck40")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "TIR carnet" in flat and "visa-free" in flat
+    code, out = run("route", "Almaty", "Urumqi", "-p", "truck40", "--json")
+    stops = json.loads(out)["stops"]
+    assert any("TIR carnet" in s["formalities"] for s in stops if s["kind"] == "border_crossing")
+    code, out = run("route", "Vladivostok", "Pyongyang", "-p", "car", "--json")
+    assert code != 0
+    assert "Dandong" in out and "closed" in out

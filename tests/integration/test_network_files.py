@@ -162,3 +162,13 @@ def test_geopackage_without_links_layer(tmp_path: Path, toy: corridor.Network) -
     ).to_file(path, layer="nodes", driver="GPKG")
     with pytest.raises(corridor.DataSourceError, match=r"no layer\(s\) \['links'\]"):
         corridor.read_network(path)
+
+
+@pytest.mark.parametrize("name", ["net.gpkg", "net.parquet"])
+def test_formalities_round_trip(tmp_path: Path, name: str) -> None:
+    """The border-formalities table survives GeoPackage and GeoParquet round trips."""
+    from corridor.io.files import read_network, write_network
+
+    net = corridor.eurasia()
+    back = read_network(write_network(net, tmp_path / name))
+    pd.testing.assert_frame_equal(back.formalities, net.formalities)

@@ -111,6 +111,8 @@ def test_route_matches_library(
         assert _close(got["totals"][k], v), k
     assert [leg["link_ids"] for leg in got["legs"]] == [leg["link_ids"] for leg in want["legs"]]
     assert [s["kind"] for s in got["stops"]] == [s["kind"] for s in want["stops"]]
+    # border formalities (visa, documents) reach the API as the library lists them
+    assert [s["formalities"] for s in got["stops"]] == [s["formalities"] for s in want["stops"]]
     # the drawn legs start and end at their nodes and follow on from each other
     xy = {
         int(i): (x, y)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor._typing import FloatArray, IntArray
+from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind
+from corridor.graph.search import SearchGraph
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
-from corridor.model.validate import parse_optimize
+from corridor.model.validate import Optimize, parse_optimize
 from corridor.paths.router import cg_positions, router_for
 from corridor.paths.tree_times import TreeTimes
 
@@ -95,50 +97,89 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
     the matrices hold what the pair's Route reports: ``time_h`` under the route's
     definition, its split, and ``generalized_usd`` = money + value of time x ``time_h``.
     """
-    from corridor.kernels.dijkstra import dijkstra
-    from corridor.paths.tree_times import tree_arcs, tree_times
-
     router = router_for(network)
     goal = parse_optimize(optimize)
     cg = router.cost_graph(profile)
-    search = router.search(cg)
-    weight = search.weight(cg.weight(goal.value))
     plain = router.ungrossed_weight(cg, goal)
-    weight2 = None if plain is None else search.weight(plain)
-    walked = tree_arcs(cg, search)
-    vot = cg.profile.vot_usd_per_h
     idx = cg_positions(cg, place_ids)
     n = place_ids.size
-    sources = [search.source(cg.source_vertex(int(k))) for k in idx]
-    sinks = np.asarray([search.sink(cg.sink_vertex(int(k))) for k in idx], dtype=np.int64)
-    dist = np.empty(search.n_vertices)
-    pred = np.empty(search.n_vertices, np.int64)
-    dist2 = np.empty(search.n_vertices)
-    pred2 = np.empty(search.n_vertices, np.int64)
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
     metrics = {name: np.full((n, n), np.inf) for name in METRICS}
+    walks: dict[int, tuple[SearchGraph, Any]] = {}  # per search graph (held: ids stay unique)
     for i in range(n):
-        dijkstra(search.indptr, search.heads, weight, sources[i], dist, pred)
-        first = _walked(tree_times(search, walked, pred, sources[i]), sinks, vot)
-        use_second = np.zeros(n, bool)
-        if weight2 is not None:
-            dijkstra(search.indptr, search.heads, weight2, sources[i], dist2, pred2)
-            second = _walked(tree_times(search, walked, pred2, sources[i]), sinks, vot)
-            # Router.pick: the path without the gross-up where it walks better
-            key = "time_h" if goal.value == "time" else "generalized_usd"
-            use_second = np.isfinite(second[key]) & (second[key] < first[key] - 1e-9)
+        trees: dict[int, _Tree] = {}
         for j in range(n):
-            v = sinks[j]
-            if i == j or not math.isfinite(dist[v]):
+            if i == j:
                 continue
-            tree = pred2 if use_second[j] else pred
-            slots[i][j] = search.arcs(search.path(tree, sources[i], v))
+            # the graphs the pair's route is searched on (domestic first, transit rules)
+            for search in router.trip_searches(cg, int(place_ids[i]), int(place_ids[j])):
+                if id(search) not in trees:
+                    trees[id(search)] = _tree(walks, cg, search, idx, int(idx[i]), goal, plain)
+                t = trees[id(search)]
+                if math.isfinite(t.dist[t.sinks[j]]):
+                    break
+            else:
+                continue
+            tree = t.pred2 if t.use_second[j] else t.pred
+            slots[i][j] = search.arcs(search.path(tree, t.source, int(t.sinks[j])))
+            walked = t.second if t.use_second[j] else t.first
             for name in METRICS:
-                metrics[name][i, j] = (second if use_second[j] else first)[name][j]
+                metrics[name][i, j] = walked[name][j]
     for matrix in metrics.values():
         np.fill_diagonal(matrix, 0.0)
     crossings = _crossings(network, cg, slots)
     return PairPaths(place_ids=place_ids, slots=slots, metrics=metrics, crossings=crossings)
+
+
+@dataclass(frozen=True, eq=False)
+class _Tree:
+    """One origin's trees on one search graph, walked on the timeline at every sink."""
+
+    source: int
+    sinks: IntArray
+    dist: FloatArray
+    pred: IntArray
+    pred2: IntArray
+    first: dict[str, FloatArray]
+    second: dict[str, FloatArray]
+    use_second: BoolArray
+
+
+def _tree(
+    walks: dict[int, tuple[SearchGraph, Any]],
+    cg: CostGraph,
+    search: SearchGraph,
+    idx: IntArray,
+    pos: int,
+    goal: Optimize,
+    plain: FloatArray | None,
+) -> _Tree:
+    """The trees of node index `pos` on `search` with the rest gross-up and (where the
+    profile has one) without, and which of the two each sink takes (Router.pick: the one
+    without where it walks better)."""
+    from corridor.kernels.dijkstra import dijkstra
+    from corridor.paths.tree_times import tree_arcs, tree_times
+
+    walked = walks.get(id(search))
+    if walked is None:
+        walked = walks[id(search)] = (search, tree_arcs(cg, search))
+    vot = cg.profile.vot_usd_per_h
+    src = search.source(cg.source_vertex(pos))
+    sinks = np.asarray([search.sink(cg.sink_vertex(int(k))) for k in idx], dtype=np.int64)
+    dist = np.empty(search.n_vertices)
+    pred = np.empty(search.n_vertices, np.int64)
+    dijkstra(search.indptr, search.heads, search.weight(cg.weight(goal.value)), src, dist, pred)
+    first = _walked(tree_times(search, walked[1], pred, src), sinks, vot)
+    second, pred2 = first, pred
+    use_second = np.zeros(idx.size, bool)
+    if plain is not None:
+        dist2 = np.empty(search.n_vertices)
+        pred2 = np.empty(search.n_vertices, np.int64)
+        dijkstra(search.indptr, search.heads, search.weight(plain), src, dist2, pred2)
+        second = _walked(tree_times(search, walked[1], pred2, src), sinks, vot)
+        key = "time_h" if goal.value == "time" else "generalized_usd"
+        use_second = np.isfinite(second[key]) & (second[key] < first[key] - 1e-9)
+    return _Tree(src, sinks, dist, pred, pred2, first, second, use_second)
 
 
 def _walked(tt: TreeTimes, sinks: IntArray, vot_usd_per_h: float) -> dict[str, FloatArray]:

@@ -151,6 +151,14 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         line += f"; depart {result.depart}, arrive [bold]{result.arrive}[/]"
     console.print(line, highlight=False)
     console.print(split)
+    _print_formalities(result)
+
+
+def _print_formalities(result: corridor.Route) -> None:
+    """One line per border crossing with the visa and documents it takes."""
+    for s in result.stops:
+        if s.kind == "border_crossing" and s.formalities:
+            console.print(f"[bold]{s.name}[/] ({s.detail}): {s.formalities}", highlight=False)
 
 
 def print_reliability(rel: corridor.Reliability) -> None:

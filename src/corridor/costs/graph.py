@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
 from corridor.costs.crossings import barred_links, crossing_stops
+from corridor.costs.formalities import formality_arcs
 from corridor.costs.linehaul import line_rates, link_speeds
 from corridor.costs.profiles import ModeParams, Profile
 from corridor.costs.stops import (
@@ -108,6 +109,16 @@ class CostGraph:
         Mode of each arc's move ("" for stop-only arcs).
     crossing_row
         Row in ``network.crossings`` used for the arc's stop, -1 if none.
+    formality_row
+        Row in ``network.formalities`` whose time and fee the arc's stop includes, -1 if
+        none.
+    enters_country
+        Country entered on an arc into a border crossing ("" otherwise).
+    transit_ok
+        Whether the profile may take the arc to enter a third country (neither the trip's
+        origin nor its destination).
+    barred_origins
+        ';'-separated trip-origin countries barred on the arc ("" for none).
     profile
         The profile compiled for.
     """
@@ -136,6 +147,10 @@ class CostGraph:
     driving: BoolArray
     mode: StrArray
     crossing_row: IntArray
+    formality_row: IntArray
+    enters_country: np.ndarray
+    transit_ok: BoolArray
+    barred_origins: np.ndarray
     profile: Profile
 
     def __repr__(self) -> str:
@@ -347,29 +362,39 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
     is_bc_head = nodes_bc[h_l] == NodeKind.BORDER_CROSSING
-    parts.append(
-        {
-            "tail": port_of(t_l, pkind[lh], pgauge[lh]),
-            "head": port_of(h_l, pkind[lh], pgauge[lh]),
-            "length_km": length,
-            "move_h": length / speed,
-            "line_usd": per_km * length + toll,
-            "co2_kg": g_wtw * units * length / 1000.0,
-            "co2_ttw_kg": g_ttw * units * length / 1000.0,
-            "stop_h": delay,
-            "stop_usd": fee,
-            "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
-            "delay_p10_h": p10,
-            "delay_p90_h": p90,
-            "open_from_h": ofrom,
-            "open_to_h": oto,
-            "link_row": row_l,
-            "forward": fwd[lh],
-            "driving": (mode_l == "road") & (profile.drivers is not None),
-            "mode": mode_l,
-            "crossing_row": crow,
-        }
-    )
+    form = formality_arcs(network, node_ids, t_l, h_l, mode_l, profile)
+    lh_arcs: Arcs = {
+        "tail": port_of(t_l, pkind[lh], pgauge[lh]),
+        "head": port_of(h_l, pkind[lh], pgauge[lh]),
+        "length_km": length,
+        "move_h": length / speed,
+        "line_usd": per_km * length + toll,
+        "co2_kg": g_wtw * units * length / 1000.0,
+        "co2_ttw_kg": g_ttw * units * length / 1000.0,
+        "stop_h": delay + form.time_h,
+        "stop_usd": fee + form.fee_usd,
+        "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
+        "delay_p10_h": p10,
+        "delay_p90_h": p90,
+        "open_from_h": ofrom,
+        "open_to_h": oto,
+        "link_row": row_l,
+        "forward": fwd[lh],
+        "driving": (mode_l == "road") & (profile.drivers is not None),
+        "mode": mode_l,
+        "crossing_row": crow,
+        "formality_row": form.row,
+        "enters_country": form.enters,
+        "transit_ok": form.transit_ok,
+        "barred_origins": form.barred,
+    }
+    if not form.allowed.all():
+        log.info(
+            "%s: %d crossing arcs closed to it by the formalities",
+            profile.id,
+            int((~form.allowed).sum()),
+        )
+    parts.append({key: value[form.allowed] for key, value in lh_arcs.items()})
 
     # 2. transfer links: every port at the tail to every port at the head
     if is_transfer.any():
@@ -393,6 +418,12 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     p_node = ports["node"].to_numpy(dtype=np.int64)
     p_kind = ports["kind"].to_numpy()
 
+    for part in parts[1:]:  # stop-only arcs: no formalities
+        k = part["tail"].size
+        part.setdefault("formality_row", np.full(k, -1, np.int64))
+        part.setdefault("enters_country", np.full(k, "", dtype=object))
+        part.setdefault("transit_ok", np.ones(k, bool))
+        part.setdefault("barred_origins", np.full(k, "", dtype=object))
     cols = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     n_vertices = n_ports + 2 * n
     csr = build_csr(cols["tail"], cols["head"], n_vertices)
@@ -433,6 +464,10 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
         driving=cols["driving"].astype(bool),
         mode=cols["mode"].astype(str),
         crossing_row=cols["crossing_row"].astype(np.int64),
+        formality_row=cols["formality_row"].astype(np.int64),
+        enters_country=cols["enters_country"].astype(object),
+        transit_ok=cols["transit_ok"].astype(bool),
+        barred_origins=cols["barred_origins"].astype(object),
         profile=profile,
         **f64,
     )

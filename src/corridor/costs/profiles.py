@@ -266,6 +266,11 @@ class Profile(_Strict):
     transfer: Handling | None = None
     terminal: TerminalParams
     drivers: DriverRules | None = None
+    road_vehicle: Literal["car", "bus", "truck"] | None = Field(
+        default=None,
+        description="how it crosses road borders, for their formalities; None: a car for "
+        "travellers, a truck for freight",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Profile:

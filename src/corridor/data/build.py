@@ -23,6 +23,10 @@ road -> rail, rail -> road, transfer -> rail and rail -> transfer. A change of m
 therefore road -> city -> transfer -> terminal -> siding -> city -> rail, with the transfer
 (and its handling cost) on the way; routers that honour turn restrictions enforce it.
 
+*Border formalities* (``formalities.yaml``, :mod:`corridor.data.formalities`) become one
+row per crossing node, mode, direction and vehicle: whether it may cross, whether it may
+transit the country entered, barred origins, visa, documents, time and fee.
+
 *Gauge breaks* happen only at border crossings, terminals and ports: every other node has
 rail links of one gauge (checked). Dual-gauge sections are two parallel links, one per
 gauge, between a crossing and a terminal, so the gauge cannot change in between.
@@ -40,6 +44,7 @@ import logging
 import pandas as pd
 
 from corridor.data.draft import Draft
+from corridor.data.formalities import formality_rows
 from corridor.data.outlines import build_outlines
 from corridor.data.places import add_crossings, add_places
 from corridor.data.recipe import RECIPE_DIR, Recipe, read_recipe, stable_id
@@ -104,11 +109,18 @@ def build_network(recipe: Recipe | None = None) -> Network:
     crossings = pd.DataFrame(draft.crossing_rows)
     crossings = crossings.sort_values(["node_id", "mode", "direction"], kind="stable")
     turns = turn_bans(links, nodes)
+    problems: list[str] = []
+    formalities = formality_rows(rec.formalities, nodes, crossings, problems)
+    if problems:
+        raise ValidationError(f"recipe in {rec.folder}: {'; '.join(problems[:10])}")
     log.info(
-        "built eurasia: %d nodes, %d links, %d crossing rows, %d turn bans",
+        "built eurasia: %d nodes, %d links, %d crossing rows, %d turn bans, %d formalities",
         len(nodes),
         len(links),
         len(crossings),
         len(turns),
+        len(formalities),
     )
-    return Network(nodes, links, crossings.reset_index(drop=True), turns, name="eurasia")
+    return Network(
+        nodes, links, crossings.reset_index(drop=True), turns, formalities, name="eurasia"
+    )

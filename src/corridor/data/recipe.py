@@ -10,6 +10,9 @@ The recipe lives in ``corridor/data/recipe``:
     Border crossings: one node per crossing point with both sides' countries and names,
     and per mode and direction the delay, its spread, fee, gauges, capacity and opening
     date, each with its provenance.
+``formalities.yaml``
+    Border formalities by country pair (or crossing), mode, direction and vehicle: whether
+    it may cross, transit rules, visa, documents, time and fee, each with its source.
 ``routes.yaml``
     Routes as ordered lists of places joined by links of one mode, with class, speed,
     lanes, gauge, electrification, corridor tags, opening/closing dates and tolls.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +52,15 @@ class Recipe:
         The ``routes.yaml`` document.
     folder
         Where they were read from.
+    formalities
+        The ``formalities.yaml`` document (empty where the recipe has none).
     """
 
     places: list[dict[str, str]]
     crossings: dict[str, Any]
     routes: dict[str, Any]
     folder: Path
+    formalities: dict[str, Any] = field(default_factory=dict)
 
 
 def read_recipe(folder: str | Path | None = None) -> Recipe:
@@ -77,13 +83,18 @@ def read_recipe(folder: str | Path | None = None) -> Recipe:
             raise DataSourceError(path, "recipe table missing") from None
         except yaml.YAMLError as exc:
             raise DataSourceError(path, f"invalid YAML: {exc}") from None
+    path = base / "formalities.yaml"
+    try:
+        formalities = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except yaml.YAMLError as exc:
+        raise DataSourceError(path, f"invalid YAML: {exc}") from None
     path = base / "places.csv"
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             places = list(csv.DictReader(fh))
     except FileNotFoundError:
         raise DataSourceError(path, "recipe table missing") from None
-    return Recipe(places, docs["crossings.yaml"], docs["routes.yaml"], base)
+    return Recipe(places, docs["crossings.yaml"], docs["routes.yaml"], base, formalities or {})
 
 
 def stable_id(key: str) -> int:

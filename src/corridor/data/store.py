@@ -23,7 +23,8 @@ from corridor.model.schema import CROSSING_COLUMNS, LINK_COLUMNS, NODE_COLUMNS, 
 
 __all__ = ["TABLES", "read_store", "write_store"]
 
-TABLES = ("nodes", "links", "crossings", "turns")
+TABLES = ("nodes", "links", "crossings", "turns", "formalities")
+_OPTIONAL = ("formalities",)  # absent from stores written before the table existed
 _DATES: dict[str, tuple[Column, ...]] = {
     "nodes": NODE_COLUMNS,
     "links": LINK_COLUMNS,
@@ -91,6 +92,7 @@ def write_store(network: Network, folder: str | os.PathLike[str], *, force: bool
             "links": network.links,
             "crossings": network.crossings,
             "turns": network.turns,
+            "formalities": network.formalities,
         }
         for name, frame in frames.items():
             pq.write_table(
@@ -127,6 +129,8 @@ def read_store(folder: str | os.PathLike[str]) -> Network:
         try:
             frame = pq.read_table(path).to_pandas()
         except FileNotFoundError:
+            if name in _OPTIONAL:
+                continue
             raise DataSourceError(path, "missing; rebuild with `corridor data build`") from None
         except (pa.ArrowInvalid, OSError) as exc:
             raise DataSourceError(path, f"unreadable Parquet: {exc}") from None
@@ -143,6 +147,7 @@ def read_store(folder: str | os.PathLike[str]) -> Network:
         frames["links"],
         frames["crossings"],
         frames["turns"],
+        frames.get("formalities"),
         name=str(meta.get("name", source.name)),
         source=str(source),
     )

@@ -26,11 +26,13 @@ from corridor.paths.skim import (
     SkimGraph,
     SkimMethod,
     auto_method,
+    dijkstra_skim,
     hierarchy_of,
     resolve_nodes,
     skim_on,
     skim_plan,
 )
+from corridor.paths.skim_domestic import keep_domestic
 
 __all__ = ["connect", "skim_blocks", "skim_distributed"]
 
@@ -160,6 +162,9 @@ def skim_distributed(
         values, sums_arr, used = skim_blocks(
             graph, plan.origins, plan.destinations, client=c, method=method, block_size=block_size
         )
+    keep_domestic(
+        network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes, run=dijkstra_skim
+    )
     values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,

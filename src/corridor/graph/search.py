@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor._typing import FloatArray, Int32Array, IntArray
+from corridor._typing import BoolArray, FloatArray, Int32Array, IntArray
+from corridor.graph.index import build_csr
 from corridor.graph.turns import ArcGraph, expand_turns
 
 __all__ = ["SearchGraph", "search_graph"]
@@ -33,7 +34,7 @@ class SearchGraph:
         CSR arrays of the searched graph (the base's own, or the expansion's).
     entered
         Base arc each searched arc enters (-1: none, into an end state); None when the
-        base itself is searched.
+        base itself is searched (a :meth:`restricted` graph always has one).
     start_state, end_state
         Per base vertex, where a search from or to it starts or ends (None: the vertex).
     turns
@@ -106,6 +107,39 @@ class SearchGraph:
             return p
         arcs = self.entered[p]
         return np.asarray(arcs[arcs >= 0], dtype=np.int64)
+
+    def restricted(self, keep: BoolArray) -> SearchGraph:
+        """This graph searching only the base arcs where `keep` is True.
+
+        Parameters
+        ----------
+        keep
+            bool per base arc (e.g. :func:`corridor.graph.borders.domestic_arcs`).
+
+        Returns
+        -------
+        SearchGraph
+            Over the same vertices (start and end states unchanged), whose searched arcs
+            enter kept base arcs only (transitions into end states are kept); weights,
+            paths and arcs map back to the base as for this graph.
+        """
+        ok = np.asarray(keep, dtype=bool)
+        entered = (
+            np.arange(self.heads.size, dtype=np.int64) if self.entered is None else self.entered
+        )
+        sel = np.flatnonzero((entered < 0) | ok[np.maximum(entered, 0)])
+        csr = build_csr(self.tails[sel], self.heads[sel], self.n_vertices)
+        order = sel[csr.order]
+        return SearchGraph(
+            self.base,
+            csr.indptr,
+            csr.heads,
+            csr.tails,
+            np.ascontiguousarray(entered[order], dtype=np.int64),
+            self.start_state,
+            self.end_state,
+            self.turns,
+        )
 
     def path(self, pred: IntArray, source: int, sink: int) -> IntArray:
         """Searched slots of the path from `source` to `sink` in a one-to-all tree's

@@ -24,6 +24,7 @@ from corridor.errors import DataSourceError, SchemaError
 from corridor.model.network import Network
 from corridor.model.schema import (
     CROSSING_COLUMNS,
+    FORMALITY_COLUMNS,
     LINK_COLUMNS,
     NODE_COLUMNS,
     TURN_COLUMNS,
@@ -35,13 +36,14 @@ __all__ = ["read_network", "write_network"]
 
 log = logging.getLogger(__name__)
 
-_LAYERS = ("nodes", "links", "crossings", "turns")
-_OPTIONAL = ("crossings", "turns")
+_LAYERS = ("nodes", "links", "crossings", "turns", "formalities")
+_OPTIONAL = ("crossings", "turns", "formalities")
 _COLUMNS = {
     "nodes": NODE_COLUMNS,
     "links": LINK_COLUMNS,
     "crossings": CROSSING_COLUMNS,
     "turns": TURN_COLUMNS,
+    "formalities": FORMALITY_COLUMNS,
 }
 
 
@@ -107,6 +109,7 @@ def write_network(network: Network, path: str | os.PathLike[str], *, force: bool
     links = _to_storage(network.links, LINK_COLUMNS)
     crossings = _to_storage(network.crossings, CROSSING_COLUMNS)
     turns = _to_storage(network.turns, TURN_COLUMNS)
+    formalities = network.formalities
     gnodes = gpd.GeoDataFrame(
         nodes, geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326"
     )
@@ -120,6 +123,7 @@ def write_network(network: Network, path: str | os.PathLike[str], *, force: bool
             with sqlite3.connect(out) as con:
                 crossings.to_sql("crossings", con, index=False)
                 turns.to_sql("turns", con, index=False)
+                formalities.to_sql("formalities", con, index=False)
                 pd.DataFrame([{"key": "meta", "value": json.dumps(meta)}]).to_sql(
                     "corridor_meta", con, index=False
                 )
@@ -129,6 +133,7 @@ def write_network(network: Network, path: str | os.PathLike[str], *, force: bool
             glinks.to_parquet(out / "links.parquet", index=False)
             crossings.to_parquet(out / "crossings.parquet", index=False)
             turns.to_parquet(out / "turns.parquet", index=False)
+            formalities.to_parquet(out / "formalities.parquet", index=False)
             (out / "meta.json").write_text(json.dumps(meta))
     log.info("wrote %r to %s", network, target)
     return target
@@ -157,6 +162,7 @@ def read_network(path: str | os.PathLike[str]) -> Network:
             frames["links"],
             frames["crossings"],
             frames["turns"],
+            frames.get("formalities"),
             name=str(meta.get("name", source.stem)),
             source=str(source),
         )

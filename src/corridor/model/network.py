@@ -15,6 +15,7 @@ from corridor.model.crossing_checks import check_crossing_rows
 from corridor.model.dated import links_open_on, links_open_with_crossings, open_on
 from corridor.model.schema import (
     CROSSING_COLUMNS,
+    FORMALITY_COLUMNS,
     LINK_COLUMNS,
     NODE_COLUMNS,
     TURN_COLUMNS,
@@ -48,6 +49,10 @@ class Network:
         (:data:`corridor.model.schema.CROSSING_COLUMNS`); may be empty.
     turns
         Turn restrictions (:data:`corridor.model.schema.TURN_COLUMNS`); may be empty.
+    formalities
+        Border formalities per crossing node, mode, direction and vehicle
+        (:data:`corridor.model.schema.FORMALITY_COLUMNS`); may be empty (then every
+        crossing is open to every vehicle without formalities).
     name
         A label for reports.
     source
@@ -75,6 +80,7 @@ class Network:
     __slots__ = (
         "__weakref__",
         "_crossings",
+        "_formalities",
         "_hash",
         "_links",
         "_nodes",
@@ -91,6 +97,7 @@ class Network:
     _links: pd.DataFrame
     _crossings: pd.DataFrame
     _turns: pd.DataFrame
+    _formalities: pd.DataFrame
     _hash: str | None
 
     def __init__(
@@ -99,6 +106,7 @@ class Network:
         links: pd.DataFrame,
         crossings: pd.DataFrame | None = None,
         turns: pd.DataFrame | None = None,
+        formalities: pd.DataFrame | None = None,
         *,
         name: str = "network",
         source: str | None = None,
@@ -119,14 +127,16 @@ class Network:
             (links, LINK_COLUMNS, "links"),
             (empty if crossings is None else crossings, CROSSING_COLUMNS, "crossings"),
             (empty if turns is None else turns, TURN_COLUMNS, "turns"),
+            (empty if formalities is None else formalities, FORMALITY_COLUMNS, "formalities"),
         ):
             table, found = conform(frame, columns, label)
             tables.append(table)
             problems += found
-        node_t, link_t, crossing_t, turn_t = tables
+        node_t, link_t, crossing_t, turn_t, formality_t = tables
         if not problems:
             problems += _check_relations(node_t, link_t, crossing_t)
             problems += _check_turns(turn_t, link_t)
+            problems += _check_formalities(formality_t, node_t)
         if problems:
             raise SchemaError(problems, source=source)
         for frame in tables:
@@ -138,6 +148,7 @@ class Network:
         object.__setattr__(self, "_links", link_t)
         object.__setattr__(self, "_crossings", crossing_t)
         object.__setattr__(self, "_turns", turn_t)
+        object.__setattr__(self, "_formalities", formality_t)
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "date", None if date is None else pd.Timestamp(date))
@@ -171,6 +182,12 @@ class Network:
     def turns(self) -> pd.DataFrame:
         """The turn-restriction table (a read-only shallow copy)."""
         copy: pd.DataFrame = self._turns.copy(deep=False)
+        return copy
+
+    @property
+    def formalities(self) -> pd.DataFrame:
+        """The border-formalities table (a read-only shallow copy)."""
+        copy: pd.DataFrame = self._formalities.copy(deep=False)
         return copy
 
     @property
@@ -208,6 +225,9 @@ class Network:
                 h.update(
                     pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
                 )
+            if len(self._formalities):
+                rows = pd.util.hash_pandas_object(self._formalities.astype(str), index=False)
+                h.update(b"formalities" + rows.to_numpy().tobytes())
             geoms = self._links["geometry"].to_numpy()
             present = np.asarray([isinstance(g, shapely.Geometry) for g in geoms], dtype=bool)
             h.update(present.tobytes())
@@ -224,6 +244,7 @@ class Network:
             "links": self._links,
             "crossings": self._crossings,
             "turns": self._turns,
+            "formalities": self._formalities,
         } | tables
         return Network(**parts, name=self.name, source=self.source, date=self.date)
 
@@ -242,6 +263,10 @@ class Network:
     def with_turns(self, turns: pd.DataFrame) -> Network:
         """Return a copy of this network with the turn-restriction table replaced."""
         return self._copy(turns=turns)
+
+    def with_formalities(self, formalities: pd.DataFrame) -> Network:
+        """Return a copy of this network with the border-formalities table replaced."""
+        return self._copy(formalities=formalities)
 
     def as_of(self, date: str | pd.Timestamp) -> Network:
         """Return the network as it stood on `date`.
@@ -275,6 +300,7 @@ class Network:
             kept,
             crossings,
             turns,
+            self._formalities,
             name=f"{self.name}@{when.date()}",
             source=self.source,
             date=when,
@@ -365,4 +391,23 @@ def _check_turns(turns: pd.DataFrame, links: pd.DataFrame) -> list[str]:
                 f"turns.{col}: restrictions {turns.loc[missing, 'restriction_id'].tolist()[:5]} "
                 "refer to links not in the network"
             )
+    return problems
+
+
+def _check_formalities(formalities: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
+    problems: list[str] = []
+    if not len(formalities):
+        return problems
+    crossing_ids = nodes.loc[nodes["kind"] == NodeKind.BORDER_CROSSING, "node_id"]
+    bad = ~formalities["node_id"].isin(crossing_ids)
+    if bad.any():
+        problems.append(
+            f"formalities.node_id: {sorted(set(formalities.loc[bad, 'node_id'].tolist()))[:5]} "
+            "are not border-crossing nodes; give formalities for crossings only"
+        )
+    keys = ["node_id", "mode", "direction", "vehicle"]
+    dup = formalities.duplicated(keys)
+    if dup.any():
+        shown = formalities.loc[dup, keys].head(3).to_dict("records")
+        problems.append(f"formalities: duplicate (node, mode, direction, vehicle) rows {shown}")
     return problems

@@ -15,6 +15,7 @@ import pandas as pd
 
 __all__ = [
     "CROSSING_COLUMNS",
+    "FORMALITY_COLUMNS",
     "LINK_COLUMNS",
     "NODE_COLUMNS",
     "TURN_COLUMNS",
@@ -24,6 +25,7 @@ __all__ = [
     "Kind",
     "Mode",
     "NodeKind",
+    "Vehicle",
     "check_table",
     "conform",
 ]
@@ -53,6 +55,17 @@ class Direction(StrEnum):
 
     A_TO_B = "a_to_b"
     B_TO_A = "b_to_a"
+
+
+class Vehicle(StrEnum):
+    """Who crosses a border, for its formalities: the vehicle on a road crossing, the
+    train (and its travellers or cargo) on a rail crossing."""
+
+    CAR = "car"
+    BUS = "bus"
+    TRUCK = "truck"
+    PASSENGER_TRAIN = "passenger_train"
+    FREIGHT_TRAIN = "freight_train"
 
 
 class Kind(StrEnum):
@@ -369,6 +382,75 @@ CROSSING_COLUMNS: tuple[Column, ...] = (
 ``opened <= day < closed`` (the date rule of links), periods of one (node, mode,
 direction) not overlapping. A suspension is the gap between a period that closed and the
 next that opened; a (node, mode) with rows but none open on a day has no arcs that day."""
+
+FORMALITY_COLUMNS: tuple[Column, ...] = (
+    Column("node_id", Kind.INT, "the border-crossing node"),
+    Column("mode", Kind.STR, "road or rail", choices=("road", "rail")),
+    Column("direction", Kind.STR, "a_to_b or b_to_a", choices=tuple(d.value for d in Direction)),
+    Column(
+        "vehicle",
+        Kind.STR,
+        "car, bus, truck, passenger_train or freight_train",
+        choices=tuple(v.value for v in Vehicle),
+    ),
+    Column("allowed", Kind.BOOL, "whether it may cross here in this direction"),
+    Column(
+        "transit_allowed",
+        Kind.BOOL,
+        "whether it may enter here to transit the country entered (a trip that neither "
+        "starts nor ends there)",
+        required=False,
+        default=True,
+    ),
+    Column(
+        "domestic_transit",
+        Kind.BOOL,
+        "whether a trip that starts and ends in one of the two countries may pass here "
+        "(out and back in) where that shortens it, e.g. Russian trips on the R-254 through "
+        "Petropavl (EAEU, no customs)",
+        required=False,
+        default=False,
+    ),
+    Column(
+        "barred_origins",
+        Kind.STR,
+        "';'-separated countries (ISO2) of trip origins barred here: the vehicle is taken to "
+        "be registered where the trip starts",
+        required=False,
+        default="",
+    ),
+    Column(
+        "visa",
+        Kind.STR,
+        "what travellers (or the driver) need to enter, for citizens of the country left",
+        required=False,
+        default="",
+    ),
+    Column(
+        "documents",
+        Kind.STR,
+        "documents for the vehicle, cargo or traveller, ';'-separated",
+        required=False,
+        default="",
+    ),
+    Column(
+        "time_h",
+        Kind.FLOAT,
+        "time of these formalities on top of the crossing's delay, h",
+        required=False,
+        minimum=0.0,
+        default=0.0,
+    ),
+    Column(
+        "fee_usd",
+        Kind.FLOAT,
+        "fees of these formalities per vehicle (per traveller on a bus or train), US$",
+        required=False,
+        minimum=0.0,
+        default=0.0,
+    ),
+    Column("provenance", Kind.STR, "source of each rule", required=False, default=""),
+)
 
 
 TURN_COLUMNS: tuple[Column, ...] = (

@@ -377,7 +377,10 @@ def _stop(
     k = StopKind(int(cg.stop_kind[e]))
     node = int(tail_node[i]) if k == StopKind.ORIGIN else int(head_node[i])
     detail = ""
+    formalities = ""
     if k == StopKind.BORDER_CROSSING:
+        f_row = int(cg.formality_row[e])
+        formalities = labels.formality_notes[f_row] if f_row >= 0 else ""
         row = int(cg.crossing_row[e])
         if row >= 0:
             direction = labels.crossing_direction[row]
@@ -409,6 +412,7 @@ def _stop(
         time_h=float(cg.stop_h[e]),
         cost_usd=float(cg.stop_usd[e]),
         detail=detail,
+        formalities=formalities,
         delay_p10_h=float(cg.delay_p10_h[e]),
         delay_p90_h=float(cg.delay_p90_h[e]),
     )

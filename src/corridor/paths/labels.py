@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 
 from corridor._typing import FloatArray, IntArray
+from corridor.costs.formalities import formality_notes
 from corridor.model.network import Network
 from corridor.model.schema import NodeKind
 
@@ -40,6 +41,8 @@ class Labels:
         Coordinates of each links row's geometry (a -> b), None where it has none.
     crossing_direction
         ``direction`` of each crossings row.
+    formality_notes
+        Visa and documents of each formalities row ("" where none).
     """
 
     network: Network
@@ -51,6 +54,7 @@ class Labels:
     link_names: list[str]
     link_xy: list[FloatArray | None]
     crossing_direction: list[str]
+    formality_notes: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, network: Network) -> Labels:
@@ -91,6 +95,7 @@ class Labels:
             link_names=[str(x) for x in links["name"].tolist()],
             link_xy=link_xy,
             crossing_direction=[str(x) for x in network.crossings["direction"].tolist()],
+            formality_notes=formality_notes(network.formalities),
         )
 
     def name(self, node_id: int) -> str:

@@ -86,7 +86,7 @@ def pareto(
     router = router_for(network)
     o, d = router.endpoints(origin, destination)
     cg = router.cost_graph(profile, modes)
-    search = router.search(cg)
+    search = router.reaching_search(cg, o, d)
     src, dst = router.hubs(cg, search, o, d)
     weights = search.weights(np.column_stack([cg.weight(c) for c in crit]))
     values, found, complete = pareto_paths(

@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from corridor._typing import FloatArray, IntArray
+from corridor._typing import BoolArray, FloatArray, IntArray
+from corridor.costs.formalities import barred_reasons, transit_arcs
 from corridor.costs.graph import CostGraph, compile_cost_graph
 from corridor.costs.profiles import Profile, load_profile
-from corridor.costs.search import profile_search
+from corridor.costs.search import cost_arcs, profile_search
 from corridor.errors import NoPathError, ValidationError
+from corridor.graph.borders import country_map, domestic_arcs, open_to_domestic, trip_country
 from corridor.graph.compile import Graph, compile_graph
 from corridor.graph.search import SearchGraph, search_graph
 from corridor.graph.turns import ArcGraph
@@ -107,6 +109,16 @@ class Router:
         )
 
     @property
+    def countries(self) -> dict[int, str]:
+        """Node id -> country for the domestic and transit rules ("" on crossings)."""
+        return self.kept(("countries",), lambda: country_map(self.network.nodes))
+
+    @property
+    def open_crossings(self) -> frozenset[int]:
+        """Crossing nodes a domestic trip may pass (EAEU borders without customs)."""
+        return self.kept(("open-crossings",), lambda: open_to_domestic(self.network.formalities))
+
+    @property
     def labels(self) -> Labels:
         """Names, refs and coordinates used to assemble routes."""
         return self.kept(("labels",), lambda: Labels.of(self.network))
@@ -150,6 +162,71 @@ class Router:
             ("profile-search", cg.profile.model_dump_json()),
             lambda: profile_search(self.network, cg),
         )
+
+    def trip_searches(
+        self, cg: CostGraph, origin_id: int, destination_id: int
+    ) -> tuple[SearchGraph, ...]:
+        """Where a profile's trip between two node ids is searched, in order of preference.
+
+        A domestic trip (origin and destination in one country) is searched first on the
+        arcs that stay in that country (:func:`corridor.graph.borders.domestic_arcs`);
+        only if no domestic route exists, on the whole graph. Every trip is searched
+        without the crossings that the profile may not use to enter a third country
+        (:func:`corridor.costs.formalities.transit_arcs`). The first of these graphs that
+        reaches the destination gives the trip's route; route, alternatives, Pareto sets
+        and comparisons all take it from here.
+        """
+        key = cg.profile.model_dump_json()
+        cmap = self.countries
+        country = trip_country(cmap, origin_id, destination_id)
+        origin = cmap.get(int(origin_id), "")
+        ends = tuple(sorted({origin, cmap.get(int(destination_id), "")}))
+        whole = self.search(cg)
+        no_transit, barring = self.kept(("transit-rules", key), lambda: _rule_countries(cg))
+        # the restricted graph depends only on which rules bite, so few are kept
+        bite = (tuple(c for c in ends if c in no_transit), origin if origin in barring else "")
+        if not no_transit and not barring:
+            ruled = whole
+        else:
+            ruled = self.kept(
+                ("transit-search", key, bite),
+                lambda: _restrict(
+                    whole,
+                    transit_arcs(cg.enters_country, cg.transit_ok, cg.barred_origins, ends, origin),
+                ),
+            )
+        if country is None:
+            return (ruled,)
+        home = self.kept(
+            ("domestic-search", key, country),
+            lambda: _restrict(
+                whole,
+                domestic_arcs(cost_arcs(cg), self.network.nodes, country, self.open_crossings),
+            ),
+        )
+        return (home, ruled)
+
+    def plain_searches(
+        self,
+        graph: Graph,
+        sg: SearchGraph,
+        origin_id: int,
+        destination_id: int,
+        *,
+        u_turns: bool = False,
+    ) -> tuple[SearchGraph, ...]:
+        """As :meth:`trip_searches` for the link graph without a profile (domestic rule
+        only: no profile, no transit rules)."""
+        country = trip_country(self.countries, origin_id, destination_id)
+        if country is None:
+            return (sg,)
+        home = self.kept(
+            ("graph-domestic", graph.modes, graph.weight, u_turns, country),
+            lambda: _restrict(
+                sg, domestic_arcs(sg.base, self.network.nodes, country, self.open_crossings)
+            ),
+        )
+        return (home, sg)
 
     def workspace(self, n: int) -> tuple[Any, ...]:
         """This thread's scratch arrays for one-to-one searches on `n` vertices."""
@@ -240,12 +317,32 @@ class Router:
         u_turns: bool = False,
     ) -> Route:
         """Least free-flow time or distance route between node ids on the link graph,
-        obeying the network's turn restrictions."""
-        from corridor.kernels.dijkstra import astar, dijkstra_to
-
+        obeying the network's turn restrictions; a domestic trip stays in its country
+        where it can (:meth:`plain_searches`)."""
         graph = self.graph(modes, optimize)
         s, t = (int(x) for x in graph.index_of([origin_id, destination_id]))
-        sg = self.graph_search(graph, u_turns=u_turns)
+        whole = self.graph_search(graph, u_turns=u_turns)
+        total, slots = np.inf, np.zeros(0, np.int64)
+        for sg in self.plain_searches(graph, whole, origin_id, destination_id, u_turns=u_turns):
+            total, slots = self._plain_search(graph, sg, s, t)
+            if np.isfinite(total):
+                break
+        if not np.isfinite(total):
+            names = "+".join(m.value for m in graph.modes)
+            turns = " that obeys the turn restrictions" if whole.turns else ""
+            raise NoPathError(
+                f"no {names} path from {self.labels.name(origin_id)} to "
+                f"{self.labels.name(destination_id)}{turns}"
+            )
+        return plain_route(
+            self.labels, graph, s, np.asarray(slots, np.int64), optimize.value, float(total)
+        )
+
+    def _plain_search(
+        self, graph: Graph, sg: SearchGraph, s: int, t: int
+    ) -> tuple[float, IntArray]:
+        from corridor.kernels.dijkstra import astar, dijkstra_to
+
         if s == t:
             total, slots = 0.0, np.zeros(0, np.int64)
         elif sg.is_plain:
@@ -270,16 +367,7 @@ class Router:
                 self.workspace(sg.n_vertices),
             )
             slots = sg.arcs(path)
-        if not np.isfinite(total):
-            names = "+".join(m.value for m in graph.modes)
-            turns = " that obeys the turn restrictions" if sg.turns else ""
-            raise NoPathError(
-                f"no {names} path from {self.labels.name(origin_id)} to "
-                f"{self.labels.name(destination_id)}{turns}"
-            )
-        return plain_route(
-            self.labels, graph, s, np.asarray(slots, np.int64), optimize.value, float(total)
-        )
+        return float(total), np.asarray(slots, np.int64)
 
     def best(
         self,
@@ -366,24 +454,52 @@ class Router:
         """
         from corridor.kernels.dijkstra import dijkstra_to
 
-        search = self.search(cg)
-        src, dst = self.hubs(cg, search, origin_id, destination_id)
-        total, path = dijkstra_to(
-            search.indptr,
-            search.heads,
-            search.weight(weight),
-            src,
-            dst,
-            self.workspace(search.n_vertices),
-        )
-        if not np.isfinite(total):
-            turns = " that obeys the turn restrictions" if search.turns else ""
-            raise NoPathError(
-                f"no path from {self.labels.name(origin_id)} to "
-                f"{self.labels.name(destination_id)} for profile {cg.profile.id!r} "
-                f"(modes {'+'.join(cg.profile.modes)}){turns}"
+        for search in self.trip_searches(cg, origin_id, destination_id):
+            src, dst = self.hubs(cg, search, origin_id, destination_id)
+            total, path = dijkstra_to(
+                search.indptr,
+                search.heads,
+                search.weight(weight),
+                src,
+                dst,
+                self.workspace(search.n_vertices),
             )
-        return float(total), search.arcs(path)
+            if np.isfinite(total):
+                return float(total), search.arcs(path)
+        turns = " that obeys the turn restrictions" if search.turns else ""
+        raise NoPathError(
+            f"no path from {self.labels.name(origin_id)} to "
+            f"{self.labels.name(destination_id)} for profile {cg.profile.id!r} "
+            f"(modes {'+'.join(cg.profile.modes)}){turns}"
+            f"{self._barred(cg, origin_id, destination_id)}"
+        )
+
+    def reaching_search(self, cg: CostGraph, origin_id: int, destination_id: int) -> SearchGraph:
+        """The first of :meth:`trip_searches` that reaches the destination (the last if
+        none does)."""
+        from corridor.kernels.dijkstra import dijkstra_to
+
+        found = self.trip_searches(cg, origin_id, destination_id)
+        for search in found[:-1]:
+            src, dst = self.hubs(cg, search, origin_id, destination_id)
+            total, _ = dijkstra_to(
+                search.indptr,
+                search.heads,
+                search.weight(cg.length_km),
+                src,
+                dst,
+                self.workspace(search.n_vertices),
+            )
+            if np.isfinite(total):
+                return search
+        return found[-1]
+
+    def _barred(self, cg: CostGraph, origin_id: int, destination_id: int) -> str:
+        """Why crossings are closed to the profile on this trip, for a no-path message."""
+        cc = (self.countries.get(int(origin_id), ""), self.countries.get(int(destination_id), ""))
+        ends = tuple(sorted(set(cc)))
+        reasons = barred_reasons(self.network, cg.profile, origin=cc[0], ends=ends)
+        return f"; closed to it: {reasons}" if reasons else ""
 
     @staticmethod
     def hubs(
@@ -417,6 +533,18 @@ def cg_positions(cg: CostGraph, ids: Iterable[int]) -> IntArray:
     from corridor.graph.index import NodeIndex
 
     return NodeIndex(cg.node_ids).positions(list(ids))
+
+
+def _rule_countries(cg: CostGraph) -> tuple[frozenset[str], frozenset[str]]:
+    """Countries some crossing may not be entered to transit, and barred trip origins."""
+    no_transit = frozenset(str(c) for c in cg.enters_country[~cg.transit_ok] if c)
+    barring = frozenset(c for b in set(cg.barred_origins.tolist()) for c in str(b).split(";") if c)
+    return no_transit, barring
+
+
+def _restrict(search: SearchGraph, keep: BoolArray) -> SearchGraph:
+    """`search` on the kept arcs only (itself when every arc is kept)."""
+    return search if bool(np.all(keep)) else search.restricted(keep)
 
 
 def _narrow(prof: Profile, mode_set: tuple[Mode, ...]) -> Profile:

@@ -33,6 +33,7 @@ from corridor.errors import UnknownNodeError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.hierarchy import Hierarchy, build_hierarchy, hierarchy_built, hierarchy_of
+from corridor.paths.skim_domestic import keep_domestic
 from corridor.paths.skim_graph import (
     SkimGraph,
     SkimPlan,
@@ -50,6 +51,7 @@ __all__ = [
     "SkimPlan",
     "auto_method",
     "build_hierarchy",
+    "dijkstra_skim",
     "hierarchy_of",
     "skim",
     "skim_graph",
@@ -201,6 +203,14 @@ def skim_on(
     return values, sums, how.value
 
 
+def dijkstra_skim(
+    graph: SkimGraph, origins: IntArray, destinations: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`skim_on` by Dijkstra, (values, sums) only."""
+    values, sums, _ = skim_on(graph, origins, destinations, method=SkimMethod.DIJKSTRA)
+    return values, sums
+
+
 def resolve_nodes(network: Network, refs: NodeRefs, *, role: str) -> IntArray:
     """Node ids for a list of node ids or place names, reporting every unknown one.
 
@@ -279,6 +289,9 @@ def skim(
 
     Notes
     -----
+    A pair in one country takes the least cost over that country's own links where they
+    connect it (:mod:`corridor.paths.skim_domestic`), as :func:`corridor.route` does.
+
     Dijkstra: O(|origins| (n + m) log n), in parallel over origins. Contraction
     hierarchies: preprocessing once per graph (cached), then per origin and destination an
     upward search over a small part of the graph.
@@ -303,6 +316,11 @@ def skim(
     turns = f", obeying {plan.turns} turn restrictions" if plan.turns else ""
     log.info("skim %s: %d x %d on %r%s", cost, o_ids.size, d_ids.size, graph, turns)
     values, sums_arr, used = skim_on(graph, plan.origins, plan.destinations, method=method)
+    changed = keep_domestic(
+        network, plan, o_ids, d_ids, values, sums_arr, cost=cost, modes=modes, run=dijkstra_skim
+    )
+    if changed:
+        log.info("skim: %d domestic pairs kept in their country", changed)
     values, sums_arr = plan.finish(values, sums_arr)
     return Skim(
         values=values,

@@ -137,6 +137,9 @@ class Stop:
         Extra wait for the stop to open, h (with a departure time only).
     detail
         Direction and countries, gauges, or terminal side.
+    formalities
+        At a border crossing: the visa and documents it takes for the profile's vehicle
+        (from the network's ``formalities`` table; "" where none are recorded).
     delay_p10_h, delay_p90_h
         10th and 90th percentiles of a crossing's delay (NaN where unknown).
     arrive
@@ -153,6 +156,7 @@ class Stop:
     cost_usd: float
     wait_h: float = 0.0
     detail: str = ""
+    formalities: str = ""
     delay_p10_h: float = math.nan
     delay_p90_h: float = math.nan
     arrive: str | None = None
@@ -169,6 +173,7 @@ class Stop:
             "cost_usd": round(self.cost_usd, 2),
             "wait_h": round(self.wait_h, 4),
             "detail": self.detail,
+            "formalities": self.formalities,
             "delay_p10_h": _num(self.delay_p10_h, 4),
             "delay_p90_h": _num(self.delay_p90_h, 4),
             "arrive": self.arrive,

@@ -251,6 +251,7 @@ class Scenario:
             out.links,
             out.crossings,
             out.turns,
+            out.formalities,
             name=f"{network.name}+{self.name}",
             date=out.date,  # an as_of edit's day: what closes later stays open on it
         )

@@ -173,6 +173,7 @@ class StopOut(BaseModel):
     cost_usd: float
     wait_h: float
     detail: str
+    formalities: str = ""
     delay_p10_h: float | None
     delay_p90_h: float | None
     arrive: str | None

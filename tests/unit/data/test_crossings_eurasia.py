@@ -108,7 +108,12 @@ def test_as_of_and_the_router_agree_on_a_dated_network(net) -> None:
     for day in ("2021-06-01", "2025-09-15", "2026-12-01"):
         cut = net.as_of(day)
         dated = corridor.Network(
-            net.nodes, net.links, net.crossings, net.turns, date=pd.Timestamp(day)
+            net.nodes,
+            net.links,
+            net.crossings,
+            net.turns,
+            net.formalities,
+            date=pd.Timestamp(day),
         )
         for prof in ("car", "truck40"):
             try:

@@ -1,0 +1,144 @@
+"""Border formalities of the embedded network: recipe rules -> one row per crossing,
+mode, direction and vehicle.
+
+``formalities.yaml`` states rules for a direction between two countries (``from`` ->
+``to``), a mode and a list of vehicles, optionally narrowed to named crossings (their
+recipe ``key``). Each crossing node, for each of its modes (the rows of the ``crossings``
+table), each direction and each vehicle of that mode (road: car, bus, truck; rail:
+passenger_train, freight_train), takes the most specific matching rule: one naming the
+crossing beats one for the country pair; among equals the later rule wins. A combination
+no rule matches takes the ``default`` of its mode, which says so in its provenance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from corridor.model.schema import Vehicle
+
+__all__ = ["VEHICLES_BY_MODE", "formality_rows"]
+
+VEHICLES_BY_MODE: dict[str, tuple[Vehicle, ...]] = {
+    "road": (Vehicle.CAR, Vehicle.BUS, Vehicle.TRUCK),
+    "rail": (Vehicle.PASSENGER_TRAIN, Vehicle.FREIGHT_TRAIN),
+}
+
+_FIELDS = (
+    "allowed",
+    "transit_allowed",
+    "domestic_transit",
+    "barred_origins",
+    "visa",
+    "documents",
+    "time_h",
+    "fee_usd",
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _row_of(rule: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    source = str(rule.get("source", "")).strip()
+    if len(source) < 3:
+        problems.append(f"formalities {where}: every rule needs a source (or '[assumption] ...')")
+    return {
+        "allowed": bool(rule.get("allowed", True)),
+        "transit_allowed": bool(rule.get("transit_allowed", True)),
+        "domestic_transit": bool(rule.get("domestic_transit", False)),
+        "barred_origins": _text(rule.get("barred_origins")).replace(" ", "").replace(",", ";"),
+        "visa": _text(rule.get("visa")),
+        "documents": _text(rule.get("documents")),
+        "time_h": float(rule.get("time_h", 0.0) or 0.0),
+        "fee_usd": float(rule.get("fee_usd", 0.0) or 0.0),
+        "provenance": f"{rule.get('id', where)}: {source}",
+    }
+
+
+def formality_rows(
+    doc: dict[str, Any], nodes: pd.DataFrame, crossings: pd.DataFrame, problems: list[str]
+) -> pd.DataFrame:
+    """The formalities table of the built network.
+
+    Parameters
+    ----------
+    doc
+        The ``formalities.yaml`` document (``defaults`` by mode, ``rules``).
+    nodes
+        The built nodes table (crossing nodes carry ``key``, ``country_a``, ``country_b``).
+    crossings
+        The built crossings table: which crossing nodes have which modes.
+    problems
+        Recipe problems found are appended here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`corridor.model.schema.FORMALITY_COLUMNS`, sorted by node, mode,
+        direction and vehicle; empty if `doc` is.
+    """
+    rules = doc.get("rules") or []
+    if not rules:
+        return pd.DataFrame()
+    defaults = doc.get("defaults") or {}
+    keys = set(nodes["key"].astype(str).str.removeprefix("X:"))
+    for i, rule in enumerate(rules):
+        where = f"rule {rule.get('id', i + 1)}"
+        if rule.get("mode") not in VEHICLES_BY_MODE:
+            problems.append(f"formalities {where}: mode must be road or rail")
+        unknown = set(rule.get("vehicles") or []) - {v.value for v in Vehicle}
+        if unknown or not rule.get("vehicles"):
+            problems.append(f"formalities {where}: unknown or missing vehicles {sorted(unknown)}")
+        missing = set(rule.get("crossings") or []) - keys
+        if missing:
+            problems.append(f"formalities {where}: unknown crossing keys {sorted(missing)}")
+    table = nodes.set_index("node_id")
+    rows: list[dict[str, Any]] = []
+    for node_id, mode in crossings[["node_id", "mode"]].drop_duplicates().itertuples(index=False):
+        node = table.loc[node_id]
+        key = str(node["key"]).removeprefix("X:")
+        ends = {"a_to_b": (node["country_a"], node["country_b"])}
+        ends["b_to_a"] = ends["a_to_b"][::-1]
+        for direction, (c_from, c_to) in ends.items():
+            for vehicle in VEHICLES_BY_MODE.get(str(mode), ()):
+                best: tuple[int, int] | None = None
+                for i, rule in enumerate(rules):
+                    if (
+                        rule.get("from") != c_from
+                        or rule.get("to") != c_to
+                        or rule.get("mode") != mode
+                        or vehicle.value not in (rule.get("vehicles") or [])
+                    ):
+                        continue
+                    named = rule.get("crossings")
+                    if named and key not in named:
+                        continue
+                    rank = (1 if named else 0, i)
+                    if best is None or rank > best:
+                        best = rank
+                if best is None:
+                    fields = _row_of(defaults.get(mode, {}), f"default {mode}", problems)
+                else:
+                    fields = _row_of(rules[best[1]], f"rule {best[1] + 1}", problems)
+                rows.append(
+                    {
+                        "node_id": int(node_id),
+                        "mode": str(mode),
+                        "direction": direction,
+                        "vehicle": vehicle.value,
+                        **fields,
+                    }
+                )
+    out = pd.DataFrame(
+        rows, columns=["node_id", "mode", "direction", "vehicle", *_FIELDS, "provenance"]
+    )
+    return out.sort_values(["node_id", "mode", "direction", "vehicle"], kind="stable").reset_index(
+        drop=True
+    )
