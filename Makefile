@@ -56,7 +56,9 @@ bench: $(STAMP) web
 	$(BIN)/python bench/skim.py
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/embedded.py
+	$(BIN)/python bench/p2p.py --graph chicago
 	$(BIN)/python bench/load.py --duration 20 --clients 50
+	$(BIN)/python bench/load.py --duration 20 --clients 50 --workers 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
