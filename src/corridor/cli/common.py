@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 import corridor
 
@@ -134,7 +135,7 @@ def print_notes(ends: Ends) -> None:
     """One line per endpoint whose name needed saying (a homonym, a corrected spelling)."""
     for res in ends:
         if res.note:
-            console.print(f"[yellow]note:[/] {res.note}", highlight=False)
+            console.print(f"[yellow]note:[/] {escape(res.note)}", highlight=False)
 
 
 def load_network(path: Path | None) -> corridor.Network:

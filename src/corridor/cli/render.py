@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import math
 
+from rich.markup import escape
 from rich.table import Table
 
 import corridor
 from corridor.cli.common import console
 
 __all__ = ["print_reliability", "print_route", "print_route_set"]
+
+# a route's objective, as its table title says it
+_GOAL = {
+    "time": "fastest",
+    "distance": "shortest",
+    "cost": "cheapest",
+    "co2": "least CO2",
+    "generalized": "least generalised cost",
+}
+
+
+def _goal(optimize: str) -> str:
+    return _GOAL.get(str(optimize), f"least {optimize}")
 
 
 def _places(total: float, steps: tuple[tuple[float, int], ...]) -> int:
@@ -52,7 +66,7 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     if result.profile is None:
         table = Table(
             title=title
-            or f"{result.origin_name} → {result.destination_name} (least {result.optimize})"
+            or f"{result.origin_name} → {result.destination_name} ({_goal(result.optimize)})"
         )
         for col in ("from", "to", "mode", "ref", "name", "length_km", "time_h"):
             table.add_column(col, justify="right" if col.endswith(("_km", "_h")) else "left")
@@ -73,7 +87,7 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
     table = Table(
         title=title
         or f"{result.origin_name} → {result.destination_name} "
-        f"({result.profile}, least {result.optimize})"
+        f"({result.profile}, {_goal(result.optimize)})"
     )
     cols = ("step", "from / at", "to / detail", "mode", "ref", "km", "time_h", "cost_usd")
     for col in (*cols, "co2_kg"):
@@ -82,12 +96,14 @@ def print_route(result: corridor.Route, title: str | None = None) -> None:
         )
     for item in result.sequence():
         if isinstance(item, corridor.Leg):
-            rest = ""
-            if item.breaks_h > 0:
-                rest += f" (+{item.breaks_h:.1f} breaks)"
-            if item.overnight_h > 0:
-                night = "apart" if result.excludes_overnight else "in"
-                rest += f" (+{item.overnight_h:.1f} overnight, {night})"
+            # what the leg's time_h holds besides moving, in words a planner reads
+            held = [f"{item.breaks_h:.1f} h breaks"] if item.breaks_h > 0 else []
+            apart = ""
+            if item.overnight_h > 0 and result.excludes_overnight:
+                apart = f" +{item.overnight_h:.1f} h overnight"
+            elif item.overnight_h > 0:
+                held.append(f"{item.overnight_h:.1f} h overnight")
+            rest = (f" (incl. {', '.join(held)})" if held else "") + apart
             table.add_row(
                 "leg",
                 item.from_name,
@@ -158,7 +174,9 @@ def _print_formalities(result: corridor.Route) -> None:
     """One line per border crossing with the visa and documents it takes."""
     for s in result.stops:
         if s.kind == "border_crossing" and s.formalities:
-            console.print(f"[bold]{s.name}[/] ({s.detail}): {s.formalities}", highlight=False)
+            # the text holds "[assumption]" marks: escaped, or rich would take them for markup
+            text = f"[bold]{escape(s.name)}[/] ({escape(s.detail)}): {escape(s.formalities)}"
+            console.print(text, highlight=False)
 
 
 def print_reliability(rel: corridor.Reliability) -> None:
