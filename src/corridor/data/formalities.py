@@ -45,7 +45,21 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _row_of(rule: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+_FREIGHT = frozenset({Vehicle.TRUCK, Vehicle.FREIGHT_TRAIN})
+
+
+def _documents(value: Any, vehicle: Vehicle | None) -> str:
+    """The rule's documents for `vehicle`: an entry saying "for freight" (a consignment
+    note, a cargo declaration) is left out for cars, buses and passenger trains."""
+    items = value if isinstance(value, list | tuple) else ([] if value is None else [value])
+    if vehicle is not None and vehicle not in _FREIGHT:
+        items = [d for d in items if "for freight" not in str(d)]
+    return "; ".join(str(d) for d in items)
+
+
+def _row_of(
+    rule: dict[str, Any], where: str, problems: list[str], vehicle: Vehicle | None = None
+) -> dict[str, Any]:
     source = str(rule.get("source", "")).strip()
     if len(source) < 3:
         problems.append(f"formalities {where}: every rule needs a source (or '[assumption] ...')")
@@ -55,7 +69,7 @@ def _row_of(rule: dict[str, Any], where: str, problems: list[str]) -> dict[str, 
         "domestic_transit": bool(rule.get("domestic_transit", False)),
         "barred_origins": _text(rule.get("barred_origins")).replace(" ", "").replace(",", ";"),
         "visa": _text(rule.get("visa")),
-        "documents": _text(rule.get("documents")),
+        "documents": _documents(rule.get("documents"), vehicle),
         "time_h": float(rule.get("time_h", 0.0) or 0.0),
         "fee_usd": float(rule.get("fee_usd", 0.0) or 0.0),
         "provenance": f"{rule.get('id', where)}: {source}",
@@ -124,9 +138,9 @@ def formality_rows(
                     if best is None or rank > best:
                         best = rank
                 if best is None:
-                    fields = _row_of(defaults.get(mode, {}), f"default {mode}", problems)
+                    fields = _row_of(defaults.get(mode, {}), f"default {mode}", problems, vehicle)
                 else:
-                    fields = _row_of(rules[best[1]], f"rule {best[1] + 1}", problems)
+                    fields = _row_of(rules[best[1]], f"rule {best[1] + 1}", problems, vehicle)
                 rows.append(
                     {
                         "node_id": int(node_id),

@@ -192,3 +192,14 @@ def test_bus_may_not_transit_china_but_may_end_there(net: corridor.Network) -> N
     # the rule is the trip's, not the graph's: the same crossings carry the bus to China
     ok = corridor.router_for(net).cost_graph("bus").transit_ok
     assert not ok.all()
+
+
+def test_freight_documents_are_listed_for_freight_vehicles_only(net: corridor.Network) -> None:
+    f = net.formalities
+    freight = f["vehicle"].isin(["truck", "freight_train"])
+    assert not f.loc[~freight, "documents"].str.contains("for freight").any()
+    assert f.loc[freight, "documents"].str.contains("for freight").any()
+    # the same rule gives the passenger train its visa but not the consignment note
+    r = corridor.route(net, "Kunming", "Vientiane", profile="train")
+    stop = next(s for s in r.stops if s.kind == "border_crossing")
+    assert "visa" in stop.formalities and "for freight" not in stop.formalities
