@@ -50,35 +50,6 @@ def _stalled(u, du, dist, s_indptr, s_head, s_w):
     return stalled
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
-def _advance(
-    indptr, head, w, edge, s_indptr, s_head, s_w,
-    dist, pos, heap, key, size, prev, pedge, touched, nt, other, best, meet,
-):  # fmt: skip
-    """Settle one node of one side (forward: the upward graph, stalled by the downward
-    one; backward: the other way round) and relax its arcs. `other` is the opposite
-    side's distances, for the meeting cost. Returns (size, nt, best, meet)."""
-    u, size = pop(heap, key, pos, size)
-    du = dist[u]
-    if _stalled(u, du, dist, s_indptr, s_head, s_w):
-        return size, nt, best, meet
-    if other[u] + du < best:
-        best = other[u] + du
-        meet = u
-    for e in range(indptr[u], indptr[u + 1]):
-        x = head[e]
-        nd = du + w[e]
-        if nd < dist[x]:
-            if dist[x] == np.inf:
-                touched[nt] = x
-                nt += 1
-            dist[x] = nd
-            prev[x] = u
-            pedge[x] = edge[e]
-            size = push(heap, key, pos, size, x, nd)
-    return size, nt, best, meet
-
-
 @nb.njit(cache=True, nogil=True)
 def _unpack(edge, child1, child2, stack, out, n_out):
     """Append the input edges of hierarchy edge `edge` to `out`, in travel order."""
@@ -151,15 +122,43 @@ def one_to_one(
         if not (go_f or go_b):
             break
         if go_f and (not go_b or kf[0] <= kb[0]):
-            sf, ntf, best, meet = _advance(
-                up_indptr, up_head, up_w, up_edge, dn_indptr, dn_head, dn_w,
-                df, pf, hf, kf, sf, prevf, edgef, tf, ntf, db, best, meet,
-            )  # fmt: skip
+            u, sf = pop(hf, kf, pf, sf)
+            du = df[u]
+            if _stalled(u, du, df, dn_indptr, dn_head, dn_w):
+                continue
+            if db[u] + du < best:
+                best = db[u] + du
+                meet = u
+            for e in range(up_indptr[u], up_indptr[u + 1]):
+                x = up_head[e]
+                nd = du + up_w[e]
+                if nd < df[x]:
+                    if df[x] == np.inf:
+                        tf[ntf] = x
+                        ntf += 1
+                    df[x] = nd
+                    prevf[x] = u
+                    edgef[x] = up_edge[e]
+                    sf = push(hf, kf, pf, sf, x, nd)
         else:
-            sb, ntb, best, meet = _advance(
-                dn_indptr, dn_head, dn_w, dn_edge, up_indptr, up_head, up_w,
-                db, pb, hb, kb, sb, prevb, edgeb, tb, ntb, df, best, meet,
-            )  # fmt: skip
+            u, sb = pop(hb, kb, pb, sb)
+            du = db[u]
+            if _stalled(u, du, db, up_indptr, up_head, up_w):
+                continue
+            if df[u] + du < best:
+                best = df[u] + du
+                meet = u
+            for e in range(dn_indptr[u], dn_indptr[u + 1]):
+                x = dn_head[e]
+                nd = du + dn_w[e]
+                if nd < db[x]:
+                    if db[x] == np.inf:
+                        tb[ntb] = x
+                        ntb += 1
+                    db[x] = nd
+                    prevb[x] = u
+                    edgeb[x] = dn_edge[e]
+                    sb = push(hb, kb, pb, sb, x, nd)
     n_out = 0
     if want_path and meet >= 0:
         # forward edges, meet back to s, are collected reversed in the unpack stack's tail
