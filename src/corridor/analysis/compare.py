@@ -24,7 +24,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,9 +34,13 @@ from corridor.analysis.pairs import METRICS, PairPaths, default_places, pair_pat
 from corridor.analysis.pairs import accessibility as place_accessibility
 from corridor.errors import ValidationError
 from corridor.model.network import Network
+from corridor.paths.html import table_html
 from corridor.paths.router import Router, router_for
 from corridor.paths.types import Route
 from corridor.progress import Progress, ProgressCallback
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
@@ -142,6 +146,49 @@ class Comparison:
         return (
             f"<Comparison {self.base} -> {self.other}: {len(self.od)} OD rows, "
             f"{len(self.routes)} routes, {len(self.accessibility)} places>"
+        )
+
+    def routes_geodataframe(self) -> gpd.GeoDataFrame:
+        """The routes shown in full as LineStrings (EPSG:4326), one row per route.
+
+        Columns: ``key``, ``when`` (before/after), ``profile``, ``origin``, ``destination``,
+        the route's totals, and ``geometry``.
+        """
+        import geopandas as gpd
+
+        rows, geometry = [], []
+        for key, r in sorted(self.routes.items()):
+            when, profile = key.split("/", 2)[:2]
+            rows.append(
+                {
+                    "key": key,
+                    "when": when,
+                    "profile": profile,
+                    "origin": r.origin_name,
+                    "destination": r.destination_name,
+                    **r.totals(),
+                }
+            )
+            geometry.append(r.geometry)
+        return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs="EPSG:4326")
+
+    def _repr_html_(self) -> str:
+        head = self.headline()
+        cols = [c for c in ("profile", "origin", "destination") if c in head]
+        deltas = [c for c in ("d_time_h", "d_cost_usd", "d_co2_kg") if c in head]
+        befores = [c for c in ("time_h_before", "time_h_after") if c in head]
+        shown = head[cols + befores + deltas]
+        labels = {
+            "time_h_before": "time before (h)",
+            "time_h_after": "time after (h)",
+            "d_time_h": "Δ time (h)",
+            "d_cost_usd": "Δ cost (US$)",
+            "d_co2_kg": "Δ CO2 (kg)",
+        }
+        return table_html(
+            [labels.get(c, c) for c in shown.columns],
+            list(shown.itertuples(index=False, name=None)),
+            caption=f"{self.base} → {self.other}: headline pairs ({len(self.od):,} OD rows)",
         )
 
     def headline(self) -> pd.DataFrame:

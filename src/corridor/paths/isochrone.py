@@ -12,7 +12,7 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,11 @@ from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
+from corridor.paths.html import table_html
 from corridor.paths.skim import resolve_nodes, skim_graph, skim_on, skim_plan
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["Isochrone", "isochrone"]
 
@@ -73,6 +77,33 @@ class Isochrone:
     def to_frame(self) -> pd.DataFrame:
         """The node table, nearest first."""
         return self.nodes.sort_values("time_h", kind="stable").reset_index(drop=True)
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """The node table as points (EPSG:4326), nearest first; unreachable nodes included
+        with ``time_h`` inf and ``band`` NaN."""
+        import geopandas as gpd
+
+        frame = self.to_frame()
+        return gpd.GeoDataFrame(
+            frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+        )
+
+    def _repr_html_(self) -> str:
+        counts, population = self.counts(), self.population()
+        rows = [[f"≤ {h:g} h", counts[h], population[h]] for h in self.hours]
+        table = table_html(
+            ["within", "nodes", "population"],
+            rows,
+            caption=f"from {self.origin_name} by {', '.join(self.modes)}",
+        )
+        frame = self.to_frame()
+        reached = frame[np.isfinite(frame["time_h"]) & (frame["population"] > 0)].head(8)
+        nearest = table_html(
+            ["place", "time_h", "length_km"],
+            list(reached[["name", "time_h", "length_km"]].itertuples(index=False, name=None)),
+            caption="nearest populated places",
+        )
+        return f"<div style='display:flex;gap:12px'>{table}{nearest}</div>"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: per threshold the node count, population and nodes."""

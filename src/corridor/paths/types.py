@@ -6,13 +6,17 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import shapely
 
 from corridor._typing import FloatArray, IntArray
 from corridor.costs.profiles import Profile
+from corridor.paths.html import route_sketch_svg, table_html
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "TIME_DOOR_TO_DOOR",
@@ -29,6 +33,29 @@ __all__ = [
 ]
 
 ProfileLike = str | Path | Profile
+
+
+#: Totals shown in a route's notebook summary (the rest are in :meth:`Route.totals`).
+_SUMMARY = (
+    "length_km",
+    "time_h",
+    "time_d",
+    "cost_usd",
+    "co2_kg",
+    "driving_h",
+    "breaks_h",
+    "overnight_h",
+    "waiting_h",
+    "generalized_usd",
+)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
 DepartLike = str | datetime | pd.Timestamp
 
 
@@ -363,6 +390,73 @@ class Route:
         items: list[Leg | Stop] = [*self.legs, *self.stops]
         return sorted(items, key=lambda item: item.seq)
 
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """The legs as a GeoDataFrame (EPSG:4326), one LineString row per leg, in order.
+
+        Columns: ``seq``, ``from``, ``to``, ``mode``, ``ref``, ``name``, ``start_km``,
+        ``length_km``, ``time_h``, ``cost_usd``, ``co2_kg``, ``breaks_h``, ``overnight_h``,
+        ``link_ids`` and ``geometry``. Stops are in :meth:`stops_frame`.
+        """
+        import geopandas as gpd
+
+        table = pd.DataFrame([leg.to_dict() for leg in self.legs]).drop(
+            columns=["rest_h"], errors="ignore"
+        )
+        table.insert(0, "seq", range(len(self.legs)))
+        geometry = [
+            leg.geometry if leg.geometry is not None else shapely.LineString() for leg in self.legs
+        ]
+        return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+
+    def stops_frame(self) -> pd.DataFrame:
+        """The stops (crossings, gauge changes, transfers, terminals) as a table, in order."""
+        columns = [c for c in Stop.__dataclass_fields__ if c != "seq"]
+        return pd.DataFrame([stop.to_dict() for stop in self.stops], columns=columns)
+
+    def _repr_html_(self) -> str:
+        totals = self.totals()
+        head = (
+            f"<b>{_esc(self.origin_name)} → {_esc(self.destination_name)}</b> "
+            f"({_esc(self.profile or 'no profile')}, {_esc(self.optimize)}; "
+            f"time: {_esc(self.time_definition)})"
+        )
+        shown = [k for k in _SUMMARY if totals.get(k) is not None]
+        summary = table_html(shown, [[totals[k] for k in shown]])
+        legs = table_html(
+            ["from", "to", "mode", "ref", "km", "h", "US$"],
+            [
+                [
+                    leg.from_name,
+                    leg.to_name,
+                    leg.mode,
+                    leg.ref,
+                    leg.length_km,
+                    leg.time_h,
+                    None if math.isnan(leg.cost_usd) else leg.cost_usd,
+                ]
+                for leg in self.legs
+            ],
+            caption=f"{len(self.legs)} legs",
+        )
+        stops = (
+            table_html(
+                ["stop", "kind", "at km", "h", "US$"],
+                [[s.name, s.kind, s.at_km, s.time_h + s.wait_h, s.cost_usd] for s in self.stops],
+                caption=f"{len(self.stops)} stops",
+            )
+            if self.stops
+            else ""
+        )
+        coords = [(float(x), float(y)) for x, y in shapely.get_coordinates(self.geometry)]
+        ends = (
+            [(*coords[0], self.origin_name), (*coords[-1], self.destination_name)] if coords else []
+        )
+        sketch = route_sketch_svg([coords], ends)
+        return (
+            f"<div>{head}{summary}<div style='display:flex;gap:12px;align-items:flex-start'>"
+            f"<div>{legs}{stops}</div>{sketch}</div></div>"
+        )
+
 
 @dataclass(frozen=True, slots=True, repr=False)
 class RouteSet:
@@ -395,6 +489,49 @@ class RouteSet:
 
     def __getitem__(self, i: int) -> Route:
         return self.routes[i]
+
+    def to_geodataframe(self) -> gpd.GeoDataFrame:
+        """One row per route (EPSG:4326): ``rank``, its totals, and its LineString."""
+        import geopandas as gpd
+
+        rows = []
+        for rank, r in enumerate(self.routes):
+            rows.append(
+                {
+                    "rank": rank,
+                    "origin": r.origin_name,
+                    "destination": r.destination_name,
+                    "profile": r.profile,
+                    **r.totals(),
+                    "crossings": " / ".join(s.name for s in r.stops if s.kind == "border_crossing"),
+                }
+            )
+        return gpd.GeoDataFrame(
+            pd.DataFrame(rows), geometry=[r.geometry for r in self.routes], crs="EPSG:4326"
+        )
+
+    def _repr_html_(self) -> str:
+        keys = ("length_km", "time_h", "cost_usd", "co2_kg")
+        rows = []
+        for rank, r in enumerate(self.routes):
+            t = r.totals()
+            crossings = " / ".join(s.name for s in r.stops if s.kind == "border_crossing")
+            rows.append([rank + 1, *[t.get(k) for k in keys], crossings or "–"])
+        palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+        colours = [palette[k % len(palette)] for k in range(len(rows))]
+        table = table_html(["#", *keys, "crossings"], rows, caption=self.method, swatches=colours)
+        lines = [
+            [(float(x), float(y)) for x, y in shapely.get_coordinates(r.geometry)]
+            for r in self.routes
+        ]
+        labels = []
+        if self.routes and lines[0]:
+            labels = [
+                (*lines[0][0], self.routes[0].origin_name),
+                (*lines[0][-1], self.routes[0].destination_name),
+            ]
+        sketch = route_sketch_svg(lines[::-1], labels, colours=colours[::-1] or ["#1f77b4"])
+        return f"<div style='display:flex;gap:12px'>{table}{sketch}</div>"
 
     def to_dict(self) -> dict[str, Any]:
         """``{"routes": [...], "method": ..., "complete": ...}``, JSON-ready."""
