@@ -11,8 +11,16 @@ import pytest
 import shapely
 
 import corridor
-from corridor.io.files import _to_storage
-from corridor.model.schema import LINK_COLUMNS, NODE_COLUMNS
+from corridor.model.schema import LINK_COLUMNS, NODE_COLUMNS, Column, Kind
+
+
+def _to_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
+    """Dates as ISO text, as version-1 files and hand-made ones store them."""
+    out = frame.copy()
+    for c in cols:
+        if c.kind is Kind.DATE and c.name in out:
+            out[c.name] = out[c.name].dt.strftime("%Y-%m-%d").fillna("")
+    return out
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".parquet"])
@@ -172,3 +180,34 @@ def test_formalities_round_trip(tmp_path: Path, name: str) -> None:
     net = corridor.eurasia()
     back = read_network(write_network(net, tmp_path / name))
     pd.testing.assert_frame_equal(back.formalities, net.formalities)
+
+
+def test_every_exported_layer_opens_with_its_crs_and_dates_as_dates(tmp_path: Path) -> None:
+    """QGIS/ogrinfo (GDAL, through pyogrio) and geopandas open each layer with EPSG:4326."""
+    import pyogrio
+
+    net = corridor.eurasia()
+    gpkg = corridor.write_network(net, tmp_path / "net.gpkg")
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert {"nodes", "links", "crossings", "turns", "formalities"} <= layers
+    for name in ("nodes", "links", "crossings", "turns", "formalities"):
+        info = pyogrio.read_info(gpkg, layer=name)
+        assert info["crs"] == "EPSG:4326", name
+        assert info["features"] == len(getattr(net, name)), name
+    crossings = pyogrio.read_info(gpkg, layer="crossings")
+    assert crossings["geometry_type"] == "Point"
+    date_types = dict(zip(crossings["fields"], crossings["ogr_types"], strict=True))
+    assert date_types["opened"] == "OFTDate"
+    assert {"delay_p50_h", "delay_p90_h"} <= set(crossings["fields"])
+    folder = corridor.write_network(net, tmp_path / "net.parquet")
+    for name in ("nodes", "links", "crossings", "turns", "formalities"):
+        g = gpd.read_parquet(folder / f"{name}.parquet")
+        assert g.crs is not None and g.crs.to_epsg() == 4326, name
+        assert len(g) == len(getattr(net, name)), name
+    # a crossing point sits on its node
+    g = gpd.read_parquet(folder / "crossings.parquet")
+    node = net.nodes.set_index("node_id").loc[int(g["node_id"].iloc[0])]
+    assert (g.geometry.iloc[0].x, g.geometry.iloc[0].y) == (node["lon"], node["lat"])
+    for path in (gpkg, folder):
+        back = corridor.read_network(path)
+        pd.testing.assert_frame_equal(back.crossings, net.crossings, check_like=True)

@@ -1,10 +1,11 @@
-"""Read and write networks as GeoPackage (one file, three layers) or GeoParquet (a folder).
+"""Read and write networks as GeoPackage (one file) or GeoParquet (a folder).
 
-GeoPackage: layers ``nodes`` (points), ``links`` (line strings) and ``crossings``
-(attributes only); it opens in QGIS. GeoParquet: a folder with ``nodes.parquet``,
-``links.parquet`` and ``crossings.parquet``. Both round-trip every column of the schema.
-Writes go to a temporary file that is renamed into place, so a killed run leaves the
-previous output intact.
+Every spatial layer carries its CRS (EPSG:4326) and opens as it is in QGIS, ``ogrinfo`` and
+``geopandas``: ``nodes`` (points), ``links`` (line strings), ``crossings`` (points at the
+crossing node, with their delays, fees and hours), ``turns`` (points at the via node) and
+``formalities`` (points at the crossing they apply to). GeoPackage dates are DATE fields and
+GeoParquet dates are ``date32``; both round-trip every column of the schema. Writes go to a
+temporary file that is renamed into place, so a killed run leaves the previous output intact.
 """
 
 from __future__ import annotations
@@ -61,21 +62,44 @@ def _date_cols(cols: tuple[Column, ...]) -> list[str]:
     return [c.name for c in cols if c.kind is Kind.DATE]
 
 
-def _to_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
-    """Dates as ISO text (empty for NaT): read back the same by every GPKG/Parquet reader."""
-    out = frame.copy()
-    for name in _date_cols(cols):
-        if name in out:
-            out[name] = out[name].dt.strftime("%Y-%m-%d").fillna("")
-    return out
-
-
 def _from_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
     out = frame.copy()
     for name in _date_cols(cols):
         if name in out:
-            out[name] = pd.to_datetime(out[name].replace("", None), errors="coerce")
+            column = out[name]
+            if column.dtype == object:  # ISO text (version 1 files) or datetime.date
+                column = column.replace("", None)
+            out[name] = pd.to_datetime(column, errors="coerce").astype("datetime64[ns]")
     return out
+
+
+def _dated(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame:
+    """Date columns as Arrow ``date32`` (null for NaT): DATE in a GeoPackage, date32 in Parquet."""
+    import pyarrow as pa
+
+    out = frame.copy()
+    for name in _date_cols(cols):
+        if name in out:
+            days = pd.to_datetime(out[name], errors="coerce").dt.date
+            out[name] = pd.Series(
+                [None if pd.isna(d) else d for d in days],
+                index=out.index,
+                dtype=pd.ArrowDtype(pa.date32()),
+            )
+    return out
+
+
+def _at_nodes(frame: pd.DataFrame, nodes: pd.DataFrame, key: str) -> Any:
+    """`frame` as points (EPSG:4326) at the node its column `key` names."""
+    import geopandas as gpd
+
+    where = nodes.set_index("node_id")[["lon", "lat"]]
+    xy = where.reindex(frame[key].to_numpy())
+    return gpd.GeoDataFrame(
+        frame.reset_index(drop=True),
+        geometry=gpd.points_from_xy(xy["lon"].to_numpy(), xy["lat"].to_numpy()),
+        crs="EPSG:4326",
+    )
 
 
 def write_network(network: Network, path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -102,38 +126,36 @@ def write_network(network: Network, path: str | os.PathLike[str], *, force: bool
         If `path` holds something that is not an earlier corridor network, unless `force`.
     """
     import geopandas as gpd
+    import pyogrio
 
     target = Path(path)
     kind = _kind(target)
-    nodes = _to_storage(network.nodes, NODE_COLUMNS)
-    links = _to_storage(network.links, LINK_COLUMNS)
-    crossings = _to_storage(network.crossings, CROSSING_COLUMNS)
-    turns = _to_storage(network.turns, TURN_COLUMNS)
-    formalities = network.formalities
-    gnodes = gpd.GeoDataFrame(
-        nodes, geometry=gpd.points_from_xy(nodes["lon"], nodes["lat"]), crs="EPSG:4326"
-    )
-    glinks = gpd.GeoDataFrame(links, geometry="geometry", crs="EPSG:4326")
-    meta = {"name": network.name, "format": "corridor-network", "version": 1}
+    nodes = _dated(network.nodes, NODE_COLUMNS)
+    layers = {
+        "nodes": _at_nodes(nodes, nodes, "node_id"),
+        "links": gpd.GeoDataFrame(
+            _dated(network.links, LINK_COLUMNS), geometry="geometry", crs="EPSG:4326"
+        ),
+        "crossings": _at_nodes(_dated(network.crossings, CROSSING_COLUMNS), nodes, "node_id"),
+        "turns": _at_nodes(_dated(network.turns, TURN_COLUMNS), nodes, "via_node"),
+        "formalities": _at_nodes(network.formalities, nodes, "node_id"),
+    }
+    meta = {"name": network.name, "format": "corridor-network", "version": 2}
     if kind == "gpkg":
         with atomic_file(target, force=force) as out:
             out.unlink()  # the GeoPackage driver creates the file itself
-            gnodes.to_file(out, layer="nodes", driver="GPKG", engine="pyogrio")
-            glinks.to_file(out, layer="links", driver="GPKG", engine="pyogrio")
+            for name, layer in layers.items():
+                pyogrio.write_dataframe(
+                    layer, out, layer=name, driver="GPKG", use_arrow=True, promote_to_multi=False
+                )
             with sqlite3.connect(out) as con:
-                crossings.to_sql("crossings", con, index=False)
-                turns.to_sql("turns", con, index=False)
-                formalities.to_sql("formalities", con, index=False)
                 pd.DataFrame([{"key": "meta", "value": json.dumps(meta)}]).to_sql(
                     "corridor_meta", con, index=False
                 )
     else:
         with atomic_dir(target, force=force, what="network (GeoParquet)") as out:
-            gnodes.drop(columns="geometry").to_parquet(out / "nodes.parquet", index=False)
-            glinks.to_parquet(out / "links.parquet", index=False)
-            crossings.to_parquet(out / "crossings.parquet", index=False)
-            turns.to_parquet(out / "turns.parquet", index=False)
-            formalities.to_parquet(out / "formalities.parquet", index=False)
+            for name, layer in layers.items():
+                layer.to_parquet(out / f"{name}.parquet", index=False)
             (out / "meta.json").write_text(json.dumps(meta))
     log.info("wrote %r to %s", network, target)
     return target
@@ -251,6 +273,8 @@ def _read_parquet(source: Path) -> dict[str, Any]:
             frame = pq.read_table(file).to_pandas()
         except (pa.ArrowInvalid, OSError) as exc:
             raise DataSourceError(file, f"is not a readable Parquet file: {exc}") from None
+        if "geometry" in frame and name != "links":
+            frame = frame.drop(columns="geometry")  # points at nodes, rebuilt on writing
         if "geometry" in frame:
             wkb = frame["geometry"].to_numpy()
             geoms = shapely.from_wkb(np.where(pd.isna(wkb), None, wkb))
