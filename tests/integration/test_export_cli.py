@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import corridor
@@ -44,3 +45,28 @@ def test_export_matrices_and_bad_input(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 2
     assert not (tmp_path / "x.geojson").exists()
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet"])
+def test_route_with_a_profile_exports_as_gis_layers(tmp_path: Path, suffix: str) -> None:
+    import geopandas as gpd
+
+    out = tmp_path / f"route{suffix}"
+    args = ["export", "--route", "Novosibirsk", "Harbin", "--profile", "truck40", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    expected = corridor.route(corridor.eurasia(), "Novosibirsk", "Harbin", profile="truck40")
+    legs = gpd.read_file(out, layer="legs") if suffix == ".gpkg" else gpd.read_parquet(out)
+    assert legs.crs.to_epsg() == 4326
+    assert legs["length_km"].sum() == pytest.approx(expected.length_km, abs=0.01)
+    leg_cost = sum(leg.cost_usd for leg in expected.legs)
+    assert legs["cost_usd"].sum() == pytest.approx(leg_cost, abs=0.05)
+    if suffix == ".gpkg":
+        stops = gpd.read_file(out, layer="stops")
+        # legs and stops together are the route's whole money cost
+        total = legs["cost_usd"].sum() + stops["cost_usd"].sum()
+        assert total == pytest.approx(expected.cost_usd, abs=0.05)
+        assert "Zabaikalsk – Manzhouli" in set(stops["name"])
+        crossing = stops[stops["kind"] == "border_crossing"].geometry.iloc[0]
+        node = corridor.eurasia().nodes.set_index("name").loc["Zabaikalsk – Manzhouli"]
+        assert (crossing.x, crossing.y) == pytest.approx((node["lon"], node["lat"]))

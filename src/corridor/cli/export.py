@@ -42,7 +42,17 @@ def export_cmd(
         typer.Option(help="Export the route ORIGIN DEST on the network instead."),
     ] = None,
     mode: Annotated[str, typer.Option(help="Modes for --route: road, rail or any.")] = "any",
-    optimize: Annotated[str, typer.Option(help="time or distance, for --route.")] = "time",
+    optimize: Annotated[
+        str | None,
+        typer.Option(
+            help="For --route: time, distance, cost, co2 or generalized (default: "
+            "generalized with a profile, time without)."
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="For --route: the vehicle profile (costs, CO2, crossings, rests)."),
+    ] = None,
     force: ForceOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
@@ -54,7 +64,9 @@ def export_cmd(
         net: corridor.Network = obj
 
         def find() -> corridor.Route:
-            return corridor.route(net, route[0], route[1], modes=mode, optimize=optimize)
+            return corridor.route(
+                net, route[0], route[1], modes=mode, optimize=optimize, profile=profile
+            )
 
         obj = guard(as_json, find)
     written = guard(as_json, lambda: corridor.export_results(obj, out, force=force))

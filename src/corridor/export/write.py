@@ -4,7 +4,9 @@
 what                   formats (chosen by the file's suffix)
 =====================  ==========================================================
 Network                ``.gpkg`` (QGIS), ``.parquet`` (GeoParquet folder), ``.geojson``
-Route, Trip            ``.geojson`` (one LineString feature per leg), ``.json``
+Route                  ``.geojson`` (one LineString feature per leg), ``.json``,
+                       ``.gpkg`` (layers ``legs`` and ``stops``), ``.parquet`` (GeoParquet legs)
+Trip                   ``.geojson``, ``.json``
 Skim, matrices         ``.omx``, ``.csv``, ``.parquet`` (via :mod:`corridor.export.omx`)
 =====================  ==========================================================
 
@@ -38,6 +40,51 @@ from corridor.paths.types import Route
 __all__ = ["export"]
 
 log = logging.getLogger(__name__)
+
+
+def _stop_points(route: Route) -> list[tuple[float, float]]:
+    """Where each stop is: the first point of the leg that starts at it (or the route's end)."""
+    import shapely
+
+    ends = shapely.get_coordinates(route.geometry)
+    starts = {leg.from_node: leg.geometry for leg in route.legs if leg.geometry is not None}
+    points = []
+    for stop in route.stops:
+        line = starts.get(stop.node_id)
+        if line is not None and not line.is_empty:
+            x, y = line.coords[0]
+        elif stop.node_id == route.origin:
+            x, y = ends[0]
+        else:
+            x, y = ends[-1]
+        points.append((float(x), float(y)))
+    return points
+
+
+def _write_route_layers(route: Route, target: Path, *, gpkg: bool, force: bool) -> Path:
+    """A route as GIS layers: legs (line strings) and, in a GeoPackage, stops (points)."""
+    import geopandas as gpd
+    import pyogrio
+
+    from corridor.atomic import atomic_file
+
+    legs = route.to_geodataframe()
+    legs["link_ids"] = [";".join(map(str, ids)) for ids in legs["link_ids"]]
+    points = _stop_points(route)
+    stops = gpd.GeoDataFrame(
+        route.stops_frame(),
+        geometry=gpd.points_from_xy([p[0] for p in points], [p[1] for p in points]),
+        crs="EPSG:4326",
+    )
+    with atomic_file(target, force=force) as out:
+        if gpkg:
+            out.unlink()
+            pyogrio.write_dataframe(legs, out, layer="legs", driver="GPKG")
+            if len(stops):
+                pyogrio.write_dataframe(stops, out, layer="stops", driver="GPKG")
+        else:
+            legs.to_parquet(out, index=False)
+    return target
 
 
 def export(obj: object, path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -77,13 +124,18 @@ def export(obj: object, path: str | os.PathLike[str], *, force: bool = False) ->
         raise ValidationError(
             f"{target.name}: a network is written as .gpkg, .parquet (GeoParquet) or .geojson"
         )
+    if isinstance(obj, Route) and suffix in (".gpkg", ".parquet", ".geoparquet"):
+        return _write_route_layers(obj, target, gpkg=suffix == ".gpkg", force=force)
     if isinstance(obj, Route | Trip):
         if suffix == ".geojson":
             data = route_geojson(obj) if isinstance(obj, Route) else trip_geojson(obj)
             return write_geojson(data, target, force=force)
         if suffix == ".json":
             return write_text(target, json.dumps(obj.to_dict(), allow_nan=False), force=force)
-        raise ValidationError(f"{target.name}: a route or trip is written as .geojson or .json")
+        raise ValidationError(
+            f"{target.name}: a route is written as .geojson, .json, .gpkg or .parquet, "
+            "a trip as .geojson or .json"
+        )
     if isinstance(obj, omx.Matrices):
         return omx.write_matrices(
             obj.matrices,
