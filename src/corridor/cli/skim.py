@@ -134,9 +134,12 @@ def skim_cmd(
                 net, orig, dest, cost=metric, modes=mode, sums=extra, method=method
             ),
         )
-    if out is not None:
-        guard(as_json, lambda: corridor.write_skim(result, out, force=force))
     names = net.nodes.set_index("node_id")["name"]
+    if out is not None:
+        labels = dict(
+            zip(names.index.astype(int).tolist(), names.astype(str).tolist(), strict=True)
+        )
+        guard(as_json, lambda: corridor.write_skim(result, out, names=labels, force=force))
     if as_json:
         print(
             json.dumps(

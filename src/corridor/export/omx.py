@@ -48,12 +48,16 @@ class Matrices:
         Row and column ids, int64.
     attrs
         File-level attributes (OMX only; e.g. the skim's metric and method).
+    origin_names, destination_names
+        Zone names in row and column order, where the file has them (else empty).
     """
 
     matrices: dict[str, FloatArray]
     origins: IntArray
     destinations: IntArray
     attrs: dict[str, str] = field(default_factory=dict)
+    origin_names: tuple[str, ...] = ()
+    destination_names: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         shape = (self.origins.size, self.destinations.size)
@@ -117,6 +121,7 @@ def write_matrices(
     origins: Any,
     destinations: Any,
     attrs: Mapping[str, str] | None = None,
+    names: Mapping[int, str] | None = None,
     force: bool = False,
 ) -> Path:
     """Write named matrices to ``.omx``, ``.parquet`` or ``.csv`` (by suffix).
@@ -131,6 +136,10 @@ def write_matrices(
         Row and column ids (int; uint32 range for OMX).
     attrs
         Text attributes stored in OMX files (ignored by the table formats).
+    names
+        Zone id -> name: stored as the OMX lookups ``origin_name`` and ``destination_name``
+        (UTF-8) beside the id lookups, or as ``origin_name`` / ``destination_name`` columns
+        of the tables; ids without a name get "".
     force
         Replace what is at `path` even if corridor did not write it.
 
@@ -154,6 +163,9 @@ def write_matrices(
     p = Path(path)
     kind = _format(p)
     mats, o, d = _check(matrices, origins, destinations)
+    label = dict(names or {})
+    o_names = [str(label.get(int(i), "")) for i in o] if names else []
+    d_names = [str(label.get(int(i), "")) for i in d] if names else []
     if kind == ".omx":
         omx = _omx()
         for role, ids in (("origin", o), ("destination", d)):
@@ -167,14 +179,19 @@ def write_matrices(
                     f.create_matrix(name, obj=np.ascontiguousarray(arr))
                 f.create_mapping("origin", o.tolist())
                 f.create_mapping("destination", d.tolist())
+                if names:
+                    for title, entries in (("origin_name", o_names), ("destination_name", d_names)):
+                        encoded = np.array([e.encode() for e in entries], dtype=np.bytes_)
+                        f.create_array(f.root.lookup, title, encoded)
                 for key, value in (attrs or {}).items():
                     f.root._v_attrs[str(key)] = str(value)
 
     else:
-        frame = pd.DataFrame(
-            {"origin": np.repeat(o, d.size), "destination": np.tile(d, o.size)}
-            | {name: arr.ravel() for name, arr in mats.items()}
-        )
+        zones: dict[str, Any] = {"origin": np.repeat(o, d.size), "destination": np.tile(d, o.size)}
+        if names:
+            zones["origin_name"] = np.repeat(np.array(o_names, dtype=object), d.size)
+            zones["destination_name"] = np.tile(np.array(d_names, dtype=object), o.size)
+        frame = pd.DataFrame(zones | {name: arr.ravel() for name, arr in mats.items()})
 
         def write(tmp: Path) -> None:
             if kind == ".parquet":
@@ -212,13 +229,21 @@ def _read_omx(p: Path) -> Matrices:
         mats = {name: np.asarray(f[name][:], dtype=np.float64) for name in names}
         n_o, n_d = mats[names[0]].shape
         maps = list(f.list_mappings())
-        if "origin" in maps and "destination" in maps:
+        id_maps = [m for m in maps if m not in ("origin_name", "destination_name")]
+        if "origin" in id_maps and "destination" in id_maps:
             o = np.asarray(f.root.lookup.origin[:])
             d = np.asarray(f.root.lookup.destination[:])
-        elif maps:
-            o = d = np.asarray(f.root.lookup._f_get_child(maps[0])[:])
+        elif id_maps:
+            o = d = np.asarray(f.root.lookup._f_get_child(id_maps[0])[:])
         else:
             o, d = np.arange(1, n_o + 1), np.arange(1, n_d + 1)
+        labels = {
+            title: tuple(
+                bytes(x).decode("utf-8", "replace") for x in f.root.lookup._f_get_child(title)[:]
+            )
+            for title in ("origin_name", "destination_name")
+            if title in maps
+        }
         attrs = {
             str(k): str(f.root._v_attrs[k])
             for k in f.root._v_attrs._f_list("user")
@@ -227,7 +252,14 @@ def _read_omx(p: Path) -> Matrices:
     o, d = o.astype(np.int64), d.astype(np.int64)
     if o.size != n_o or d.size != n_d:
         raise DataSourceError(p, f"mappings have {o.size}x{d.size} ids; matrices {n_o}x{n_d}")
-    return Matrices(matrices=mats, origins=o, destinations=d, attrs=attrs)
+    return Matrices(
+        matrices=mats,
+        origins=o,
+        destinations=d,
+        attrs=attrs,
+        origin_names=labels.get("origin_name", ()),
+        destination_names=labels.get("destination_name", ()),
+    )
 
 
 def _read_table(p: Path, kind: str) -> Matrices:
@@ -238,7 +270,8 @@ def _read_table(p: Path, kind: str) -> Matrices:
     missing = [c for c in ("origin", "destination") if c not in frame.columns]
     if missing:
         raise DataSourceError(p, f"no column(s) {missing}; need origin, destination, values")
-    names = [c for c in frame.columns if c not in ("origin", "destination")]
+    zone_cols = ("origin", "destination", "origin_name", "destination_name")
+    names = [c for c in frame.columns if c not in zone_cols]
     if not names:
         raise DataSourceError(p, "no value columns besides origin and destination")
     try:
@@ -260,7 +293,19 @@ def _read_table(p: Path, kind: str) -> Matrices:
         mat = np.full((o.size, d.size), np.nan)
         mat[rows, cols] = v
         mats[n] = mat
-    return Matrices(matrices=mats, origins=o.astype(np.int64), destinations=d.astype(np.int64))
+    labels: dict[str, tuple[str, ...]] = {}
+    for role, ids, idx in (("origin", o, rows), ("destination", d, cols)):
+        if f"{role}_name" in frame:
+            first = pd.Series(frame[f"{role}_name"].fillna("").astype(str).to_numpy(), index=idx)
+            first = first[~first.index.duplicated()].reindex(range(ids.size), fill_value="")
+            labels[role] = tuple(first.tolist())
+    return Matrices(
+        matrices=mats,
+        origins=o.astype(np.int64),
+        destinations=d.astype(np.int64),
+        origin_names=labels.get("origin", ()),
+        destination_names=labels.get("destination", ()),
+    )
 
 
 def read_matrices(path: str | os.PathLike[str]) -> Matrices:
@@ -281,8 +326,17 @@ def read_matrices(path: str | os.PathLike[str]) -> Matrices:
     return _read_omx(p) if kind == ".omx" else _read_table(p, kind)
 
 
-def write_skim(skim: Skim, path: str | os.PathLike[str], *, force: bool = False) -> Path:
+def write_skim(
+    skim: Skim,
+    path: str | os.PathLike[str],
+    *,
+    names: Mapping[int, str] | None = None,
+    force: bool = False,
+) -> Path:
     """Write a skim's matrices (the metric and its sums) to ``.omx``, ``.parquet`` or ``.csv``.
+
+    `names` (node id -> name, e.g. from the network's nodes) labels the zones (see
+    :func:`write_matrices`).
 
     Raises
     ------
@@ -298,6 +352,7 @@ def write_skim(skim: Skim, path: str | os.PathLike[str], *, force: bool = False)
         origins=skim.origins,
         destinations=skim.destinations,
         attrs={"metric": skim.metric, "method": skim.method},
+        names=names,
         force=force,
     )
 

@@ -68,7 +68,8 @@ def test_skim_table_csv_and_unreachable(toy_file: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "length_km" in res.output and "-" in res.output  # B has no rail: unreachable
     text = (tmp_path / "m.csv").read_text()
-    assert text.splitlines()[1] == "2,4,inf"
+    assert text.splitlines()[0] == "origin,destination,origin_name,destination_name,length_km"
+    assert text.splitlines()[1] == "2,4,B,D,inf"
 
 
 def test_skim_bad_input_exits_2(toy_file: Path) -> None:

@@ -69,3 +69,18 @@ def test_bad_matrix_files(tmp_path: Path) -> None:
     (tmp_path / "cols.csv").write_text("from,to,t\n1,2,5\n")
     with pytest.raises(DataSourceError, match="origin"):
         read_matrices(tmp_path / "cols.csv")
+
+
+@pytest.mark.parametrize("suffix", [".omx", ".csv", ".parquet"])
+def test_zone_names_travel_with_the_matrices(tmp_path: Path, suffix: str) -> None:
+    pytest.importorskip("openmatrix", reason="OMX needs the optional openmatrix package")
+    names = {10: "Moscow", 20: "Ürümqi", 30: "Nizhny Novgorod"}
+    mats = {"time_h": np.arange(6, dtype=float).reshape(2, 3)}
+    path = corridor.write_matrices(
+        mats, tmp_path / f"m{suffix}", origins=[20, 10], destinations=[10, 20, 30], names=names
+    )
+    back = corridor.read_matrices(path)
+    assert back.origin_names == ("Ürümqi", "Moscow")
+    assert back.destination_names == ("Moscow", "Ürümqi", "Nizhny Novgorod")
+    assert list(back.matrices) == ["time_h"]
+    np.testing.assert_array_equal(back.matrices["time_h"], mats["time_h"])
