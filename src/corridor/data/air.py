@@ -21,7 +21,9 @@ adds, after the routes and terminals:
   from ``formalities.yaml`` by direction and nationality (:mod:`corridor.data.formalities`),
   and the domestic rule (:mod:`corridor.graph.borders`) keeps domestic trips off it.
 
-All links of a flight are one-way (block times differ by direction). Periods
+Flight and boarding links carry the route's ``ref`` (``"VVO-HRB"``, both directions;
+``route_id`` ``"air:VVO-HRB"``), so that a scenario closes a route with
+``close_links: {links: {ref: VVO-HRB, mode: air}}``. All links of a flight are one-way (block times differ by direction). Periods
 (``opened``/``closed``) become the links' dates, so a suspended route has no links on a
 day in its gap.
 
@@ -114,6 +116,7 @@ def _link(
     provenance: str,
     period: dict[str, Any],
     extra: dict[str, float],
+    ref: str,
     mode: str = "air",
 ) -> dict[str, Any]:
     nan = float("nan")
@@ -124,7 +127,7 @@ def _link(
         "oneway": mode == "air",
         "mode": mode,
         "class": cls,
-        "ref": "",
+        "ref": ref,
         "name": name,
         "length_km": round(length_km, 3),
         "speed_kmh": speed_kmh,
@@ -139,7 +142,7 @@ def _link(
         "closed": recipe_date(period.get("closed")),
         "provenance": provenance,
         "geometry": [(a["lon"], a["lat"]), (b["lon"], b["lat"])],
-        "route_id": key.split("|")[0],
+        "route_id": f"air:{ref}",
         "toll_car_usd": 0.0,
         "freight_km_per_day": nan,
         "passenger_kmh": nan,
@@ -252,6 +255,7 @@ def _add_airports(draft: Draft, doc: dict[str, Any]) -> dict[str, dict[str, Any]
                 provenance=f"airport access {hours:g} h, {km:g} km: {access['source']}",
                 period={},
                 extra={"fare_usd": float(access.get("fare_usd", 0.0))},
+                ref=iata,
                 mode="transfer",
             )
         )
@@ -316,6 +320,7 @@ def _passport_control(
             provenance="passport control to the arrival hall (0 km)",
             period={},
             extra={},
+            ref=f"{iata}-arrivals",
         )
     )
     return node
@@ -356,6 +361,7 @@ def _add_flight(
     co2 = icao_co2_pax_kg(gcd, aircraft, float(doc["co2"]["kg_co2_per_kg_fuel"]))
     wtw = co2 * float(doc["co2"]["wtw_factor"])
     tag = f"{d_iata}-{a_iata}#{k}"
+    ref = f"{route['a']}-{route['b']}"  # both directions: a scenario drops a route by ref
     dates = "; ".join(f"{x} {period[x]}" for x in ("opened", "closed") if period.get(x))
     draft.links.append(
         _link(
@@ -373,6 +379,7 @@ def _add_flight(
             ),
             period=period,
             extra={"processing_h": processing, "flights_week": weekly},
+            ref=ref,
         )
     )
     head = _passport_control(draft, arr, str(dep["country"]), proc) if international else arr
@@ -405,5 +412,6 @@ def _add_flight(
                 "co2_pax_kg": round(co2, 3),
                 "co2_wtw_pax_kg": round(wtw, 3),
             },
+            ref=ref,
         )
     )

@@ -128,3 +128,18 @@ def test_profile_skim_air_matches_routes(net: corridor.Network) -> None:
         assert skim.values[i, j] == pytest.approx(r.time_h, rel=1e-9)
         assert skim.sums["co2_kg"][i, j] == pytest.approx(r.co2_kg, rel=1e-9)
     assert np.isfinite(skim.values).all()
+
+
+def test_a_scenario_drops_a_route_by_its_ref(net: corridor.Network, tmp_path) -> None:
+    path = tmp_path / "drop.yaml"
+    path.write_text(
+        "name: drop-vvo-hrb\nbase: eurasia\nedits:\n"
+        "  - close_links: {links: {ref: VVO-HRB, mode: air}}\n",
+        encoding="utf-8",
+    )
+    after = corridor.load_scenario(path).apply(net)
+    before = corridor.route(net, "Vladivostok", "Harbin", profile="air")
+    r = corridor.route(after, "Vladivostok", "Harbin", profile="air")
+    flights = [leg for leg in r.legs if leg.mode == "air"]
+    assert len(flights) == 2 and "KHV" in flights[0].to_name  # via Khabarovsk
+    assert r.time_h > before.time_h
