@@ -142,6 +142,13 @@ SPEED_BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
     ("rail", "secondary"): (25.0, 70.0),
     ("rail", "siding"): (5.0, 30.0),
     ("transfer", "terminal"): (5.0, 50.0),
+    ("transfer", "airport"): (5.0, 120.0),
+    ("air", "flight"): (
+        250.0,
+        950.0,
+    ),  # block speed: short hops spend half the block taxiing and climbing
+    ("air", "boarding"): (1.0, 1.0),
+    ("air", "arrival"): (1.0, 1.0),
 }
 
 NAMED_ROUTES = (
@@ -241,9 +248,45 @@ def check_network(net: Network) -> list[Check]:
     out += _check_links(net)
     out += _check_gauges(net)
     out += _check_terminals(net)
+    out += _check_air(net)
     out += _check_size(net)
     out += _check_circuity(now)
     return out
+
+
+def _check_air(net: Network) -> list[Check]:
+    """Airports reach their city; flights carry a block time, a source and a fare."""
+    nodes, links = net.nodes, net.links
+    airports = nodes[nodes["kind"] == "airport"]
+    if not len(airports):
+        return []
+    access = links[(links["mode"] == "transfer") & (links["class"] == "airport")]
+    served = set(access["b_node"]) | set(access["a_node"])
+    flights = links[(links["mode"] == "air") & (links["class"] == "flight")]
+    gates = set(links.loc[links["class"] == "boarding", "b_node"])
+    lonely = [
+        str(n)
+        for nid, n in zip(airports["node_id"], airports["name"], strict=True)
+        if nid not in served and nid not in gates
+    ]
+    no_coords = airports[~(np.isfinite(airports["lon"]) & np.isfinite(airports["lat"]))]
+    cols = [c for c in ("block_h", "fare_usd", "co2_pax_kg") if c in flights.columns]
+    missing = ~np.isfinite(flights[cols].to_numpy(dtype=np.float64)).all(axis=1)
+    unsourced = flights["provenance"].str.len().to_numpy() < 10
+    bad = flights.loc[missing | unsourced, "name"].tolist()
+    return [
+        Check(
+            "airports reach their city",
+            not lonely and not len(no_coords),
+            f"{len(airports)} airport and gate nodes, {len(access)} access links; "
+            f"without access: {lonely[:5]}; without coordinates: {len(no_coords)}",
+        ),
+        Check(
+            "flights carry block time, fare, CO2 and source",
+            len(cols) == 3 and not bad,
+            f"{len(flights)} flight links; incomplete: {bad[:5]}",
+        ),
+    ]
 
 
 def _check_circuity(net: Network) -> list[Check]:
@@ -283,7 +326,8 @@ def _check_crossings(net: Network) -> list[Check]:
         if set(touching["mode"]) - modes:
             bad.append(f"{row['name']} (links of modes without crossing figures)")
         rows = in_force[in_force["node_id"] == nid]
-        if len(rows) != 2 * len(modes):
+        # an airport's passport control is entered one way: from the country left
+        if len(rows) != 2 * len(modes - {"air"}) + len(modes & {"air"}):
             bad.append(f"{row['name']} (needs both directions per mode)")
     return [
         Check(
@@ -358,7 +402,8 @@ def _check_links(net: Network) -> list[Check]:
         }
     )
     dup = key.duplicated(keep=False)
-    zero = (links["length_km"] <= 0) & (links["mode"] != "transfer")
+    air_stop = (links["mode"] == "air") & links["class"].isin(("boarding", "arrival"))
+    zero = (links["length_km"] <= 0) & (links["mode"] != "transfer") & ~air_stop
     speed_bad = []
     for (mode, cls), group in links.groupby(["mode", "class"]):
         bounds = SPEED_BOUNDS.get((str(mode), str(cls)))
@@ -444,7 +489,7 @@ def _check_terminals(net: Network) -> list[Check]:
         if not (touching["mode"] == "transfer").any():
             no_road.append(int(nid))
     names = nodes.set_index("node_id").loc[no_road, "name"].tolist() if no_road else []
-    transfers = links[links["mode"] == "transfer"]
+    transfers = links[(links["mode"] == "transfer") & (links["class"] != "airport")]
     kinds = nodes.set_index("node_id")["kind"]
     stray = transfers[
         (kinds.loc[transfers["a_node"]].to_numpy() != "terminal")

@@ -48,7 +48,8 @@ def crossing_stops(
     tail, head
         Node index of each arc's ends.
     arc_mode
-        Mode of each arc (rail arcs take the rail figures, all others the road ones).
+        Mode of each arc (rail and air arcs take the rail and air figures, all others
+        the road ones).
     profile
         Picks freight or passenger delays, the fallback delay and the fee factor.
 
@@ -81,7 +82,9 @@ def crossing_stops(
     direction = np.where(
         t_cc == ca[h], "a_to_b", np.where(t_cc == cb[h], "b_to_a", "either")
     ).astype(object)
-    cmode = np.where(arc_mode[idx] == "rail", "rail", "road").astype(object)
+    cmode = np.where(
+        arc_mode[idx] == "rail", "rail", np.where(arc_mode[idx] == "air", "air", "road")
+    ).astype(object)
     arcs = pd.DataFrame({"arc": idx, "node_id": node_ids[h], "mode": cmode, "direction": direction})
     table = _rows_in_force(network)
     passenger = profile.crossing.delay == "passenger"

@@ -5,6 +5,8 @@ row per crossing node, mode, direction and vehicle. A profile crosses a road cro
 its ``road_vehicle`` (car, bus or truck) and a rail crossing as a passenger or freight
 train (by its ``kind``). For an arc entering a crossing node:
 
+An airport's passport control (mode ``air``) is crossed as a ``flight``.
+
 * ``allowed`` false: the arc is left out of the profile's cost graph (e.g. no private car
   enters North Korea);
 * ``time_h`` and ``fee_usd`` are added to the crossing's stop (on top of its delay and fee);
@@ -40,7 +42,10 @@ __all__ = [
 
 
 def vehicle_of(profile: Profile, mode: str) -> Vehicle:
-    """How a profile crosses a border on `mode` (ferries carry road vehicles)."""
+    """How a profile crosses a border on `mode` (ferries carry road vehicles; a flight's
+    travellers pass the arrival airport's passport control)."""
+    if mode == "air":
+        return Vehicle.FLIGHT
     if mode == "rail":
         return Vehicle.PASSENGER_TRAIN if profile.kind == "passenger" else Vehicle.FREIGHT_TRAIN
     if profile.road_vehicle is not None:
@@ -126,7 +131,9 @@ def formality_arcs(
     if not len(table):
         return out
     direction = np.where(a_side, "a_to_b", np.where(b_side, "b_to_a", "either"))
-    cmode = np.where(arc_mode[idx] == "rail", "rail", "road")
+    cmode = np.where(
+        arc_mode[idx] == "rail", "rail", np.where(arc_mode[idx] == "air", "air", "road")
+    )
     vehicle = np.asarray([vehicle_of(profile, str(x)).value for x in cmode], dtype=object)
     arcs = pd.DataFrame(
         {
@@ -222,7 +229,7 @@ def barred_reasons(
     table = network.formalities
     if not len(table):
         return ""
-    vehicles = {vehicle_of(profile, m).value for m in profile.modes if m in ("road", "rail")}
+    vehicles = {vehicle_of(profile, m).value for m in profile.modes if m in ("road", "rail", "air")}
     mine = table[table["vehicle"].isin(vehicles)]
     nodes = network.nodes.set_index("node_id")
     entered = np.where(

@@ -18,6 +18,14 @@ kernels see them:
   between rail ports of two different known gauges it is a transshipment and carries the
   ``gauge_break`` handling instead. Transfer links joining nodes in two countries are
   left out (logged): they would let a route bypass the border crossing between them.
+* **Air.** Flight links (mode ``air``, class ``flight``) take the link's block time,
+  ``fare_usd`` per traveller and ICAO-method CO2 per passenger (``co2_pax_kg``,
+  ``co2_wtw_pax_kg``) instead of per-km rates; a ``boarding`` link stops for its
+  ``processing_h`` plus the profile's schedule wait for its ``flights_week``
+  (:class:`~corridor.costs.profiles.Boarding`), a stop of kind ``BOARDING``. An
+  international flight enters the arrival airport's passport control, a border crossing
+  like any other. Airport access links (transfer, class ``airport``) are used only by
+  profiles that fly.
 * **Terminals.** Each node has a source hub (arcs out to its ports, carrying origin
   handling for the port's mode) and a sink hub (arcs in from its ports, carrying
   destination handling). A route runs from the origin's source hub to the destination's
@@ -245,7 +253,7 @@ class CostGraph:
 
 def _mode_table(profile: Profile) -> dict[str, ModeParams]:
     out: dict[str, ModeParams] = {}
-    for mode in ("road", "rail", "ferry"):
+    for mode in ("road", "rail", "ferry", "air"):
         params = profile.params(mode)
         if params is not None:
             out[mode] = params
@@ -257,6 +265,8 @@ def _usable(network: Network, profile: Profile, params: dict[str, ModeParams]) -
     modes = links["mode"].to_numpy()
     ok = np.isin(modes, list(profile.modes)) & network.open_links()
     ok &= ~barred_links(network, profile.kind, profile.id)
+    if "air" not in profile.modes:
+        ok &= ~((modes == Mode.TRANSFER.value) & (links["class"].to_numpy() == "airport"))
     for mode, p in params.items():
         if p.classes is not None:
             ok &= ~((modes == mode) & ~np.isin(links["class"].to_numpy(), list(p.classes)))
@@ -327,6 +337,11 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     tnodes = np.unique(np.concatenate([tail[is_transfer], head[is_transfer]]))
     bare = np.setdiff1d(tnodes, ends["node"].to_numpy())
+    # a city with an airport access link also gets a transfer port: a trip that starts
+    # there and flies leaves through it, without the origin handling of a road or rail
+    # departure (the boarding stop holds the time at the airport)
+    access = is_transfer & (links["class"].to_numpy()[arc_row] == "airport")
+    bare = np.union1d(bare, np.concatenate([tail[access], head[access]]))
     ends = pd.concat(
         [ends, pd.DataFrame({"node": bare, "kind": TRANSFER_PORT, "gauge": 0.0})],
         ignore_index=True,
@@ -363,17 +378,33 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     nodes_bc = network.nodes.set_index("node_id").loc[node_ids, "kind"].to_numpy()
     is_bc_head = nodes_bc[h_l] == NodeKind.BORDER_CROSSING
     form = formality_arcs(network, node_ids, t_l, h_l, mode_l, profile)
+    stop_kind = np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE)
+    move_h = length / speed
+    line_usd = per_km * length + toll
+    co2_wtw = g_wtw * units * length / 1000.0
+    co2_ttw = g_ttw * units * length / 1000.0
+    stop_h = delay + form.time_h
+    if (mode_l == Mode.AIR.value).any():
+        air = _air_terms(links, row_l, mode_l, profile)
+        fly = air["flight"]
+        move_h = np.where(fly & np.isfinite(air["block_h"]), air["block_h"], move_h)
+        line_usd = np.where(fly, line_usd + air["fare_usd"] * units, line_usd)
+        co2_wtw = np.where(fly & air["has_co2"], air["co2_wtw"] * units, co2_wtw)
+        co2_ttw = np.where(fly & air["has_co2"], air["co2_ttw"] * units, co2_ttw)
+        board = air["boarding"]
+        stop_h = np.where(board, stop_h + air["boarding_h"], stop_h)
+        stop_kind = np.where(board, StopKind.BOARDING, stop_kind)
     lh_arcs: Arcs = {
         "tail": port_of(t_l, pkind[lh], pgauge[lh]),
         "head": port_of(h_l, pkind[lh], pgauge[lh]),
         "length_km": length,
-        "move_h": length / speed,
-        "line_usd": per_km * length + toll,
-        "co2_kg": g_wtw * units * length / 1000.0,
-        "co2_ttw_kg": g_ttw * units * length / 1000.0,
-        "stop_h": delay + form.time_h,
+        "move_h": move_h,
+        "line_usd": line_usd,
+        "co2_kg": co2_wtw,
+        "co2_ttw_kg": co2_ttw,
+        "stop_h": stop_h,
         "stop_usd": fee + form.fee_usd,
-        "stop_kind": np.where(is_bc_head, StopKind.BORDER_CROSSING, StopKind.NONE),
+        "stop_kind": stop_kind,
         "delay_p10_h": p10,
         "delay_p90_h": p90,
         "open_from_h": ofrom,
@@ -473,6 +504,36 @@ def compile_cost_graph(network: Network, profile: Profile) -> CostGraph:
     )
     log.info("compiled %r", graph)
     return graph
+
+
+def _air_terms(
+    links: pd.DataFrame, rows: IntArray, modes: np.ndarray, profile: Profile
+) -> dict[str, np.ndarray]:
+    """Per line-haul arc: which are flights and boardings, and their block time, fare,
+    CO2 per passenger and boarding time (processing + schedule wait)."""
+
+    def col(name: str) -> FloatArray:
+        if name not in links.columns:
+            return np.full(rows.size, np.nan)
+        return np.asarray(links[name].to_numpy(dtype=np.float64)[rows], dtype=np.float64)
+
+    is_air = modes == Mode.AIR.value
+    cls = links["class"].to_numpy()[rows]
+    block = col("block_h")
+    flight = is_air & (cls == "flight")
+    boarding = is_air & (cls == "boarding")
+    wait = profile.boarding.wait_h(col("flights_week")) if profile.boarding else 0.0
+    co2_ttw, co2_wtw = col("co2_pax_kg"), col("co2_wtw_pax_kg")
+    return {
+        "flight": flight,
+        "boarding": boarding,
+        "block_h": block,
+        "fare_usd": np.nan_to_num(col("fare_usd")),
+        "has_co2": np.isfinite(co2_ttw) & np.isfinite(co2_wtw),
+        "co2_ttw": np.nan_to_num(co2_ttw),
+        "co2_wtw": np.nan_to_num(co2_wtw),
+        "boarding_h": np.nan_to_num(col("processing_h")) + wait,
+    }
 
 
 def _tolls(links: pd.DataFrame, column: str) -> FloatArray:

@@ -18,14 +18,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from corridor._typing import FloatArray
 from corridor.errors import DataSourceError, ValidationError
 
 __all__ = [
     "BUILTIN_PROFILES",
+    "Boarding",
     "CrossingParams",
     "DriverRules",
     "Handling",
@@ -40,12 +43,14 @@ __all__ = [
 ]
 
 BUILTIN_PROFILES: tuple[str, ...] = (
+    "air",
     "bus",
     "car",
     "container20",
     "container40",
     "grain-wagon",
     "train",
+    "traveller",
     "truck20",
     "truck40",
 )
@@ -122,7 +127,7 @@ class ModeParams(_Strict):
     cost_per_km_usd_by_country: dict[str, float] = Field(
         default_factory=dict, description="per shipment and km by link country, US$"
     )
-    max_speed_kmh: float | None = Field(default=None, gt=0, le=400)
+    max_speed_kmh: float | None = Field(default=None, gt=0, le=1000)
     km_per_day: float | None = Field(default=None, gt=0, le=9600)
     freight_speed_share: float = Field(default=1.0, gt=0, le=2)
     service: Literal["fastest", "regular"] | None = None
@@ -179,6 +184,32 @@ class TerminalParams(_Strict):
 
     origin: dict[Literal["road", "rail"], Handling]
     destination: dict[Literal["road", "rail"], Handling]
+
+
+class Boarding(_Strict):
+    """Time at the departure airport before a flight: the link's ``processing_h``
+    (check-in and security, domestic or international, from the network) plus a mean
+    schedule wait of ``wait_share`` x the headway, at most ``max_wait_h``; the headway is
+    ``7 x operating_h_per_day / flights_week`` (flights spread over the airport's day)."""
+
+    wait_share: float = Field(ge=0, le=1)
+    max_wait_h: float = Field(ge=0, le=48)
+    operating_h_per_day: float = Field(gt=0, le=24)
+    source: str = _Source
+
+    def wait_h(self, flights_week: FloatArray) -> FloatArray:
+        """Mean schedule wait, h, for flights a week (0 where not given).
+
+        Examples
+        --------
+        >>> b = Boarding(wait_share=0.5, max_wait_h=2.0, operating_h_per_day=18, source="x")
+        >>> b.wait_h(np.array([126.0, 7.0, np.nan])).tolist()
+        [0.5, 2.0, 0.0]
+        """
+        f = np.asarray(flights_week, dtype=np.float64)
+        ok = np.isfinite(f) & (f > 0)
+        headway = np.where(ok, 7.0 * self.operating_h_per_day / np.where(ok, f, 1.0), 0.0)
+        return np.asarray(np.minimum(self.wait_share * headway, self.max_wait_h), np.float64)
 
 
 class CrossingParams(_Strict):
@@ -248,12 +279,18 @@ class Profile(_Strict):
     id: str = Field(min_length=1)
     name: str
     kind: Literal["freight", "passenger"]
-    modes: tuple[Literal["road", "rail", "ferry", "transfer"], ...] = Field(min_length=1)
+    modes: tuple[Literal["road", "rail", "ferry", "transfer", "air"], ...] = Field(min_length=1)
     load: Load
     value_of_time: ValueOfTime
     road: ModeParams | None = None
     rail: ModeParams | None = None
     ferry: ModeParams | None = None
+    air: ModeParams | None = Field(
+        default=None,
+        description="flights: CO2 where a link has no co2_pax_kg; fares are the links' "
+        "fare_usd (cost_per_km_usd adds to them)",
+    )
+    boarding: Boarding | None = None
     toll_factor: float = Field(ge=0)
     toll_column: Literal["toll_usd", "toll_car_usd"] = Field(
         default="toll_usd",
@@ -281,7 +318,9 @@ class Profile(_Strict):
             raise ValueError("rail is allowed but gauge_break is missing; add it")
         if "transfer" in self.modes and self.transfer is None:
             raise ValueError("transfer is allowed but transfer handling is missing; add it")
-        for mode in ("road", "ferry"):
+        if "air" in self.modes and self.boarding is None:
+            raise ValueError("air is allowed but boarding (schedule wait) is missing; add it")
+        for mode in ("road", "ferry", "air"):
             params = getattr(self, mode)
             if params is not None and (params.traction is not None or params.service):
                 raise ValueError(f"{mode}: traction and service apply to rail only; remove them")

@@ -46,6 +46,7 @@ class StopKind(IntEnum):
     TRANSFER = 3
     ORIGIN = 4
     DESTINATION = 5
+    BOARDING = 6
 
 
 def stop_part(
@@ -118,7 +119,10 @@ def transfer_arcs(
     Arcs
         The arcs' columns. Each carries the profile's ``transfer`` handling; where the link
         has a length (terminal access) it is also a road haul priced and emitting at the
-        profile's road rates; between rail ports of two known, different gauges it is a
+        profile's road rates; an airport access link (class ``airport``) carries instead its
+        own time and its ``fare_usd`` per traveller, no handling, and no CO2 (the airport
+        train or bus: [assumption] ~1 kg per traveller, under 1 % of a flight's, left
+        out); between rail ports of two known, different gauges it is a
         transshipment and carries the ``gauge_break`` handling instead.
     """
     units = profile.load.amount
@@ -148,6 +152,18 @@ def transfer_arcs(
         forward=tr["fwd"].to_numpy(dtype=bool),
         mode="transfer",
     )
+    # an airport access link (class "airport") carries its own time (length / speed) and
+    # fare per traveller (fare_usd), not the terminal handling nor road haulage rates
+    access = (
+        links["class"].to_numpy()[tr["row"].to_numpy()] == "airport"
+        if "class" in links.columns
+        else np.zeros(k, bool)
+    )
+    fare = (
+        np.nan_to_num(links["fare_usd"].to_numpy(dtype=np.float64)[tr["row"].to_numpy()])
+        if "fare_usd" in links.columns
+        else np.zeros(k)
+    )
     # a transfer link with a length is a road haul between a terminal and its town:
     # priced and emitting at the profile's road rates (its declared ones, even where
     # the search is kept to other modes), so it is never a free bypass of a line
@@ -157,6 +173,13 @@ def transfer_arcs(
         g_ttw, g_wtw = dray.flat_co2_g_per_unit_km
         part["co2_kg"] = g_wtw * units * t_len / 1000.0
         part["co2_ttw_kg"] = g_ttw * units * t_len / 1000.0
+    if access.any():
+        part["line_usd"] = np.where(access, fare * units, part["line_usd"])
+        part["co2_kg"] = np.where(access, 0.0, part["co2_kg"])
+        part["co2_ttw_kg"] = np.where(access, 0.0, part["co2_ttw_kg"])
+        part["stop_h"] = np.where(access, 0.0, part["stop_h"])
+        part["stop_usd"] = np.where(access, 0.0, part["stop_usd"])
+        part["stop_kind"] = np.where(access, StopKind.NONE, part["stop_kind"])
     # a transfer between rail ports of two known, different gauges is a transshipment
     tg, hg = tr["tg"].to_numpy(), tr["hg"].to_numpy()
     regauge = (

@@ -23,6 +23,12 @@ road -> rail, rail -> road, transfer -> rail and rail -> transfer. A change of m
 therefore road -> city -> transfer -> terminal -> siding -> city -> rail, with the transfer
 (and its handling cost) on the way; routers that honour turn restrictions enforce it.
 
+*Air* (``air.yaml``, :mod:`corridor.data.air`): airports joined to their cities by
+``transfer`` links of class ``airport``, and per directed flight a ``boarding`` link to a
+gate node and a ``flight`` link with the block time; international flights end at the
+arrival airport's passport control, a ``border_crossing`` node per (airport, country left)
+with an ``air`` crossings row, so that entry formalities apply there.
+
 *Border formalities* (``formalities.yaml``, :mod:`corridor.data.formalities`) become one
 row per crossing node, mode, direction and vehicle: whether it may cross, whether it may
 transit the country entered, barred origins, visa, documents, time and fee.
@@ -43,6 +49,7 @@ import logging
 
 import pandas as pd
 
+from corridor.data.air import add_air
 from corridor.data.draft import Draft
 from corridor.data.formalities import formality_rows
 from corridor.data.outlines import build_outlines
@@ -91,6 +98,7 @@ def build_network(recipe: Recipe | None = None) -> Network:
     add_crossings(draft)
     add_routes(draft)
     add_terminals(draft)
+    add_air(draft)
     if draft.problems:
         shown = "; ".join(draft.problems[:10])
         more = f" (and {len(draft.problems) - 10} more)" if len(draft.problems) > 10 else ""

@@ -8,6 +8,14 @@ table), each direction and each vehicle of that mode (road: car, bus, truck; rai
 passenger_train, freight_train), takes the most specific matching rule: one naming the
 crossing beats one for the country pair; among equals the later rule wins. A combination
 no rule matches takes the ``default`` of its mode, which says so in its provenance.
+
+*Air.* An airport's passport control (a crossing node of mode ``air``, one direction: into
+the airport's country from the country left) has one vehicle, ``flight``. Where no
+``mode: air`` rule matches, it takes the entry rules of the passenger-train rule for the
+same direction between the two countries (visa, documents, transit; the nationality is
+that of the country left, as for every rule), with no extra time or fee (passport
+control is the crossing's delay) and never ``domestic_transit``: a domestic trip may pass
+the EAEU's land borders, not fly abroad and back.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ __all__ = ["VEHICLES_BY_MODE", "formality_rows"]
 VEHICLES_BY_MODE: dict[str, tuple[Vehicle, ...]] = {
     "road": (Vehicle.CAR, Vehicle.BUS, Vehicle.TRUCK),
     "rail": (Vehicle.PASSENGER_TRAIN, Vehicle.FREIGHT_TRAIN),
+    "air": (Vehicle.FLIGHT,),
 }
 
 _FIELDS = (
@@ -76,6 +85,21 @@ def _row_of(
     }
 
 
+def _train_rule(rules: list[dict[str, Any]], c_from: str, c_to: str) -> int | None:
+    """Index of the last country-pair passenger-train rule from `c_from` into `c_to`."""
+    found: int | None = None
+    for i, rule in enumerate(rules):
+        if (
+            rule.get("from") == c_from
+            and rule.get("to") == c_to
+            and rule.get("mode") == "rail"
+            and Vehicle.PASSENGER_TRAIN.value in (rule.get("vehicles") or [])
+            and not rule.get("crossings")
+        ):
+            found = i
+    return found
+
+
 def formality_rows(
     doc: dict[str, Any], nodes: pd.DataFrame, crossings: pd.DataFrame, problems: list[str]
 ) -> pd.DataFrame:
@@ -106,7 +130,7 @@ def formality_rows(
     for i, rule in enumerate(rules):
         where = f"rule {rule.get('id', i + 1)}"
         if rule.get("mode") not in VEHICLES_BY_MODE:
-            problems.append(f"formalities {where}: mode must be road or rail")
+            problems.append(f"formalities {where}: mode must be road, rail or air")
         unknown = set(rule.get("vehicles") or []) - {v.value for v in Vehicle}
         if unknown or not rule.get("vehicles"):
             problems.append(f"formalities {where}: unknown or missing vehicles {sorted(unknown)}")
@@ -115,12 +139,19 @@ def formality_rows(
             problems.append(f"formalities {where}: unknown crossing keys {sorted(missing)}")
     table = nodes.set_index("node_id")
     rows: list[dict[str, Any]] = []
+    present = (
+        set(crossings[["node_id", "mode", "direction"]].itertuples(index=False, name=None))
+        if "direction" in crossings.columns
+        else None
+    )
     for node_id, mode in crossings[["node_id", "mode"]].drop_duplicates().itertuples(index=False):
         node = table.loc[node_id]
         key = str(node["key"]).removeprefix("X:")
         ends = {"a_to_b": (node["country_a"], node["country_b"])}
         ends["b_to_a"] = ends["a_to_b"][::-1]
         for direction, (c_from, c_to) in ends.items():
+            if mode == "air" and present is not None and (node_id, mode, direction) not in present:
+                continue
             for vehicle in VEHICLES_BY_MODE.get(str(mode), ()):
                 best: tuple[int, int] | None = None
                 for i, rule in enumerate(rules):
@@ -137,7 +168,14 @@ def formality_rows(
                     rank = (1 if named else 0, i)
                     if best is None or rank > best:
                         best = rank
-                if best is None:
+                train = _train_rule(rules, c_from, c_to) if mode == "air" else None
+                if best is None and train is not None:
+                    fields = _row_of(rules[train], f"rule {train + 1}", problems, vehicle)
+                    fields.update(time_h=0.0, fee_usd=0.0, domestic_transit=False)
+                    fields["provenance"] = (
+                        f"air entry by the passenger-train rules {fields['provenance']}"
+                    )
+                elif best is None:
                     fields = _row_of(defaults.get(mode, {}), f"default {mode}", problems, vehicle)
                 else:
                     fields = _row_of(rules[best[1]], f"rule {best[1] + 1}", problems, vehicle)

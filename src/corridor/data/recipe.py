@@ -16,6 +16,10 @@ The recipe lives in ``corridor/data/recipe``:
 ``routes.yaml``
     Routes as ordered lists of places joined by links of one mode, with class, speed,
     lanes, gauge, electrification, corridor tags, opening/closing dates and tolls.
+``air.yaml`` (optional)
+    Airports (IATA code, coordinates, the city served and its access), processing times,
+    the CO2 method and the direct routes with block times, frequencies and periods
+    (:mod:`corridor.data.air`).
 
 Node ids are ``crc32(key) & 0x7fffffff`` of the recipe key (:func:`stable_id`), so ids
 are stable when the recipe grows.
@@ -54,6 +58,8 @@ class Recipe:
         Where they were read from.
     formalities
         The ``formalities.yaml`` document (empty where the recipe has none).
+    air
+        The ``air.yaml`` document (empty where the recipe has none: no airports).
     """
 
     places: list[dict[str, str]]
@@ -61,6 +67,7 @@ class Recipe:
     routes: dict[str, Any]
     folder: Path
     formalities: dict[str, Any] = field(default_factory=dict)
+    air: dict[str, Any] = field(default_factory=dict)
 
 
 def read_recipe(folder: str | Path | None = None) -> Recipe:
@@ -88,13 +95,25 @@ def read_recipe(folder: str | Path | None = None) -> Recipe:
         formalities = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     except yaml.YAMLError as exc:
         raise DataSourceError(path, f"invalid YAML: {exc}") from None
+    path = base / "air.yaml"
+    try:
+        air = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except yaml.YAMLError as exc:
+        raise DataSourceError(path, f"invalid YAML: {exc}") from None
     path = base / "places.csv"
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             places = list(csv.DictReader(fh))
     except FileNotFoundError:
         raise DataSourceError(path, "recipe table missing") from None
-    return Recipe(places, docs["crossings.yaml"], docs["routes.yaml"], base, formalities or {})
+    return Recipe(
+        places,
+        docs["crossings.yaml"],
+        docs["routes.yaml"],
+        base,
+        formalities or {},
+        air or {},
+    )
 
 
 def stable_id(key: str) -> int:

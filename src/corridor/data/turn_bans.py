@@ -3,7 +3,10 @@
 The ``turns`` table bans, at every node that is not a terminal, the turns road -> rail,
 rail -> road, transfer -> rail and rail -> transfer. A change of mode is therefore road ->
 city -> transfer -> terminal -> siding -> city -> rail, with the transfer (and its handling
-cost) on the way; routers that honour turn restrictions enforce it.
+cost) on the way; routers that honour turn restrictions enforce it. Airport access links
+(transfer links of class ``airport``) are left out of the bans: a traveller walks from the
+city's station to the airport train or bus, so rail -> airport access is a change a
+traveller makes anywhere (no freight profile uses these links).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ def turn_bans(links: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
     terminals = set(nodes.loc[nodes["kind"] == "terminal", "node_id"])
     ends = ends[~ends["node"].isin(terminals)]
     rail = ends[ends["mode"] == "rail"]
-    other = ends[ends["mode"].isin(["road", "transfer"])]
+    access = set(links.loc[links["class"] == "airport", "link_id"])
+    other = ends[ends["mode"].isin(["road", "transfer"]) & ~ends["link_id"].isin(access)]
     pairs = rail.merge(other, on="node", suffixes=("_rail", "_other"))
     one = pd.DataFrame(
         {

@@ -15,7 +15,7 @@ from corridor.errors import SchemaError, ValidationError
 from corridor.graph.index import NodeIndex, build_csr
 from corridor.model.network import Network
 from corridor.model.schema import Mode
-from corridor.model.validate import parse_modes
+from corridor.model.validate import parse_modes, plain_modes
 from corridor.units import haversine_km
 
 __all__ = ["Graph", "compile_graph", "link_time_h", "parse_modes"]
@@ -126,7 +126,7 @@ def compile_graph(
         If the weight column is missing, the array has the wrong shape, or a used link
         has a negative or NaN cost; or a mode is unknown.
     """
-    mode_set = parse_modes(modes)
+    mode_set = plain_modes(modes)
     links = network.links
     if isinstance(weight, str):
         if weight == "time_h":

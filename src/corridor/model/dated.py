@@ -75,7 +75,11 @@ def links_open_on(links: pd.DataFrame, date: pd.Timestamp | None) -> BoolArray:
 def crossing_mode_of(link_mode: pd.Series) -> np.ndarray:
     """The crossings-table mode a link's mode crosses as ('' for transfer links)."""
     mode = link_mode.to_numpy().astype(str)
-    return np.where(mode == Mode.RAIL, "rail", np.where(mode == Mode.TRANSFER, "", "road"))
+    return np.where(
+        mode == Mode.RAIL,
+        "rail",
+        np.where(mode == Mode.TRANSFER, "", np.where(mode == Mode.AIR, "air", "road")),
+    )
 
 
 def links_open_with_crossings(

@@ -353,11 +353,12 @@ def _check_relations(
             "at the same node; remove them"
         )
     transfer = links["mode"] == Mode.TRANSFER
-    zero = (links["length_km"] == 0) & ~transfer
+    air_stop = (links["mode"] == Mode.AIR) & links["class"].isin(("boarding", "arrival"))
+    zero = (links["length_km"] == 0) & ~transfer & ~air_stop
     if zero.any():
         problems.append(
             f"links.length_km: link ids {links.loc[zero, 'link_id'].tolist()[:5]} have "
-            "zero length; only transfer links may be 0 km"
+            "zero length; only transfer links and air boarding/arrival links may be 0 km"
         )
     crossing_ids = set(nodes.loc[nodes["kind"] == NodeKind.BORDER_CROSSING, "node_id"])
     if len(crossings):

@@ -38,6 +38,7 @@ class Mode(StrEnum):
     RAIL = "rail"
     FERRY = "ferry"
     TRANSFER = "transfer"
+    AIR = "air"
 
 
 class NodeKind(StrEnum):
@@ -48,6 +49,7 @@ class NodeKind(StrEnum):
     BORDER_CROSSING = "border_crossing"
     TERMINAL = "terminal"
     PORT = "port"
+    AIRPORT = "airport"
 
 
 class Direction(StrEnum):
@@ -59,13 +61,15 @@ class Direction(StrEnum):
 
 class Vehicle(StrEnum):
     """Who crosses a border, for its formalities: the vehicle on a road crossing, the
-    train (and its travellers or cargo) on a rail crossing."""
+    train (and its travellers or cargo) on a rail crossing, the traveller off a flight at
+    an airport's passport control."""
 
     CAR = "car"
     BUS = "bus"
     TRUCK = "truck"
     PASSENGER_TRAIN = "passenger_train"
     FREIGHT_TRAIN = "freight_train"
+    FLIGHT = "flight"
 
 
 class Kind(StrEnum):
@@ -127,7 +131,12 @@ NODE_COLUMNS: tuple[Column, ...] = (
         required=False,
         default="",
     ),
-    Column("kind", Kind.STR, "city, junction, border_crossing, terminal or port", choices=_KINDS),
+    Column(
+        "kind",
+        Kind.STR,
+        "city, junction, border_crossing, terminal, port or airport",
+        choices=_KINDS,
+    ),
     Column("country", Kind.STR, "ISO 3166-1 alpha-2 code of the node's country"),
     Column("lon", Kind.FLOAT, "longitude, degrees (WGS 84)", minimum=-180.0, maximum=180.0),
     Column("lat", Kind.FLOAT, "latitude, degrees (WGS 84)", minimum=-90.0, maximum=90.0),
@@ -171,7 +180,7 @@ LINK_COLUMNS: tuple[Column, ...] = (
         required=False,
         default=False,
     ),
-    Column("mode", Kind.STR, "road, rail, ferry or transfer", choices=_MODES),
+    Column("mode", Kind.STR, "road, rail, ferry, transfer or air", choices=_MODES),
     Column(
         "class",
         Kind.STR,
@@ -184,7 +193,13 @@ LINK_COLUMNS: tuple[Column, ...] = (
     ),
     Column("name", Kind.STR, "route or line name", required=False, default=""),
     Column("length_km", Kind.FLOAT, "length, km", minimum=0.0),
-    Column("speed_kmh", Kind.FLOAT, "free-flow or line speed, km/h", minimum=1e-9, maximum=400.0),
+    Column(
+        "speed_kmh",
+        Kind.FLOAT,
+        "free-flow or line speed, km/h (air: great-circle km over block time)",
+        minimum=1e-9,
+        maximum=1000.0,
+    ),
     Column(
         "lanes",
         Kind.INT,
@@ -269,7 +284,7 @@ only), travellers only (cars and buses) or passenger cars only (e.g. Kuźnica si
 
 CROSSING_COLUMNS: tuple[Column, ...] = (
     Column("node_id", Kind.INT, "the border-crossing node"),
-    Column("mode", Kind.STR, "road or rail", choices=_MODES),
+    Column("mode", Kind.STR, "road, rail or air", choices=_MODES),
     Column("direction", Kind.STR, "a_to_b or b_to_a", choices=tuple(d.value for d in Direction)),
     Column(
         "delay_p50_h",
@@ -385,12 +400,12 @@ next that opened; a (node, mode) with rows but none open on a day has no arcs th
 
 FORMALITY_COLUMNS: tuple[Column, ...] = (
     Column("node_id", Kind.INT, "the border-crossing node"),
-    Column("mode", Kind.STR, "road or rail", choices=("road", "rail")),
+    Column("mode", Kind.STR, "road, rail or air", choices=("road", "rail", "air")),
     Column("direction", Kind.STR, "a_to_b or b_to_a", choices=tuple(d.value for d in Direction)),
     Column(
         "vehicle",
         Kind.STR,
-        "car, bus, truck, passenger_train or freight_train",
+        "car, bus, truck, passenger_train, freight_train or flight",
         choices=tuple(v.value for v in Vehicle),
     ),
     Column("allowed", Kind.BOOL, "whether it may cross here in this direction"),

@@ -32,9 +32,14 @@ __all__ = [
     "parse_depart",
     "parse_modes",
     "parse_optimize",
+    "plain_modes",
 ]
 
 ALL_MODES: tuple[Mode, ...] = tuple(Mode)
+SURFACE_MODES: tuple[Mode, ...] = tuple(m for m in Mode if m is not Mode.AIR)
+"""The modes "any" means on the plain network graph: air is left out there (its links are
+block times between airports, whose boarding, schedule wait and fares only a profile with
+``air`` among its modes prices), so that plain routes and skims keep their surface answers."""
 DateLike = str | dt.date | dt.datetime | pd.Timestamp
 
 # dates a transport model can mean: pandas' own range is 1677..2262
@@ -72,6 +77,22 @@ def parse_modes(modes: str | Mode | Iterable[str | Mode] | None) -> tuple[Mode, 
     if not found:
         raise ValidationError(f"no mode given; use any of {[m.value for m in Mode]} or 'any'")
     return tuple(sorted(found))
+
+
+def plain_modes(modes: str | Mode | Iterable[str | Mode] | None) -> tuple[Mode, ...]:
+    """:func:`parse_modes` for the plain network graph: None, "any" or "all" mean the
+    :data:`SURFACE_MODES` (air only where asked for by name).
+
+    Examples
+    --------
+    >>> Mode.AIR in plain_modes("any")
+    False
+    >>> plain_modes("air")
+    (<Mode.AIR: 'air'>,)
+    """
+    if modes is None or (isinstance(modes, str) and modes.strip().lower() in ("any", "all")):
+        return SURFACE_MODES
+    return parse_modes(modes)
 
 
 def parse_optimize(optimize: Optimize | str) -> Optimize:

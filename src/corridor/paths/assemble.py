@@ -33,6 +33,7 @@ _STOP_NAMES = {
     StopKind.TRANSFER: "transfer",
     StopKind.ORIGIN: "terminal",
     StopKind.DESTINATION: "terminal",
+    StopKind.BOARDING: "boarding",
 }
 
 
@@ -394,6 +395,8 @@ def _stop(
         g_from = cg.vertex_gauge_mm[cg.tails[e]]
         g_to = cg.vertex_gauge_mm[cg.heads[e]]
         detail = f"{g_from:.0f} -> {g_to:.0f} mm"
+    elif k == StopKind.BOARDING:
+        detail = labels.boarding_notes.get(int(cg.link_row[e]), "")
     elif k == StopKind.TRANSFER:
         ports = {0: "road", 1: "rail", 2: "terminal"}
         detail = (

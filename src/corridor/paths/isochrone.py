@@ -197,9 +197,9 @@ def isochrone(
     edges = np.searchsorted(np.asarray(hs), t)  # index of the first threshold >= t
     frame["band"] = [hs[i] if i < len(hs) else np.nan for i in edges]
     links = network.links
-    from corridor.model.validate import parse_modes
+    from corridor.model.validate import plain_modes
 
-    mode_set = parse_modes(modes)
+    mode_set = plain_modes(modes)
     use = links["mode"].isin([m.value for m in mode_set]).to_numpy() & network.open_links()
     name = str(network.nodes.set_index("node_id").at[o_id, "name"])
     iso = Isochrone(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from corridor._typing import FloatArray, IntArray
@@ -43,6 +44,9 @@ class Labels:
         ``direction`` of each crossings row.
     formality_notes
         Visa and documents of each formalities row ("" where none).
+    boarding_notes
+        What an air boarding stop includes, by links row: processing before the
+        departure and the flights a week behind the schedule wait.
     """
 
     network: Network
@@ -55,6 +59,7 @@ class Labels:
     link_xy: list[FloatArray | None]
     crossing_direction: list[str]
     formality_notes: list[str] = field(default_factory=list)
+    boarding_notes: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, network: Network) -> Labels:
@@ -96,8 +101,22 @@ class Labels:
             link_xy=link_xy,
             crossing_direction=[str(x) for x in network.crossings["direction"].tolist()],
             formality_notes=formality_notes(network.formalities),
+            boarding_notes=_boarding_notes(links),
         )
 
     def name(self, node_id: int) -> str:
         """Display name of a node id."""
         return self.names[int(node_id)]
+
+
+def _boarding_notes(links: pd.DataFrame) -> dict[int, str]:
+    """Links row -> "check-in and security 2.5 h + schedule wait (4 flights/week)"."""
+    if "processing_h" not in links.columns:
+        return {}
+    rows = np.flatnonzero(((links["mode"] == "air") & (links["class"] == "boarding")).to_numpy())
+    proc = links["processing_h"].to_numpy(dtype=np.float64)
+    weekly = links["flights_week"].to_numpy(dtype=np.float64)
+    return {
+        int(r): f"check-in and security {proc[r]:g} h + schedule wait ({weekly[r]:g} flights/week)"
+        for r in rows.tolist()
+    }

@@ -32,7 +32,7 @@ from corridor.model.lookup import PlaceIndex
 from corridor.model.network import Network
 from corridor.model.resolution import Resolution
 from corridor.model.schema import Mode
-from corridor.model.validate import Optimize, parse_modes, parse_optimize
+from corridor.model.validate import Optimize, parse_modes, parse_optimize, plain_modes
 from corridor.paths.assemble import plain_route, profile_route, walked_cost
 from corridor.paths.labels import Labels
 from corridor.paths.types import DepartLike, ProfileLike, Route
@@ -125,7 +125,7 @@ class Router:
 
     def graph(self, modes: ModesLike, weight: Optimize | str = "time_h") -> Graph:
         """The compiled graph for a mode set and a links column (or objective)."""
-        mode_set = parse_modes(modes)
+        mode_set = plain_modes(modes)
         column = WEIGHT.get(Optimize(weight), "") if weight in set(Optimize) else str(weight)
         if not column:
             raise ValidationError(

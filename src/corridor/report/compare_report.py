@@ -31,7 +31,13 @@ __all__ = ["write_compare_report"]
 
 log = logging.getLogger(__name__)
 
-_MODE_COLOURS = {"road": "#d95f02", "rail": "#1b9e77", "ferry": "#7570b3", "transfer": "#999999"}
+_MODE_COLOURS = {
+    "road": "#d95f02",
+    "rail": "#1b9e77",
+    "ferry": "#7570b3",
+    "transfer": "#999999",
+    "air": "#e7298a",
+}
 _CHANGE_COLOURS = {
     LinkChange.ADDED: "#1a9641",
     LinkChange.REOPENED: "#66bd63",

@@ -26,6 +26,7 @@ MODE_COLOURS = {
     "rail": "#1b7f6b",
     "ferry": "#2c7fb8",
     "transfer": "#7570b3",
+    "air": "#e7298a",
 }
 
 _SCRIPT = """
@@ -110,7 +111,7 @@ def network_map_html(
                 parts.append(f'<path d="{d}" data-t="{name}"/>')
         parts.append("</g>")
     links = network.links
-    order = {"transfer": 0, "road": 1, "rail": 2, "ferry": 3}
+    order = {"transfer": 0, "road": 1, "rail": 2, "ferry": 3, "air": 4}
     ranked = links.assign(
         _o=links["mode"].map(order).fillna(9), closed=~network.open_links()
     ).sort_values("_o", kind="stable")

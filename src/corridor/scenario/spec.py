@@ -45,7 +45,7 @@ from corridor.scenario.edits import (
 
 __all__ = ["Scenario", "load_scenario", "parse_scenario"]
 
-ModeName = Literal["road", "rail", "ferry", "transfer"]
+ModeName = Literal["road", "rail", "ferry", "transfer", "air"]
 
 
 class _Strict(BaseModel):

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
-Modes = Literal["any", "road", "rail", "ferry"]
+Modes = Literal["any", "road", "rail", "ferry", "air"]
 Place = str | int
 _NAME = Field(min_length=1, max_length=120)
 

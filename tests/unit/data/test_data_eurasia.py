@@ -60,7 +60,10 @@ def test_crossing_links_belong_to_their_side(net: corridor.Network) -> None:
 def test_crossing_table_has_both_directions_and_gauges(net: corridor.Network) -> None:
     cr = net.crossings
     per = cr.groupby(["node_id", "mode"])["direction"].apply(set)
-    assert all(d == {"a_to_b", "b_to_a"} for d in per)
+    air = per.index.get_level_values("mode") == "air"
+    assert all(d == {"a_to_b", "b_to_a"} for d in per[~air])
+    # an airport's passport control is entered from the country left only
+    assert air.any() and all(d == {"a_to_b"} for d in per[air])
     rail = cr[cr["mode"] == "rail"]
     assert rail["gauge_a_mm"].notna().all() and rail["gauge_b_mm"].notna().all()
     assert (cr["provenance"].str.len() > 10).all()
@@ -101,7 +104,9 @@ def test_mode_change_banned_except_at_terminals(net: corridor.Network) -> None:
     moscow = int(net.nodes.loc[net.nodes["key"] == "Moscow/RU", "node_id"].iloc[0])
     at = net.links[(net.links["a_node"] == moscow) | (net.links["b_node"] == moscow)]
     n_rail = int((at["mode"] == "rail").sum())
-    n_other = int(at["mode"].isin(["road", "transfer"]).sum())
+    # airport access links (transfer, class airport) are exempt: rail -> airport is a
+    # traveller's change anywhere
+    n_other = int((at["mode"].isin(["road", "transfer"]) & (at["class"] != "airport")).sum())
     assert int((turns["via_node"] == moscow).sum()) == 2 * n_rail * n_other
     # transfer links only touch terminals and never cross a border
     countries = net.nodes.set_index("node_id")["country"]
@@ -109,8 +114,11 @@ def test_mode_change_banned_except_at_terminals(net: corridor.Network) -> None:
     assert (
         countries.loc[tr_all["a_node"]].to_numpy() == countries.loc[tr_all["b_node"]].to_numpy()
     ).all()
-    # transfer links only touch terminals
+    # transfer links only touch terminals, or join an airport to its city
     tr = net.links[net.links["mode"] == "transfer"]
+    airport = (kinds.loc[tr["b_node"]].to_numpy() == "airport") & (tr["class"] == "airport")
+    assert (kinds.loc[tr.loc[airport.to_numpy(), "a_node"]].to_numpy() == "city").all()
+    tr = tr[~airport.to_numpy()]
     assert (
         (kinds.loc[tr["a_node"]].to_numpy() == "terminal")
         | (kinds.loc[tr["b_node"]].to_numpy() == "terminal")
@@ -145,7 +153,10 @@ def test_tolls_and_published_lengths(net: corridor.Network) -> None:
     assert laos["length_km"].sum() == pytest.approx(1035.0, abs=0.1)
     assert (laos["gauge_mm"] == 1435).all()
     other = net.links[~net.links["provenance"].str.contains("published")]
-    assert other["provenance"].str.contains("geodesic|siding|transfer").all()
+    flying = (other["mode"] == "air") | (other["class"] == "airport")
+    assert other.loc[~flying, "provenance"].str.contains("geodesic|siding|transfer").all()
+    flights = net.links[net.links["class"] == "flight"]
+    assert flights["provenance"].str.contains("great-circle").all()
 
 
 def test_homonym_traps_resolved(net: corridor.Network) -> None:

@@ -92,7 +92,11 @@ def _abroad(search: SearchGraph, pred: np.ndarray, foreign_arc: np.ndarray) -> n
     return bad
 
 
-@pytest.mark.parametrize("profile", [p.id for p in list_profiles()])
+# the places are those a profile's road or rail links serve; the air profile (air and
+# airport access only) has its own exhaustive check in tests/unit/paths/test_air.py
+@pytest.mark.parametrize(
+    "profile", [p.id for p in list_profiles() if set(p.modes) & {"road", "rail"}]
+)
 def test_domestic_pairs_of_largest_places_stay_domestic(
     net: corridor.Network, profile: str
 ) -> None:

@@ -225,6 +225,14 @@ def _moving_h(r: Route) -> float:
     return float(sum(leg.time_h - leg.rest_h for leg in r.legs))
 
 
+def _flight_h(r: Route) -> float:
+    """Hours in the air: the block times of the route's air legs."""
+    legs = [leg for leg in r.legs if leg.mode == "air"]
+    if not legs:
+        raise _UnanswerableError("the route takes no flight")
+    return float(sum(leg.time_h for leg in legs))
+
+
 class _UnanswerableError(Exception):
     """A route was found but the metric cannot be read off it."""
 
@@ -255,6 +263,7 @@ def _metric(r: Route, fig: PublishedFigure) -> float:
         Metric.CROSSING_DELAY_H: lambda: _crossing_h(r, fig.query.crossing or ""),
         Metric.SPEED_WITH_DELAY_KMH: lambda: r.length_km / run_h,
         Metric.SPEED_WITHOUT_DELAY_KMH: lambda: r.length_km / _moving_h(r),
+        Metric.FLIGHT_H: lambda: _flight_h(r),
     }
     try:
         return float(readers[what]())

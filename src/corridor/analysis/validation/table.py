@@ -37,7 +37,8 @@ class Metric(StrEnum):
 
     ``time_h`` is door to door (terminal dwell included); ``run_h`` and ``transit_days``
     leave out the dwell at the origin and destination terminals (a timetable or a train's
-    run); speeds follow CAREC CPMM: SWD over the run, SWOD over moving time only.
+    run); speeds follow CAREC CPMM: SWD over the run, SWOD over moving time only;
+    ``flight_h`` is the time of the route's air legs (their block times, gate to gate).
     """
 
     LENGTH_KM = "length_km"
@@ -51,6 +52,7 @@ class Metric(StrEnum):
     CROSSING_DELAY_H = "crossing_delay_h"
     SPEED_WITH_DELAY_KMH = "speed_with_delay_kmh"
     SPEED_WITHOUT_DELAY_KMH = "speed_without_delay_kmh"
+    FLIGHT_H = "flight_h"
 
     @property
     def needs_profile(self) -> bool:

@@ -1,7 +1,7 @@
 /* corridor web planner: MapLibre GL JS with GeoJSON sources only (no tiles, no CDN). */
 "use strict";
 
-const MODE_COLOURS = { road: "#d6604d", rail: "#2166ac", ferry: "#1b9e77", transfer: "#999999" };
+const MODE_COLOURS = { road: "#d6604d", rail: "#2166ac", ferry: "#1b9e77", transfer: "#999999", air: "#e7298a" };
 const STOP_COLOURS = {
   border_crossing: "#b2182b", gauge_change: "#762a83", transfer: "#f1a340", terminal: "#222222",
 };
