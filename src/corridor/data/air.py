@@ -23,7 +23,8 @@ adds, after the routes and terminals:
 
 Flight and boarding links carry the route's ``ref`` (``"VVO-HRB"``, both directions;
 ``route_id`` ``"air:VVO-HRB"``), so that a scenario closes a route with
-``close_links: {links: {ref: VVO-HRB, mode: air}}``. All links of a flight are one-way (block times differ by direction). Periods
+``close_links: {links: {ref: VVO-HRB, mode: air}}``. All links of a flight are one-way
+(block times differ by direction). Periods
 (``opened``/``closed``) become the links' dates, so a suspended route has no links on a
 day in its gap.
 
