@@ -75,7 +75,12 @@ def test_info_counts_the_embedded_network() -> None:
     net = corridor.eurasia()
     recipe = yaml.safe_load((corridor.data.RECIPE_DIR / "crossings.yaml").read_text())
     shipped = len(recipe["crossings"])  # one node per crossing of the recipe (40 in 2026)
-    assert data["border_crossings"] == shipped == net.crossings["node_id"].nunique()
+    land = net.crossings[net.crossings["mode"] != "air"]
+    assert data["border_crossings"] == shipped == land["node_id"].nunique()
+    # airports' passport controls are crossing nodes too, counted apart
+    air = net.crossings[net.crossings["mode"] == "air"]
+    assert data["airport_passport_controls"] == air["node_id"].nunique() > 10
+    assert data["airports"] >= 30
     assert data["turn_restrictions"] == len(net.turns) > 4000
 
 

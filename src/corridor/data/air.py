@@ -23,7 +23,8 @@ adds, after the routes and terminals:
 
 Flight and boarding links carry the route's ``ref`` (``"VVO-HRB"``, both directions;
 ``route_id`` ``"air:VVO-HRB"``), so that a scenario closes a route with
-``close_links: {links: {ref: VVO-HRB, mode: air}}``. All links of a flight are one-way (block times differ by direction). Periods
+``close_links: {links: {ref: VVO-HRB, mode: air}}``. All links of a flight are one-way
+(block times differ by direction). Periods
 (``opened``/``closed``) become the links' dates, so a suspended route has no links on a
 day in its gap.
 
@@ -98,9 +99,12 @@ def _aircraft(doc: dict[str, Any], gcd_km: float) -> tuple[str, dict[str, Any]]:
 
 
 def _fares(doc: dict[str, Any], gcd_km: float, international: bool) -> tuple[float, float]:
-    """(low, typical) one-way economy fare, US$, by the fare rule of ``air.yaml``."""
-    typical = 60.0 + 0.06 * gcd_km if international else 40.0 + 0.045 * gcd_km
-    return round(0.6 * typical, 0), round(typical, 0)
+    """(low, typical) one-way economy fare, US$, by the fare rule of ``air.yaml``:
+    ``base_usd + usd_per_km x gcd_km`` (domestic or international), the low fare
+    ``low_share`` of it."""
+    rule = doc["fares"]["international" if international else "domestic"]
+    typical = float(rule["base_usd"]) + float(rule["usd_per_km"]) * gcd_km
+    return round(float(doc["fares"]["low_share"]) * typical, 0), round(typical, 0)
 
 
 def _link(
