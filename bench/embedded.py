@@ -10,14 +10,53 @@ fresh interpreter (so nothing is cached in memory) and best of ``--repeat`` runs
 * the first route on it (``corridor.route(net, "Moscow", "Kazan")``), which compiles the
   graph and loads the numba kernels from their on-disk cache.
 
-Run: ``.venv/bin/python bench/embedded.py [--repeat 5]``.
+Then what a user waits for (issue 14 part 6), each a whole fresh process timed from
+outside, wall clock from ``fork`` to exit (interpreter start, imports, work, exit), like
+hyperfine: ``--samples`` runs per command, the commands interleaved A B C A B C (order
+flipped every round, bench/harness.py), min and median printed with the load average:
+
+* the floor: ``python -c "import numpy"`` (no corridor command can start faster);
+* ``python -m corridor --help`` (target <= 0.3 s);
+* ``python -m corridor route Moscow Kazan --profile car`` (target <= 0.6 s);
+* ``python -c "import corridor"`` (the lazy namespace: a few ms above the interpreter);
+* ``python -c "import pandas, pyarrow.parquet, numba"``: the libraries any route needs
+  (the network is pandas tables read from parquet, the searches numba kernels), the floor
+  for ``corridor route``.
+
+The numba kernels' disk cache must be warm (one untimed run of each command first).
+
+Run: ``.venv/bin/python bench/embedded.py [--repeat 5] [--samples 10]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from harness import Samples, interleave, machine
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+# name -> argv after the interpreter; target seconds (None: the floor or a reference)
+COMMANDS: dict[str, tuple[tuple[str, ...], float | None]] = {
+    'python -c "import numpy" (floor)': (("-c", "import numpy"), None),
+    'python -c "import corridor"': (("-c", "import corridor"), None),
+    "import pandas, pyarrow.parquet, numba (libs)": (
+        ("-c", "import pandas, pyarrow.parquet, numba"),
+        None,
+    ),
+    "corridor --help": (("-m", "corridor", "--help"), 0.3),
+    "corridor route Moscow Kazan --profile car": (
+        ("-m", "corridor", "route", "Moscow", "Kazan", "--profile", "car"),
+        0.6,
+    ),
+}
 
 PROBES = {
     "import corridor": ("", "import corridor"),
@@ -43,11 +82,101 @@ def _time(setup: str, stmt: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def _env(src: str) -> dict[str, str]:
+    """`src` first on the path, so the commands run that tree's code.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped: an installed package has its ``.pyc`` files,
+    and without them every fresh process compiles corridor's ~150 modules from source
+    (about 0.1 s), which no user waits for.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["COLUMNS"] = "80"
+    return env
+
+
+def _run(argv: tuple[str, ...], env: dict[str, str]) -> float:
+    """Run one fresh process; return its CPU seconds (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        [sys.executable, *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def time_commands(samples: int, src: str = SRC) -> tuple[dict[str, Samples], dict[str, Samples]]:
+    """Wall time of each command in :data:`COMMANDS`, fresh processes, interleaved.
+
+    Parameters
+    ----------
+    samples
+        Fresh processes per command.
+    src
+        The ``src`` folder whose code runs (default: this checkout's).
+
+    Returns
+    -------
+    tuple of dict
+        Command name -> its wall-clock samples (seconds, fork to exit), and -> its CPU
+        samples (user + system seconds of the process; on a shared machine this is closer
+        to what an idle one would show than the wall clock).
+    """
+    env = _env(src)
+    for argv, _ in COMMANDS.values():  # warm the numba disk cache and the OS file cache
+        _run(argv, env)
+    cpu: dict[str, list[float]] = {name: [] for name in COMMANDS}
+
+    def task(name: str, argv: tuple[str, ...]) -> Callable[[int], object]:
+        return lambda _k: cpu[name].append(_run(argv, env))
+
+    tasks = {name: task(name, argv) for name, (argv, _) in COMMANDS.items()}
+    wall = interleave(tasks, samples)
+    return wall, {name: Samples(tuple(v)) for name, v in cpu.items()}
+
+
+def print_commands(samples: int, src: str = SRC) -> None:
+    """Print min / median of each command, its margin over the floor and its target."""
+    print(f"\nfresh processes from {src}, {samples} samples each, interleaved; {machine()}")
+    t0 = time.perf_counter()
+    timed, cpu = time_commands(samples, src)
+    floor = timed['python -c "import numpy" (floor)']
+    print(
+        f"{'command':42s} {'wall min':>8s} {'median':>7s} {'- floor':>7s} {'cpu min':>7s}  target"
+    )
+    for name, got in timed.items():
+        target = COMMANDS[name][1]
+        verdict = (
+            ""
+            if target is None
+            else f"<= {target:.1f} s: {'met' if got.min <= target else 'MISSED'}"
+        )
+        print(
+            f"{name:42s} {got.min:8.3f} {got.median:7.3f} {got.min - floor.min:7.3f}"
+            f" {cpu[name].min:7.3f}  {verdict}"
+        )
+    print(
+        f"({time.perf_counter() - t0:.0f} s; wall = fork to exit, floor = python -c"
+        " 'import numpy'; cpu = user + system of the process)"
+    )
+
+
 def main() -> None:
     """Print the best time of each probe and read_store's ratio to the anchor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--samples", type=int, default=10, help="fresh processes per command")
+    parser.add_argument("--commands-only", action="store_true", help="only the fresh commands")
+    parser.add_argument("--src", default=SRC, help="src folder to run (e.g. an older checkout's)")
     args = parser.parse_args()
+    if args.commands_only:
+        print_commands(args.samples, args.src)
+        return
     best = {name: min(_time(*probe) for _ in range(args.repeat)) for name, probe in PROBES.items()}
     print(f"{'probe':44s} {'best s':>8s}")
     for name, seconds in best.items():
@@ -55,6 +184,7 @@ def main() -> None:
     anchor = best["pyarrow read of the same files (anchor)"]
     ours = best["read_store (read + validate)"]
     print(f"read_store / raw pyarrow read: {ours / anchor:.1f}x; target < 0.5 s: {ours < 0.5}")
+    print_commands(args.samples)
 
 
 if __name__ == "__main__":

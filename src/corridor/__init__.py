@@ -8,94 +8,204 @@ Load a network, find least-cost routes on it and print them::
     {'length_km': 353.0, 'time_h': 4.1125, 'cost_usd': None, 'co2_kg': None}
 
 Importing corridor does no I/O and compiles nothing; kernels compile on first use.
+The public names load lazily (PEP 562): ``import corridor`` costs a few milliseconds
+and ``corridor.route`` imports :mod:`corridor.paths` on first access, so a command
+that needs only part of the toolkit pays only for that part.
+
+Adding a public name: import it in the ``TYPE_CHECKING`` block (for type checkers
+and readers), add it to ``_EXPORTS`` (module -> names) and to ``__all__``;
+``tests/unit/test_package.py`` checks the three agree.
 """
 
-from corridor import examples
-from corridor.analysis.accessibility import hansen_accessibility, population_within
-from corridor.analysis.compare import CompareOptions, Comparison, compare
-from corridor.analysis.cpmm import CPMM, cpmm
-from corridor.analysis.data_check import Check, check_network
-from corridor.analysis.link_changes import LinkChange, link_changes
-from corridor.analysis.reliability import Reliability, reliability
-from corridor.analysis.tcd import TCD, tcd
-from corridor.analysis.validation import (
-    FigureCheck,
-    PublishedFigure,
-    Validation,
-    load_published,
-    validate_published,
-)
-from corridor.assignment import (
-    AssignmentNetwork,
-    AssignmentOptions,
-    AssignmentResult,
-    ConvergenceWarning,
-    CrossingDelay,
-    TrafficClass,
-    assign,
-    assignment_network,
-)
-from corridor.assignment.demand import (
-    Deterrence,
-    FurnessOptions,
-    TripMatrix,
-    calibrate_gravity,
-    gravity,
-)
-from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
-from corridor.atomic import atomic_file, check_output, write_text_atomic
-from corridor.costs import Profile, list_profiles, load_profile
-from corridor.data import build_eurasia, country_outlines, eurasia
-from corridor.distributed import DaskAon, dask_aon, skim_distributed
-from corridor.errors import (
-    AmbiguousPlaceError,
-    CorridorError,
-    DataSourceError,
-    NoPathError,
-    OptionalDependencyError,
-    OutputExistsError,
-    OutsideCoverageError,
-    SchemaError,
-    UnknownNodeError,
-    ValidationError,
-)
-from corridor.export import export as export_results
-from corridor.export import read_matrices, read_skim, write_matrices, write_skim
-from corridor.export.omx import Matrices
-from corridor.export.tntp import write_tntp_flow
-from corridor.graph import Graph, compile_graph
-from corridor.io import read_network, write_network
-from corridor.io.gtfs import Feed, read_gtfs
-from corridor.io.merge import MergeOptions, attach
-from corridor.io.osm import ImportProgress, OsmOptions, read_osm
-from corridor.model import Mode, Network, NodeKind, PlaceIndex, Resolution, name_key
-from corridor.paths import (
-    Leg,
-    Optimize,
-    Route,
-    Router,
-    RouteSet,
-    Stop,
-    lookup_place,
-    route,
-    router_for,
-)
-from corridor.paths.alternatives import alternatives
-from corridor.paths.isochrone import Isochrone, isochrone
-from corridor.paths.pareto import pareto
-from corridor.paths.profile_skim import profile_skim
-from corridor.paths.skim import Skim, SkimMethod, skim
-from corridor.paths.timetable import build_timetable, plan_trip
-from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
-from corridor.paths.turns import route_restricted
-from corridor.progress import Progress, ProgressCallback
-from corridor.report.charts import write_tcd_chart
-from corridor.report.compare_report import write_compare_report
-from corridor.report.isochrone_map import render_isochrone_html
-from corridor.report.maps import write_network_map
-from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from corridor import defaults, examples
+    from corridor.analysis.accessibility import hansen_accessibility, population_within
+    from corridor.analysis.compare import CompareOptions, Comparison, compare
+    from corridor.analysis.cpmm import CPMM, cpmm
+    from corridor.analysis.data_check import Check, check_network
+    from corridor.analysis.link_changes import LinkChange, link_changes
+    from corridor.analysis.reliability import Reliability, reliability
+    from corridor.analysis.summary import network_summary
+    from corridor.analysis.tcd import TCD, tcd
+    from corridor.analysis.validation import (
+        FigureCheck,
+        PublishedFigure,
+        Validation,
+        load_published,
+        validate_published,
+    )
+    from corridor.assignment import (
+        AssignmentNetwork,
+        AssignmentOptions,
+        AssignmentResult,
+        ConvergenceWarning,
+        CrossingDelay,
+        TrafficClass,
+        assign,
+        assignment_network,
+    )
+    from corridor.assignment.demand import (
+        Deterrence,
+        FurnessOptions,
+        TripMatrix,
+        calibrate_gravity,
+        gravity,
+    )
+    from corridor.assignment.tntp import read_tntp_network, read_tntp_trips
+    from corridor.atomic import atomic_file, check_output, write_text_atomic
+    from corridor.costs import Profile, list_profiles, load_profile
+    from corridor.data import build_eurasia, country_outlines, eurasia
+    from corridor.defaults import error_object
+    from corridor.distributed import DaskAon, dask_aon, skim_distributed
+    from corridor.errors import (
+        AmbiguousPlaceError,
+        CorridorError,
+        DataSourceError,
+        NoPathError,
+        OptionalDependencyError,
+        OutputExistsError,
+        OutsideCoverageError,
+        SchemaError,
+        UnknownNodeError,
+        ValidationError,
+    )
+    from corridor.export import export as export_results
+    from corridor.export import read_matrices, read_skim, write_matrices, write_skim
+    from corridor.export.omx import Matrices
+    from corridor.export.tntp import write_tntp_flow
+    from corridor.graph import Graph, compile_graph
+    from corridor.io import read_network, write_network
+    from corridor.io.gtfs import Feed, read_gtfs
+    from corridor.io.merge import MergeOptions, attach
+    from corridor.io.osm import ImportProgress, OsmOptions, read_osm
+    from corridor.model import Mode, Network, NodeKind, PlaceIndex, Resolution, name_key
+    from corridor.paths import (
+        Leg,
+        Optimize,
+        Route,
+        Router,
+        RouteSet,
+        Stop,
+        lookup_place,
+        route,
+        router_for,
+    )
+    from corridor.paths.alternatives import alternatives
+    from corridor.paths.isochrone import Isochrone, isochrone
+    from corridor.paths.pareto import pareto
+    from corridor.paths.profile_skim import profile_skim
+    from corridor.paths.skim import Skim, SkimMethod, skim
+    from corridor.paths.timetable import build_timetable, plan_trip
+    from corridor.paths.trip import Timetable, Trip, TripLeg, TripOptions
+    from corridor.paths.turns import route_restricted
+    from corridor.progress import Progress, ProgressCallback
+    from corridor.report.charts import write_tcd_chart
+    from corridor.report.compare_report import write_compare_report
+    from corridor.report.isochrone_map import render_isochrone_html
+    from corridor.report.maps import write_network_map
+    from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
+
+# public name -> the module that defines it (imported on first access)
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "corridor.analysis.accessibility": ("hansen_accessibility", "population_within"),
+    "corridor.analysis.compare": ("CompareOptions", "Comparison", "compare"),
+    "corridor.analysis.cpmm": ("CPMM", "cpmm"),
+    "corridor.analysis.data_check": ("Check", "check_network"),
+    "corridor.analysis.link_changes": ("LinkChange", "link_changes"),
+    "corridor.analysis.reliability": ("Reliability", "reliability"),
+    "corridor.analysis.summary": ("network_summary",),
+    "corridor.analysis.tcd": ("TCD", "tcd"),
+    "corridor.analysis.validation": (
+        "FigureCheck",
+        "PublishedFigure",
+        "Validation",
+        "load_published",
+        "validate_published",
+    ),
+    "corridor.assignment": (
+        "AssignmentNetwork",
+        "AssignmentOptions",
+        "AssignmentResult",
+        "ConvergenceWarning",
+        "CrossingDelay",
+        "TrafficClass",
+        "assign",
+        "assignment_network",
+    ),
+    "corridor.assignment.demand": (
+        "Deterrence",
+        "FurnessOptions",
+        "TripMatrix",
+        "calibrate_gravity",
+        "gravity",
+    ),
+    "corridor.assignment.tntp": ("read_tntp_network", "read_tntp_trips"),
+    "corridor.atomic": ("atomic_file", "check_output", "write_text_atomic"),
+    "corridor.costs": ("Profile", "list_profiles", "load_profile"),
+    "corridor.data": ("build_eurasia", "country_outlines", "eurasia"),
+    "corridor.defaults": ("error_object",),
+    "corridor.distributed": ("DaskAon", "dask_aon", "skim_distributed"),
+    "corridor.errors": (
+        "AmbiguousPlaceError",
+        "CorridorError",
+        "DataSourceError",
+        "NoPathError",
+        "OptionalDependencyError",
+        "OutputExistsError",
+        "OutsideCoverageError",
+        "SchemaError",
+        "UnknownNodeError",
+        "ValidationError",
+    ),
+    "corridor.export": ("read_matrices", "read_skim", "write_matrices", "write_skim"),
+    "corridor.export.omx": ("Matrices",),
+    "corridor.export.tntp": ("write_tntp_flow",),
+    "corridor.graph": ("Graph", "compile_graph"),
+    "corridor.io": ("read_network", "write_network"),
+    "corridor.io.gtfs": ("Feed", "read_gtfs"),
+    "corridor.io.merge": ("MergeOptions", "attach"),
+    "corridor.io.osm": ("ImportProgress", "OsmOptions", "read_osm"),
+    "corridor.model": ("Mode", "Network", "NodeKind", "PlaceIndex", "Resolution", "name_key"),
+    "corridor.paths": (
+        "Leg",
+        "Optimize",
+        "Route",
+        "Router",
+        "RouteSet",
+        "Stop",
+        "lookup_place",
+        "route",
+        "router_for",
+    ),
+    "corridor.paths.alternatives": ("alternatives",),
+    "corridor.paths.isochrone": ("Isochrone", "isochrone"),
+    "corridor.paths.pareto": ("pareto",),
+    "corridor.paths.profile_skim": ("profile_skim",),
+    "corridor.paths.skim": ("Skim", "SkimMethod", "skim"),
+    "corridor.paths.timetable": ("build_timetable", "plan_trip"),
+    "corridor.paths.trip": ("Timetable", "Trip", "TripLeg", "TripOptions"),
+    "corridor.paths.turns": ("route_restricted",),
+    "corridor.progress": ("Progress", "ProgressCallback"),
+    "corridor.report.charts": ("write_tcd_chart",),
+    "corridor.report.compare_report": ("write_compare_report",),
+    "corridor.report.isochrone_map": ("render_isochrone_html",),
+    "corridor.report.maps": ("write_network_map",),
+    "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
+}
+# public name -> (module, the name it has there)
+_ALIASES: dict[str, tuple[str, str]] = {
+    "export_results": ("corridor.export", "export"),
+}
+_SUBMODULES: tuple[str, ...] = ("defaults", "examples")
+_WHERE: dict[str, tuple[str, str]] = {
+    **{name: (module, name) for module, names in _EXPORTS.items() for name in names},
+    **_ALIASES,
+}
 
 __all__ = [
     "CPMM",
@@ -173,6 +283,8 @@ __all__ = [
     "country_outlines",
     "cpmm",
     "dask_aon",
+    "defaults",
+    "error_object",
     "eurasia",
     "examples",
     "export_results",
@@ -187,6 +299,7 @@ __all__ = [
     "load_scenario",
     "lookup_place",
     "name_key",
+    "network_summary",
     "pareto",
     "plan_trip",
     "population_within",
@@ -216,3 +329,20 @@ __all__ = [
     "write_text_atomic",
     "write_tntp_flow",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """Import a public name on first access and keep it in the module namespace."""
+    if name in _SUBMODULES:
+        value: _typing.Any = _importlib.import_module(f"corridor.{name}")
+    elif name in _WHERE:
+        module, attr = _WHERE[name]
+        value = getattr(_importlib.import_module(module), attr)
+    else:
+        raise AttributeError(f"module 'corridor' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

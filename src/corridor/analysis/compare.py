@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor.analysis.flows import FlowOptions, compare_flows
 from corridor.analysis.pairs import METRICS, PairPaths, default_places, pair_paths
 from corridor.analysis.pairs import accessibility as place_accessibility
@@ -86,14 +87,14 @@ class CompareOptions:
     """
 
     places: tuple[str | int, ...] | None = None
-    n_places: int = 60
+    n_places: int = defaults.COMPARE_PLACES
     corridor_ends: tuple[str, ...] = ("M-12", "WE-WC")
-    profiles: tuple[str, ...] = ("car", "bus", "truck40", "container40")
+    profiles: tuple[str, ...] = defaults.COMPARE_PROFILES
     optimize: str = "generalized"
     hours: tuple[float, ...] = (8.0, 24.0, 48.0)
     access_profile: str = "car"
     headline: tuple[tuple[str, str], ...] = DEFAULT_HEADLINE
-    top_changes: int = 10
+    top_changes: int = defaults.COMPARE_TOP_CHANGES
     flows: FlowOptions | None = field(default_factory=FlowOptions)
 
     def __post_init__(self) -> None:

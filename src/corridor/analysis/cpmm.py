@@ -23,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.costs.profiles import Profile, load_profile
+from corridor import defaults
+from corridor.costs.profiles import Profile, list_profiles, load_profile
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -147,11 +148,11 @@ def cpmm(
     origin: str | int,
     destination: str | int,
     *,
-    profile: ProfileLike = "truck40",
-    optimize: Optimize | str = Optimize.COST,
+    profile: ProfileLike = defaults.CPMM_PROFILE,
+    optimize: Optimize | str = defaults.CPMM_OBJECTIVE,
     modes: str | Iterable[str | Mode] | None = "any",
-    road_profile: ProfileLike = "truck40",
-    rail_profile: ProfileLike = "container40",
+    road_profile: ProfileLike | None = None,
+    rail_profile: ProfileLike | None = None,
     depart: DepartLike | None = None,
 ) -> CPMM:
     """CAREC CPMM indicators (TFI1-TFI4, SWOD) of a route, and the road/rail break-even.
@@ -169,7 +170,10 @@ def cpmm(
     modes
         Narrow the profile's modes.
     road_profile, rail_profile
-        Profiles compared for the break-even distance.
+        Profiles compared for the break-even distance. Default: `profile` itself on
+        its side (a road-only freight profile is the road side, a rail one the rail
+        side) and, on the other, the built-in freight profile of the same load
+        (truck20 pairs with container20); else ``truck40`` / ``container40``.
     depart
         Departure time, as for :func:`corridor.route`.
 
@@ -210,5 +214,29 @@ def cpmm(
         swod_kmh=km / moving if moving > 0 else math.nan,
         moving_h=moving,
         delay_h=r.time_h - moving,
-        break_even=break_even(road_profile, rail_profile),
+        break_even=break_even(*break_even_pair(prof, road_profile, rail_profile)),
+    )
+
+
+def break_even_pair(
+    profile: Profile, road: ProfileLike | None = None, rail: ProfileLike | None = None
+) -> tuple[ProfileLike, ProfileLike]:
+    """The road and rail profiles a route's break-even compares (see :func:`cpmm`)."""
+    if road is not None and rail is not None:
+        return road, rail
+    info: dict[str, Any] = profile.summary()
+    chosen: dict[str, ProfileLike] = {}
+    if info["kind"] == "freight":
+        side = "rail" if "rail" in list(info["modes"]) else "road"
+        chosen[side] = profile
+        other = "road" if side == "rail" else "rail"
+        for p in list_profiles():
+            s: dict[str, Any] = p.summary()
+            other_side = "rail" if "rail" in list(s["modes"]) else "road"
+            if s["kind"] == "freight" and other_side == other and s["load"] == info["load"]:
+                chosen[other] = p
+                break
+    return (
+        road if road is not None else chosen.get("road", defaults.CPMM_ROAD),
+        rail if rail is not None else chosen.get("rail", defaults.CPMM_RAIL),
     )

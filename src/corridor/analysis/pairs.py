@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.costs.graph import CostGraph, StopKind
 from corridor.graph.search import SearchGraph
@@ -65,7 +66,9 @@ class PairPaths:
 
 
 def default_places(
-    network: Network, n_places: int = 60, corridor_ends: Sequence[str] = ("M-12", "WE-WC")
+    network: Network,
+    n_places: int = defaults.COMPARE_PLACES,
+    corridor_ends: Sequence[str] = ("M-12", "WE-WC"),
 ) -> IntArray:
     """The `n_places` largest cities with a road link, plus the end cities of corridors.
 

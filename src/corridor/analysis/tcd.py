@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridor import defaults
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -129,8 +130,8 @@ def tcd(
     origin: str | int,
     destination: str | int,
     *,
-    profiles: Iterable[ProfileLike] = ("truck40", "container40"),
-    optimize: Optimize | str = Optimize.COST,
+    profiles: Iterable[ProfileLike] = defaults.TCD_PROFILES,
+    optimize: Optimize | str = defaults.TCD_OBJECTIVE,
     modes: str | Iterable[str | Mode] | None = "any",
     depart: DepartLike | None = None,
 ) -> TCD:

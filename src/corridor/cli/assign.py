@@ -10,8 +10,6 @@ import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -24,6 +22,9 @@ __all__ = ["assign_cmd"]
 
 def _read_pairs(path: Path) -> corridor.TrafficClass:
     """A demand CSV with columns origin, destination, trips (node ids) -> one class."""
+    import numpy as np  # here, not at the top: `corridor --help` stays fast
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path)
     except (OSError, ValueError) as exc:
@@ -136,6 +137,8 @@ def assign_cmd(
     with both weights 0 (the default) the problem is time-only and the file's tolls are
     not part of it.
     """
+    import numpy as np  # here, not at the top: `corridor --help` stays fast
+
     if out is not None:
         guard(as_json, lambda: corridor.check_output(out, folder=False, force=force))
     weights = guard(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, NoReturn, TypeAlias, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ __all__ = [
     "ForceOpt",
     "JsonOpt",
     "NetworkOpt",
+    "WideOpt",
     "console",
     "err_console",
     "fail",
@@ -47,6 +48,12 @@ NetworkOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Keep every table column (by default columns that do not fit are left out)."
+    ),
+]
 ForceOpt = Annotated[
     bool,
     typer.Option(
@@ -57,7 +64,14 @@ ForceOpt = Annotated[
 ]
 
 
-def fail(message: str, as_json: bool) -> NoReturn:
+def fail(
+    message: str,
+    as_json: bool,
+    *,
+    error: BaseException | None = None,
+    field: str | None = None,
+    hint: str | None = None,
+) -> NoReturn:
     """Print a one-line error and exit with code 2.
 
     Parameters
@@ -65,7 +79,14 @@ def fail(message: str, as_json: bool) -> NoReturn:
     message
         What went wrong and how to fix it.
     as_json
-        Print ``{"error": message}`` on stdout instead of a red line on stderr.
+        Print the error object on stdout (:func:`corridor.error_object`: the same keys the
+        REST API returns) instead of a red line on stderr.
+    error
+        The exception behind it, if any (gives the object its code, field and hint).
+    field
+        The option at fault (e.g. ``--alternatives``), for the error object.
+    hint
+        How to fix it, for the error object.
 
     Raises
     ------
@@ -73,13 +94,14 @@ def fail(message: str, as_json: bool) -> NoReturn:
         Always, with code 2.
     """
     if as_json:
-        print(json.dumps({"error": message}))
+        exc = error if error is not None else corridor.ValidationError(message)
+        print(json.dumps(corridor.error_object(exc, field=field, hint=hint)))
     else:
-        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(2)
 
 
-def guard(as_json: bool, fn: Callable[[], T]) -> T:
+def guard(as_json: bool, fn: Callable[[], T], *, field: str | None = None) -> T:
     """Run `fn` and return its result, turning corridor's errors into a one-line exit.
 
     Parameters
@@ -88,6 +110,8 @@ def guard(as_json: bool, fn: Callable[[], T]) -> T:
         Report a failure as JSON (see :func:`fail`).
     fn
         The work to do, usually a lambda over one public call.
+    field
+        The option a failure is about (``"profile"``), for the JSON error object.
 
     Returns
     -------
@@ -103,10 +127,11 @@ def guard(as_json: bool, fn: Callable[[], T]) -> T:
     try:
         return fn()
     except (corridor.CorridorError, OSError) as exc:
-        fail(" ".join(line.strip() for line in str(exc).splitlines()), as_json)
+        message = " ".join(line.strip() for line in str(exc).splitlines())
+        fail(message, as_json, error=exc, field=field)
 
 
-Ends = tuple[corridor.Resolution, corridor.Resolution]
+Ends: TypeAlias = "tuple[corridor.Resolution, corridor.Resolution]"
 
 
 def resolve_ends(net: corridor.Network, origin: str, destination: str, as_json: bool) -> Ends:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import corridor
@@ -15,6 +16,7 @@ from corridor.cli.common import (
     ForceOpt,
     JsonOpt,
     NetworkOpt,
+    WideOpt,
     console,
     guard,
     load_network,
@@ -22,6 +24,7 @@ from corridor.cli.common import (
     resolve_ends,
     resolved_json,
 )
+from corridor.cli.render import Col, fit_table, plain, print_fit
 
 __all__ = ["cpmm_cmd", "profiles_cmd", "tcd_cmd"]
 
@@ -41,16 +44,17 @@ def tcd_cmd(
         ),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the chart here (e.g. tcd.png).")] = None,
-    optimize: OptimizeOpt = "cost",
+    optimize: OptimizeOpt = corridor.defaults.TCD_OBJECTIVE,
     network: NetworkOpt = None,
     depart: DepartOpt = None,
     force: ForceOpt = False,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """UNESCAP time/cost-distance: cumulative cost and time against distance, per profile."""
     net = guard(as_json, lambda: load_network(network))
     ends = resolve_ends(net, origin, destination, as_json)
-    profiles = profile or ["truck40", "container40"]
+    profiles = profile or list(corridor.defaults.TCD_PROFILES)
     result = guard(
         as_json,
         lambda: corridor.tcd(
@@ -66,26 +70,42 @@ def tcd_cmd(
         print(json.dumps(data))
         return
     print_notes(ends)
-    table = Table(
-        title=f"Time/cost-distance {result.routes[0].origin_name} → "
-        f"{result.routes[0].destination_name}"
+    cols = [
+        Col("step", right=True, keep=5),
+        Col("kind", keep=20),
+        Col("label"),
+        Col("km", right=True, keep=25),
+        Col("time_h", right=True),
+        Col("cost_usd", right=True, keep=35),
+        Col("cum_km", right=True),
+        Col("cum_time_h", right=True),
+        Col("cum_cost_usd", right=True),
+    ]
+    first = result.routes[0]
+    for name, rows in result.table.groupby("route", sort=False):
+        cells = [
+            [
+                str(row.step),
+                str(row.kind),
+                str(row.label),
+                f"{row.distance_km:,.0f}",
+                f"{row.time_h:,.1f}",
+                f"{row.cost_usd:,.0f}",
+                f"{row.cum_distance_km:,.0f}",
+                f"{row.cum_time_h:,.1f}",
+                f"{row.cum_cost_usd:,.0f}",
+            ]
+            for row in rows.itertuples(index=False)
+        ]
+        title = f"Time/cost-distance {first.origin_name} → {first.destination_name}: {name}"
+        print_fit(*fit_table(cols, cells, title=title, wide=wide))
+    definitions = dict.fromkeys(r.time_definition for r in result.routes)
+    console.print(
+        "time_h includes rests: "
+        + "; ".join(escape(d) for d in definitions)
+        + " (the time `corridor route` reports)",
+        highlight=False,
     )
-    for col in ("route", "step", "kind", "label", "km", "h", "usd", "cum_km", "cum_h", "cum_usd"):
-        table.add_column(col, justify="left" if col in ("route", "kind", "label") else "right")
-    for row in result.table.itertuples(index=False):
-        table.add_row(
-            str(row.route),
-            str(row.step),
-            str(row.kind),
-            str(row.label),
-            f"{row.distance_km:,.0f}",
-            f"{row.time_h:,.1f}",
-            f"{row.cost_usd:,.0f}",
-            f"{row.cum_distance_km:,.0f}",
-            f"{row.cum_time_h:,.1f}",
-            f"{row.cum_cost_usd:,.0f}",
-        )
-    console.print(table)
     if out is not None:
         console.print(f"chart written to {out}", highlight=False)
 
@@ -93,12 +113,25 @@ def tcd_cmd(
 def cpmm_cmd(
     origin: Annotated[str, typer.Argument(help="Place name or node id.")],
     destination: Annotated[str, typer.Argument(help="Place name or node id.")],
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Profile of the route.")] = (
-        "truck40"
-    ),
-    road: Annotated[str, typer.Option(help="Road profile for the break-even.")] = "truck40",
-    rail: Annotated[str, typer.Option(help="Rail profile for the break-even.")] = "container40",
-    optimize: OptimizeOpt = "cost",
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", metavar="PROFILE", help="Profile of the route.")
+    ] = corridor.defaults.CPMM_PROFILE,
+    road: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PROFILE",
+            help="Road profile of the break-even (default: --profile if it is a road one).",
+        ),
+    ] = None,
+    rail: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PROFILE",
+            help="Rail profile of the break-even (default: --profile if it is a rail one,"
+            " else the one of the same load).",
+        ),
+    ] = None,
+    optimize: OptimizeOpt = corridor.defaults.CPMM_OBJECTIVE,
     network: NetworkOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -128,7 +161,7 @@ def cpmm_cmd(
     for row in result.crossings.itertuples(index=False):
         table.add_row(
             str(row.name),
-            str(row.detail),
+            plain(str(row.detail)),
             f"{row.at_km:,.0f}",
             f"{row.tfi1_h:,.1f}",
             f"{row.tfi2_usd:,.0f}",
@@ -161,6 +194,7 @@ def profiles_cmd(
     profile: Annotated[
         str | None, typer.Argument(help="Show one profile (id or YAML file) in full.")
     ] = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List the built-in vehicle and traveller profiles, or show one in full."""
@@ -178,16 +212,23 @@ def profiles_cmd(
     if as_json:
         print(json.dumps({"profiles": rows}))
         return
-    table = Table(title="profiles")
-    for col in ("id", "kind", "modes", "load", "vot_usd_per_h", "name"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
+    cols = [
+        Col("id"),
+        Col("kind", keep=20),
+        Col("modes", keep=30),
+        Col("load", keep=25),
+        Col("vot_usd_per_h", right=True, keep=22),
+        Col("name"),
+    ]
+    cells = [
+        [
             str(row["id"]),
             str(row["kind"]),
-            "+".join(row["modes"]),  # type: ignore[arg-type]
+            ", ".join(row["modes"]),  # type: ignore[arg-type]
             str(row["load"]),
             f"{row['vot_usd_per_h']:.2f}",
             str(row["name"]),
-        )
-    console.print(table)
+        ]
+        for row in rows
+    ]
+    print_fit(*fit_table(cols, cells, title="profiles", wide=wide))

@@ -7,11 +7,14 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 import corridor
 from corridor.cli.common import (
     JsonOpt,
     NetworkOpt,
+    WideOpt,
+    console,
     fail,
     guard,
     load_network,
@@ -87,27 +90,30 @@ def route_cmd(
     ] = False,
     similarity: Annotated[
         float, typer.Option(help="--alternatives: largest shared share of the shorter route.")
-    ] = 0.6,
+    ] = corridor.defaults.MAX_SIMILARITY,
     tolerance: Annotated[
         float, typer.Option(help="--pareto: relative dominance tolerance (0 = exact set).")
-    ] = 0.0,
+    ] = corridor.defaults.PARETO_TOLERANCE,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Use the network as it stood on this date (YYYY-MM-DD)."),
     ] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for --reliability.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed for --reliability.")] = 0,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The least-cost route between two places, with its legs, stops and totals."""
     net: corridor.Network = guard(as_json, lambda: load_network(network))
     if as_of is not None:
         net = guard(as_json, lambda: _as_of(net, as_of))
-    goal = optimize.value if optimize else ("generalized" if profile else "time")
+    goal = corridor.defaults.objective(optimize, profile)
     if (alternatives or pareto or reliability) and profile is None:
         fail("--alternatives, --pareto and --reliability need --profile", as_json)
     if alternatives < 0:
         fail("--alternatives must be >= 0", as_json)
+    if profile is not None:
+        guard(as_json, lambda: corridor.load_profile(profile), field="profile")
     ends = resolve_ends(net, origin, destination, as_json)
     found: list[corridor.Route]
     method = ""
@@ -157,6 +163,8 @@ def route_cmd(
                 ),
             )
         ]
+    fewer = corridor.defaults.fewer_alternatives(len(found), alternatives, similarity)
+    fewer = fewer.replace("the similarity limit", "--similarity")
     rel: list[corridor.Reliability] = []
     if reliability:
         rel = [_reliability(r, draws, seed, as_json) for r in found]
@@ -165,14 +173,26 @@ def route_cmd(
         for d, x in zip(dicts, rel, strict=False):
             d["reliability"] = x.to_dict()
         if pareto or alternatives:
-            print(json.dumps({"routes": dicts, "method": method, "resolved": resolved_json(ends)}))
+            out: dict[str, object] = {
+                "routes": dicts,
+                "method": method,
+                "resolved": resolved_json(ends),
+            }
+            if alternatives:
+                out["asked"] = alternatives
+                out["note"] = corridor.defaults.fewer_alternatives(
+                    len(found), alternatives, similarity
+                )
+            print(json.dumps(out))
         else:
             print(json.dumps({**dicts[0], "resolved": resolved_json(ends)}))
         return
     print_notes(ends)
     if pareto or alternatives:
-        print_route_set(found, method, rel)
+        print_route_set(found, method, rel, wide=wide)
+        if alternatives and len(found) < alternatives:
+            console.print(f"[yellow]note:[/] {escape(fewer)}", highlight=False)
         return
-    print_route(found[0])
+    print_route(found[0], wide=wide)
     if rel:
         print_reliability(rel[0])

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 import corridor
-from corridor.cli.common import ForceOpt, JsonOpt, NetworkOpt, console, guard
+from corridor.cli.common import ForceOpt, JsonOpt, NetworkOpt, WideOpt, console, guard
+from corridor.cli.render import Col, fit_table, print_fit
 
 scenario_app = typer.Typer(
     help="Scenarios: list them, and compare two of them.", no_args_is_help=True
@@ -117,10 +117,9 @@ def list_cmd(as_json: JsonOpt = False) -> None:
             )
         )
         return
-    table = Table("scenario", "description", "edits")
-    for sc in found.values():
-        table.add_row(sc.name, sc.description, str(len(sc.edits)))
-    console.print(table)
+    cols = [Col("scenario"), Col("description"), Col("edits", right=True, keep=10)]
+    rows = [[sc.name, sc.description, str(len(sc.edits))] for sc in found.values()]
+    print_fit(*fit_table(cols, rows))
 
 
 @scenario_app.command("show")
@@ -169,14 +168,26 @@ def compare_cmd(
     places: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated OD places (default: the 60 largest plus corridor ends)."
+            metavar="PLACE,PLACE,...",
+            help="Comma-separated OD places (default: the"
+            f" {corridor.defaults.COMPARE_PLACES} largest plus corridor ends).",
         ),
     ] = None,
-    profiles: Annotated[str, typer.Option(help="Comma-separated profiles.")] = (
-        "car,bus,truck40,container40"
-    ),
-    top: Annotated[int, typer.Option(help="Largest changes shown in full per profile.")] = 10,
+    profiles: Annotated[
+        str, typer.Option(metavar="P1,P2,...", help="Comma-separated profiles.")
+    ] = ",".join(corridor.defaults.COMPARE_PROFILES),
+    top: Annotated[
+        int, typer.Option(help="Largest changes shown in full per profile.")
+    ] = corridor.defaults.COMPARE_TOP_CHANGES,
+    flows: Annotated[
+        bool,
+        typer.Option(
+            "--flows/--no-flows",
+            help="Include the freight-flow comparison (gravity demand, assignment).",
+        ),
+    ] = True,
     force: ForceOpt = False,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare two scenarios: OD changes, accessibility, winners and losers, and a report."""
@@ -193,6 +204,7 @@ def compare_cmd(
             places=tuple(p.strip() for p in places.split(",")) if places else None,
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
+            flows=corridor.CompareOptions().flows if flows else None,
         ),
     )
     with Progress(
@@ -247,20 +259,26 @@ def compare_cmd(
             )
         )
         return
-    _print_headline(head, sc_a.name, sc_b.name)
+    _print_headline(head, sc_a.name, sc_b.name, wide)
     if report is not None:
         console.print(f"report: [bold]{report}[/]")
 
 
-def _print_headline(head: Any, a: str, b: str) -> None:
-    table = Table(title=f"{a} → {b}: least generalised cost")
+def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:
     crossings = bool(len(head)) and bool((head["crossings_after"].astype(str) != "").any())
-    names = ["profile", "from", "to", "h before", "h after", "Δ h", "$ before", "$ after"]
-    for col in names + (["crossings after"] if crossings else []):
-        if col[0] in "hΔ$":  # numbers never wrap or shrink; names fold
-            table.add_column(col, justify="right", no_wrap=True)
-        else:
-            table.add_column(col, overflow="fold", no_wrap=col == "profile")
+    cols = [
+        Col("profile"),
+        Col("from"),
+        Col("to"),
+        Col("h before", right=True, keep=20),
+        Col("h after", right=True),
+        Col("Δ h", right=True),
+        Col("$ before", right=True, keep=21),
+        Col("$ after", right=True, keep=30),
+    ]
+    if crossings:
+        cols.append(Col("crossings after", keep=10))
+    rows = []
     for r in head.to_dict("records"):
         row = [
             str(r["profile"]),
@@ -272,8 +290,9 @@ def _print_headline(head: Any, a: str, b: str) -> None:
             f"{r['cost_usd_before']:,.0f}",
             f"{r['cost_usd_after']:,.0f}",
         ]
-        table.add_row(*row, *([str(r["crossings_after"])] if crossings else []))
-    console.print(table)
+        rows.append(row + ([str(r["crossings_after"])] if crossings else []))
+    title = f"{a} → {b}: least generalised cost"
+    print_fit(*fit_table(cols, rows, title=title, wide=wide))
     console.print(
         "h = time_h: freight door to door (driving, breaks, daily and weekly rests, stops); "
         "car and bus without their overnight stops (overnight_h in detail.csv and the report)",

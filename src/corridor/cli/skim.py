@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import corridor
@@ -16,17 +16,22 @@ from corridor.cli.common import (
     ForceOpt,
     JsonOpt,
     NetworkOpt,
+    WideOpt,
     console,
     fail,
     guard,
     load_network,
 )
+from corridor.cli.render import Col, fit_table, print_fit
 
 __all__ = ["accessibility_cmd", "isochrone_cmd", "skim_cmd"]
 
 ModeOpt = Annotated[str, typer.Option("--mode", help="Modes to use: road, rail, ferry or any.")]
 
 _COSTS = {"time": "time_h", "distance": "length_km"}
+_DEFAULT_HOURS = ",".join(f"{h:g}" for h in corridor.defaults.ISOCHRONE_HOURS)
+# a profile skim's matrices shown in the terminal (--json and --out carry them all)
+_SHOWN = ("time_h", "length_km", "cost_usd", "co2_kg")
 
 
 def _split(values: list[str]) -> list[str]:
@@ -45,7 +50,7 @@ def _hours(text: str, as_json: bool) -> list[float]:
 
 
 def _json_matrix(arr: Any) -> list[list[float | None]]:
-    return [[float(x) if math.isfinite(x) else None for x in row] for row in np.asarray(arr)]
+    return [[float(x) if math.isfinite(x) else None for x in row] for row in arr.tolist()]
 
 
 def _definition(result: corridor.Skim) -> str:
@@ -94,6 +99,14 @@ def skim_cmd(
         ),
     ] = None,
     force: ForceOpt = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="Full place names as column heads, and with --profile every matrix"
+            " (default: time_h, length_km, cost_usd, co2_kg).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Least-cost matrix between places, with distance (or other attributes) along the paths."""
@@ -157,29 +170,55 @@ def skim_cmd(
             )
         )
         return
-    for name, mat in result.matrices().items():
+    shown = result.matrices()
+    if profile is not None and not wide:
+        shown = {k: v for k, v in shown.items() if k in _SHOWN}
+    for name, mat in shown.items():
         if mat.shape[1] > 12:
             console.print(f"{name}: {mat.shape[0]} x {mat.shape[1]} (too wide to print; use --out)")
             continue
         how = result.method.partition("; time_h = ")[0]
-        what = f"\ntime_h = {_definition(result)}" if name == "time_h" else ""
-        table = Table(title=f"{name} ({how}){what}")
-        table.add_column("from \\ to")
-        for d in result.destinations:
-            table.add_column(str(names[d]), justify="right")
-        for i, o in enumerate(result.origins):
-            table.add_row(
-                str(names[o]), *[f"{x:,.1f}" if math.isfinite(x) else "-" for x in mat[i]]
-            )
-        console.print(table)
+        title = f"{name} ({how})"
+        dest_names = [str(names[d]) for d in result.destinations]
+        cells = [
+            [str(names[o]), *[f"{x:,.1f}" if math.isfinite(x) else "-" for x in mat[i]]]
+            for i, o in enumerate(result.origins)
+        ]
+        cols = [
+            Col("from \\ to"),
+            *(Col(n, right=True, keep=1000 - k) for k, n in enumerate(dest_names)),
+        ]
+        table, dropped, width = fit_table(cols, cells, title=title, wide=wide)
+        legend = ""
+        if dropped:
+            # too many names for the width: number the columns and say which is which
+            cols = [Col("from \\ to"), *(Col(str(k), right=True) for k in range(1, len(cols)))]
+            table, dropped, width = fit_table(cols, cells, title=title, wide=wide)
+            legend = "columns: " + ", ".join(f"{k} {n}" for k, n in enumerate(dest_names, 1))
+        print_fit(table, dropped, width)
+        if legend:
+            console.print(escape(legend), highlight=False)
+        if name == "time_h":
+            console.print(f"time_h = {escape(_definition(result))}", highlight=False)
     if out is not None:
         console.print(f"wrote {out}", highlight=False)
 
 
 def isochrone_cmd(
     origin: Annotated[str, typer.Argument(help="Place name or node id.")],
-    hours: Annotated[str, typer.Option(help="Thresholds in hours, comma-separated.")] = "6,12,24",
+    hours: Annotated[
+        str, typer.Option(help="Thresholds in hours, comma-separated.")
+    ] = _DEFAULT_HOURS,
     mode: ModeOpt = "road",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Time each place's route for this profile, as `route` does (border"
+            " crossings, breaks and rests included); default: free-flow link times.",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML map (works offline).")
     ] = None,
@@ -187,11 +226,18 @@ def isochrone_cmd(
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Places reachable from ORIGIN within each number of hours (free-flow), as a map."""
+    """Places reachable from ORIGIN within each number of hours, as a table or a map.
+
+    Free-flow link times by default (no border delays, breaks or rests); --profile times
+    each place's route as `corridor route` does.
+    """
     hs = _hours(hours, as_json)
     net = guard(as_json, lambda: load_network(network))
+    if profile is not None:
+        guard(as_json, lambda: corridor.load_profile(profile), field="profile")
     iso: corridor.Isochrone = guard(
-        as_json, lambda: corridor.isochrone(net, origin, hours=hs, modes=mode)
+        as_json,
+        lambda: corridor.isochrone(net, origin, hours=hs, modes=mode, profile=profile),
     )
     if out is not None:
         guard(
@@ -205,9 +251,8 @@ def isochrone_cmd(
         data["out"] = None if out is None else str(out)
         print(json.dumps(data))
         return
-    table = Table(
-        title=f"Reachable from {iso.origin_name} ({'+'.join(iso.modes)}; free-flow link time)"
-    )
+    who = iso.profile or "+".join(iso.modes)
+    table = Table(title=f"Reachable from {iso.origin_name} ({who})")
     for col in ("within_h", "places", "population", "farthest"):
         table.add_column(col, justify="left" if col == "farthest" else "right")
     frame = iso.to_frame()
@@ -222,6 +267,7 @@ def isochrone_cmd(
             f"{far['name']} ({far['time_h']:.1f} h)",
         )
     console.print(table)
+    console.print(f"time_h = {iso.time_definition}", highlight=False)
     if out is not None:
         console.print(f"wrote {out}", highlight=False)
 
@@ -236,6 +282,7 @@ def accessibility_cmd(
     ] = 0.1,
     mode: ModeOpt = "road",
     network: NetworkOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Population within each number of hours, and Hansen accessibility exp(-beta t)."""
@@ -253,9 +300,14 @@ def accessibility_cmd(
     if as_json:
         print(json.dumps({"beta_per_h": beta, "rows": frame.to_dict(orient="records")}))
         return
-    table = Table(title=f"Accessibility ({mode}, Hansen beta {beta:g}/h; free-flow link time)")
-    for col in frame.columns:
-        table.add_column(col, justify="left" if col == "name" else "right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[f"{x:,.0f}" if isinstance(x, float) else str(x) for x in row])
-    console.print(table)
+    cols = [
+        Col(str(c), right=c != "name", keep=math.inf if c in ("name",) else 30 - k)
+        for k, c in enumerate(frame.columns)
+    ]
+    cols[0] = Col(str(frame.columns[0]), right=True, keep=1)  # the node id goes first
+    rows = [
+        [f"{x:,.0f}" if isinstance(x, float) else str(x) for x in row]
+        for row in frame.itertuples(index=False)
+    ]
+    title = f"Accessibility ({mode}, Hansen beta {beta:g}/h; free-flow link time)"
+    print_fit(*fit_table(cols, rows, title=title, wide=wide))

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, console, guard, load_network
+from corridor.cli.common import JsonOpt, NetworkOpt, WideOpt, console, guard, load_network
+from corridor.cli.render import Col, fit_table, print_fit
 
 __all__ = ["validate_cmd"]
 
@@ -37,34 +37,37 @@ def _why(c: corridor.FigureCheck) -> str:
     return ". ".join(p[:1].upper() + p[1:] for p in parts)
 
 
-def _print(result: corridor.Validation, details: bool) -> None:
+def _print(result: corridor.Validation, details: bool, wide: bool = False) -> None:
     """The answer in words, one row per figure, then what a human should act on."""
     console.print(f"[bold]{result.summary()}[/]", highlight=False)
     parts = [f"{k} {w}/{n}" for k, (w, n) in result.by_metric().items()]
     console.print("within their band, by measure: " + ", ".join(parts), highlight=False)
-    table = Table(
-        "figure",
-        "what",
-        "published",
-        "band",
-        "model",
-        "Δ %",
-        "result",
-        title=f"{result.network}: the model against {len(result.checks)} published figures",
-    )
+    cols = [
+        Col("figure"),
+        Col("what", keep=20),
+        Col("published", right=True, keep=30),
+        Col("band", right=True),
+        Col("model", right=True),
+        Col("Δ %", right=True, keep=25),
+        Col("result", markup=True),
+    ]
+    rows = []
     for c in result.checks:
         f = c.figure
         dev = c.deviation_pct
-        table.add_row(
-            f.id,
-            f.what.value,
-            _num(f.published),
-            f"{_num(f.band.low)} – {_num(f.band.high)}",
-            _num(c.observed),
-            "-" if math.isnan(dev) else f"{dev:+.0f}",
-            _MARK[c.status.value],
+        rows.append(
+            [
+                f.id,
+                f.what.value,
+                _num(f.published),
+                f"{_num(f.band.low)} – {_num(f.band.high)}",
+                _num(c.observed),
+                "-" if math.isnan(dev) else f"{dev:+.0f}",
+                _MARK[c.status.value],
+            ]
         )
-    console.print(table)
+    title = f"{result.network}: the model against {len(result.checks)} published figures"
+    print_fit(*fit_table(cols, rows, title=title, wide=wide))
     for c in result.checks:
         status = c.status.value
         if status == "miss":
@@ -99,6 +102,7 @@ def validate_cmd(
     details: Annotated[
         bool, typer.Option("--details", help="Give the reason for every known discrepancy.")
     ] = False,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the model against published figures; exit 1 if any figure is a miss.
@@ -110,6 +114,6 @@ def validate_cmd(
     if as_json:
         print(json.dumps(result.to_dict()))
     else:
-        _print(result, details)
+        _print(result, details, wide)
     if not result.ok:
         raise typer.Exit(1)

@@ -202,7 +202,8 @@ class Boarding(_Strict):
 
         Examples
         --------
-        >>> b = Boarding(wait_share=0.5, max_wait_h=2.0, operating_h_per_day=18, source="x")
+        >>> b = Boarding(wait_share=0.5, max_wait_h=2.0, operating_h_per_day=18,
+        ...               source="[assumption] example")
         >>> b.wait_h(np.array([126.0, 7.0, np.nan])).tolist()
         [0.5, 2.0, 0.0]
         """

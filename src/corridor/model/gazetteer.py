@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from numpy.typing import ArrayLike
 
@@ -63,8 +64,9 @@ class Gazetteer:
     countries: Mapping[str, str]
     variants: tuple[tuple[str, ...], ...] = ()
     min_population: int = 15_000
-    _by_key: dict[str, tuple[Candidate, ...]] = field(init=False, repr=False)
-    _by_alt: dict[str, tuple[Candidate, ...]] = field(init=False, repr=False)
+    _key_sorted: npt.NDArray[np.object_] = field(init=False, repr=False)
+    _key_rows: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _by_alt: dict[str, tuple[int, ...]] = field(init=False, repr=False)
     _spellings: dict[str, frozenset[str]] = field(init=False, repr=False)
     _codes: dict[str, str] = field(init=False, repr=False)
 
@@ -81,29 +83,23 @@ class Gazetteer:
             if "key" in cities
             else np.array([name_key(str(n)) for n in cities["name"]], dtype=object)
         )
-        by_key: dict[str, list[int]] = {}
-        for row, key in enumerate(keys.tolist()):
-            by_key.setdefault(key, []).append(row)  # most populous first: rows are sorted
-        records = [
-            Candidate(str(n), str(c), int(p), float(la), float(lo), geonameid=int(g))
-            for g, n, c, p, la, lo in zip(
-                cities["geonameid"].tolist(),
-                cities["name"].tolist(),
-                cities["country"].tolist(),
-                cities["population"].tolist(),
-                cities["lat"].tolist(),
-                cities["lon"].tolist(),
-                strict=True,
-            )
-        ]
-        ranked = {k: tuple(records[r] for r in rows) for k, rows in by_key.items()}
-        object.__setattr__(self, "_by_key", ranked)
-        by_alt: dict[str, list[Candidate]] = {}
+        # name keys in sorted order and the row each came from (stable, so rows of one
+        # key stay most populous first): a lookup is two binary searches, and the
+        # Candidate records are built only for the rows a lookup asks about
+        order = np.argsort(keys, kind="stable")
+        object.__setattr__(self, "_key_rows", order)
+        object.__setattr__(self, "_key_sorted", keys[order])
+        by_alt: dict[str, list[int]] = {}
         if "alt_keys" in cities:
-            for row, text in enumerate(cities["alt_keys"].fillna("").tolist()):
-                for k in str(text).split(";"):
+            alt = cities["alt_keys"].fillna("").astype(str)
+            for row, text in zip(
+                np.flatnonzero(alt.str.len().to_numpy() > 0).tolist(),
+                alt[alt.str.len() > 0].tolist(),
+                strict=True,
+            ):
+                for k in text.split(";"):
                     if k:
-                        by_alt.setdefault(k, []).append(records[row])
+                        by_alt.setdefault(k, []).append(row)
         object.__setattr__(self, "_by_alt", {k: tuple(v) for k, v in by_alt.items()})
         spellings: dict[str, set[str]] = {}
         for group in self.variants:
@@ -120,11 +116,18 @@ class Gazetteer:
 
     def cities_named(self, key: str) -> tuple[Candidate, ...]:
         """Cities whose GeoNames name has the name key `key`, most populous first."""
-        return self._by_key.get(key, ())
+        lo = int(np.searchsorted(self._key_sorted, key, side="left"))
+        hi = int(np.searchsorted(self._key_sorted, key, side="right"))
+        return tuple(self._candidate(r) for r in self._key_rows[lo:hi].tolist())
 
     def cities_also_named(self, key: str) -> tuple[Candidate, ...]:
         """Cities of a million or more with a GeoNames alternate name of key `key`."""
-        return self._by_alt.get(key, ())
+        return tuple(self._candidate(r) for r in self._by_alt.get(key, ()))
+
+    def _candidate(self, row: int) -> Candidate:
+        """The city in row `row` of :attr:`cities` as a lookup candidate."""
+        g, n, c, p, la, lo = self.cities.iloc[row][list(CITY_COLUMNS)].tolist()
+        return Candidate(str(n), str(c), int(p), float(la), float(lo), geonameid=int(g))
 
     def spellings(self, key: str) -> frozenset[str]:
         """Name keys of every curated spelling variant of `key` (with `key` itself)."""

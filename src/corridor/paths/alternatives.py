@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from corridor import defaults
 from corridor._typing import IntArray
 from corridor.costs.graph import CostGraph
 from corridor.errors import NoPathError, ValidationError
@@ -63,10 +64,10 @@ def alternatives(
     destination: str | int,
     *,
     profile: ProfileLike,
-    k: int = 5,
+    k: int = defaults.ALTERNATIVES,
     optimize: Optimize | str = Optimize.GENERALIZED,
     modes: str | Iterable[str | Mode] | None = "any",
-    max_similarity: float = 0.6,
+    max_similarity: float = defaults.MAX_SIMILARITY,
     penalty: float = 1.0,
     depart: DepartLike | None = None,
 ) -> RouteSet:
@@ -146,7 +147,8 @@ def alternatives(
         if all(route_similarity(candidate, r, lengths) <= max_similarity for r in kept):
             kept.append(candidate)
     # the least-cost route (the one corridor.route gives) first, the others by cost
-    kept[1:] = sorted(kept[1:], key=lambda r: r.cost)
+    # ties broken by time, then length, then the link ids: one order on every run
+    kept[1:] = sorted(kept[1:], key=lambda r: (r.cost, r.time_h, r.length_km, r.link_ids))
     log.info("alternatives %s -> %s: %d routes in %d rounds", o, d, len(kept), rounds)
     method = (
         f"penalty method (x{1 + penalty:g} on used links per round), least {goal.value} "

@@ -17,17 +17,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor._typing import FloatArray
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.html import table_html
+from corridor.paths.profile_skim import profile_skim
 from corridor.paths.skim import resolve_nodes, skim_graph, skim_on, skim_plan
+from corridor.paths.types import ProfileLike
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["Isochrone", "isochrone"]
+__all__ = ["FREE_FLOW", "Isochrone", "isochrone"]
+
+FREE_FLOW = "free-flow link time (no profile: no breaks, rests or border delays)"
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,10 @@ class Isochrone:
         Modes used.
     links
         ``a_node``, ``b_node`` and ``mode`` of the usable links, for drawing.
+    profile
+        The profile whose routes the times are (None: free-flow link times).
+    time_definition
+        What ``time_h`` counts, in words (as :attr:`corridor.Route.time_definition`).
     """
 
     origin: int
@@ -58,6 +67,8 @@ class Isochrone:
     nodes: pd.DataFrame = field(compare=False)
     modes: tuple[str, ...]
     links: pd.DataFrame = field(compare=False)
+    profile: str | None = None
+    time_definition: str = FREE_FLOW
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{h:g} h: {n}" for h, n in self.counts().items())
@@ -136,6 +147,8 @@ class Isochrone:
         return {
             "origin": {"node_id": self.origin, "name": self.origin_name},
             "modes": list(self.modes),
+            "profile": self.profile,
+            "time_definition": self.time_definition,
             "bands": bands,
             "unreachable": int(np.isinf(frame["time_h"]).sum()),
         }
@@ -145,8 +158,9 @@ def isochrone(
     network: Network,
     origin: int | str,
     *,
-    hours: Sequence[float] = (6.0, 12.0, 24.0),
+    hours: Sequence[float] = defaults.ISOCHRONE_HOURS,
     modes: str | Mode | Iterable[str | Mode] | None = "road",
+    profile: ProfileLike | None = None,
 ) -> Isochrone:
     """Free-flow travel time from `origin` to every node, banded by `hours`.
 
@@ -159,7 +173,12 @@ def isochrone(
     hours
         Thresholds, h (positive; sorted on use).
     modes
-        Modes whose links may be used.
+        Modes whose links may be used (with a profile: whose nodes are listed; the
+        routes use the profile's modes).
+    profile
+        Time each node's fastest route for this profile, as :func:`corridor.route`
+        times it: border crossings, breaks and rests included. None: free-flow link
+        times.
 
     Returns
     -------
@@ -189,11 +208,21 @@ def isochrone(
     values, sums, _ = skim_on(plan.graph, plan.origins, plan.destinations, method="dijkstra")
     values, sums = plan.finish(values, sums)
     t: FloatArray = values[0]
+    length = sums[0, 0]
+    definition, prof_id = FREE_FLOW, None
+    if profile is not None:
+        # each node's fastest route for the profile, timed as `route` times it
+        # (border crossings, breaks and rests included)
+        sk = profile_skim(network, [o_id], every, profile=profile, optimize="time")
+        mats = sk.matrices()
+        t, length = mats["time_h"][0], mats["length_km"][0]
+        definition = sk.method.partition("time_h = ")[2] or definition
+        prof_id = str(getattr(profile, "id", profile))
     nodes = network.nodes.set_index("node_id").loc[every].reset_index()
     frame = nodes[["node_id", "name", "kind", "country", "lon", "lat", "population"]].copy()
     frame["population"] = frame["population"].fillna(0).astype(np.float64)
     frame["time_h"] = t
-    frame["length_km"] = sums[0, 0]
+    frame["length_km"] = length
     edges = np.searchsorted(np.asarray(hs), t)  # index of the first threshold >= t
     frame["band"] = [hs[i] if i < len(hs) else np.nan for i in edges]
     links = network.links
@@ -209,6 +238,8 @@ def isochrone(
         nodes=frame,
         modes=tuple(m.value for m in mode_set),
         links=links.loc[use, ["a_node", "b_node", "mode"]].reset_index(drop=True),
+        profile=prof_id,
+        time_definition=definition,
     )
     log.info("%r", iso)
     return iso

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from corridor import defaults
 from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
@@ -26,9 +27,9 @@ def pareto(
     destination: str | int,
     *,
     profile: ProfileLike,
-    criteria: Sequence[str] = ("time", "cost", "co2"),
+    criteria: Sequence[str] = defaults.PARETO_CRITERIA,
     modes: str | Iterable[str | Mode] | None = "any",
-    tolerance: float = 0.0,
+    tolerance: float = defaults.PARETO_TOLERANCE,
     max_labels: int = 2_000_000,
     depart: DepartLike | None = None,
 ) -> RouteSet:

@@ -81,20 +81,31 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 class ServiceError(Exception):
     """A request the service refuses, with its HTTP status."""
 
-    def __init__(self, status: int, message: str, kind: str = "BadRequest") -> None:
+    def __init__(
+        self, status: int, message: str, kind: str = "BadRequest", field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.kind = kind
+        self.field = field
 
 
 def _json(body: bytes) -> Response:
     return Response(content=body, media_type="application/json")
 
 
-def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(
-        {"error": message, "type": kind, "status": status, **extra}, status_code=status
+def _error(status: int, kind: str, message: str, field: str | None = None) -> JSONResponse:
+    """The service's own refusals in the shape of :func:`corridor.error_object`."""
+    body = corridor.error_object(
+        ServiceError(status, message, kind), code=_snake(kind), field=field, status=status
     )
+    body["type"] = body["error_class"] = kind
+    return JSONResponse(body, status_code=status)
+
+
+def _snake(kind: str) -> str:
+    name = kind.removesuffix("Error") or kind
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
 def _message(exc: BaseException) -> str:
@@ -102,12 +113,15 @@ def _message(exc: BaseException) -> str:
     return " ".join(lines) or type(exc).__name__
 
 
-def _field_errors(exc: RequestValidationError) -> str:
+def _field_errors(exc: RequestValidationError) -> tuple[str, str | None]:
+    """One line naming every bad field (at most 5), and the first field's name."""
     parts = []
+    fields: list[str] = []
     for err in exc.errors()[:5]:
         loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query"))
+        fields.append(loc)
         parts.append(f"{loc or 'request'}: {err.get('msg', 'invalid')}")
-    return "invalid request: " + "; ".join(parts)
+    return "invalid request: " + "; ".join(parts), (fields[0] or None) if fields else None
 
 
 def create_app(
@@ -137,11 +151,11 @@ def create_app(
         net = corridor.eurasia()
     state = NetworkState(net, cfg.route_cache_size)
     scenarios = corridor.bundled_scenarios()
-    comparisons: LRU[tuple[str, str], bytes] = LRU(cfg.compare_cache_size)
-    compare_locks: LRU[tuple[str, str], threading.Lock] = LRU(64)
+    comparisons: LRU[tuple[Any, ...], bytes] = LRU(cfg.compare_cache_size)
+    compare_locks: LRU[tuple[Any, ...], threading.Lock] = LRU(64)
     compare_locks_guard = threading.Lock()
 
-    def compare_lock(key: tuple[str, str]) -> threading.Lock:
+    def compare_lock(key: tuple[Any, ...]) -> threading.Lock:
         """One lock per scenario pair: a comparison asked twice at once is computed once."""
         with compare_locks_guard:
             lock = compare_locks.get(key)
@@ -164,32 +178,20 @@ def create_app(
     app.state.comparisons = comparisons
 
     # -- errors ------------------------------------------------------------------------
-    @app.exception_handler(corridor.UnknownNodeError)
-    async def _unknown(_r: Request, exc: corridor.UnknownNodeError) -> JSONResponse:
-        # "type" stays UnknownNodeError; "error_class" tells the two refusals apart
-        extra: dict[str, Any] = {"suggestions": exc.suggestions, "error_class": type(exc).__name__}
-        if isinstance(exc, corridor.AmbiguousPlaceError):
-            extra["candidates"] = exc.candidates
-        if isinstance(exc, corridor.OutsideCoverageError):
-            extra["country"], extra["covered"] = exc.country, exc.covered
-        return _error(404, "UnknownNodeError", _message(exc), **extra)
-
-    @app.exception_handler(corridor.NoPathError)
-    async def _nopath(_r: Request, exc: corridor.NoPathError) -> JSONResponse:
-        return _error(404, "NoPathError", _message(exc))
-
+    # every error is corridor.error_object(exc): the object the CLI prints with --json
     @app.exception_handler(corridor.CorridorError)
     async def _corridor(_r: Request, exc: corridor.CorridorError) -> JSONResponse:
-        status = 422 if isinstance(exc, ValueError) else 400
-        return _error(status, type(exc).__name__, _message(exc))
+        body = corridor.error_object(exc)
+        return JSONResponse(body, status_code=int(body["status"]))
 
     @app.exception_handler(ServiceError)
     async def _service(_r: Request, exc: ServiceError) -> JSONResponse:
-        return _error(exc.status, exc.kind, str(exc))
+        return _error(exc.status, exc.kind, str(exc), field=exc.field)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "RequestValidationError", _field_errors(exc))
+        message, field = _field_errors(exc)
+        return _error(422, "RequestValidationError", message, field=field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(r: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -203,6 +205,7 @@ def create_app(
                 422,
                 f"unknown profile {profile!r}; choose one of {sorted(state.profiles)}",
                 "ValidationError",
+                field="profile",
             )
         return profile
 
@@ -227,12 +230,17 @@ def create_app(
     # -- API ---------------------------------------------------------------------------
     @app.get("/api/health", response_model=HealthResponse)
     def health() -> HealthResponse:
+        counts = corridor.network_summary(net)  # the counts `corridor info` prints
         return HealthResponse(
             status="ok",
             network=net.name,
-            nodes=len(net.nodes),
-            links=len(net.links),
-            crossings=len(net.crossings),
+            nodes=counts["nodes"],
+            links=counts["links"],
+            crossings=counts["crossings"],
+            airports=counts["airports"],
+            airport_passport_controls=counts["airport_passport_controls"],
+            crossing_rows=counts["crossing_rows"],
+            turn_restrictions=counts["turn_restrictions"],
             bbox=state.bbox,
         )
 
@@ -299,7 +307,7 @@ def create_app(
         o = state.resolve(req.origin, "origin")
         d = state.resolve(req.destination, "destination")
         prof = None if req.profile is None else check_profile(req.profile)
-        goal = req.optimize or ("generalized" if prof else "time")
+        goal = corridor.defaults.objective(req.optimize, prof)
         # `resolved` echoes the names asked for, so they are part of the key
         key = (
             "route",
@@ -363,6 +371,11 @@ def create_app(
                 )
                 found = list(rs.routes)
             out = rs.to_dict()
+            if req.method != "pareto":
+                out["asked"] = req.k
+                out["note"] = corridor.defaults.fewer_alternatives(
+                    len(found), req.k, req.max_similarity
+                )
             out["routes"] = [state.route_json(r) for r in found]
             out["values"] = out.get("values", [])[: len(found)]
             out["resolved"] = resolved(req.origin, req.destination)
@@ -406,8 +419,11 @@ def create_app(
                 "ValidationError",
             )
         o = state.resolve(req.origin, "origin")
-        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes)
-        return _json(cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes)))
+        prof = None if req.profile is None else check_profile(req.profile)
+        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes, prof)
+        return _json(
+            cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes, prof))
+        )
 
     @app.get("/api/scenarios", response_model=ScenariosResponse)
     def scenario_list() -> ScenariosResponse:
@@ -434,14 +450,15 @@ def create_app(
                     f"no bundled scenario {name!r}; choose one of {sorted(scenarios)}",
                     "UnknownScenario",
                 )
-        key = (req.base, req.other)
+        key: tuple[Any, ...] = (req.base, req.other, tuple(req.places or ()), tuple(req.profiles))
+        key += (req.top, req.flows)
         body = comparisons.get(key)
         if body is not None:
             return _json(body)
         with compare_lock(key):
             body = comparisons.get(key)
             if body is None:
-                body = _compare(state, scenarios, req.base, req.other, cfg)
+                body = _compare(state, scenarios, req, cfg)
                 comparisons.put(key, body)
         return _json(body)
 
@@ -528,14 +545,21 @@ class _Timing:
 def _compare(
     state: NetworkState,
     scenarios: dict[str, corridor.Scenario],
-    base: str,
-    other: str,
+    req: CompareRequest,
     cfg: ServiceSettings,
 ) -> bytes:
+    """The comparison `corridor scenario compare` makes with the same options."""
     net = state.network
+    base, other = req.base, req.other
     before = scenarios[base].apply(net)
     after = scenarios[other].apply(net)
-    opts = corridor.CompareOptions(n_places=cfg.compare_places, top_changes=5)
+    opts = corridor.CompareOptions(
+        places=tuple(req.places) if req.places else None,
+        n_places=cfg.compare_places,
+        profiles=tuple(req.profiles),
+        top_changes=req.top,
+        flows=corridor.CompareOptions().flows if req.flows else None,
+    )
     t0 = time.perf_counter()
     c = corridor.compare(before, after, options=opts)
     log.info("compare %s -> %s in %.1f s", base, other, time.perf_counter() - t0)

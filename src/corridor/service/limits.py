@@ -20,8 +20,20 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def error_body(status: int, kind: str, message: str) -> bytes:
-    """The JSON error object every failing request gets."""
-    return json.dumps({"error": message, "type": kind, "status": status}).encode()
+    """The JSON error object every failing request gets (the keys of corridor.error_object)."""
+    code = "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(kind))
+    body: dict[str, object] = {
+        "error": message,
+        "code": code,
+        "message": message,
+        "field": None,
+        "hint": None,
+        "type": kind,
+        "status": status,
+        "suggestions": [],
+        "error_class": kind,
+    }
+    return json.dumps(body).encode()
 
 
 async def _send_error(

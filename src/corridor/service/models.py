@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from corridor import defaults
+
 __all__ = [
     "CompareRequest",
     "CompareResponse",
@@ -43,9 +45,16 @@ class _Request(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """Every error: a sentence a person understands, its type and the HTTP status."""
+    """Every error: a sentence a person understands, its type and the HTTP status.
 
-    error: str
+    The same object the CLI prints with ``--json`` (:func:`corridor.error_object`).
+    """
+
+    error: str = Field(description="The message (kept for older clients; = message).")
+    code: str = Field(description="snake_case kind: unknown_node, no_path, validation, ...")
+    message: str
+    field: str | None = Field(default=None, description="The option or field at fault.")
+    hint: str | None = Field(default=None, description="How to fix it, when known.")
     type: str
     status: int
     suggestions: list[str] = []
@@ -56,7 +65,11 @@ class HealthResponse(BaseModel):
     network: str
     nodes: int
     links: int
-    crossings: int
+    crossings: int = Field(description="Land border-crossing places (as `corridor info` counts).")
+    airports: int = Field(description="Airports with an access link.")
+    airport_passport_controls: int = Field(description="Passport controls at arrival airports.")
+    crossing_rows: int = Field(description="Rows of the crossings table: crossing x mode x way.")
+    turn_restrictions: int
     bbox: tuple[float, float, float, float]
 
 
@@ -110,10 +123,16 @@ class RoutesRequest(_Request):
     destination: Place
     profile: str = Field(max_length=40)
     method: Literal["alternatives", "pareto"] = "alternatives"
-    k: int = Field(default=3, ge=1, description="How many alternatives (at most the limit).")
-    optimize: Optimize = "generalized"
-    max_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
-    tolerance: float = Field(default=0.01, ge=0.0, le=0.5, description="Pareto tolerance.")
+    k: int = Field(
+        default=defaults.ALTERNATIVES,
+        ge=1,
+        description="How many alternatives (at most the limit).",
+    )
+    optimize: Optimize = defaults.OBJECTIVE_WITH_PROFILE  # type: ignore[assignment]
+    max_similarity: float = Field(default=defaults.MAX_SIMILARITY, ge=0.0, le=1.0)
+    tolerance: float = Field(
+        default=defaults.PARETO_TOLERANCE, ge=0.0, le=0.5, description="Pareto tolerance."
+    )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40)
 
@@ -123,17 +142,23 @@ class TcdRequest(_Request):
 
     origin: Place
     destination: Place
-    profiles: list[str] = Field(default=["truck40", "container40"], min_length=1, max_length=4)
-    optimize: Optimize = "cost"
+    profiles: list[str] = Field(default=list(defaults.TCD_PROFILES), min_length=1, max_length=4)
+    optimize: Optimize = defaults.TCD_OBJECTIVE  # type: ignore[assignment]
     depart: str | None = Field(default=None, max_length=40)
 
 
 class IsochroneRequest(_Request):
-    """Free-flow travel time from one place to every node, in bands."""
+    """Travel time from one place to every node, in bands (free-flow, or a profile's)."""
 
     origin: Place
-    hours: list[float] = Field(default=[6.0, 12.0, 24.0], min_length=1)
+    hours: list[float] = Field(default=list(defaults.ISOCHRONE_HOURS), min_length=1)
     modes: Modes = "road"
+    profile: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Time routes for this profile (crossings, breaks and rests included);"
+        " default: free-flow link times.",
+    )
 
 
 class CompareRequest(_Request):
@@ -141,6 +166,15 @@ class CompareRequest(_Request):
 
     base: str = Field(max_length=60, examples=["m12-before"])
     other: str = Field(max_length=60, examples=["m12-east"])
+    places: list[str] | None = Field(
+        default=None,
+        max_length=200,
+        description="OD places (as `scenario compare --places`); default: the "
+        f"{defaults.COMPARE_PLACES} largest served cities plus the corridor ends.",
+    )
+    profiles: list[str] = Field(default=list(defaults.COMPARE_PROFILES), min_length=1, max_length=8)
+    top: int = Field(default=defaults.COMPARE_TOP_CHANGES, ge=0, le=100)
+    flows: bool = Field(default=True, description="Include the freight-flow comparison.")
 
 
 class LegOut(BaseModel):
@@ -254,6 +288,8 @@ class RouteSetOut(BaseModel):
     criteria: list[str] = []
     values: list[list[float]] = []
     resolved: ResolvedPair | None = None
+    asked: int | None = Field(default=None, description="Alternatives asked (k).")
+    note: str = Field(default="", description="Why fewer alternatives than asked, if so.")
 
 
 class TcdResponse(BaseModel):
@@ -273,6 +309,8 @@ class IsochroneBand(BaseModel):
 class IsochroneResponse(BaseModel):
     origin: dict[str, Any]
     modes: list[str]
+    profile: str | None = None
+    time_definition: str = Field(default="", description="What time_h counts, in words.")
     hours: list[float]
     bands: list[IsochroneBand]
     unreachable: int

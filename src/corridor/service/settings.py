@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from corridor import defaults
 from corridor.errors import ValidationError
 
 __all__ = ["ServiceSettings", "default_maplibre_dir"]
@@ -63,7 +64,7 @@ class ServiceSettings:
     cors_origins: tuple[str, ...] = ()
     route_cache_size: int = 4096
     compare_cache_size: int = 8
-    compare_places: int = 30
+    compare_places: int = defaults.COMPARE_PLACES
     maplibre_dir: Path = field(default_factory=default_maplibre_dir)
     network_file: Path | None = None
 

@@ -255,9 +255,11 @@ class NetworkState:
             )
         return {"type": "FeatureCollection", "features": feats}
 
-    def isochrone(self, origin: int, hours: list[float], modes: str) -> dict[str, Any]:
+    def isochrone(
+        self, origin: int, hours: list[float], modes: str, profile: str | None = None
+    ) -> dict[str, Any]:
         """:func:`corridor.isochrone` from `origin` as JSON, with links and nodes as GeoJSON."""
-        iso = corridor.isochrone(self.network, origin, hours=hours, modes=modes)
+        iso = corridor.isochrone(self.network, origin, hours=hours, modes=modes, profile=profile)
         hs = list(iso.hours)
         frame = iso.nodes
         ids = frame["node_id"].to_numpy(dtype=np.int64)
@@ -305,6 +307,8 @@ class NetworkState:
         return {
             "origin": {"node_id": iso.origin, "name": iso.origin_name},
             "modes": list(iso.modes),
+            "profile": iso.profile,
+            "time_definition": iso.time_definition,
             "hours": hs,
             "bands": [{"hours": h, "nodes": counts[h], "population": pops[h]} for h in hs],
             "unreachable": int(np.isinf(t).sum()),
