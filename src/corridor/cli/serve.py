@@ -43,6 +43,9 @@ def serve_cmd(
         fail(f"--port {port}: use 1-65535", False)
     if not 1 <= workers <= 64:
         fail(f"--workers {workers}: use 1-64 server processes", False)
+    levels = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's LOG_LEVELS
+    if log_level.lower() not in levels:
+        fail(f"--log-level {log_level[:40]!r}: use one of {', '.join(levels)}", False)
     if network is not None:
         guard(False, lambda: load_network(network))  # a bad file fails here, in one line
         os.environ["CORRIDOR_SERVICE_NETWORK_FILE"] = str(network.resolve())
@@ -51,5 +54,10 @@ def serve_cmd(
     procs = f" with {workers} processes" if workers > 1 else ""
     err_console.print(f"corridor: serving on http://{host}:{port}/{procs}", highlight=False)
     uvicorn.run(
-        APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        workers=workers,
     )
