@@ -97,14 +97,14 @@ def check_memory(nbytes: float, *, what: str, option: str) -> None:
     >>> check_memory(1e15, what="a table", option="--rows")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    corridor.errors.ValidationError: a table would need about 931323 GiB, over the budget ...
+    corridor.errors.ValidationError: a table would need about 9.31e+05 GiB, over the budget ...
     """
     budget = memory_budget_bytes()
     if math.isfinite(nbytes) and nbytes <= budget:
         return
-    need = f"{nbytes / 2**30:.0f} GiB" if math.isfinite(nbytes) else "unbounded memory"
+    need = f"{nbytes / 2**30:.3g} GiB" if math.isfinite(nbytes) else "unbounded memory"
     raise ValidationError(
-        f"{what} would need about {need}, over the budget of {budget / 2**30:g} GiB; "
+        f"{what} would need about {need}, over the budget of {budget / 2**30:.3g} GiB; "
         f"lower {option}, or raise the budget with {MEMORY_ENV}=<GiB>"
     )
 
