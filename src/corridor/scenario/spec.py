@@ -21,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from corridor.budget import check_depth, clipped
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.scenario.edits import (
@@ -46,6 +47,25 @@ from corridor.scenario.edits import (
 __all__ = ["Scenario", "load_scenario", "parse_scenario"]
 
 ModeName = Literal["road", "rail", "ferry", "transfer", "air"]
+
+
+MAX_EDITS = 500
+"""Most edits in one scenario [assumption: the bundled scenarios have under 20; each edit
+builds and checks a new network (~20 ms on the embedded one), so 500 take about 10 s]."""
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file read [assumption: 500 edits take under 100 kB]."""
+FIRST_DAY = dt.date(1800, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
+"""Dates in a scenario lie in FIRST_DAY..LAST_DAY, as the network's own dates do."""
+
+
+def _sane_day(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date {day} is outside {FIRST_DAY.year}..{LAST_DAY.year}")
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_day)]
 
 
 class _Strict(BaseModel):
@@ -71,7 +91,7 @@ class _Links(_Strict):
 
 class _Close(_Strict):
     links: _Links
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class _Reopen(_Strict):
@@ -108,7 +128,7 @@ class _AddRoute(_Strict):
     ref: str = ""
     name: str = ""
     lanes: int = Field(0, ge=0, le=16)
-    opened: dt.date | None = None
+    opened: Day | None = None
     length_km: float | None = Field(None, gt=0)
     circuity: float = Field(1.2, ge=1.0, le=3.0)
     toll_usd: float = Field(0.0, ge=0)
@@ -117,7 +137,7 @@ class _AddRoute(_Strict):
 
 
 class _EditItem(_Strict):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     close_links: _Close | None = None
     reopen_links: _Reopen | None = None
     set_links: _Set | None = None
@@ -193,7 +213,7 @@ class _ScenarioFile(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     base: str = "eurasia"
-    edits: list[_EditItem] = []
+    edits: list[_EditItem] = Field([], max_length=MAX_EDITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +317,10 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
     try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    except RecursionError:
+        raise ValidationError(
+            f"{source}: nested more than a few hundred levels deep; a scenario needs five"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -305,6 +329,7 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(f"{source}:1: a scenario file is a mapping with name, base and edits")
+    check_depth(data, where=source)
     try:
         spec = _ScenarioFile.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -312,7 +337,10 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         for err in exc.errors():
             loc = tuple(err["loc"])
             field = ".".join(str(p) for p in loc) or "(top)"
-            lines.append(f"{source}:{_line_of(root, loc)}: {field}: {err['msg']}")
+            lines.append(f"{source}:{_line_of(root, loc)}: {clipped(field, 80)}: {err['msg']}")
+            if len(lines) == 10:
+                lines.append(f"... ({len(exc.errors())} problems in all)")
+                break
         raise ValidationError("\n".join(lines)) from None
     edit_lines = []
     edits_node = _line_of(root, ("edits",))
@@ -339,8 +367,22 @@ def load_scenario(path: str | Path) -> Scenario:
         If its content is invalid (file, line and field named).
     """
     file = Path(path)
+    if file.is_file() and file.stat().st_size > MAX_SCENARIO_BYTES:
+        raise DataSourceError(
+            file,
+            f"larger than {MAX_SCENARIO_BYTES} bytes; a scenario holds at most {MAX_EDITS} edits",
+        )
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DataSourceError(
+            file,
+            f"line {line} is not UTF-8 text (byte {exc.object[exc.start]:#04x}); save the file "
+            "as UTF-8 (it may be Latin-1)",
+        ) from None
     except OSError as exc:
-        raise DataSourceError(file, f"cannot read scenario file: {exc.strerror}") from None
+        raise DataSourceError(
+            file, f"cannot read scenario file: {exc.strerror or type(exc).__name__}"
+        ) from None
     return parse_scenario(text, source=str(file))
