@@ -25,6 +25,7 @@ are off: they load scripts from a CDN).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -34,12 +35,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
@@ -193,6 +194,16 @@ def create_app(
         message, field = _field_errors(exc)
         return _error(422, "RequestValidationError", message, field=field)
 
+    @app.exception_handler(Exception)
+    async def _bug(r: Request, exc: Exception) -> JSONResponse:
+        # the last resort, so that no client ever gets a plain-text 500: a bug, logged in full
+        log.error("%s %s failed", r.method, r.url.path, exc_info=exc)
+        return _error(
+            500,
+            "InternalError",
+            f"internal error ({type(exc).__name__}); the server log has the details",
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(r: Request, exc: StarletteHTTPException) -> JSONResponse:
         text = {404: f"no such page: {r.url.path}", 405: f"{r.method} not allowed here"}
@@ -218,19 +229,30 @@ def create_app(
         return body
 
     async def fast(kind: str, req: BaseModel, slow: Callable[[], Response]) -> Response:
-        """Answer a request seen before from the event loop; else compute in a worker thread."""
+        """Answer a request seen before from the event loop; else compute in a worker thread
+        (503 if it takes longer than ``request_timeout_s``)."""
         raw = (kind, req.model_dump_json())
         body = state.raw_responses.get(raw)
         if body is not None:
             return _json(body)
-        resp = await run_in_threadpool(slow)
+        try:
+            work = anyio.to_thread.run_sync(slow, abandon_on_cancel=True)
+            resp = await asyncio.wait_for(work, cfg.request_timeout_s)
+        except TimeoutError:
+            raise ServiceError(
+                503,
+                f"the search took longer than {cfg.request_timeout_s:g} s; try again later "
+                "(it may then be cached) or ask for less",
+                "Timeout",
+            ) from None
         state.raw_responses.put(raw, bytes(resp.body))
         return resp
 
     # -- API ---------------------------------------------------------------------------
+    counts = corridor.network_summary(net)  # the counts `corridor info` prints
+
     @app.get("/api/health", response_model=HealthResponse)
-    def health() -> HealthResponse:
-        counts = corridor.network_summary(net)  # the counts `corridor info` prints
+    async def health() -> HealthResponse:  # on the event loop: never queued behind searches
         return HealthResponse(
             status="ok",
             network=net.name,
@@ -514,7 +536,7 @@ def create_app(
     if cfg.rate_per_s > 0:
         buckets = TokenBuckets(cfg.rate_per_s, cfg.rate_burst, cfg.max_clients)
         app.state.buckets = buckets
-        app.add_middleware(RateLimit, buckets=buckets)
+        app.add_middleware(RateLimit, buckets=buckets, key=cfg.rate_key)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     app.add_middleware(_Timing)
     return app

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from corridor import defaults
 
@@ -36,12 +36,41 @@ __all__ = [
 
 Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
 Modes = Literal["any", "road", "rail", "ferry", "air"]
-Place = str | int
+MAX_PLACE_CHARS = 200
+"""Longest place name or id in a request (as :data:`corridor.model.lookup.MAX_NAME_CHARS`):
+longer input is refused before any name matching, so matching stays cheap."""
+PlaceName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PLACE_CHARS)]
+NodeId = Annotated[int, Field(ge=0, lt=2**63)]
+Place = PlaceName | NodeId
 _NAME = Field(min_length=1, max_length=120)
+
+
+def _lone_surrogate(value: object) -> bool:
+    """Whether a string anywhere in `value` holds a lone surrogate (not encodable as UTF-8)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(0xD800 <= ord(c) <= 0xDFFF for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _utf8(cls, data: Any) -> Any:
+        """Refuse text that is not Unicode (a lone surrogate such as "\\ud800")."""
+        if _lone_surrogate(data):
+            raise ValueError("text holds a lone surrogate (e.g. \\ud800); send valid Unicode")
+        return data
 
 
 class ErrorResponse(BaseModel):
