@@ -68,8 +68,10 @@ def _from_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame
     for name in _date_cols(cols):
         if name in out:
             column = out[name]
-            if column.dtype == object:  # ISO text (version 1 files) or datetime.date:
-                out[name] = column.replace("", None)  # the schema parses it, naming bad rows
+            if column.dtype == object or pd.api.types.is_string_dtype(column):
+                # ISO text (version 1 files) or datetime.date: the schema parses it and
+                # names the rows that hold no date
+                out[name] = column.astype(object).replace("", None)
             else:
                 out[name] = pd.to_datetime(column, errors="coerce").astype("datetime64[ns]")
     return out
