@@ -54,6 +54,8 @@ def _finish(e, arc_f, arc_b, fi, fj, bi, bj, m, arc_attr, ef, eb, af, ab, c1, c2
     k = af.shape[0]
     if fi < 0:
         ef[e] = arc_f
+        c1[m + 2 * e] = -1
+        c2[m + 2 * e] = -1
         for a in range(k):
             af[a, e] = arc_attr[a, arc_f] if arc_f >= 0 else 0.0
     else:
@@ -65,6 +67,8 @@ def _finish(e, arc_f, arc_b, fi, fj, bi, bj, m, arc_attr, ef, eb, af, ab, c1, c2
             af[a, e] = ab[a, fi] + af[a, fj]
     if bi < 0:
         eb[e] = arc_b
+        c1[m + 2 * e + 1] = -1
+        c2[m + 2 * e + 1] = -1
         for a in range(k):
             ab[a, e] = arc_attr[a, arc_b] if arc_b >= 0 else 0.0
     else:
@@ -105,7 +109,8 @@ def customise(
     ``did_arc`` int64: the input arcs behind each directed edge 2e (up) and 2e + 1 (down);
     ``arc_w`` float64[m] >= 0 and ``arc_attr`` float64[k, m]: the arcs' weights and
     attributes. Outputs: ``wf``, ``wb`` float64[E]; ``ef``, ``eb`` int64[E]; ``af``,
-    ``ab`` float64[k, E]; ``c1``, ``c2`` int64[m + 2E] (set at shortcut ids). ``fi``,
+    ``ab`` float64[k, E]; ``c1``, ``c2`` int64[m + 2E] (-1 where the id is not a
+    shortcut in use). ``fi``,
     ``fj``, ``bi``, ``bj`` (E entries, tri's dtype) are scratch: each direction's winning
     triangle.
     """
@@ -137,19 +142,28 @@ def customise(
                     bj[p] = j
     # ids and children first, attribute sums after (one fused pass is several times
     # slower: numba's loops over k = 0 attributes in a 2-d array still cost)
+    for i in range(m):  # input arcs have no children
+        c1[i] = -1
+        c2[i] = -1
     for e in range(n_edges):
         f = fi[e]
+        h = m + 2 * e
         if f >= 0:
-            h = m + 2 * e
             ef[e] = h
             c1[h] = eb[f]  # v -> x
             c2[h] = ef[fj[e]]  # x -> u
+        else:
+            c1[h] = -1
+            c2[h] = -1
         b = bi[e]
+        h += 1
         if b >= 0:
-            h = m + 2 * e + 1
             eb[e] = h
             c1[h] = eb[bj[e]]  # u -> x
             c2[h] = ef[b]  # x -> v
+        else:
+            c1[h] = -1
+            c2[h] = -1
     for a in range(af.shape[0]):
         _attr_sums(a, m, arc_attr, ef, eb, fi, fj, bi, bj, af, ab)
 

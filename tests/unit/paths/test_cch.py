@@ -41,13 +41,9 @@ def _graph(rng: np.random.Generator, n: int, m: int, *, low: float = 1.0):
 
 
 def _same_customisation(got: Hierarchy, want: Hierarchy) -> None:
-    for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr"):
+    fields = ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr", "child1", "child2")
+    for name in fields:
         assert np.array_equal(getattr(got, name), getattr(want, name)), name
-    m = got.edge_arc.size
-    for ids in (got.up_edge, got.dn_edge):  # children matter where a shortcut is used
-        short = ids[ids >= m]
-        assert np.array_equal(got.child1[short], want.child1[short])
-        assert np.array_equal(got.child2[short], want.child2[short])
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -222,6 +218,23 @@ def test_partial_recustomisation_equals_full(seed: int, n_changes: int) -> None:
     assert np.array_equal(again, before)
 
 
+@pytest.mark.parametrize("share", [0.02, 0.5])
+def test_with_costs_follows_the_changes_or_customises_afresh(share: float) -> None:
+    rng = np.random.default_rng(int(share * 100))
+    n = 150
+    a, b, w = _graph(rng, n, 600)
+    g = skim_graph_from_links(a, b, w, node_ids=np.arange(n))
+    h = build_cch(g)
+    cost = g.cost.copy()
+    pick = rng.random(cost.size) < share
+    cost[pick] = np.round(cost[pick] * rng.uniform(0.2, 5.0, pick.sum()), 1)
+    _same_customisation(h.with_costs(cost), h.customise(cost))
+    want = _scipy(n, g.tails.astype(np.int64), g.heads.astype(np.int64), cost)
+    got, _ = h.with_costs(cost).many_to_many(np.arange(n), np.arange(n))
+    assert np.allclose(got, want, rtol=0, atol=1e-9)
+    assert np.array_equal(h.with_costs(g.cost).up_w, h.up_w)
+
+
 def test_recustomise_refuses_bad_input() -> None:
     g = skim_graph_from_links([0, 1, 2], [1, 2, 0], [1.0, 2.0, 3.0])
     h = build_cch(g)
@@ -235,6 +248,8 @@ def test_recustomise_refuses_bad_input() -> None:
         build_hierarchy(g).recustomise([0], [1.0])
     with pytest.raises(ValidationError, match="3 arcs"):
         h.customise([1.0])
+    with pytest.raises(ValidationError, match="3 arcs"):
+        h.with_costs([1.0, 2.0])
     with pytest.raises(ValidationError, match="negative or NaN"):
         h.customise([1.0, -2.0, 1.0])
     with pytest.raises(ValidationError, match="permutation"):
@@ -270,3 +285,26 @@ def test_ny_road_graph_matches_scipy_and_recustomises() -> None:
     got2, _ = h2.many_to_many(sources, targets)
     assert np.array_equal(got2, want2[:, targets])
     assert have_metis() == (h.cch is not None and h.cch.order == "metis")
+
+
+def test_a_crossing_delay_on_the_embedded_network() -> None:
+    from corridor.data import eurasia
+    from corridor.paths.router import router_for
+
+    cg = router_for(eurasia()).cost_graph("truck40")
+    weight = cg.weight("generalized")
+    g = skim_graph_from_links(cg.tails, cg.heads, weight, node_ids=np.arange(cg.n_vertices))
+    h = build_cch(g)
+    row = int(np.bincount(cg.crossing_row[cg.crossing_row >= 0]).argmax())
+    arcs = np.flatnonzero(cg.crossing_row == row)
+    cost = g.cost.copy()
+    cost[arcs] += cg.profile.vot_usd_per_h * 6.0  # six more hours at that crossing
+    h2 = h.recustomise(arcs, cost[arcs])
+    _same_customisation(h2, h.customise(cost))
+    n = g.n_nodes
+    sources = np.random.default_rng(0).integers(0, n, 40)
+    tails, heads = g.tails.astype(np.int64), g.heads.astype(np.int64)
+    for hier, w in ((h, g.cost), (h2, cost)):
+        want = _scipy(n, tails, heads, w + 1e-12, sources)  # scipy drops zero-cost arcs
+        got, _ = hier.many_to_many(sources, np.arange(n))
+        assert np.allclose(got, want, rtol=1e-9, atol=1e-6)
