@@ -32,7 +32,7 @@ __all__ = ["ACCESS_KMH", "MAX_RADIUS_KM", "MIN_RADIUS_KM", "STEP_KM", "Reach", "
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 ACCESS_KMH = 30.0  # [assumption] speed off the modelled network (local roads, last mile)
-MAX_RADIUS_KM = 40.0  # [assumption] at most this far off a reached link or node
+MAX_RADIUS_KM = 60.0  # [assumption] at most this far off a reached link or node
 MIN_RADIUS_KM = 6.0  # [assumption] so that a reached link is always visible
 STEP_KM = 20.0  # [assumption] longest piece a link is cut into
 _MAX_LAT = 85.0

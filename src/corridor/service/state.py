@@ -233,7 +233,10 @@ class NetworkState:
                 }
             )
         nodes = net.nodes
-        shown = nodes[nodes["kind"].astype(str).isin(["city", "border_crossing", "port"])]
+        kinds = nodes["kind"].astype(str)
+        # terminals named apart from their city (Małaszewicze, not "Brest terminal")
+        own_name = kinds.eq("terminal") & ~nodes["name"].astype(str).str.endswith(" terminal")
+        shown = nodes[kinds.isin(["city", "border_crossing", "port"]) | own_name]
         for nid, name, kind, country, pop in zip(
             shown["node_id"].astype(int).tolist(),
             shown["name"].astype(str),
