@@ -64,7 +64,8 @@ function refuse(target, e, boxes, retry) {
   const box = boxes[d.field] || Object.values(boxes)[0];
   const el = $(target);
   el.className = "error did-you-mean";
-  el.innerHTML = `${esc(d.message.split("; did you mean")[0])}. Did you mean `
+  const typed = $(box).value.trim();
+  el.innerHTML = `“${esc(typed)}” (${esc(d.field || "place")}) is not a place of the network. Did you mean `
     + d.suggestions.map((s) => `<button type="button" data-suggest="${esc(s)}">${esc(s)}</button>`).join(" or ") + "?";
   el.querySelectorAll("button[data-suggest]").forEach((b) => b.addEventListener("click", () => {
     $(box).value = b.dataset.suggest;
@@ -731,7 +732,8 @@ function niceTicks(max, n = 5) {
   return ticks;
 }
 
-const tickText = (v) => (v >= 10000 ? `${fmt(v / 1000)}k` : fmt(v, v > 0 && v < 10 && v % 1 ? 1 : 0));
+const tickText = (v) => (v >= 10000 ? `${fmt(v / 1000, (v / 1000) % 1 ? 1 : 0)}k`
+  : fmt(v, v % 1 ? (v * 10) % 1 ? 2 : 1 : 0));
 
 /* Cumulative cost and time against distance, one panel each, with axes, ticks and units.
    Segments take the map's colours: links by mode, stops by kind (vertical steps); the
