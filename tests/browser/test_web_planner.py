@@ -212,6 +212,12 @@ def test_permalinks_restore_every_view(server: str, net: corridor.Network) -> No
         rows = wait_for(driver, "document.querySelectorAll('#cmp-table tbody tr').length", 120)
         assert rows > 0
         assert "added" in rendered(driver, "cmp-links", "change")
+        save(driver, "web_compare_1280.png")
+        # switching tabs keeps each view's own link
+        driver.find_element("css selector", "button[data-tab='isochrone']").click()
+        assert driver.execute_script("return location.hash;") == "#view=isochrone"
+        driver.find_element("css selector", "button[data-tab='compare']").click()
+        assert "other=m12-east" in driver.execute_script("return location.hash;")
         assert console_errors(driver) == []
 
 
@@ -461,6 +467,17 @@ def test_narrow_layout_keeps_the_map_and_collapses_the_panel(server: str) -> Non
         save(driver, "web_route_420_collapsed.png")
         toggle.click()
         assert driver.find_element("css selector", "#panel-body").is_displayed()
+        # the other views at 420 px: alternatives with their legend, and a comparison
+        open_page(driver, f"{server}/#view=alternatives&from=Moscow&to=Kazan&profile=car")
+        wait_for(driver, "document.querySelectorAll('#alternatives input').length")
+        assert driver.find_element("css selector", "#alt-legend").is_displayed()
+        idle(driver)
+        save(driver, "web_alternatives_420.png")
+        open_page(driver, f"{server}/#view=compare&base=m12-before&other=m12-east")
+        wait_for(driver, "document.querySelectorAll('#cmp-table tbody tr').length", 120)
+        idle(driver)
+        save(driver, "web_compare_420.png")
+        assert driver.execute_script("return document.documentElement.scrollWidth;") <= 420
         assert console_errors(driver) == []
 
 

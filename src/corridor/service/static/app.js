@@ -26,7 +26,7 @@ const ROUTE_VIEWS = ["route", "alternatives", "pareto", "tcd"];
 
 const app = {
   loaded: false, lastRoute: null, routeSet: null, visible: new Set(), placeIds: {}, labels: [],
-  placeLabels: [], tab: "route", iso: null, cmp: null, tcd: null, lastDownload: null, originMarker: null,
+  placeLabels: [], tab: "route", hashes: {}, iso: null, cmp: null, tcd: null, lastDownload: null, originMarker: null,
 };
 window.corridorApp = app;
 
@@ -417,6 +417,7 @@ function hashState() {
 }
 
 function setHash(state) {
+  app.hashes[state.view && ROUTE_VIEWS.includes(state.view) ? "route" : state.view] = state;
   const clean = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== "" && v !== undefined && v !== null));
   const hash = "#" + new URLSearchParams(clean).toString();
   if (location.hash !== hash) history.replaceState(null, "", hash);
@@ -609,10 +610,7 @@ function showRoute(r) {
       + `<td><span class="swatch" style="background:${STOP_COLOURS[x.kind] || "#000"}"></span></td>`
       + `<td class="num">at km ${fmt(x.at_km)}</td><td class="num">${fmt(x.time_h + x.wait_h, 1)}</td><td class="num">${fmt(x.cost_usd)}</td></tr>`;
   }).join("");
-  legend([
-    ...Object.entries(MODE_COLOURS).filter(([m]) => m !== "transfer").map(([m, c]) => [c, m]),
-    ...Object.entries(STOP_COLOURS).map(([k, c]) => [c, k.replace("_", " ")]),
-  ], "Modes and stops");
+  showRouteLegend();
   $("#route-downloads").hidden = false;
 }
 
@@ -869,7 +867,7 @@ async function doCompare(ev) {
     $("#cmp-table tbody").innerHTML = c.headline.map((h) => `<tr><td>${esc(h.profile)}</td><td>${esc(h.origin)}</td><td>${esc(h.destination)}</td>`
       + `<td class="num">${fmt(h.time_h_before, 1)}</td><td class="num">${fmt(h.time_h_after, 1)}</td>`
       + `<td class="num">${fmt(h.d_time_h, 1)}</td><td class="num">${fmt(h.d_cost_usd)}</td></tr>`).join("");
-    legend([...Object.entries(CHANGE_COLOURS).map(([k, c2]) => [c2, k]), ["#1a9850", "place: faster on average"], ["#d73027", "place: slower on average"]], "Changes");
+    compareLegend(c);
     altLegend(null);
     fitTo(c.changes.features);
     say("#cmp-message", "");
@@ -897,15 +895,26 @@ function showTab(name) {
   $("#alt-legend").style.display = name === "route" ? "" : "none";
   if (name === "route" && app.lastRoute) showRouteLegend();
   else if (name === "isochrone" && app.iso) legend(app.iso.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), "Travel time");
-  else if (name === "compare" && app.cmp) legend(Object.entries(CHANGE_COLOURS).map(([k, c]) => [c, k]), "Changes");
+  else if (name === "compare" && app.cmp) compareLegend(app.cmp);
   else legend([]);
   placeLabels();
 }
 
+/* The modes and stop kinds of the routes shown (the route and any alternatives). */
+/* The kinds of change the comparison has, and the places' colours. */
+function compareLegend(c) {
+  const kinds = Object.entries(CHANGE_COLOURS).filter(([k]) => c.summary[k]);
+  legend([...kinds.map(([k, c2]) => [c2, `${k} (${c.summary[k]})`]),
+    ["#1a9850", "place faster"], ["#d73027", "place slower"]], "Changes");
+}
+
 function showRouteLegend() {
+  const routes = app.routeSet ? [app.lastRoute, ...app.routeSet.routes] : [app.lastRoute];
+  const modes = new Set(routes.flatMap((r) => r.legs.map((l) => l.mode)));
+  const stops = new Set(routes.flatMap((r) => r.features.features.map((f) => f.properties.kind)));
   legend([
-    ...Object.entries(MODE_COLOURS).filter(([m]) => m !== "transfer").map(([m, c]) => [c, m]),
-    ...Object.entries(STOP_COLOURS).map(([k, c]) => [c, k.replace("_", " ")]),
+    ...Object.entries(MODE_COLOURS).filter(([m]) => modes.has(m)).map(([m, c]) => [c, m]),
+    ...Object.entries(STOP_COLOURS).filter(([k]) => stops.has(k)).map(([k, c]) => [c, k.replace("_", " ")]),
   ], "Modes and stops");
 }
 
@@ -919,7 +928,10 @@ function togglePanel() {
 }
 
 async function init() {
-  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => {
+    showTab(b.dataset.tab);
+    setHash(app.hashes[b.dataset.tab] || { view: b.dataset.tab });
+  }));
   autocomplete("#origin", "#origin-list");
   autocomplete("#destination", "#destination-list");
   autocomplete("#iso-origin", "#iso-list");
