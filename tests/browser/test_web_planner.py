@@ -203,10 +203,17 @@ def test_permalinks_restore_every_view(server: str, net: corridor.Network) -> No
         assert any(x.startswith("container40") for x in routes)
         assert any(x.startswith("truck40") for x in routes)
 
-        open_page(driver, f"{server}/#view=isochrone&from=Kazan&hours=4,8&modes=road")
+        open_page(
+            driver, f"{server}/#view=isochrone&from=Kazan&hours=4,8&modes=road&profile=truck40"
+        )
         wait_for(driver, "document.querySelectorAll('#iso-table tbody tr').length === 2")
         iso = driver.execute_script("return window.corridorApp.iso;")
         assert iso["origin"]["name"] == "Kazan" and iso["hours"] == [4.0, 8.0]
+        assert iso["profile"] == "truck40"
+        want = corridor.isochrone(net, "Kazan", hours=[4, 8], profile="truck40")
+        assert [b["nodes"] for b in iso["bands"]] == [want.counts()[h] for h in (4.0, 8.0)]
+        select = driver.find_element("css selector", "#iso-profile")
+        assert select.get_attribute("value") == "truck40"
 
         open_page(driver, f"{server}/#view=compare&base=m12-before&other=m12-east")
         rows = wait_for(driver, "document.querySelectorAll('#cmp-table tbody tr').length", 120)

@@ -140,3 +140,26 @@ def test_docs_are_served_offline(client: Any) -> None:
         assert got.status_code == 200 and len(got.content) > 10_000
     schema = client.get("/openapi.json").json()
     assert "as_of" in schema["components"]["schemas"]["RouteRequest"]["properties"]
+
+
+def test_isochrone_as_of_and_profile_are_the_library_s(client: Any, net: corridor.Network) -> None:
+    body = {"origin": "Kazan", "hours": [4.0, 8.0], "as_of": "2020-06-01", "profile": "truck40"}
+    got = client.post("/api/isochrone", json=body).json()
+    want = corridor.isochrone(net.as_of("2020-06-01"), "Kazan", hours=[4, 8], profile="truck40")
+    assert got["as_of"] == "2020-06-01" and got["profile"] == "truck40"
+    assert [b["nodes"] for b in got["bands"]] == [want.counts()[h] for h in (4.0, 8.0)]
+    assert got["time_definition"] == want.time_definition
+    bands = got["polygons"]["features"]
+    assert [f["properties"]["nodes"] for f in bands] == [b["nodes"] for b in got["bands"]]
+
+
+def test_routes_refuse_a_typo_when_exact(client: Any) -> None:
+    body = {"origin": "Moscow", "destination": "Kazn", "profile": "car", "exact_names": True}
+    r = client.post("/api/routes", json=body)
+    assert r.status_code == 404
+    assert r.json()["field"] == "destination" and r.json()["suggestions"][0] == "Kazan"
+    tcd = client.post(
+        "/api/tcd",
+        json={"origin": "Moscw", "destination": "Kazan", "profiles": ["car"], "exact_names": True},
+    )
+    assert tcd.status_code == 404 and tcd.json()["suggestions"][0] == "Moscow"

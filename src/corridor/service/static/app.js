@@ -456,6 +456,7 @@ async function restore() {
     if (s.hours) $("#iso-hours").value = s.hours.split(",").join(", ");
     $("#iso-modes").value = s.modes || "road";
     $("#iso-as-of").value = s.as_of || "";
+    $("#iso-profile").value = s.profile || "";
     if (s.from) await doIsochrone();
   } else if (view === "compare") {
     showTab("compare");
@@ -765,7 +766,9 @@ function tcdSvg(table) {
       for (let j = 1; j < rows.length; j++) {
         const a = rows[j - 1], b = rows[j];
         const colour = b.kind === "link" ? (MODE_COLOURS[b.mode] || "#555") : (STOP_COLOURS[stopKind(b)] || "#555");
-        s += `<polyline class="tcd-line" data-route="${esc(n)}" data-mode="${esc(b.mode || stopKind(b))}" points="${X(a.cum_distance_km).toFixed(1)},${Y(a[key]).toFixed(1)} ${X(b.cum_distance_km).toFixed(1)},${Y(b[key]).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${dashes[i % dashes.length]}"/>`;
+        const tip = `${n}: ${b.label} · +${fmt(b.distance_km)} km, +${fmt(b.time_h, 1)} h, +US$ ${fmt(b.cost_usd)}`
+          + ` (at ${fmt(b.cum_distance_km)} km: ${fmt(b.cum_time_h, 1)} h, US$ ${fmt(b.cum_cost_usd)})`;
+        s += `<polyline class="tcd-line" data-route="${esc(n)}" data-mode="${esc(b.mode || stopKind(b))}" points="${X(a.cum_distance_km).toFixed(1)},${Y(a[key]).toFixed(1)} ${X(b.cum_distance_km).toFixed(1)},${Y(b[key]).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${dashes[i % dashes.length]}"><title>${esc(tip)}</title></polyline>`;
       }
     });
     return s + "</g>";
@@ -802,6 +805,7 @@ async function doIsochrone(ev) {
   say("#iso-message", "computing…");
   const body = { origin: placeOf("#iso-origin"), hours, modes: $("#iso-modes").value, exact_names: true };
   if ($("#iso-as-of").value) body.as_of = $("#iso-as-of").value;
+  if ($("#iso-profile").value) body.profile = $("#iso-profile").value;
   try {
     const r = await api("/api/isochrone", body);
     app.iso = r;
@@ -814,7 +818,7 @@ async function doIsochrone(ev) {
       + `<td class="num">${b.nodes}</td><td class="num">${fmt(b.population)}</td></tr>`).join("");
     legend([...r.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), ["#111111", `origin: ${r.origin.name}`]], "Travel time");
     altLegend(null);
-    say("#iso-message", `${r.origin.name} by ${r.modes.join("+")}${r.as_of ? ` as of ${r.as_of}` : ""}: ${r.unreachable} nodes unreachable`);
+    say("#iso-message", `${r.origin.name} by ${r.modes.join("+")}${r.profile ? ` (${r.profile})` : ""}${r.as_of ? ` as of ${r.as_of}` : ""}: ${r.unreachable} nodes unreachable`);
     $("#iso-note").textContent = `${r.time_definition}. Areas: reached links and places plus what is left of the time off the network (30 km/h, 6–60 km).`;
     // the view moves to the origin: centred on it, wide enough for the largest band
     const o = [r.origin.lon, r.origin.lat];
@@ -830,7 +834,7 @@ async function doIsochrone(ev) {
     }
     map.setCenter(o);
     $("#iso-downloads").hidden = false;
-    setHash({ view: "isochrone", from: $("#iso-origin").value.trim(), hours: hours.join(","), modes: $("#iso-modes").value, as_of: $("#iso-as-of").value });
+    setHash({ view: "isochrone", from: $("#iso-origin").value.trim(), hours: hours.join(","), modes: $("#iso-modes").value, as_of: $("#iso-as-of").value, profile: $("#iso-profile").value });
   } catch (e) {
     refuse("#iso-message", e, { origin: "#iso-origin" }, () => doIsochrone());
   }
@@ -951,6 +955,7 @@ async function init() {
       opt.value = p.id;
       opt.textContent = `${p.id} – ${p.name}`;
       sel.appendChild(opt);
+      $("#iso-profile").appendChild(opt.cloneNode(true));
     }
     sel.value = "container40";
     await loadScenarios();
