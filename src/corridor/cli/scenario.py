@@ -223,6 +223,13 @@ def compare_cmd(
         result: corridor.Comparison = guard(
             as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
         )
+        bar.update(task, description="summary")
+        summary: corridor.Summary = guard(
+            as_json,
+            lambda: corridor.summarize_comparison(
+                result, net_a, net_b, places=tuple(opts.places or ())
+            ),
+        )
         report = None
         if out is not None:
             bar.update(task, description="writing the report")
@@ -237,6 +244,7 @@ def compare_cmd(
                     assumptions=(*ASSUMPTIONS, *(opts.flows.describe() if opts.flows else ())),
                     sources=SOURCES,
                     force=force,
+                    summary=summary,
                 ),
             )
     head = result.headline()
@@ -246,6 +254,8 @@ def compare_cmd(
                 {
                     "base": sc_a.name,
                     "other": sc_b.name,
+                    "summary": summary.sentences(),
+                    "findings": summary.to_dict()["findings"],
                     "headline": json.loads(head.to_json(orient="records")),
                     "by_country": json.loads(result.by_country.to_json(orient="records")),
                     "crossing_loads": json.loads(
@@ -259,9 +269,20 @@ def compare_cmd(
             )
         )
         return
+    _print_summary(summary)
     _print_headline(head, sc_a.name, sc_b.name, wide)
     if report is not None:
         console.print(f"report: [bold]{report}[/]")
+
+
+def _print_summary(summary: corridor.Summary) -> None:
+    """The report's executive summary: a heading per topic, a bullet per sentence."""
+    console.print(f"[bold]{summary.title}[/]", highlight=False)
+    for title, sentences in summary.by_topic():
+        console.print(f"[bold]{title}[/]", highlight=False)
+        for text in sentences:
+            console.print(f"  • {text}", highlight=False, soft_wrap=False)
+    console.print()
 
 
 def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:

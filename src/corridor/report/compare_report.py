@@ -25,6 +25,7 @@ from corridor.atomic import atomic_dir
 from corridor.model.network import Network
 from corridor.paths.types import Leg, Route, Stop
 from corridor.report.charts import draw_accessibility_changes, draw_time_changes, figure_png
+from corridor.report.summary import Summary, summarize_comparison
 from corridor.report.svg import MapFrame, escape, polyline_path
 
 __all__ = ["write_compare_report"]
@@ -237,6 +238,7 @@ def write_compare_report(
     assumptions: Iterable[str] = (),
     sources: Iterable[str] = (),
     force: bool = False,
+    summary: Summary | None = None,
 ) -> Path:
     """Write ``report.html``, the charts as PNG and every table as CSV and Parquet.
 
@@ -256,6 +258,8 @@ def write_compare_report(
         Lines for the report's assumptions and sources section.
     force
         Replace what is at `out_dir` even if corridor did not write it.
+    summary
+        The executive summary (:func:`corridor.summarize_comparison`); computed if None.
 
     Returns
     -------
@@ -269,6 +273,8 @@ def write_compare_report(
     """
     target = Path(out_dir)
     changes = link_changes(base, other)
+    if summary is None:
+        summary = summarize_comparison(comparison, base, other, link_table=changes)
     charts = _charts(comparison)
     geoms = _geoms(base) + _geoms(other)
     frame = MapFrame.around(geoms, width=1000)
@@ -368,6 +374,12 @@ def write_compare_report(
         f"<header><h1>Scenario comparison: {escape(comparison.base)} → "
         f"{escape(comparison.other)}</h1><div>corridor report, generated "
         f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</div></header><main>",
+        "<section id='summary'><h2>Summary</h2>",
+        *[
+            f"<h3>{escape(t)}</h3><ul>" + "".join(f"<li>{escape(x)}</li>" for x in xs) + "</ul>"
+            for t, xs in summary.by_topic()
+        ],
+        "</section>",
         "<h2>Headline</h2>",
         _table(headline_show, cls="headline", link_cols=("route_before", "route_after"))
         if len(headline_show)
