@@ -154,6 +154,8 @@ def column_label(column: str) -> str:
     ('time before (h)', 'Δ population within 24 h (people)')
     >>> column_label("truck_veh_h_after"), column_label("origin")
     ('trucks after (vehicles/h)', 'from')
+    >>> column_label("visits_year_before"), column_label("d_tonnes_year")
+    ('visits before (visits/year)', 'Δ tonnes (t/year)')
     """
     m = _POP_WITHIN.match(column)
     if m:
@@ -166,6 +168,9 @@ def column_label(column: str) -> str:
     for suffix, _u, _d in _UNITS:
         if stem.endswith(suffix):
             stem = stem[: -len(suffix)]
+            break
+        if stem == suffix.lstrip("_") and "_" in stem:  # visits_year, tonnes_year
+            stem = stem.split("_", 1)[0]
             break
     words = _WORDS.get(stem)
     if words is None:

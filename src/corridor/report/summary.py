@@ -24,7 +24,13 @@ from corridor.analysis.compare import Comparison
 from corridor.costs.profiles import load_profile
 from corridor.errors import CorridorError
 from corridor.model.network import Network
-from corridor.report.labels import format_number, format_signed, profile_label, unit_of
+from corridor.report.labels import (
+    format_number,
+    format_signed,
+    profile_label,
+    road_label,
+    unit_of,
+)
 from corridor.report.network_changes import crossing_changes
 
 __all__ = [
@@ -178,7 +184,8 @@ def touched_pairs(comparison: Comparison, places: Iterable[str | int] = ()) -> p
 
 
 def _money(value: float) -> str:
-    return format_signed(value, 0).replace("+", "+US$").replace("−", "−US$")
+    text = format_signed(value, 0)
+    return "US$0" if text == "0" else text.replace("+", "+US$").replace("−", "−US$")
 
 
 def _hours(value: float) -> str:
@@ -219,10 +226,14 @@ def _profile_findings(
     for status, word in (("gain", "gain"), ("loss", "lose")):
         g = rows[rows["status"] == status]
         if len(g):
-            groups.append(
-                f"{len(g):,} {word}, on average {_hours(float(g['d_time_h'].mean()))} and "
-                f"{_money(float(g['d_cost_usd'].mean()))} per trip"
+            money = float(g["d_cost_usd"].mean())
+            hours = _hours(float(g["d_time_h"].mean()))
+            tail = (
+                f"{hours} per trip at the same money cost"
+                if format_signed(money, 0) == "0"
+                else f"{hours} and {_money(money)} in money cost per trip"
             )
+            groups.append(f"{len(g):,} {word}, on average {tail}")
     lost = int((rows["status"] == "lost connection").sum())
     new = int((rows["status"] == "new connection").sum())
     if lost:
@@ -240,8 +251,13 @@ def _profile_findings(
         text += (
             f" Largest {word}: {top['origin']} → {top['destination']}, "
             f"{_hours(float(top['d_time_h']))} ({format_number(float(top['time_h_before']), 1)} → "
-            f"{format_number(float(top['time_h_after']), 1)} h) and "
-            f"{_money(float(top['d_cost_usd']))}{_via(top)}."
+            f"{format_number(float(top['time_h_after']), 1)} h)"
+            + (
+                ""
+                if _money(float(top["d_cost_usd"])) == "US$0"
+                else f" and {_money(float(top['d_cost_usd']))} in money cost"
+            )
+            + f"{_via(top)}."
         )
     return [Finding(topic, text)]
 
@@ -369,21 +385,36 @@ def _network_findings(base: Network, other: Network, links: pd.DataFrame) -> lis
         for kind, grp in links.groupby("change", observed=True, sort=False):
             if not len(grp):
                 continue
-            names = (
-                grp.assign(
-                    label=(grp["ref"].astype(str) + " " + grp["name"].astype(str)).str.strip()
-                )
-                .groupby("label")["length_km"]
-                .sum()
-                .sort_values(ascending=False)
-            )
-            shown = ", ".join(names.index[:3].tolist())
-            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             verb = str(kind).replace("_", " ")
-            parts.append(
-                f"{len(grp)} link{'s' if len(grp) != 1 else ''} {verb} "
-                f"({format_number(float(grp['length_km'].sum()), 0)} km: {shown}{more})"
-            )
+            ground = grp[grp["mode"] != "air"]
+            flights = len(grp) - len(ground)
+            items = []
+            if len(ground):
+                names = (
+                    ground.assign(
+                        label=[
+                            f"{m} {road_label(r, n)}"
+                            for m, r, n in zip(
+                                ground["mode"], ground["ref"], ground["name"], strict=True
+                            )
+                        ]
+                    )
+                    .groupby("label")["length_km"]
+                    .sum()
+                    .sort_values(ascending=False)
+                )
+                shown = ", ".join(
+                    f"{label} ({format_number(float(km), 0)} km)"
+                    for label, km in names.head(3).items()
+                )
+                more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+                items.append(
+                    f"{len(ground)} road, rail or ferry link{'s' if len(ground) != 1 else ''} "
+                    f"{verb}: {shown}{more}"
+                )
+            if flights:
+                items.append(f"{flights} flight{'s' if flights != 1 else ''} {verb}")
+            parts.append("; ".join(items))
         out.append(Finding("network", "Links: " + "; ".join(parts) + "."))
     cx = crossing_changes(base, other)
     if len(cx):
@@ -533,8 +564,11 @@ def summarize_comparison(
     >>> c = corridor.compare(toy, fast, options=corridor.CompareOptions(
     ...     places=("A", "B", "D"), profiles=("car",), flows=None))
     >>> s = summarize_comparison(c, toy, fast)
-    >>> s.findings[0].text.startswith("Links: 1 link faster")
-    True
+    >>> s.sentences()[0]
+    'Links: 1 road, rail or ferry link faster: road R2 Bravo road (115 km).'
+    >>> s.sentences()[1].split(". ")[1]
+    'Largest gain: A → D, −0.2 h (5.4 → 5.2 h).'
+
     """
     from corridor.analysis.link_changes import link_changes
 

@@ -76,7 +76,7 @@ def test_summary_sentences_carry_the_numbers(fast_pair) -> None:
     )
     s = summarize_comparison(c, before, after)
     text = " ".join(s.sentences())
-    assert "1 link faster" in text and "R2" in text
+    assert "1 road, rail or ferry link faster: road R2" in text
     od = c.od[c.od["d_generalized_usd"].abs() > 0.5]
     n = int(np.isfinite(c.od["generalized_usd_before"]).sum())
     assert f"Car: {len(od)} of {n} OD pairs change" in text
