@@ -262,14 +262,20 @@ def _profile_findings(
     return [Finding(topic, text)]
 
 
-def _mode_shift(comparison: Comparison, profile: str) -> Finding | None:
+def _mode_shift(comparison: Comparison, touched: pd.DataFrame, profile: str) -> Finding | None:
+    """The change in the main mode's share of km over the changed pairs built in full."""
+    rows = touched[(touched["profile"] == profile) & touched["changed"]]
     km: dict[str, dict[str, float]] = {"before": {}, "after": {}}
-    for key, route in comparison.routes.items():
-        when, prof = key.split("/", 2)[:2]
-        if prof != profile:
+    n = 0
+    for o, d in zip(rows["origin_id"].tolist(), rows["destination_id"].tolist(), strict=True):
+        before = comparison.routes.get(f"before/{profile}/{o}/{d}")
+        after = comparison.routes.get(f"after/{profile}/{o}/{d}")
+        if before is None or after is None:
             continue
-        for leg in route.legs:
-            km[when][leg.mode] = km[when].get(leg.mode, 0.0) + float(leg.length_km)
+        n += 1
+        for when, route in (("before", before), ("after", after)):
+            for leg in route.legs:
+                km[when][leg.mode] = km[when].get(leg.mode, 0.0) + float(leg.length_km)
     tb, ta = sum(km["before"].values()), sum(km["after"].values())
     if tb <= 0 or ta <= 0 or len(set(km["before"]) | set(km["after"])) < 2:
         return None
@@ -277,12 +283,11 @@ def _mode_shift(comparison: Comparison, profile: str) -> Finding | None:
     sb, sa = km["before"].get(main, 0.0) / tb, km["after"].get(main, 0.0) / ta
     if abs(sa - sb) < 0.005:
         return None
-    n = sum(1 for k in comparison.routes if k.split("/", 2)[1] == profile) // 2
     return Finding(
         "logistics",
-        f"Mode split, {profile_label(profile)}: on the {n} pairs shown in full, {main} carries "
-        f"{sb:.1%} of the km before and {sa:.1%} after ({format_signed((sa - sb) * 100, 1)} "
-        "points).",
+        f"Mode split, {profile_label(profile)}: over the {n} changed pairs built in full, "
+        f"{main} carries {sb:.1%} of the km before and {sa:.1%} after "
+        f"({format_signed((sa - sb) * 100, 1)} points).",
     )
 
 
@@ -579,7 +584,7 @@ def summarize_comparison(
     for p in comparison.options.profiles:
         if kinds[p] == "freight":
             findings += _profile_findings(comparison, touched, p, "logistics")
-            shift = _mode_shift(comparison, p)
+            shift = _mode_shift(comparison, touched, p)
             if shift is not None:
                 findings.append(shift)
     if "crossing_loads" in comparison.extra:
