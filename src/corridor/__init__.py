@@ -106,6 +106,8 @@ if _typing.TYPE_CHECKING:
     from corridor.report.compare_report import write_compare_report
     from corridor.report.isochrone_map import render_isochrone_html
     from corridor.report.maps import write_network_map
+    from corridor.report.palette import palette_dict
+    from corridor.report.summary import Summary, summarize_comparison
     from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -195,6 +197,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.compare_report": ("write_compare_report",),
     "corridor.report.isochrone_map": ("render_isochrone_html",),
     "corridor.report.maps": ("write_network_map",),
+    "corridor.report.palette": ("palette_dict",),
+    "corridor.report.summary": ("Summary", "summarize_comparison"),
     "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
 }
 # public name -> (module, the name it has there)
@@ -257,6 +261,7 @@ __all__ = [
     "Skim",
     "SkimMethod",
     "Stop",
+    "Summary",
     "Timetable",
     "TrafficClass",
     "Trip",
@@ -300,6 +305,7 @@ __all__ = [
     "lookup_place",
     "name_key",
     "network_summary",
+    "palette_dict",
     "pareto",
     "plan_trip",
     "population_within",
@@ -318,6 +324,7 @@ __all__ = [
     "router_for",
     "skim",
     "skim_distributed",
+    "summarize_comparison",
     "tcd",
     "validate_published",
     "write_compare_report",

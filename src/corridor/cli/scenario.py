@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +40,23 @@ SOURCES = (
     "Cost, CO2 and value-of-time parameters: the profile YAML files (each parameter cites its "
     "source or states its assumption).",
 )
+
+
+_CHANGE_COLUMNS = [
+    "profile",
+    "origin",
+    "destination",
+    "status",
+    "time_h_before",
+    "time_h_after",
+    "d_time_h",
+    "cost_usd_before",
+    "cost_usd_after",
+    "d_cost_usd",
+    "d_generalized_usd",
+    "crossings_before",
+    "crossings_after",
+]
 
 
 def resolve_scenario(ref: str) -> corridor.Scenario:
@@ -223,6 +241,13 @@ def compare_cmd(
         result: corridor.Comparison = guard(
             as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
         )
+        bar.update(task, description="summary")
+        summary: corridor.Summary = guard(
+            as_json,
+            lambda: corridor.summarize_comparison(
+                result, net_a, net_b, places=tuple(opts.places or ())
+            ),
+        )
         report = None
         if out is not None:
             bar.update(task, description="writing the report")
@@ -237,6 +262,7 @@ def compare_cmd(
                     assumptions=(*ASSUMPTIONS, *(opts.flows.describe() if opts.flows else ())),
                     sources=SOURCES,
                     force=force,
+                    summary=summary,
                 ),
             )
     head = result.headline()
@@ -246,6 +272,11 @@ def compare_cmd(
                 {
                     "base": sc_a.name,
                     "other": sc_b.name,
+                    "summary": summary.sentences(),
+                    "findings": summary.to_dict()["findings"],
+                    "changes": json.loads(
+                        _changes(summary)[_CHANGE_COLUMNS].to_json(orient="records")
+                    ),
                     "headline": json.loads(head.to_json(orient="records")),
                     "by_country": json.loads(result.by_country.to_json(orient="records")),
                     "crossing_loads": json.loads(
@@ -259,9 +290,83 @@ def compare_cmd(
             )
         )
         return
-    _print_headline(head, sc_a.name, sc_b.name, wide)
+    _print_summary(summary)
+    if not _print_changes(summary, wide):
+        _print_headline(head, sc_a.name, sc_b.name, wide)
     if report is not None:
         console.print(f"report: [bold]{report}[/]")
+
+
+def _print_summary(summary: corridor.Summary) -> None:
+    """The report's executive summary: a heading per topic, a bullet per sentence."""
+    width = max(40, console.width)
+    console.print(f"[bold]{summary.title}[/]", highlight=False)
+    for title, sentences in summary.by_topic():
+        console.print(f"[bold]{title}[/]", highlight=False)
+        for text in sentences:
+            wrapped = textwrap.fill(
+                text,
+                width=width,
+                initial_indent="  • ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            console.print(wrapped, highlight=False, markup=False, soft_wrap=True)
+    console.print()
+
+
+CHANGES_SHOWN = 5
+"""OD pairs per profile the CLI prints (the report and touched_pairs.csv have them all)."""
+
+
+def _changes(summary: corridor.Summary, per_profile: int = CHANGES_SHOWN) -> Any:
+    """The pairs that change most, per profile (gains and losses by size)."""
+    touched = summary.touched
+    rows = touched[touched["changed"]]
+    return rows.groupby("profile", sort=False).head(per_profile).reset_index(drop=True)
+
+
+def _print_changes(summary: corridor.Summary, wide: bool = False) -> bool:
+    """The pairs that change most; False (nothing printed) when none changes."""
+    rows = _changes(summary)
+    if not len(rows):
+        return False
+    cols = [
+        Col("profile"),
+        Col("from"),
+        Col("to"),
+        Col("h before", right=True, keep=20),
+        Col("h after", right=True, keep=25),
+        Col("Δ h", right=True),
+        Col("$ before", right=True, keep=21),
+        Col("$ after", right=True, keep=24),
+        Col("Δ $", right=True, keep=30),
+    ]
+
+    def num(v: float, digits: int, signed: bool = False) -> str:
+        if v != v or v in (float("inf"), float("-inf")):
+            return "—"
+        text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
+        return text.replace("-", "−")
+
+    table_rows = [
+        [
+            str(r["profile"]),
+            str(r["origin"]),
+            str(r["destination"]),
+            num(float(r["time_h_before"]), 1),
+            num(float(r["time_h_after"]), 1),
+            num(float(r["d_time_h"]), 1, True),
+            num(float(r["cost_usd_before"]), 0),
+            num(float(r["cost_usd_after"]), 0),
+            num(float(r["d_cost_usd"]), 0, True),
+        ]
+        for r in rows.to_dict("records")
+    ]
+    title = f"The pairs that change most (up to {CHANGES_SHOWN} per profile)"
+    print_fit(*fit_table(cols, table_rows, title=title, wide=wide))
+    return True
 
 
 def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:
