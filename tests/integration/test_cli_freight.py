@@ -76,6 +76,9 @@ def test_calibrate_json_reports_fit_and_out_of_sample() -> None:
     roles = {t["role"] for t in data["targets"]}
     assert roles == {"fit", "check"}
     assert data["saved_to"] is None and data["converged"]
+    years = {t["year"] for t in data["targets"]}
+    assert years == {2023, 2024}  # 2023: an out-of-sample year, never fitted
+    assert all(t["role"] == "check" for t in data["targets"] if t["year"] == 2023)
     for t in data["targets"]:
         assert t["source"] and t["observed"] > 0
         assert t["within"] == (abs(t["error_pct"]) <= t["tolerance_pct"])

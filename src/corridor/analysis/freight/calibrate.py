@@ -138,6 +138,7 @@ def fit_table(
                 "error_pct": 100.0 * err,
                 "tolerance_pct": 100.0 * t.tolerance,
                 "within": bool(abs(err) <= t.tolerance),
+                "year": t.year,
                 "source": t.source,
             }
         )

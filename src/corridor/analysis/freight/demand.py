@@ -12,8 +12,9 @@ so that every lane's total is kept exactly (the shares sum to 1 on each side). A
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,69 @@ class Lane:
     source: str
 
 
+def _lane(row: object, where: str) -> Lane:
+    if not isinstance(row, dict):
+        raise ValidationError(f"{where}: must be a mapping")
+    tonnes = float(require(row, "tonnes_year", where, (int, float)))
+    if not (np.isfinite(tonnes) and tonnes >= 0):
+        raise ValidationError(f"{where}: tonnes_year must be >= 0, got {tonnes!r}")
+    return Lane(
+        origin=str(require(row, "origin", where, str)),
+        destination=str(require(row, "destination", where, str)),
+        commodity=str(require(row, "commodity", where, str)),
+        tonnes_year=tonnes,
+        origin_proxy=str(require(row, "origin_proxy", where, str)),
+        destination_proxy=str(require(row, "destination_proxy", where, str)),
+        source=str(require(row, "source", where, str)),
+    )
+
+
+def _adjusted(
+    base: tuple[Lane, ...], entry: dict[str, Any], year: int, where: str
+) -> tuple[Lane, ...]:
+    """A year given as another year's lanes with some lanes rescaled or reset."""
+    out = list(base)
+    matched = [False] * len(out)
+    for i, adj in enumerate(entry.get("adjust") or [], start=1):
+        at = f"{where}, adjust {i}"
+        if not isinstance(adj, dict):
+            raise ValidationError(f"{at}: must be a mapping")
+        origin = str(require(adj, "origin", at, str))
+        destination = str(require(adj, "destination", at, str))
+        commodity = str(adj.get("commodity", ""))
+        source = str(require(adj, "source", at, str))
+        if ("factor" in adj) == ("tonnes_year" in adj):
+            raise ValidationError(f"{at}: give exactly one of 'factor' and 'tonnes_year'")
+        key = "factor" if "factor" in adj else "tonnes_year"
+        value = float(require(adj, key, at, (int, float)))
+        if not (np.isfinite(value) and value >= 0):
+            raise ValidationError(f"{at}: {key} must be >= 0, got {value!r}")
+        hit = [
+            k
+            for k, ln in enumerate(out)
+            if ln.origin == origin
+            and ln.destination == destination
+            and (not commodity or ln.commodity == commodity)
+        ]
+        if not hit:
+            raise ValidationError(f"{at}: matches no lane of the base year")
+        for k in hit:
+            ln = out[k]
+            tonnes = ln.tonnes_year * value if key == "factor" else value
+            out[k] = replace(ln, tonnes_year=tonnes, source=f"{year}: {source}")
+            matched[k] = True
+    for k, ln in enumerate(out):
+        if not matched[k]:
+            out[k] = replace(ln, source=f"{year}: [assumption] as the base year; {ln.source}")
+    return tuple(out)
+
+
 def load_lanes(year: int, path: str | Path | None = None) -> tuple[Lane, ...]:
     """The lanes of `year` from `path`, or the bundled ``data/demand.yaml``.
+
+    A year is either a list of lanes or ``{base: <year>, adjust: [...]}``: the base
+    year's lanes with some rescaled (``factor``) or reset (``tonnes_year``), each
+    adjustment with its source; lanes not adjusted keep the base year's tonnes and say so.
 
     Raises
     ------
@@ -57,29 +119,19 @@ def load_lanes(year: int, path: str | Path | None = None) -> tuple[Lane, ...]:
     if year not in years:
         have = sorted(int(y) for y in years)
         raise ValidationError(f"{label}: no demand for year {year}; the file has {have}")
-    rows = years[year]
-    if not isinstance(rows, list) or not rows:
-        raise ValidationError(f"{label}: year {year} needs a non-empty list of lanes")
-    out: list[Lane] = []
-    for i, row in enumerate(rows, start=1):
-        where = f"{label}: year {year}, lane {i}"
-        if not isinstance(row, dict):
-            raise ValidationError(f"{where}: must be a mapping")
-        tonnes = float(require(row, "tonnes_year", where, (int, float)))
-        if not (np.isfinite(tonnes) and tonnes >= 0):
-            raise ValidationError(f"{where}: tonnes_year must be >= 0, got {tonnes!r}")
-        out.append(
-            Lane(
-                origin=str(require(row, "origin", where, str)),
-                destination=str(require(row, "destination", where, str)),
-                commodity=str(require(row, "commodity", where, str)),
-                tonnes_year=tonnes,
-                origin_proxy=str(require(row, "origin_proxy", where, str)),
-                destination_proxy=str(require(row, "destination_proxy", where, str)),
-                source=str(require(row, "source", where, str)),
+    entry = years[year]
+    if isinstance(entry, dict):
+        base = entry.get("base")
+        if not isinstance(base, int) or base == year or not isinstance(years.get(base), list):
+            raise ValidationError(
+                f"{label}: year {year}: 'base' must name another year that lists its lanes"
             )
-        )
-    return tuple(out)
+        return _adjusted(load_lanes(base, path), entry, year, f"{label}: year {year}")
+    if not isinstance(entry, list) or not entry:
+        raise ValidationError(f"{label}: year {year} needs a non-empty list of lanes")
+    return tuple(
+        _lane(row, f"{label}: year {year}, lane {i}") for i, row in enumerate(entry, start=1)
+    )
 
 
 def demand_table(

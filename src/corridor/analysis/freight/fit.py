@@ -7,10 +7,13 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
+
 from corridor.analysis.freight.calibrate import (
     DEFAULT_FREE,
     FreightCalibration,
     calibrate,
+    fit_table,
     write_params,
 )
 from corridor.analysis.freight.flows import freight_model
@@ -62,7 +65,15 @@ def calibrate_freight(
     """
     tg, year = load_targets(targets)
     model, prm, _ = freight_model(network, None, year, params)
-    cal = calibrate(model, prm, tg, free=free)
+    this_year = [t for t in tg if t.year == year]
+    cal = calibrate(model, prm, this_year, free=free)
+    others = sorted({t.year for t in tg} - {year})
+    frames = [cal.table]
+    for other in others:  # out-of-sample years: that year's demand, the fitted parameters
+        m, _, _ = freight_model(network, None, other, cal.params)
+        frames.append(fit_table(m, cal.params, [t for t in tg if t.year == other]))
+    if others:
+        cal = replace(cal, table=pd.concat(frames, ignore_index=True))
     if save_to is not None and save_to is not False:
         path = bundled_params_path() if save_to is True else Path(save_to)
         written = write_params(cal, path, year=year)

@@ -255,7 +255,7 @@ def freight_model(
     zones = load_zones()
     lanes = load_lanes(year)
     demand = demand_table(lanes, zones, commodities, factor=factor)
-    model = build_model(net, demand, zones, commodities, load_sea_lanes(), prm)
+    model = build_model(net, demand, zones, commodities, load_sea_lanes(year=year), prm)
     return model, prm, "" if sc is None else sc.name
 
 

@@ -67,8 +67,11 @@ class SeaChains:
     ports: tuple[tuple[str, str], ...]
 
 
-def load_sea_lanes(path: str | Path | None = None) -> SeaLanes:
-    """The sea lanes from `path`, or the bundled ``data/sea_lanes.yaml``.
+def load_sea_lanes(path: str | Path | None = None, year: int | None = None) -> SeaLanes:
+    """The sea lanes of `year` from `path`, or the bundled ``data/sea_lanes.yaml``.
+
+    A lane may carry ``by_year: {<year>: {time_h, cost_usd, reverse_cost_usd, source}}``
+    (e.g. 2023, before the Red Sea diversions); other years use its main values.
 
     Raises
     ------
@@ -99,6 +102,12 @@ def load_sea_lanes(path: str | Path | None = None) -> SeaLanes:
         if not isinstance(row, dict):
             raise ValidationError(f"{where}: must be a mapping")
         cargo = str(require(row, "cargo", where, str))
+        by_year = row.get("by_year") or {}
+        if year is not None and year in by_year:
+            override = by_year[year]
+            if not isinstance(override, dict) or "source" not in override:
+                raise ValidationError(f"{where}: by_year.{year} needs its values and a source")
+            row = {**row, **override}
         if cargo not in ("container", "bulk"):
             raise ValidationError(f"{where}: cargo must be 'container' or 'bulk', got {cargo!r}")
         key = "cost_usd" if cargo == "container" else "cost_usd_per_t"

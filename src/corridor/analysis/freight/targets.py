@@ -53,6 +53,7 @@ class Target:
     commodity: str = ""
     crossing: str = ""
     through: str = ""
+    year: int = 0
 
 
 def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], int]:
@@ -87,6 +88,8 @@ def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], in
         tol = float(require(row, "tolerance", where, (int, float)))
         if not (value > 0 and 0 < tol < 1):
             raise ValidationError(f"{where}: value must be > 0 and tolerance in (0, 1)")
+        if role == "fit" and int(row.get("year", year)) != year:
+            raise ValidationError(f"{where}: a fit target must be of the fit year {year}")
         dest = row.get("destination", [])
         out.append(
             Target(
@@ -102,6 +105,7 @@ def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], in
                 commodity=str(row.get("commodity", "")),
                 crossing=str(row.get("crossing", "")),
                 through=str(row.get("through", "")),
+                year=int(row.get("year", year)),
             )
         )
     return tuple(out), year

@@ -75,7 +75,9 @@ def test_mode_split_conserves_tonnes_by_commodity() -> None:
 
 
 def test_unknown_year_lists_the_years() -> None:
-    with pytest.raises(ValidationError, match=r"no demand for year 1999; the file has \[2024\]"):
+    with pytest.raises(
+        ValidationError, match=r"no demand for year 1999; the file has \[2023, 2024\]"
+    ):
         load_lanes(1999)
 
 
@@ -130,3 +132,38 @@ def test_bad_commodities_and_zones(tmp_path: Path) -> None:
     zs = _zones((1.0,), (1.0,))
     with pytest.raises(ValidationError, match="unknown proxy 'gdp'"):
         zs.shares("A", "gdp")
+
+
+def test_year_from_a_base_year(tmp_path: Path) -> None:
+    path = tmp_path / "demand.yaml"
+    row = "origin_proxy: pop_m, destination_proxy: pop_m, source: base"
+    path.write_text(
+        "years:\n  2024:\n"
+        f"    - {{origin: CN, destination: RU, commodity: coal, tonnes_year: 100, {row}}}\n"
+        f"    - {{origin: CN, destination: RU, commodity: food, tonnes_year: 10, {row}}}\n"
+        f"    - {{origin: RU, destination: CN, commodity: coal, tonnes_year: 50, {row}}}\n"
+        "  2023:\n    base: 2024\n    adjust:\n"
+        "      - {origin: CN, destination: RU, factor: 0.5, source: half}\n"
+        "      - {origin: RU, destination: CN, commodity: coal, tonnes_year: 7, source: seven}\n",
+        encoding="utf-8",
+    )
+    lanes = load_lanes(2023, path)
+    assert [ln.tonnes_year for ln in lanes] == [50.0, 5.0, 7.0]
+    assert lanes[0].source == "2023: half"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("factor: 0.5,", "factor: 0.5, tonnes_year: 3,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="exactly one of 'factor' and 'tonnes_year'"):
+        load_lanes(2023, path)
+
+
+def test_bundled_2023_differs_where_sourced() -> None:
+    a = {(ln.origin, ln.destination, ln.commodity): ln for ln in load_lanes(2024)}
+    b = {(ln.origin, ln.destination, ln.commodity): ln for ln in load_lanes(2023)}
+    assert a.keys() == b.keys()
+    assert b[("RU", "CN", "coal")].tonnes_year == 104.0e6
+    assert b[("CN", "RU", "manufactures")].tonnes_year == pytest.approx(
+        0.9606 * a[("CN", "RU", "manufactures")].tonnes_year
+    )
+    assert "[assumption] as the base year" in b[("CN", "EU", "manufactures")].source
