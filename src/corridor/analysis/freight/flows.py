@@ -24,6 +24,7 @@ from corridor.analysis.freight.demand import demand_table, load_lanes
 from corridor.analysis.freight.mode_choice import FreightParams, load_params
 from corridor.analysis.freight.model import FreightModel, build_model
 from corridor.analysis.freight.sea import load_sea_lanes
+from corridor.analysis.freight.skims import LAND_PROFILES
 from corridor.analysis.freight.zones import load_zones
 from corridor.errors import ValidationError
 from corridor.model.network import Network
@@ -94,6 +95,10 @@ class FreightFlows:
         t = self.od["tonnes_year"].sum()
         name = self.scenario or "base"
         return f"<FreightFlows {self.year} {name}: {len(self.od)} rows, {t / 1e6:,.1f} Mt/yr>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`od`."""
+        return self.od.copy()
 
     @property
     def by_commodity_mode(self) -> pd.DataFrame:
@@ -212,6 +217,7 @@ def flows_from_model(
             "vehicles_year": vehicles,
             "origin_group": d["origin_group"],
             "destination_group": d["destination_group"],
+            "profile": [LAND_PROFILES.get(str(x), "") for x in modes],
             "cost_usd_per_t": model.money_usd_per_t[r, m],
             "time_h": model.time_h[r, m],
             "crossings": [model.paths[i][j] for i, j in zip(r.tolist(), m.tolist(), strict=True)],

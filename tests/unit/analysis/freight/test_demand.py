@@ -74,6 +74,33 @@ def test_mode_split_conserves_tonnes_by_commodity() -> None:
     assert (tonnes >= 0).all()
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(0.1, 8.0),
+    st.floats(0.05, 1.0),
+    st.lists(st.floats(-5.0, 5.0), min_size=5, max_size=5),
+)
+def test_shares_sum_to_one_for_any_parameters(beta: float, lam: float, ascs: list[float]) -> None:
+    model = synthetic_model(n_rows=24, seed=11)
+    keys = (
+        "road:container",
+        "rail_container:container",
+        "road:bulk",
+        "rail_wagon:bulk",
+        "rail_wagon:ore",
+    )
+    prm = FreightParams(
+        beta=beta,
+        asc=dict(zip(keys, ascs, strict=True)),
+        lambda_land=lam,
+        cv={"road": 0.1, "rail_container": 0.2, "rail_wagon": 0.3, "sea": 0.2},
+        year=2024,
+    )
+    shares = model.shares(prm)
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=1e-12)
+    assert (shares[model.demand["commodity"] == "boxes", 2] == 0).all()  # no wagons for boxes
+
+
 def test_unknown_year_lists_the_years() -> None:
     with pytest.raises(
         ValidationError, match=r"no demand for year 1999; the file has \[2023, 2024\]"
