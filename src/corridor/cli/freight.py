@@ -31,6 +31,10 @@ def _mt(x: float) -> str:
     return f"{x / 1e6:,.2f}"
 
 
+def _value(x: float, kind: str) -> str:
+    return f"{x:.1%}" if kind == "teu_share" else f"{x:,.0f}"
+
+
 def _count(x: float) -> str:
     return "-" if x != x else f"{x:,.0f}"
 
@@ -147,8 +151,8 @@ def calibrate_cmd(
             [
                 r["id"],
                 "fitted" if r["role"] == "fit" else "out of sample",
-                f"{r['observed']:,.0f}",
-                f"{r['model']:,.0f}",
+                _value(r["observed"], r["kind"]),
+                _value(r["model"], r["kind"]),
                 f"{r['error_pct']:+.1f}",
                 f"±{r['tolerance_pct']:.0f}",
                 mark,

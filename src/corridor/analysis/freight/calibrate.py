@@ -27,7 +27,7 @@ from scipy.optimize import least_squares
 
 from corridor.analysis.freight.mode_choice import ASC_KEYS, FreightParams, _asc_key_ok
 from corridor.analysis.freight.model import FreightModel
-from corridor.analysis.freight.targets import Target, target_value, target_weights
+from corridor.analysis.freight.targets import Target, target_base, target_value, target_weights
 from corridor.errors import ValidationError
 
 __all__ = ["DEFAULT_FREE", "FreightCalibration", "calibrate", "fit_table", "params_yaml"]
@@ -126,7 +126,7 @@ def fit_table(
     tonnes = model.tonnes(params)
     rows = []
     for t, w in zip(targets, ws, strict=True):
-        value = target_value(w, tonnes)
+        value = target_value(w, tonnes, target_base(model, t))
         err = value / t.value - 1.0
         rows.append(
             {
@@ -194,6 +194,9 @@ def calibrate(
         raise ValidationError(f"fit targets {empty} select no demand; check their groups")
     observed = np.array([t.value for t in fit])
     wstack = np.stack([weights[t.id] for t in fit])
+    bases = [target_base(model, t) for t in fit]
+    is_ratio = np.array([b is not None for b in bases])
+    bstack = np.stack([b if b is not None else np.zeros_like(weights[fit[0].id]) for b in bases])
     x0 = _values(params, free)
     prior = np.array([PRIOR.get(k, 0.0) for k in free])
     lower = np.array([1e-3 if k == "beta" else -15.0 for k in free])
@@ -203,6 +206,8 @@ def calibrate(
         p = params.with_values(dict(zip(free, x.tolist(), strict=True)))
         tonnes = model.tonnes(p)
         value = np.einsum("krm,rm->k", wstack, tonnes)
+        total = np.einsum("krm,rm->k", bstack, tonnes)
+        value = np.where(is_ratio, value / np.where(total > 0, total, 1.0), value)
         r = np.log(np.maximum(value, 1e-9) / observed)
         return np.concatenate([r, np.sqrt(ridge) * (x - prior)])
 
@@ -229,6 +234,10 @@ def calibrate(
     )
 
 
+def _shown(value: float, kind: str) -> str:
+    return f"{value:.1%}" if kind == "teu_share" else f"{value:,.0f}"
+
+
 def params_yaml(cal: FreightCalibration, *, year: int) -> str:
     """The fitted parameters as the text of a ``params.yaml`` (with the fit in comments)."""
     p = cal.params
@@ -240,7 +249,8 @@ def params_yaml(cal: FreightCalibration, *, year: int) -> str:
     ]
     for r in cal.table.to_dict(orient="records"):
         lines.append(
-            f"#   {r['id']} [{r['role']}]: {r['observed']:,.0f} -> {r['model']:,.0f}"
+            f"#   {r['id']} [{r['role']}, {r['year']}]: {_shown(r['observed'], r['kind'])} -> "
+            f"{_shown(r['model'], r['kind'])}"
             f" ({r['error_pct']:+.1f} %)"
         )
     lines += [

@@ -17,6 +17,12 @@ calibration a cheap loop). Kinds:
 ``transit``
     Tonnes by land from ``origin`` to any group other than ``through`` on paths that enter
     the country ``through``.
+
+``teu_share``
+    The share of ``modes`` in the TEU of containerised goods from ``origin`` to the
+    ``destination`` groups (a ratio: :func:`target_base` gives its denominator).
+
+Any target may name ``modes`` (a subset of :data:`MODES`) to count only those modes.
 """
 
 from __future__ import annotations
@@ -32,9 +38,9 @@ from corridor.analysis.freight.files import read_yaml, require
 from corridor.analysis.freight.model import FreightModel
 from corridor.errors import ValidationError
 
-__all__ = ["KINDS", "Target", "load_targets", "target_value", "target_weights"]
+__all__ = ["KINDS", "Target", "load_targets", "target_base", "target_value", "target_weights"]
 
-KINDS = ("rail_teu", "rail_tonnes", "crossing", "transit")
+KINDS = ("rail_teu", "rail_tonnes", "crossing", "transit", "teu_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,7 @@ class Target:
     crossing: str = ""
     through: str = ""
     year: int = 0
+    modes: tuple[str, ...] = ()
 
 
 def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], int]:
@@ -86,6 +93,11 @@ def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], in
             raise ValidationError(f"{where}: role must be 'fit' or 'check', got {role!r}")
         value = float(require(row, "value", where, (int, float)))
         tol = float(require(row, "tolerance", where, (int, float)))
+        modes = tuple(str(m) for m in row.get("modes", []))
+        if set(modes) - set(MODES):
+            raise ValidationError(f"{where}: unknown modes {sorted(set(modes) - set(MODES))}")
+        if kind == "teu_share" and not (0 < value < 1 and modes):
+            raise ValidationError(f"{where}: a teu_share needs modes and a value in (0, 1)")
         if not (value > 0 and 0 < tol < 1):
             raise ValidationError(f"{where}: value must be > 0 and tolerance in (0, 1)")
         if role == "fit" and int(row.get("year", year)) != year:
@@ -106,6 +118,7 @@ def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], in
                 crossing=str(row.get("crossing", "")),
                 through=str(row.get("through", "")),
                 year=int(row.get("year", year)),
+                modes=modes,
             )
         )
     return tuple(out), year
@@ -119,11 +132,44 @@ def target_weights(model: FreightModel, target: Target) -> FloatArray:
     ValidationError
         If a ``crossing`` target names a crossing the network does not have.
     """
+    w = _weights(model, target)
+    if target.modes:
+        w[:, [m not in target.modes for m in MODES]] = 0.0
+    return w
+
+
+def target_base(model: FreightModel, target: Target) -> FloatArray | None:
+    """The denominator weights of a ratio target (``teu_share``), None for the others."""
+    if target.kind != "teu_share":
+        return None
+    return _teu_weights(model, target, both_ways=False, modes=MODES)
+
+
+def _teu_weights(
+    model: FreightModel, target: Target, *, both_ways: bool, modes: tuple[str, ...]
+) -> FloatArray:
+    d = model.demand
+    og = d["origin_group"].to_numpy()
+    dg = d["destination_group"].to_numpy()
+    per_teu = d["commodity"].map({c: x.tonnes_per_teu for c, x in model.commodities.items()})
+    teu = np.where(np.isfinite(per_teu.to_numpy(float)), 1.0 / per_teu.to_numpy(float), 0.0)
+    rows = (og == target.origin) & np.isin(dg, target.destination)
+    if both_ways:
+        rows |= np.isin(og, target.destination) & (dg == target.origin)
+    w = np.zeros((len(d), len(MODES)))
+    for m in modes:
+        w[rows, MODES.index(m)] = teu[rows]
+    return w
+
+
+def _weights(model: FreightModel, target: Target) -> FloatArray:
     d = model.demand
     og = d["origin_group"].to_numpy()
     dg = d["destination_group"].to_numpy()
     w = np.zeros((len(d), len(MODES)))
     rail = np.array([m.startswith("rail") for m in MODES])
+    if target.kind == "teu_share":
+        return _teu_weights(model, target, both_ways=False, modes=MODES)
     if target.kind == "rail_teu":
         per_teu = d["commodity"].map({c: x.tonnes_per_teu for c, x in model.commodities.items()})
         teu = np.where(np.isfinite(per_teu.to_numpy(float)), 1.0 / per_teu.to_numpy(float), 0.0)
@@ -174,6 +220,10 @@ def target_weights(model: FreightModel, target: Target) -> FloatArray:
     return w
 
 
-def target_value(weights: FloatArray, tonnes: FloatArray) -> float:
-    """``sum(weights * tonnes)``."""
-    return float(np.sum(weights * tonnes))
+def target_value(weights: FloatArray, tonnes: FloatArray, base: FloatArray | None = None) -> float:
+    """``sum(weights * tonnes)``, divided by ``sum(base * tonnes)`` for a ratio target."""
+    value = float(np.sum(weights * tonnes))
+    if base is None:
+        return value
+    total = float(np.sum(base * tonnes))
+    return value / total if total > 0 else 0.0

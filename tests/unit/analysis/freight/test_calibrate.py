@@ -7,7 +7,7 @@ import pytest
 
 from corridor.analysis.freight.calibrate import calibrate, fit_table, params_yaml
 from corridor.analysis.freight.mode_choice import FreightParams
-from corridor.analysis.freight.targets import Target, target_value, target_weights
+from corridor.analysis.freight.targets import Target, target_base, target_value, target_weights
 from corridor.errors import ValidationError
 
 from .conftest import synthetic_model
@@ -21,20 +21,9 @@ FREE = ("rail_container:container", "road:bulk", "rail_wagon:bulk")
 
 
 def _with_value(t: Target, value: float) -> Target:
-    return Target(
-        t.id,
-        t.role,
-        t.kind,
-        value,
-        t.tolerance,
-        t.source,
-        t.origin,
-        t.destination,
-        t.via,
-        t.commodity,
-        t.crossing,
-        t.through,
-    )
+    from dataclasses import replace
+
+    return replace(t, value=value)
 
 
 def synthetic_targets() -> tuple[object, list[Target]]:
@@ -70,6 +59,26 @@ def test_recovers_beta_too() -> None:
     targets.append(_with_value(extra, target_value(target_weights(model, extra), tonnes)))  # type: ignore[arg-type]
     cal = calibrate(model, START, targets, free=(*FREE, "beta"), ridge=0.0)  # type: ignore[arg-type]
     assert cal.params.beta == pytest.approx(2.2, abs=1e-3)
+
+
+def test_recovers_from_a_share_target() -> None:
+    model, targets = synthetic_targets()
+    share = Target(
+        "road_share", "fit", "teu_share", 0.5, 0.01, "s", "A", ("B", "C"), modes=("road",)
+    )
+    truth = TRUE.with_values({"road:container": -0.4})
+    tonnes = model.tonnes(truth)  # type: ignore[attr-defined]
+    value = target_value(target_weights(model, share), tonnes, target_base(model, share))  # type: ignore[arg-type]
+    # by hand: TEU by road over TEU by all modes, containers A -> B, C
+    d = model.demand  # type: ignore[attr-defined]
+    boxes = (d["commodity"] == "boxes").to_numpy()
+    assert value == pytest.approx(tonnes[boxes, 0].sum() / tonnes[boxes].sum())
+    targets = [_with_value(t, target_value(target_weights(model, t), tonnes)) for t in targets]  # type: ignore[arg-type]
+    targets.append(_with_value(share, value))
+    cal = calibrate(model, START, targets, free=(*FREE, "road:container"), ridge=0.0)  # type: ignore[arg-type]
+    assert cal.params.asc["road:container"] == pytest.approx(-0.4, abs=1e-4)
+    row = cal.table.set_index("id").loc["road_share"]
+    assert row["model"] == pytest.approx(value, rel=1e-6)
 
 
 def test_check_targets_are_reported_not_fitted() -> None:
