@@ -26,6 +26,13 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.compare import CompareOptions, Comparison, compare
     from corridor.analysis.cpmm import CPMM, cpmm
     from corridor.analysis.data_check import Check, check_network
+    from corridor.analysis.freight import (
+        FreightCalibration,
+        FreightFlows,
+        FreightParams,
+        calibrate_freight,
+        freight_flows,
+    )
     from corridor.analysis.link_changes import LinkChange, link_changes
     from corridor.analysis.reliability import Reliability, reliability
     from corridor.analysis.summary import network_summary
@@ -118,6 +125,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.compare": ("CompareOptions", "Comparison", "compare"),
     "corridor.analysis.cpmm": ("CPMM", "cpmm"),
     "corridor.analysis.data_check": ("Check", "check_network"),
+    "corridor.analysis.freight": (
+        "FreightCalibration",
+        "FreightFlows",
+        "FreightParams",
+        "calibrate_freight",
+        "freight_flows",
+    ),
     "corridor.analysis.link_changes": ("LinkChange", "link_changes"),
     "corridor.analysis.reliability": ("Reliability", "reliability"),
     "corridor.analysis.summary": ("network_summary",),
@@ -229,6 +243,9 @@ __all__ = [
     "Deterrence",
     "Feed",
     "FigureCheck",
+    "FreightCalibration",
+    "FreightFlows",
+    "FreightParams",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -280,6 +297,7 @@ __all__ = [
     "build_eurasia",
     "build_timetable",
     "bundled_scenarios",
+    "calibrate_freight",
     "calibrate_gravity",
     "check_network",
     "check_output",
@@ -293,6 +311,7 @@ __all__ = [
     "eurasia",
     "examples",
     "export_results",
+    "freight_flows",
     "get_scenario",
     "gravity",
     "hansen_accessibility",

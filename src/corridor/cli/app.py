@@ -33,6 +33,7 @@ from corridor.cli import (
     costs,
     data,
     export,
+    freight,
     gtfs,
     info,
     osm,
@@ -95,6 +96,7 @@ app.command("export")(export.export_cmd)
 app.command("skim")(skim.skim_cmd)
 app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
+app.add_typer(freight.freight_app, name="freight")
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
 

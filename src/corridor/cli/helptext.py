@@ -49,6 +49,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "data build": ("corridor data build",),
     "data check": ("corridor data check", "corridor data check --json"),
     "map": ("corridor map --out network.svg",),
+    "freight": (
+        "corridor freight",
+        "corridor freight --scenario alashankou-closed --json",
+        "corridor freight calibrate",
+    ),
+    "freight calibrate": ("corridor freight calibrate", "corridor freight calibrate --save --json"),
     "scenario": ("corridor scenario list", "corridor scenario compare m12-before m12-east"),
     "scenario list": ("corridor scenario list",),
     "scenario show": ("corridor scenario show m12-east",),
