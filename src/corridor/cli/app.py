@@ -33,6 +33,7 @@ from corridor.cli import (
     costs,
     data,
     export,
+    freight_compare,
     gtfs,
     info,
     osm,
@@ -97,6 +98,7 @@ app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
+app.command("freight-compare")(freight_compare.freight_compare_cmd)
 
 
 def main() -> None:

@@ -144,8 +144,8 @@ class FreightAssignment:
     ----------
     crossings
         One row per road or rail crossing row (mode and direction) in force: ``crossing``,
-        ``countries``, ``mode``, ``direction``, ``gauge_change``, ``vehicles_day`` (trucks or
-        trains), ``trucks_day``, ``trains_day``, ``teu_year``, ``tonnes_year``,
+        ``countries``, ``mode``, ``direction``, ``gauge_change``, ``open``, ``vehicles_day``
+        (trucks or trains), ``trucks_day``, ``trains_day``, ``teu_year``, ``tonnes_year``,
         ``capacity_veh_day``, ``v_c``, ``clearance_h``, ``queue_h`` (Akcelik delay at the
         load), ``queue_veh`` (mean vehicles waiting) and ``capacity_source``.
     crossing_commodity
@@ -630,6 +630,7 @@ def _crossings_frame(
         "mode",
         "direction",
         "gauge_change",
+        "open",
         "vehicles_day",
         "trucks_day",
         "trains_day",

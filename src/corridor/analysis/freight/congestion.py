@@ -35,6 +35,7 @@ import yaml
 from corridor._typing import FloatArray
 from corridor.assignment.vdf import link_travel_time
 from corridor.errors import DataSourceError, ValidationError
+from corridor.model.dated import crossing_mode_of
 from corridor.model.network import Network
 from corridor.units import HOURS_PER_DAY
 
@@ -268,7 +269,8 @@ def crossing_capacities(network: Network, data: CrossingData) -> pd.DataFrame:
     pandas.DataFrame
         One row per ``network.crossings`` row in force (index: that row's position):
         ``node_id``, ``crossing`` (name), ``countries``, ``mode``, ``direction``,
-        ``delay_p50_h``, ``gauge_change`` (bool), ``capacity_veh_day`` and
+        ``delay_p50_h``, ``gauge_change`` (bool), ``open`` (whether an open link of the
+        mode reaches the crossing: a closed crossing's rows stay, closed), ``capacity_veh_day`` and
         ``capacity_source`` (the network, the YAML's source, or the default's). A crossing
         with no clearance delay and no published capacity gets none (NaN): it is not
         congested.
@@ -296,6 +298,16 @@ def crossing_capacities(network: Network, data: CrossingData) -> pd.DataFrame:
     ga = rows.get("gauge_a_mm", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     gb = rows.get("gauge_b_mm", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     out["gauge_change"] = np.isfinite(ga) & np.isfinite(gb) & (ga != gb)
+    links = network.links[network.open_links()]
+    lmode = crossing_mode_of(links["mode"])
+    served = pd.MultiIndex.from_arrays(
+        [
+            np.concatenate([links["a_node"].to_numpy(), links["b_node"].to_numpy()]),
+            np.concatenate([lmode, lmode]),
+        ]
+    )
+    here = pd.MultiIndex.from_arrays([out["node_id"].to_numpy(), out["mode"].to_numpy()])
+    out["open"] = np.asarray(here.isin(served), dtype=bool)
     cap = np.array(rows.get("capacity_veh_day", pd.Series(np.nan, index=rows.index)), dtype=float)
     source = np.where(cap > 0, "network crossings table (see DATA.md)", "").astype(object)
     known = set(nodes["name"].astype(str))
