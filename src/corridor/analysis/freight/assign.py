@@ -144,7 +144,8 @@ class FreightAssignment:
     ----------
     crossings
         One row per road or rail crossing row (mode and direction) in force: ``crossing``,
-        ``countries``, ``mode``, ``direction``, ``gauge_change``, ``open``, ``vehicles_day``
+        ``countries``, ``mode``, ``direction``, ``gauge_change``, ``gauges`` (mm, side a /
+        side b: trains per gauge pair), ``open``, ``vehicles_day``
         (trucks or trains), ``trucks_day``, ``trains_day``, ``teu_year``, ``tonnes_year``,
         ``capacity_veh_day``, ``v_c``, ``clearance_h``, ``queue_h`` (Akcelik delay at the
         load), ``queue_veh`` (mean vehicles waiting) and ``capacity_source``.
@@ -155,7 +156,8 @@ class FreightAssignment:
         ``tonnes_per_vehicle``, ``vot_usd_h`` (per vehicle), ``vehicle_h_year``,
         ``tonne_h_year``, ``cost_usd_year`` (money: line-haul, tolls, fees, handling),
         ``toll_usd_year``, ``fee_usd_year``, ``queue_vehicle_h_year``, ``co2_wtw_kg_year``,
-        ``co2_ttw_kg_year`` and ``generalized_usd_year``.
+        ``co2_ttw_kg_year``, ``generalized_usd_year`` and ``unserved_tonnes_year`` (OD rows of
+        the class that the mode's network cannot join, e.g. a city without a railway).
     od
         The input rows with ``vehicles_year`` as assigned, ``served`` and, where served,
         ``time_h`` and ``generalized_usd`` per vehicle on the least-cost path at equilibrium.
@@ -553,7 +555,7 @@ def assign_freight(
         long["tonnes_year"] = long["vehicles_day"] * 365.0 * long["commodity"].map(tpv)
         long["teu_year"] = long["vehicles_day"] * 365.0 * long["commodity"].map(teu_share)
         cx_loads.append(long)
-    classes_df = _classes_frame(class_rows)
+    classes_df = _classes_frame(class_rows, table)
     crossings, by_commodity = _crossings_frame(caps, cx_loads, opts, data)
     return FreightAssignment(
         crossings=crossings,
@@ -586,10 +588,16 @@ _CLASS_COLS = [
 ]
 
 
-def _classes_frame(rows: list[pd.DataFrame]) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame(columns=_CLASS_COLS)
-    return pd.concat(rows, ignore_index=True)[_CLASS_COLS]
+def _classes_frame(rows: list[pd.DataFrame], od: pd.DataFrame) -> pd.DataFrame:
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_CLASS_COLS)
+    unserved = od[~od["served"] & od["mode"].isin(ASSIGNED_MODES)]
+    lost = unserved.groupby(["mode", "commodity"], as_index=False).agg(
+        unserved_tonnes_year=("tonnes_year", "sum")
+    )
+    merged = out[_CLASS_COLS].merge(lost, on=["mode", "commodity"], how="outer")
+    totals = [c for c in _CLASS_COLS if c.endswith("_year")] + ["unserved_tonnes_year"]
+    merged[totals] = merged[totals].astype(float).fillna(0.0)
+    return merged.sort_values(["mode", "commodity"]).reset_index(drop=True)
 
 
 def _crossings_frame(
@@ -630,6 +638,7 @@ def _crossings_frame(
         "mode",
         "direction",
         "gauge_change",
+        "gauges",
         "open",
         "vehicles_day",
         "trucks_day",

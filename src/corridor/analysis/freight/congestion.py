@@ -269,8 +269,9 @@ def crossing_capacities(network: Network, data: CrossingData) -> pd.DataFrame:
     pandas.DataFrame
         One row per ``network.crossings`` row in force (index: that row's position):
         ``node_id``, ``crossing`` (name), ``countries``, ``mode``, ``direction``,
-        ``delay_p50_h``, ``gauge_change`` (bool), ``open`` (whether an open link of the
-        mode reaches the crossing: a closed crossing's rows stay, closed), ``capacity_veh_day`` and
+        ``delay_p50_h``, ``gauge_change`` (bool), ``gauges`` (e.g. "1520/1435" on rail),
+        ``open`` (whether an open link of the mode reaches the crossing: a closed crossing's
+        rows stay, closed), ``capacity_veh_day`` and
         ``capacity_source`` (the network, the YAML's source, or the default's). A crossing
         with no clearance delay and no published capacity gets none (NaN): it is not
         congested.
@@ -298,6 +299,10 @@ def crossing_capacities(network: Network, data: CrossingData) -> pd.DataFrame:
     ga = rows.get("gauge_a_mm", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     gb = rows.get("gauge_b_mm", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     out["gauge_change"] = np.isfinite(ga) & np.isfinite(gb) & (ga != gb)
+    out["gauges"] = [
+        f"{a:.0f}/{b:.0f}" if np.isfinite(a) and np.isfinite(b) else ""
+        for a, b in zip(ga, gb, strict=True)
+    ]
     links = network.links[network.open_links()]
     lmode = crossing_mode_of(links["mode"])
     served = pd.MultiIndex.from_arrays(
