@@ -34,6 +34,7 @@ from corridor.cli import (
     data,
     export,
     freight,
+    freight_compare,
     gtfs,
     info,
     osm,
@@ -99,6 +100,7 @@ app.command("accessibility")(skim.accessibility_cmd)
 app.add_typer(freight.freight_app, name="freight")
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
+app.command("freight-compare")(freight_compare.freight_compare_cmd)
 
 
 def main() -> None:

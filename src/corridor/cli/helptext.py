@@ -45,6 +45,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "corridor assign ../shared/data/tntp/SiouxFalls/SiouxFalls_net.tntp --gap 1e-4",
         "corridor assign net.gpkg --demand trips.csv --out flows.csv",
     ),
+    "freight-compare": (
+        "corridor freight-compare current alashankou-closed",
+        "corridor freight-compare m12-before m12-east --od od.csv --json",
+        "corridor freight-compare current alashankou-closed --draws 100 --seed 1 --out fc",
+        "corridor freight-compare current alashankou-closed --draws 100 --scheduler tcp://h:8786",
+    ),
     "data": ("corridor data build", "corridor data check"),
     "data build": ("corridor data build",),
     "data check": ("corridor data check", "corridor data check --json"),

@@ -14,6 +14,10 @@ A scenario file::
       - close_links: {links: {ref: M-12, between: [Kazan, Dyurtyuli]}}
       - reopen_links: {links: {link_ids: [12, 13]}}
       - scale_demand: 1.1
+    appraisal:                  # optional: the project's cost, for the freight appraisal
+      investment_cost_usd: 13.6e9
+      opened: 2025-07-16
+      source: "Avtodor ..., year, URL"
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from corridor.scenario.edits import (
     SetLinks,
 )
 
-__all__ = ["Scenario", "load_scenario", "parse_scenario"]
+__all__ = ["Scenario", "ScenarioAppraisal", "load_scenario", "parse_scenario"]
 
 ModeName = Literal["road", "rail", "ferry", "transfer", "air"]
 
@@ -209,11 +213,37 @@ class _EditItem(_Strict):
         )
 
 
+class _Appraisal(_Strict):
+    investment_cost_usd: float = Field(ge=0)
+    opened: dt.date | None = None
+    source: str = Field(min_length=1)
+
+
 class _ScenarioFile(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     base: str = "eurasia"
     edits: list[_EditItem] = Field([], max_length=MAX_EDITS)
+    appraisal: _Appraisal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioAppraisal:
+    """What a scenario's project costs, for the freight appraisal.
+
+    Attributes
+    ----------
+    investment_cost_usd
+        Investment the scenario stands for, US$, spent by the opening day.
+    opened
+        When it opened (or opens), if known.
+    source
+        Publication, year and URL of the cost, or "[assumption] ...".
+    """
+
+    investment_cost_usd: float
+    opened: dt.date | None
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +260,8 @@ class Scenario:
         The edits, in order.
     source
         The file, and the line of each edit, for error messages.
+    appraisal
+        The optional ``appraisal`` block: the project's investment cost and its source.
     """
 
     name: str
@@ -238,6 +270,7 @@ class Scenario:
     edits: tuple[Edit, ...]
     source: str = "<scenario>"
     lines: tuple[int, ...] = ()
+    appraisal: ScenarioAppraisal | None = None
 
     @property
     def demand_factor(self) -> float:
@@ -353,6 +386,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         edits=tuple(e.build() for e in spec.edits),
         source=source,
         lines=tuple(edit_lines),
+        appraisal=None
+        if spec.appraisal is None
+        else ScenarioAppraisal(
+            investment_cost_usd=spec.appraisal.investment_cost_usd,
+            opened=spec.appraisal.opened,
+            source=spec.appraisal.source,
+        ),
     )
 
 
