@@ -30,6 +30,18 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.reliability import Reliability, reliability
     from corridor.analysis.summary import network_summary
     from corridor.analysis.tcd import TCD, tcd
+    from corridor.analysis.tourism import Calibration as TourismCalibration
+    from corridor.analysis.tourism import (
+        TourismDraws,
+        TourismResult,
+        compare_tourism,
+        tourism,
+        tourism_uncertainty,
+    )
+    from corridor.analysis.tourism import calibrate as calibrate_tourism
+    from corridor.analysis.tourism import load_fitted as load_tourism_fitted
+    from corridor.analysis.tourism import load_params as load_tourism_params
+    from corridor.analysis.tourism import write_fitted as write_tourism_fitted
     from corridor.analysis.validation import (
         FigureCheck,
         PublishedFigure,
@@ -60,6 +72,7 @@ if _typing.TYPE_CHECKING:
     from corridor.data import build_eurasia, country_outlines, eurasia
     from corridor.defaults import error_object
     from corridor.distributed import DaskAon, dask_aon, skim_distributed
+    from corridor.distributed.tourism import tourism_dask_runner
     from corridor.errors import (
         AmbiguousPlaceError,
         CorridorError,
@@ -120,6 +133,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.reliability": ("Reliability", "reliability"),
     "corridor.analysis.summary": ("network_summary",),
     "corridor.analysis.tcd": ("TCD", "tcd"),
+    "corridor.analysis.tourism": (
+        "TourismDraws",
+        "TourismResult",
+        "compare_tourism",
+        "tourism",
+        "tourism_uncertainty",
+    ),
+    "corridor.distributed.tourism": ("tourism_dask_runner",),
     "corridor.analysis.validation": (
         "FigureCheck",
         "PublishedFigure",
@@ -200,6 +221,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 # public name -> (module, the name it has there)
 _ALIASES: dict[str, tuple[str, str]] = {
     "export_results": ("corridor.export", "export"),
+    "TourismCalibration": ("corridor.analysis.tourism", "Calibration"),
+    "calibrate_tourism": ("corridor.analysis.tourism", "calibrate"),
+    "load_tourism_fitted": ("corridor.analysis.tourism", "load_fitted"),
+    "load_tourism_params": ("corridor.analysis.tourism", "load_params"),
+    "write_tourism_fitted": ("corridor.analysis.tourism", "write_fitted"),
 }
 _SUBMODULES: tuple[str, ...] = ("defaults", "examples")
 _WHERE: dict[str, tuple[str, str]] = {
@@ -258,6 +284,9 @@ __all__ = [
     "SkimMethod",
     "Stop",
     "Timetable",
+    "TourismCalibration",
+    "TourismDraws",
+    "TourismResult",
     "TrafficClass",
     "Trip",
     "TripLeg",
@@ -276,9 +305,11 @@ __all__ = [
     "build_timetable",
     "bundled_scenarios",
     "calibrate_gravity",
+    "calibrate_tourism",
     "check_network",
     "check_output",
     "compare",
+    "compare_tourism",
     "compile_graph",
     "country_outlines",
     "cpmm",
@@ -297,6 +328,8 @@ __all__ = [
     "load_profile",
     "load_published",
     "load_scenario",
+    "load_tourism_fitted",
+    "load_tourism_params",
     "lookup_place",
     "name_key",
     "network_summary",
@@ -319,6 +352,9 @@ __all__ = [
     "skim",
     "skim_distributed",
     "tcd",
+    "tourism",
+    "tourism_dask_runner",
+    "tourism_uncertainty",
     "validate_published",
     "write_compare_report",
     "write_matrices",
@@ -328,6 +364,7 @@ __all__ = [
     "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
+    "write_tourism_fitted",
 ]
 
 

@@ -40,6 +40,7 @@ from corridor.cli import (
     scenario,
     serve,
     skim,
+    tourism,
     validate,
 )
 from corridor.cli.helptext import TidyGroup
@@ -95,6 +96,7 @@ app.command("export")(export.export_cmd)
 app.command("skim")(skim.skim_cmd)
 app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
+app.add_typer(tourism.tourism_app, name="tourism")
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
 

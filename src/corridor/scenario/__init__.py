@@ -6,11 +6,13 @@ from corridor.scenario.edits import (
     AsOf,
     CloseCrossing,
     CloseLinks,
+    DropFlight,
     LinkSelector,
     ReopenLinks,
     ScaleDemand,
     SetCrossing,
     SetLinks,
+    SetVisa,
 )
 from corridor.scenario.spec import Scenario, load_scenario, parse_scenario
 
@@ -19,12 +21,14 @@ __all__ = [
     "AsOf",
     "CloseCrossing",
     "CloseLinks",
+    "DropFlight",
     "LinkSelector",
     "ReopenLinks",
     "ScaleDemand",
     "Scenario",
     "SetCrossing",
     "SetLinks",
+    "SetVisa",
     "bundled_scenarios",
     "get_scenario",
     "load_scenario",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,12 +20,14 @@ __all__ = [
     "AsOf",
     "CloseCrossing",
     "CloseLinks",
+    "DropFlight",
     "Edit",
     "LinkSelector",
     "ReopenLinks",
     "ScaleDemand",
     "SetCrossing",
     "SetLinks",
+    "SetVisa",
 ]
 
 
@@ -313,3 +316,63 @@ class ScaleDemand:
     def apply(self, network: Network) -> Network:
         """Demand is not part of the network: returns it unchanged."""
         return network
+
+
+VISA_REGIMES: tuple[str, ...] = ("visa", "e_visa", "group_visa_free", "visa_free")
+"""Visa regimes a :class:`SetVisa` edit may set (most to least restrictive)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetVisa:
+    """Set the visa regime for individuals of one country entering another from a date.
+
+    Read by the tourism model (:mod:`corridor.analysis.tourism`); the network is
+    unchanged. ``group_visa_free`` exempts organised groups only (and border day trips).
+    """
+
+    from_country: str
+    to_country: str
+    regime: str
+    from_date: dt.date
+
+    def __post_init__(self) -> None:
+        if self.regime not in VISA_REGIMES:
+            raise ValidationError(
+                f"visa regime {self.regime!r} is not one of {', '.join(VISA_REGIMES)}"
+            )
+        if self.from_country == self.to_country:
+            raise ValidationError(
+                f"a visa rule joins two countries (got {self.from_country} twice)"
+            )
+
+    def apply(self, network: Network) -> Network:
+        """Demand-side: returns the network unchanged."""
+        return network
+
+
+@dataclass(frozen=True, slots=True)
+class DropFlight:
+    """Drop a direct air route (both directions): its boarding and flight links close.
+
+    `route` is the pair of IATA codes as the network's flight links carry it in ``ref``
+    (e.g. ``"VVO-HRB"``); the reverse spelling (``"HRB-VVO"``) is accepted.
+    """
+
+    route: str
+    date: pd.Timestamp = _LONG_AGO
+
+    def apply(self, network: Network) -> Network:
+        """Close every air link of the route from `date`."""
+        links = network.links
+        a, _, b = self.route.upper().partition("-")
+        refs = {f"{a}-{b}", f"{b}-{a}"}
+        mask = (links["mode"] == "air") & links["ref"].str.upper().isin(refs)
+        if not mask.any():
+            known = sorted(set(links.loc[links["mode"] == "air", "ref"]))[:8]
+            raise ValidationError(
+                f"no flight {self.route!r} in the network; flights are named by IATA "
+                f"pairs such as {', '.join(known)}"
+            )
+        out = links.copy()
+        out.loc[mask, "closed"] = self.date
+        return network.with_links(out)

@@ -14,6 +14,8 @@ A scenario file::
       - close_links: {links: {ref: M-12, between: [Kazan, Dyurtyuli]}}
       - reopen_links: {links: {link_ids: [12, 13]}}
       - scale_demand: 1.1
+      - visa: {from: CN, to: RU, regime: visa_free, from_date: 2025-12-01}
+      - drop_flight: {route: VVO-HRB}
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from corridor.scenario.edits import (
     AsOf,
     CloseCrossing,
     CloseLinks,
+    DropFlight,
     Edit,
     LinkSelector,
     ReopenLinks,
     ScaleDemand,
     SetCrossing,
     SetLinks,
+    SetVisa,
 )
 
 __all__ = ["Scenario", "load_scenario", "parse_scenario"]
@@ -116,6 +120,18 @@ class _AddRoute(_Strict):
     capacity_veh_h: float | None = Field(None, ge=0)
 
 
+class _Visa(_Strict):
+    from_: str = Field(alias="from", min_length=2, max_length=2)
+    to: str = Field(min_length=2, max_length=2)
+    regime: Literal["visa", "e_visa", "group_visa_free", "visa_free"]
+    from_date: dt.date = dt.date(1900, 1, 1)
+
+
+class _DropFlight(_Strict):
+    route: str = Field(min_length=7, max_length=7, pattern=r"^[A-Za-z]{3}-[A-Za-z]{3}$")
+    date: dt.date | None = None
+
+
 class _EditItem(_Strict):
     as_of: dt.date | None = None
     close_links: _Close | None = None
@@ -125,6 +141,8 @@ class _EditItem(_Strict):
     set_crossing: _SetCrossing | None = None
     add_route: _AddRoute | None = None
     scale_demand: float | None = Field(None, gt=0)
+    visa: _Visa | None = None
+    drop_flight: _DropFlight | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> _EditItem:
@@ -184,6 +202,12 @@ class _EditItem(_Strict):
             )
         if self.scale_demand is not None:
             return ScaleDemand(self.scale_demand)
+        if self.visa is not None:
+            v = self.visa
+            return SetVisa(v.from_.upper(), v.to.upper(), v.regime, v.from_date)
+        if self.drop_flight is not None:
+            f = self.drop_flight
+            return DropFlight(f.route.upper(), pd.Timestamp(f.date or "1900-01-01"))
         raise ValidationError(
             "an edit has no kind; give one of " + ", ".join(type(self).model_fields)
         )
