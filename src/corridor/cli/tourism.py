@@ -141,11 +141,10 @@ def tourism_cmd(
     net_b = None
     if sb is not None:
         net_b = guard(as_json, lambda: _network_for(sb, network))
-        reg_year = year or res.demand.date.year
         cmp = guard(
             as_json,
             lambda: corridor.compare_tourism(
-                net_b, net, sb, sc, year=reg_year, params=p, fitted=f, top=top
+                net_b, net, sb, sc, year=year, params=p, fitted=f, top=top
             ),
         )
         out["compare"] = {k: _records(v) for k, v in cmp.items()}
@@ -160,7 +159,7 @@ def tourism_cmd(
                 sc,
                 draws=draws,
                 seed=seed,
-                year=year or res.demand.date.year,
+                year=year,
                 params=p,
                 fitted=f,
                 runner=runner,

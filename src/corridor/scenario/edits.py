@@ -214,6 +214,8 @@ class SetCrossing:
     delay_h: float | None = None
     delay_factor: float | None = None
     fee_usd: float | None = None
+    vehicles: str | None = None
+    passenger_delay_h: float | None = None
 
     def apply(self, network: Network) -> Network:
         """Return the network with the crossing rows changed."""
@@ -236,6 +238,10 @@ class SetCrossing:
             rows.loc[mask, "delay_p90_h"] = rows.loc[mask, "delay_p90_h"].clip(lower=self.delay_h)
         if self.fee_usd is not None:
             rows.loc[mask, "fee_usd"] = self.fee_usd
+        if self.vehicles is not None:  # who may cross: all, passenger, freight, car ...
+            rows.loc[mask, "vehicles"] = self.vehicles
+        if self.passenger_delay_h is not None:
+            rows.loc[mask, "passenger_delay_h"] = self.passenger_delay_h
         return network.with_crossings(rows)
 
 

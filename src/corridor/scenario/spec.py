@@ -102,6 +102,8 @@ class _SetCrossing(_Strict):
     delay_h: float | None = Field(None, ge=0)
     delay_factor: float | None = Field(None, ge=0)
     fee_usd: float | None = Field(None, ge=0)
+    vehicles: Literal["all", "passenger", "freight", "car", "bus", "truck"] | None = None
+    passenger_delay_h: float | None = Field(None, ge=0)
 
 
 class _AddRoute(_Strict):
@@ -182,6 +184,8 @@ class _EditItem(_Strict):
                 delay_h=x.delay_h,
                 delay_factor=x.delay_factor,
                 fee_usd=x.fee_usd,
+                vehicles=x.vehicles,
+                passenger_delay_h=x.passenger_delay_h,
             )
         if self.add_route is not None:
             r = self.add_route

@@ -16,7 +16,7 @@ from corridor.analysis.tourism.config import Fitted, TourismParams, load_fitted,
 from corridor.analysis.tourism.draws import Runner, TourismDraws, tourism_draws
 from corridor.analysis.tourism.model import Demand, VisaOverride, demand, theta_of
 from corridor.analysis.tourism.service import LevelOfService, level_of_service
-from corridor.errors import ValidationError
+from corridor.errors import CorridorError
 from corridor.model.network import Network
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ def tourism(
     *,
     scenario: Scenario | None = None,
     year: int | None = None,
+    on: dt.date | None = None,
     params: TourismParams | None = None,
     fitted: Fitted | None = None,
     theta: np.ndarray | None = None,
@@ -137,8 +138,10 @@ def tourism(
     scenario
         The scenario whose demand edits apply (visa regimes, ``scale_demand``).
     year
-        The year whose visa regimes apply (default: the network's date, else the
-        calibration year).
+        The year whose visa regimes apply (its 1 July; default: the network's date, else
+        the calibration year).
+    on
+        The day whose visa regimes apply (instead of `year`).
     params, fitted
         Parameter files (default: the bundled ones).
     theta
@@ -164,7 +167,7 @@ def tourism(
         service,
         p,
         th,
-        on=tourism_day(network, year),
+        on=on if on is not None else tourism_day(network, year),
         overrides=visa_overrides(scenario),
         demand_factor=factor,
     )
@@ -229,10 +232,9 @@ def compare_tourism(
     """
     p = params or load_params()
     f = fitted or load_fitted()
-    day = dt.date(year, 7, 1) if year is not None else tourism_day(other_network)
-    y = day.year if year is None else year
-    before = tourism(base_network, scenario=base_scenario, year=y, params=p, fitted=f)
-    after = tourism(other_network, scenario=other_scenario, year=y, params=p, fitted=f)
+    day = tourism_day(other_network, year)
+    before = tourism(base_network, scenario=base_scenario, on=day, params=p, fitted=f)
+    after = tourism(other_network, scenario=other_scenario, on=day, params=p, fitted=f)
     out = {
         "tourism_by_direction": _change(
             before.by_direction(), after.by_direction(), ["direction"], "visits_year"
@@ -296,7 +298,7 @@ def ensure_zones(network: Network, params: TourismParams | None = None) -> bool:
     for zone in p.zones:
         try:
             router.resolve(zone.place, "place")
-        except (LookupError, ValidationError):
+        except CorridorError:
             return False
     return True
 

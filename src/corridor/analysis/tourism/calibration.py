@@ -10,9 +10,10 @@ targets of::
 so a target's tolerance is read as two standard deviations of its error. The standard
 errors of the parameters are those of the Gauss-Newton approximation at the optimum,
 ``cov = (J^T J)^+`` (pseudo-inverse: a parameter no target pins gets a large error rather
-than a failure). A target is *within* when ``|model / published - 1| <= tolerance``.
-Out-of-sample targets (``fit: false``) are evaluated with the fitted parameters on their
-own day's network and visa regimes and reported with their error.
+than a failure; one no target responds to at all gets ``inf``). A target is *within*
+when ``|model / published - 1| <= tolerance``. Out-of-sample targets (``fit: false``) are
+evaluated with the fitted parameters on their own day's network and visa regimes and
+reported with their error.
 """
 
 from __future__ import annotations
@@ -167,9 +168,11 @@ def fit(
     jac = np.asarray(res.jac)
     cov = np.linalg.pinv(jac.T @ jac)
     std = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    blind = np.linalg.norm(jac, axis=0) < 1e-9
+    std[blind] = np.inf  # no target sees the parameter: unidentified, not certain
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.outer(std, std)
-    corr = np.where(np.isfinite(corr), corr, 0.0)
+    corr = np.where(np.isfinite(corr) & ~blind[:, None] & ~blind[None, :], corr, 0.0)
     np.fill_diagonal(corr, 1.0)
     fitted = Fitted(
         year=year,

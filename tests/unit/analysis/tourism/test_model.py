@@ -66,7 +66,10 @@ def test_visa_free_override_raises_visits_by_the_regime_utility(small_params, lo
     )
     # an override dated after the day changes nothing
     later = demand(
-        los, small_params, THETA, on=DAY,
+        los,
+        small_params,
+        THETA,
+        on=DAY,
         overrides=[VisaOverride("RU", "CN", "visa_free", dt.date(2025, 1, 1))],
     )
     np.testing.assert_array_equal(later.visits, base.visits)
