@@ -33,11 +33,25 @@ def test_calibrate_reproduces_its_targets(calibration) -> None:
     assert all(t["error"] == pytest.approx(t["model"] / t["published"] - 1) for t in oos)
 
 
-def test_shipped_fit_is_the_calibration(calibration) -> None:
+def test_shipped_fit_meets_the_targets_on_the_embedded_network(calibration) -> None:
+    """The parameters that ship reproduce their year's targets (a recalibration after a
+    network change moves them by little: the calibrated values are close)."""
+    import datetime as dt
+
+    from corridor.analysis.tourism.calibration import evaluate_targets
+    from corridor.analysis.tourism.service import level_of_service
+
     shipped = corridor.load_tourism_fitted()
+    params = corridor.load_tourism_params()
     assert shipped.year == calibration["year"] == 2024
+    fit = [t for t in params.targets if t.fit]
+    net = corridor.eurasia()
+    days: set[dt.date] = {t.on for t in fit}
+    los = {d: level_of_service(net.as_of(str(d)), params) for d in days}
+    table = evaluate_targets(los, params, shipped.vector(), fit)
+    assert table["within"].all(), table[["id", "error"]]
     for name, value in calibration["parameters"].items():
-        assert shipped.values[name] == pytest.approx(value, abs=1e-5)
+        assert shipped.values[name] == pytest.approx(value, abs=0.5), name
 
 
 def test_tourism_json_tables_add_up() -> None:

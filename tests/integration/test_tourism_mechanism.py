@@ -126,3 +126,29 @@ def test_compare_puts_tourism_tables_in_extra(world) -> None:
         ),
     )
     assert not any(k.startswith("tourism_") for k in off.extra)
+
+
+def test_add_and_drop_flight(world) -> None:
+    from corridor.errors import ValidationError
+    from corridor.scenario import AddFlight, DropFlight
+
+    net = world["open"]
+    added = AddFlight(a="BQS", b="HRB", block_h=(1.2, 1.3), flights_week=7).apply(net)
+    new = added.links[~added.links["link_id"].isin(net.links["link_id"])]
+    assert set(new["class"]) == {"boarding", "flight", "arrival"}
+    flights = new[new["class"] == "flight"]
+    assert sorted(flights["block_h"]) == [1.2, 1.3]
+    assert (flights["fare_usd"] > 0).all() and (flights["co2_pax_kg"] > 0).all()
+    control = added.nodes[added.nodes["name"] == "BQS passport control (arrivals from CN)"]
+    assert len(control) == 1  # the network had none: copied from another RU airport's
+    assert (added.formalities["node_id"] == control["node_id"].iloc[0]).any()
+    r = corridor.route(added, "Harbin", "Blagoveshchensk", profile="air")
+    assert "BQS-HRB" in {leg.ref for leg in r.legs}  # the new flight, the shortest way
+    dropped = DropFlight("HRB-BQS").apply(added)  # either spelling
+    again = corridor.route(dropped, "Harbin", "Blagoveshchensk", profile="air")
+    assert "BQS-HRB" not in {leg.ref for leg in again.legs}
+    assert again.generalized_usd > r.generalized_usd
+    with pytest.raises(ValidationError, match="no flight 'XXX-YYY'"):
+        DropFlight("XXX-YYY").apply(net)
+    with pytest.raises(ValidationError, match="no airport 'ZZZ'"):
+        AddFlight(a="ZZZ", b="HRB", block_h=(1.0, 1.0), flights_week=7).apply(net)

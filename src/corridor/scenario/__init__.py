@@ -2,6 +2,7 @@
 
 from corridor.scenario.bundled import bundled_scenarios, get_scenario
 from corridor.scenario.edits import (
+    AddFlight,
     AddRoute,
     AsOf,
     CloseCrossing,
@@ -17,6 +18,7 @@ from corridor.scenario.edits import (
 from corridor.scenario.spec import Scenario, load_scenario, parse_scenario
 
 __all__ = [
+    "AddFlight",
     "AddRoute",
     "AsOf",
     "CloseCrossing",

@@ -16,6 +16,7 @@ A scenario file::
       - scale_demand: 1.1
       - visa: {from: CN, to: RU, regime: visa_free, from_date: 2025-12-01}
       - drop_flight: {route: VVO-HRB}
+      - add_flight: {a: BQS, b: HRB, block_h: [1.2, 1.2], flights_week: 7}
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.scenario.edits import (
+    AddFlight,
     AddRoute,
     AsOf,
     CloseCrossing,
@@ -134,6 +136,15 @@ class _DropFlight(_Strict):
     date: dt.date | None = None
 
 
+class _AddFlight(_Strict):
+    a: str = Field(pattern=r"^[A-Za-z]{3}$")
+    b: str = Field(pattern=r"^[A-Za-z]{3}$")
+    block_h: tuple[float, float]
+    flights_week: float = Field(gt=0, le=500)
+    fare_usd: float | None = Field(None, gt=0)
+    opened: dt.date | None = None
+
+
 class _EditItem(_Strict):
     as_of: dt.date | None = None
     close_links: _Close | None = None
@@ -145,6 +156,7 @@ class _EditItem(_Strict):
     scale_demand: float | None = Field(None, gt=0)
     visa: _Visa | None = None
     drop_flight: _DropFlight | None = None
+    add_flight: _AddFlight | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> _EditItem:
@@ -212,6 +224,16 @@ class _EditItem(_Strict):
         if self.drop_flight is not None:
             f = self.drop_flight
             return DropFlight(f.route.upper(), pd.Timestamp(f.date or "1900-01-01"))
+        if self.add_flight is not None:
+            g = self.add_flight
+            return AddFlight(
+                a=g.a.upper(),
+                b=g.b.upper(),
+                block_h=g.block_h,
+                flights_week=g.flights_week,
+                fare_usd=g.fare_usd,
+                opened=pd.Timestamp(g.opened) if g.opened else None,
+            )
         raise ValidationError(
             "an edit has no kind; give one of " + ", ".join(type(self).model_fields)
         )
