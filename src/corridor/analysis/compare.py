@@ -47,6 +47,8 @@ from corridor.progress import Progress, ProgressCallback
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from corridor.scenario.spec import Scenario
+
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,13 @@ class CompareOptions:
     flows
         Assumptions of the freight-flow comparison (gravity demand, multi-class
         assignment, crossing loads); None to skip it.
+    tourism
+        Add the tourism tables (:func:`corridor.compare_tourism`: visits by direction,
+        mode, purpose, top OD pairs and land crossings, before/after) to
+        :attr:`Comparison.extra`, when the networks hold the tourism model's zones.
+    tourism_scenarios
+        The base and other scenarios, for their demand edits (visa regimes,
+        ``scale_demand``) in the tourism tables.
     """
 
     places: tuple[str | int, ...] | None = None
@@ -100,6 +109,8 @@ class CompareOptions:
     headline: tuple[tuple[str, str], ...] = DEFAULT_HEADLINE
     top_changes: int = defaults.COMPARE_TOP_CHANGES
     flows: FlowOptions | None = field(default_factory=FlowOptions)
+    tourism: bool = True
+    tourism_scenarios: tuple[Scenario | None, Scenario | None] = (None, None)
 
     def __post_init__(self) -> None:
         if self.n_places < 2 or self.top_changes < 0 or not self.profiles or not self.hours:
@@ -331,6 +342,8 @@ def compare(
             extra["crossing_loads"] = flows.crossings
             extra["link_flows"] = flows.links
         done += 1
+    if opts.tourism:
+        extra.update(_tourism_tables(base, other, opts))
     say("done", done)
     log.info(
         "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
@@ -347,6 +360,16 @@ def compare(
         options=opts,
         extra=extra,
     )
+
+
+def _tourism_tables(base: Network, other: Network, opts: CompareOptions) -> dict[str, pd.DataFrame]:
+    """The tourism tables, or none when the networks lack the model's zones."""
+    from corridor.analysis.tourism.api import compare_tourism, ensure_zones
+
+    if not (ensure_zones(base) and ensure_zones(other)):
+        log.info("tourism: the networks lack the tourism zones; no tourism tables")
+        return {}
+    return compare_tourism(base, other, *opts.tourism_scenarios)
 
 
 def _merge_access(

@@ -90,6 +90,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "corridor accessibility Moscow Kazan",
         "corridor accessibility --hours 4,8 --beta 0.2 --json",
     ),
+    "tourism": (
+        "corridor tourism",
+        "corridor tourism --scenario visa-free-individual --base current --json",
+        "corridor tourism --scenario m12-east --base m12-before --draws 20 --seed 1",
+    ),
+    "tourism calibrate": ("corridor tourism calibrate", "corridor tourism calibrate --json"),
     "validate": ("corridor validate", "corridor validate --details"),
     "serve": ("corridor serve", "corridor serve --port 8080"),
 }

@@ -223,6 +223,7 @@ def compare_cmd(
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
             flows=corridor.CompareOptions().flows if flows else None,
+            tourism_scenarios=(sc_a, sc_b),
         ),
     )
     with Progress(
@@ -287,6 +288,11 @@ def compare_cmd(
                     )
                     if "crossing_loads" in result.extra
                     else [],
+                    "tourism": {
+                        k: json.loads(v.to_json(orient="records"))
+                        for k, v in result.extra.items()
+                        if k.startswith("tourism_")
+                    },
                     "report": str(report) if report else None,
                     **{
                         key: json.loads(result.extra[key].head(20).to_json(orient="records"))
