@@ -19,8 +19,9 @@ Endpoints (all JSON; errors are ``{"error": message, "type": ..., "status": ...}
 ========================  ============================================================
 
 Profiles and scenarios are chosen by name among the built-in ones: no request can name a
-file on the server. The OpenAPI schema is at ``/openapi.json`` (the interactive docs pages
-are off: they load scripts from a CDN).
+file on the server. The OpenAPI schema is at ``/openapi.json``; ``/docs`` is Swagger UI,
+its scripts served from ``web/node_modules/swagger-ui-dist`` (no CDN; see
+:mod:`corridor.service.docs`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
+from corridor.service.docs import mount_docs, swagger_dir
 from corridor.service.limits import BodySizeLimit, RateLimit, TokenBuckets
 from corridor.service.models import (
     CompareRequest,
@@ -210,6 +212,28 @@ def create_app(
         return _error(exc.status_code, "HTTPError", text.get(exc.status_code, str(exc.detail)))
 
     # -- helpers -----------------------------------------------------------------------
+    dated: LRU[str, corridor.Network] = LRU(8)
+
+    def network_on(as_of: str | None) -> corridor.Network:
+        """The served network as it stood on `as_of` (Network.as_of, the CLI's rule)."""
+        if as_of is None or not as_of.strip():
+            return net
+        key = as_of.strip()
+        found = dated.get(key)
+        if found is None:
+            found = net.as_of(key)
+            dated.put(key, found)
+        return found
+
+    def node_of(place: str | int, role: str, exact: bool) -> int:
+        """Node id of a name; with `exact`, a name one letter off is refused (did you mean)."""
+        got = state.lookup(place, role)
+        if exact and got.match == "fuzzy":
+            raise corridor.UnknownNodeError(
+                [str(place)], role=role, suggestions=did_you_mean(state, str(place), got)
+            )
+        return got.node_id
+
     def check_profile(profile: str) -> str:
         if profile not in state.profiles:
             raise ServiceError(
@@ -300,8 +324,12 @@ def create_app(
     def resolve_place(
         q: str = Query(min_length=1, max_length=80, description="A place name or node id."),
         role: str = Query("place", max_length=20, description="For messages: origin, ..."),
+        exact: bool = Query(
+            False, description="Refuse a name one letter off (404: did you mean ...)."
+        ),
     ) -> ResolvedOut:
         """How a name resolves, as /api/route reports it (404 with the reason if refused)."""
+        node_of(q, role, exact)
         return ResolvedOut.model_validate(state.lookup(q, role).to_dict())
 
     @app.get("/api/profiles", response_model=ProfilesResponse)
@@ -326,8 +354,9 @@ def create_app(
         }
 
     def route_sync(req: RouteRequest) -> Response:
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         prof = None if req.profile is None else check_profile(req.profile)
         goal = corridor.defaults.objective(req.optimize, prof)
         # `resolved` echoes the names asked for, so they are part of the key
@@ -341,13 +370,18 @@ def create_app(
             req.depart,
             str(req.origin),
             str(req.destination),
+            on.name,
         )
 
         def build() -> dict[str, Any]:
             r = corridor.route(
-                net, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
+                on, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
             )
-            return {**state.route_json(r), "resolved": resolved(req.origin, req.destination)}
+            return {
+                **state.route_json(r),
+                "resolved": resolved(req.origin, req.destination),
+                "as_of": _date(on),
+            }
 
         return _json(cached(key, RouteOut, build))
 
@@ -360,17 +394,18 @@ def create_app(
             raise ServiceError(
                 422, f"k={req.k}: at most {cfg.max_alternatives} alternatives", "ValidationError"
             )
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         prof = check_profile(req.profile)
         key: tuple[Any, ...] = ("routes", o, d, prof, req.method, req.k, req.optimize)
         key += (req.max_similarity, req.tolerance, req.modes, req.depart)
-        key += (str(req.origin), str(req.destination))
+        key += (str(req.origin), str(req.destination), on.name)
 
         def build() -> dict[str, Any]:
             if req.method == "pareto":
                 rs = corridor.pareto(
-                    net,
+                    on,
                     o,
                     d,
                     profile=prof,
@@ -381,7 +416,7 @@ def create_app(
                 found = list(rs.routes)[: cfg.max_alternatives * 4]
             else:
                 rs = corridor.alternatives(
-                    net,
+                    on,
                     o,
                     d,
                     profile=prof,
@@ -398,7 +433,7 @@ def create_app(
                 out["note"] = corridor.defaults.fewer_alternatives(
                     len(found), req.k, req.max_similarity
                 )
-            out["routes"] = [state.route_json(r) for r in found]
+            out["routes"] = [{**state.route_json(r), "as_of": _date(on)} for r in found]
             out["values"] = out.get("values", [])[: len(found)]
             out["resolved"] = resolved(req.origin, req.destination)
             return out
@@ -410,13 +445,14 @@ def create_app(
         return await fast("tcd", req, lambda: tcd_sync(req))
 
     def tcd_sync(req: TcdRequest) -> Response:
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         profs = tuple(check_profile(p) for p in req.profiles)
-        key = ("tcd", o, d, profs, req.optimize, req.depart)
+        key = ("tcd", o, d, profs, req.optimize, req.depart, on.name)
 
         def build() -> dict[str, Any]:
-            t = corridor.tcd(net, o, d, profiles=profs, optimize=req.optimize, depart=req.depart)
+            t = corridor.tcd(on, o, d, profiles=profs, optimize=req.optimize, depart=req.depart)
             return {
                 "routes": [state.route_json(r) for r in t.routes],
                 "table": records(t.table.round(4)),
@@ -440,11 +476,12 @@ def create_app(
                 f"hours must be > 0 and <= {cfg.max_isochrone_h:g}, got {hs}",
                 "ValidationError",
             )
-        o = state.resolve(req.origin, "origin")
+        o = node_of(req.origin, "origin", req.exact_names)
+        on = network_on(req.as_of)
         prof = None if req.profile is None else check_profile(req.profile)
-        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes, prof)
+        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes, prof, on.name)
         return _json(
-            cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes, prof))
+            cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes, prof, on))
         )
 
     @app.get("/api/scenarios", response_model=ScenariosResponse)
@@ -510,6 +547,7 @@ def create_app(
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    mount_docs(app, swagger_dir(cfg.maplibre_dir), "corridor")
     if (cfg.maplibre_dir / "maplibre-gl.js").is_file():
         app.mount("/vendor/maplibre", StaticFiles(directory=cfg.maplibre_dir), name="maplibre")
     else:
@@ -630,6 +668,16 @@ def _compare(
         "summary": summary,
     }
     return CompareResponse.model_validate(data).model_dump_json().encode()
+
+
+def _date(network: corridor.Network) -> str | None:
+    return None if network.date is None else str(network.date.date())
+
+
+def did_you_mean(state: NetworkState, query: str, got: corridor.Resolution) -> list[str]:
+    """Names to offer for `query`: the closest spelling first, then the gazetteer's."""
+    names = [got.place.name, *state.places.suggest(query)]
+    return list(dict.fromkeys(names))[:5]
 
 
 def _finite(x: Any) -> float | None:

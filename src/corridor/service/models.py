@@ -143,6 +143,18 @@ class RouteRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class RoutesRequest(_Request):
@@ -164,6 +176,18 @@ class RoutesRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40)
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class TcdRequest(_Request):
@@ -174,6 +198,18 @@ class TcdRequest(_Request):
     profiles: list[str] = Field(default=list(defaults.TCD_PROFILES), min_length=1, max_length=4)
     optimize: Optimize = defaults.TCD_OBJECTIVE  # type: ignore[assignment]
     depart: str | None = Field(default=None, max_length=40)
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class IsochroneRequest(_Request):
@@ -187,6 +223,18 @@ class IsochroneRequest(_Request):
         max_length=40,
         description="Time routes for this profile (crossings, breaks and rests included);"
         " default: free-flow link times.",
+    )
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
     )
 
 
@@ -308,6 +356,7 @@ class RouteOut(BaseModel):
     resolved: ResolvedPair | None = Field(
         default=None, description="How the origin and destination names resolved."
     )
+    as_of: str | None = Field(default=None, description="The date of the network used.")
 
 
 class RouteSetOut(BaseModel):
@@ -347,6 +396,12 @@ class IsochroneResponse(BaseModel):
         description="GeoJSON: links (band = index of the first threshold both ends are "
         "within, -1 if none) and nodes (time_h, band)."
     )
+    polygons: dict[str, Any] | None = Field(
+        default=None,
+        description="GeoJSON: the area within each threshold (kind band, band, within_h, "
+        "nodes, population), one (Multi)Polygon per threshold, nested.",
+    )
+    as_of: str | None = Field(default=None, description="The date of the network used.")
 
 
 class ScenarioOut(BaseModel):
