@@ -181,3 +181,27 @@ def test_place_lookup(toy: corridor.Network, name: str) -> None:
     res = clean(lambda: corridor.lookup_place(toy, name, role="origin"))
     if not isinstance(res, corridor.CorridorError):
         assert res.node_id in set(toy.nodes["node_id"])
+
+
+@pytest.fixture(scope="module")
+def matrix_seeds(work: Path) -> dict[str, bytes]:
+    import numpy as np
+
+    m = {"time_h": np.array([[0.0, 1.5], [2.0, 0.0]])}
+    out = {}
+    for suffix in (".csv", ".parquet", ".omx"):
+        path = corridor.write_matrices(
+            m, work / f"seed{suffix}", origins=[1, 2], destinations=[1, 2]
+        )
+        out[suffix] = path.read_bytes()
+    return out
+
+
+@pytest.mark.filterwarnings("ignore::tables.NaturalNameWarning")
+@pytest.mark.filterwarnings("ignore::UserWarning")  # PyTables warns about damaged nodes
+@given(suffix=st.sampled_from([".csv", ".parquet", ".omx"]), ops=MUTATIONS)
+@budget(150)
+def test_matrix_files(work: Path, matrix_seeds: dict[str, bytes], suffix: str, ops: list) -> None:
+    case = work / f"case{suffix}"
+    case.write_bytes(mutate(matrix_seeds[suffix], ops))
+    clean(lambda: corridor.read_matrices(case))
