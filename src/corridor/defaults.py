@@ -36,6 +36,7 @@ __all__ = [
     "CPMM_RAIL",
     "CPMM_ROAD",
     "ISOCHRONE_HOURS",
+    "MAX_MESSAGE_CHARS",
     "MAX_SIMILARITY",
     "OBJECTIVE_WITHOUT_PROFILE",
     "OBJECTIVE_WITH_PROFILE",
@@ -124,6 +125,11 @@ def fewer_alternatives(found: int, asked: int, max_similarity: float) -> str:
 _HINT = re.compile(r"[;.]\s*((?:did you mean|use|give|choose|pass|run|try|add|set)\b.*)$", re.I)
 
 
+MAX_MESSAGE_CHARS = 2000
+"""Longest error message reported (CLI and API); longer ones are cut [assumption: a
+SchemaError listing every problem of a large table runs to a few hundred characters]."""
+
+
 def _code(exc: BaseException) -> str:
     name = type(exc).__name__.removesuffix("Error") or type(exc).__name__
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -176,6 +182,8 @@ def error_object(
     """
     message = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
     message = message or type(exc).__name__
+    if len(message) > MAX_MESSAGE_CHARS:  # a message never echoes unbounded input
+        message = f"{message[:MAX_MESSAGE_CHARS]}... ({len(message)} characters)"
     if field is None:
         if isinstance(exc, UnknownNodeError):
             field = exc.role
