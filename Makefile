@@ -51,12 +51,13 @@ killtest: $(STAMP)
 	CORRIDOR_KILLS=50 $(BIN)/pytest -q tests/integration/test_kill.py
 
 bench: $(STAMP) web
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,cch]'
 	$(BIN)/python bench/shortest_path.py
 	$(BIN)/python bench/skim.py
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/embedded.py
 	$(BIN)/python bench/p2p.py --graph chicago
+	$(BIN)/python bench/cch.py --graph embedded --graph NY
 	$(BIN)/python bench/load.py --duration 20 --clients 50
 	$(BIN)/python bench/load.py --duration 20 --clients 50 --workers 2
 

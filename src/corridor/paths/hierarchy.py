@@ -274,6 +274,10 @@ class Hierarchy:
         if problems:
             raise ValidationError("recustomise: " + "; ".join(problems))
         arcs = arcs.astype(np.int64)
+        if arcs.size > 1:  # an arc given twice takes its last weight
+            _, last = np.unique(arcs[::-1], return_index=True)
+            keep = arcs.size - 1 - last
+            arcs, weights = arcs[keep], weights[keep]
         edges = cch.arc_edge[arcs]
         real = edges >= 0  # self-loops are in no shortest path
         pos = self._arc_position(arcs[real])

@@ -308,3 +308,16 @@ def test_a_crossing_delay_on_the_embedded_network() -> None:
         want = _scipy(n, tails, heads, w + 1e-12, sources)  # scipy drops zero-cost arcs
         got, _ = hier.many_to_many(sources, np.arange(n))
         assert np.allclose(got, want, rtol=1e-9, atol=1e-6)
+
+
+def test_an_arc_given_twice_takes_its_last_weight() -> None:
+    g = skim_graph_from_links([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0])
+    arc = {(int(t), int(h)): i for i, (t, h) in enumerate(zip(g.tails, g.heads, strict=True))}
+    first, second = arc[0, 1], arc[1, 2]
+    h = build_cch(g)
+    twice = h.recustomise([first, second, first], [9.0, 1.0, 2.0])
+    values, _ = twice.many_to_many(np.array([0]), np.array([1, 2]))
+    assert values.tolist() == [[2.0, 3.0]]
+    cost = g.cost.copy()
+    cost[first] = 2.0
+    _same_customisation(twice, h.customise(cost))
