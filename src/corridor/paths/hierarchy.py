@@ -80,6 +80,16 @@ class Customisable:
     order: str
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
+
     def workspace(self) -> tuple[Any, ...]:
         """This thread's scratch arrays for a recustomisation."""
         from corridor.kernels.cch_customise import new_recustomise_workspace
@@ -137,6 +147,16 @@ class Hierarchy:
     edge_arc: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     cch: Customisable | None = None
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
 
     def __repr__(self) -> str:
         kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"

@@ -321,3 +321,22 @@ def test_an_arc_given_twice_takes_its_last_weight() -> None:
     cost = g.cost.copy()
     cost[first] = 2.0
     _same_customisation(twice, h.customise(cost))
+
+
+def test_hierarchies_pickle_without_their_workspaces() -> None:
+    import pickle
+
+    rng = np.random.default_rng(8)
+    a, b, w = _graph(rng, 40, 160)
+    g = skim_graph_from_links(a, b, w, node_ids=np.arange(40))
+    for h in (build_cch(g), build_hierarchy(g)):
+        h.one_to_one(0, 1)  # a workspace now exists on this thread
+        back = pickle.loads(pickle.dumps(h))
+        (c1, p1), (c2, p2) = back.one_to_one(0, 1), h.one_to_one(0, 1)
+        assert c1 == c2 and np.array_equal(p1, p2)
+        values, _ = back.many_to_many(np.arange(40), np.arange(40))
+        assert np.array_equal(values, h.many_to_many(np.arange(40), np.arange(40))[0])
+    cch = build_cch(g)
+    back = pickle.loads(pickle.dumps(cch))
+    arcs = np.array([0, 5])
+    _same_customisation(back.recustomise(arcs, [1.0, 2.0]), cch.recustomise(arcs, [1.0, 2.0]))
