@@ -347,3 +347,25 @@ def test_hierarchies_pickle_without_their_workspaces() -> None:
     back = pickle.loads(pickle.dumps(cch))
     arcs = np.array([0, 5])
     _same_customisation(back.recustomise(arcs, [1.0, 2.0]), cch.recustomise(arcs, [1.0, 2.0]))
+
+
+def test_customising_without_the_triangle_list_gives_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import corridor.paths.hierarchy as hierarchy
+
+    rng = np.random.default_rng(21)
+    n = 120
+    a, b, w = _graph(rng, n, 500)
+    km = np.round(rng.uniform(0, 9, a.size), 1)
+    g = skim_graph_from_links(a, b, w, attrs={"length_km": km}, node_ids=np.arange(n))
+    listed = build_cch(g)
+    assert listed.cch is not None and listed.cch.tri.size > 0
+    monkeypatch.setattr(hierarchy, "MAX_LISTED_TRIANGLES", 0)
+    with caplog.at_level("WARNING", logger="corridor.paths.hierarchy"):
+        walked = build_cch(g, order=listed.source_rank)
+    assert walked.cch is not None and walked.cch.tri.size == 0
+    assert "too many to list" in caplog.text
+    _same_customisation(walked, listed)
+    cost = g.cost * rng.uniform(0.5, 2.0, g.cost.size)
+    _same_customisation(walked.customise(cost), listed.customise(cost))
