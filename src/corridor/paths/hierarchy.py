@@ -34,6 +34,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+MAX_LISTED_TRIANGLES = 2**27
+"""Most lower triangles :func:`build_cch` lists for customisation (512 MiB as int32); a
+poorer order (e.g. the BFS fallback on a large road graph) customises without the list."""
+
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class Customisable:
@@ -79,6 +83,16 @@ class Customisable:
     customise_seconds: float
     order: str
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
 
     def workspace(self) -> tuple[Any, ...]:
         """This thread's scratch arrays for a recustomisation."""
@@ -138,6 +152,16 @@ class Hierarchy:
     cch: Customisable | None = None
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
+
     def __repr__(self) -> str:
         kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"
         return (
@@ -174,7 +198,7 @@ class Hierarchy:
         _check_weights(w, "customise")
         arc_w = np.ascontiguousarray(w[self.edge_arc] * self.scale)
         out = _customised(self.up_head.size, self.edge_arc.size, cch.arc_attr.shape[0])
-        _run_customise(self.up_indptr, cch, arc_w, self.edge_arc.size, out)
+        _run_customise(self.up_indptr, self.up_head, cch, arc_w, self.edge_arc.size, out)
         return replace(self, **out, cch=replace(cch, arc_w=arc_w))
 
     def with_costs(self, costs: ArrayLike, *, full_above: float = 0.05) -> Hierarchy:
@@ -274,6 +298,10 @@ class Hierarchy:
         if problems:
             raise ValidationError("recustomise: " + "; ".join(problems))
         arcs = arcs.astype(np.int64)
+        if arcs.size > 1:  # an arc given twice takes its last weight
+            _, last = np.unique(arcs[::-1], return_index=True)
+            keep = arcs.size - 1 - last
+            arcs, weights = arcs[keep], weights[keep]
         edges = cch.arc_edge[arcs]
         real = edges >= 0  # self-loops are in no shortest path
         pos = self._arc_position(arcs[real])
@@ -545,7 +573,12 @@ def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
 
 
 def _run_customise(
-    up_indptr: IntArray, cch: Customisable, arc_w: FloatArray, m: int, out: dict[str, Any]
+    up_indptr: IntArray,
+    up_head: IntArray,
+    cch: Customisable,
+    arc_w: FloatArray,
+    m: int,
+    out: dict[str, Any],
 ) -> None:
     from corridor.kernels.cch_customise import customise
 
@@ -553,6 +586,7 @@ def _run_customise(
     scratch = [np.empty(n_edges, cch.tri.dtype) for _ in range(4)]
     customise(
         up_indptr,
+        up_head,
         cch.tri,
         cch.did_indptr,
         cch.did_arc,
@@ -601,6 +635,7 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
     from corridor.kernels.cch_order import have_metis, nested_dissection_order
     from corridor.kernels.cch_topology import (
         chordal_supergraph,
+        count_triangles,
         down_lists,
         edge_of,
         lower_triangles,
@@ -633,7 +668,19 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
     g = build_csr(lo, hi, n_all)
     up_indptr, up_head, parent = chordal_supergraph(n_all, g.indptr, hi[g.order])
     dn_indptr, dn_low, dn_edge = down_lists(up_indptr, up_head)
-    tri = lower_triangles(up_indptr, up_head)
+    n_tri = count_triangles(up_indptr)
+    if n_tri <= MAX_LISTED_TRIANGLES:
+        tri = lower_triangles(up_indptr, up_head)
+    else:
+        # customisation walks the upper lists instead; scratch ids take the list's dtype
+        tri = np.zeros(0, np.int32 if up_head.size < 2**31 else np.int64)
+        log.warning(
+            "customisable CH: %d triangles with the %s order, too many to list: customising "
+            "without the list (slower)%s",
+            n_tri,
+            order_name,
+            "; install pymetis (corridor[cch]) for a METIS order" if order_name == "bfs" else "",
+        )
     edge = edge_of(up_indptr, up_head, rt, rh)
     did = 2 * edge + (rt > rh)
     by_did = np.argsort(did, kind="stable")
@@ -663,7 +710,7 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
         order=order_name,
     )
     out = _customised(up_head.size, sel.size, attrs.shape[0])
-    _run_customise(up_indptr, cch, arc_w, sel.size, out)
+    _run_customise(up_indptr, up_head, cch, arc_w, sel.size, out)
     t3 = time.perf_counter()
     hier = Hierarchy(
         source_rank=rank[:n].copy(),
