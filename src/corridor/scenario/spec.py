@@ -14,6 +14,13 @@ A scenario file::
       - close_links: {links: {ref: M-12, between: [Kazan, Dyurtyuli]}}
       - reopen_links: {links: {link_ids: [12, 13]}}
       - scale_demand: 1.1
+      - visa: {from: CN, to: RU, regime: visa_free, from_date: 2025-12-01}
+      - drop_flight: {route: VVO-HRB}
+      - add_flight: {a: BQS, b: HRB, block_h: [1.2, 1.2], flights_week: 7}
+    appraisal:                  # optional: the project's cost, for the freight appraisal
+      investment_cost_usd: 13.6e9
+      opened: 2025-07-16
+      source: "Avtodor ..., year, URL"
 """
 
 from __future__ import annotations
@@ -32,19 +39,22 @@ from corridor.budget import check_depth, clipped
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.scenario.edits import (
+    AddFlight,
     AddRoute,
     AsOf,
     CloseCrossing,
     CloseLinks,
+    DropFlight,
     Edit,
     LinkSelector,
     ReopenLinks,
     ScaleDemand,
     SetCrossing,
     SetLinks,
+    SetVisa,
 )
 
-__all__ = ["Scenario", "load_scenario", "parse_scenario"]
+__all__ = ["Scenario", "ScenarioAppraisal", "load_scenario", "parse_scenario"]
 
 ModeName = Literal["road", "rail", "ferry", "transfer", "air"]
 
@@ -118,6 +128,8 @@ class _SetCrossing(_Strict):
     delay_h: float | None = Field(None, ge=0)
     delay_factor: float | None = Field(None, ge=0)
     fee_usd: float | None = Field(None, ge=0)
+    vehicles: Literal["all", "passenger", "freight", "car", "bus", "truck"] | None = None
+    passenger_delay_h: float | None = Field(None, ge=0)
 
 
 class _AddRoute(_Strict):
@@ -136,6 +148,27 @@ class _AddRoute(_Strict):
     capacity_veh_h: float | None = Field(None, ge=0)
 
 
+class _Visa(_Strict):
+    from_: str = Field(alias="from", min_length=2, max_length=2)
+    to: str = Field(min_length=2, max_length=2)
+    regime: Literal["visa", "e_visa", "group_visa_free", "visa_free"]
+    from_date: dt.date = dt.date(1900, 1, 1)
+
+
+class _DropFlight(_Strict):
+    route: str = Field(min_length=7, max_length=7, pattern=r"^[A-Za-z]{3}-[A-Za-z]{3}$")
+    date: dt.date | None = None
+
+
+class _AddFlight(_Strict):
+    a: str = Field(pattern=r"^[A-Za-z]{3}$")
+    b: str = Field(pattern=r"^[A-Za-z]{3}$")
+    block_h: tuple[float, float]
+    flights_week: float = Field(gt=0, le=500)
+    fare_usd: float | None = Field(None, gt=0)
+    opened: dt.date | None = None
+
+
 class _EditItem(_Strict):
     as_of: Day | None = None
     close_links: _Close | None = None
@@ -145,6 +178,9 @@ class _EditItem(_Strict):
     set_crossing: _SetCrossing | None = None
     add_route: _AddRoute | None = None
     scale_demand: float | None = Field(None, gt=0)
+    visa: _Visa | None = None
+    drop_flight: _DropFlight | None = None
+    add_flight: _AddFlight | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> _EditItem:
@@ -184,6 +220,8 @@ class _EditItem(_Strict):
                 delay_h=x.delay_h,
                 delay_factor=x.delay_factor,
                 fee_usd=x.fee_usd,
+                vehicles=x.vehicles,
+                passenger_delay_h=x.passenger_delay_h,
             )
         if self.add_route is not None:
             r = self.add_route
@@ -204,9 +242,31 @@ class _EditItem(_Strict):
             )
         if self.scale_demand is not None:
             return ScaleDemand(self.scale_demand)
+        if self.visa is not None:
+            v = self.visa
+            return SetVisa(v.from_.upper(), v.to.upper(), v.regime, v.from_date)
+        if self.drop_flight is not None:
+            f = self.drop_flight
+            return DropFlight(f.route.upper(), pd.Timestamp(f.date or "1900-01-01"))
+        if self.add_flight is not None:
+            g = self.add_flight
+            return AddFlight(
+                a=g.a.upper(),
+                b=g.b.upper(),
+                block_h=g.block_h,
+                flights_week=g.flights_week,
+                fare_usd=g.fare_usd,
+                opened=pd.Timestamp(g.opened) if g.opened else None,
+            )
         raise ValidationError(
             "an edit has no kind; give one of " + ", ".join(type(self).model_fields)
         )
+
+
+class _Appraisal(_Strict):
+    investment_cost_usd: float = Field(ge=0)
+    opened: dt.date | None = None
+    source: str = Field(min_length=1)
 
 
 class _ScenarioFile(_Strict):
@@ -214,6 +274,26 @@ class _ScenarioFile(_Strict):
     description: str = ""
     base: str = "eurasia"
     edits: list[_EditItem] = Field([], max_length=MAX_EDITS)
+    appraisal: _Appraisal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioAppraisal:
+    """What a scenario's project costs, for the freight appraisal.
+
+    Attributes
+    ----------
+    investment_cost_usd
+        Investment the scenario stands for, US$, spent by the opening day.
+    opened
+        When it opened (or opens), if known.
+    source
+        Publication, year and URL of the cost, or "[assumption] ...".
+    """
+
+    investment_cost_usd: float
+    opened: dt.date | None
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +310,8 @@ class Scenario:
         The edits, in order.
     source
         The file, and the line of each edit, for error messages.
+    appraisal
+        The optional ``appraisal`` block: the project's investment cost and its source.
     """
 
     name: str
@@ -238,6 +320,7 @@ class Scenario:
     edits: tuple[Edit, ...]
     source: str = "<scenario>"
     lines: tuple[int, ...] = ()
+    appraisal: ScenarioAppraisal | None = None
 
     @property
     def demand_factor(self) -> float:
@@ -353,6 +436,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         edits=tuple(e.build() for e in spec.edits),
         source=source,
         lines=tuple(edit_lines),
+        appraisal=None
+        if spec.appraisal is None
+        else ScenarioAppraisal(
+            investment_cost_usd=spec.appraisal.investment_cost_usd,
+            opened=spec.appraisal.opened,
+            source=spec.appraisal.source,
+        ),
     )
 
 
