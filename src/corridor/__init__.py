@@ -26,10 +26,29 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.compare import CompareOptions, Comparison, compare
     from corridor.analysis.cpmm import CPMM, cpmm
     from corridor.analysis.data_check import Check, check_network
+    from corridor.analysis.freight import (
+        FreightCalibration,
+        FreightFlows,
+        FreightParams,
+        calibrate_freight,
+        freight_flows,
+    )
     from corridor.analysis.link_changes import LinkChange, link_changes
     from corridor.analysis.reliability import Reliability, reliability
     from corridor.analysis.summary import network_summary
     from corridor.analysis.tcd import TCD, tcd
+    from corridor.analysis.tourism import Calibration as TourismCalibration
+    from corridor.analysis.tourism import (
+        TourismDraws,
+        TourismResult,
+        compare_tourism,
+        tourism,
+        tourism_uncertainty,
+    )
+    from corridor.analysis.tourism import calibrate as calibrate_tourism
+    from corridor.analysis.tourism import load_fitted as load_tourism_fitted
+    from corridor.analysis.tourism import load_params as load_tourism_params
+    from corridor.analysis.tourism import write_fitted as write_tourism_fitted
     from corridor.analysis.validation import (
         FigureCheck,
         PublishedFigure,
@@ -60,6 +79,7 @@ if _typing.TYPE_CHECKING:
     from corridor.data import build_eurasia, country_outlines, eurasia
     from corridor.defaults import error_object
     from corridor.distributed import DaskAon, dask_aon, skim_distributed
+    from corridor.distributed.tourism import tourism_dask_runner
     from corridor.errors import (
         AmbiguousPlaceError,
         CorridorError,
@@ -118,10 +138,25 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.compare": ("CompareOptions", "Comparison", "compare"),
     "corridor.analysis.cpmm": ("CPMM", "cpmm"),
     "corridor.analysis.data_check": ("Check", "check_network"),
+    "corridor.analysis.freight": (
+        "FreightCalibration",
+        "FreightFlows",
+        "FreightParams",
+        "calibrate_freight",
+        "freight_flows",
+    ),
     "corridor.analysis.link_changes": ("LinkChange", "link_changes"),
     "corridor.analysis.reliability": ("Reliability", "reliability"),
     "corridor.analysis.summary": ("network_summary",),
     "corridor.analysis.tcd": ("TCD", "tcd"),
+    "corridor.analysis.tourism": (
+        "TourismDraws",
+        "TourismResult",
+        "compare_tourism",
+        "tourism",
+        "tourism_uncertainty",
+    ),
+    "corridor.distributed.tourism": ("tourism_dask_runner",),
     "corridor.analysis.validation": (
         "FigureCheck",
         "PublishedFigure",
@@ -204,6 +239,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 # public name -> (module, the name it has there)
 _ALIASES: dict[str, tuple[str, str]] = {
     "export_results": ("corridor.export", "export"),
+    "TourismCalibration": ("corridor.analysis.tourism", "Calibration"),
+    "calibrate_tourism": ("corridor.analysis.tourism", "calibrate"),
+    "load_tourism_fitted": ("corridor.analysis.tourism", "load_fitted"),
+    "load_tourism_params": ("corridor.analysis.tourism", "load_params"),
+    "write_tourism_fitted": ("corridor.analysis.tourism", "write_fitted"),
 }
 _SUBMODULES: tuple[str, ...] = ("defaults", "examples")
 _WHERE: dict[str, tuple[str, str]] = {
@@ -229,6 +269,9 @@ __all__ = [
     "Deterrence",
     "Feed",
     "FigureCheck",
+    "FreightCalibration",
+    "FreightFlows",
+    "FreightParams",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -263,6 +306,9 @@ __all__ = [
     "Stop",
     "Summary",
     "Timetable",
+    "TourismCalibration",
+    "TourismDraws",
+    "TourismResult",
     "TrafficClass",
     "Trip",
     "TripLeg",
@@ -280,10 +326,13 @@ __all__ = [
     "build_eurasia",
     "build_timetable",
     "bundled_scenarios",
+    "calibrate_freight",
     "calibrate_gravity",
+    "calibrate_tourism",
     "check_network",
     "check_output",
     "compare",
+    "compare_tourism",
     "compile_graph",
     "country_outlines",
     "cpmm",
@@ -293,6 +342,7 @@ __all__ = [
     "eurasia",
     "examples",
     "export_results",
+    "freight_flows",
     "get_scenario",
     "gravity",
     "hansen_accessibility",
@@ -302,6 +352,8 @@ __all__ = [
     "load_profile",
     "load_published",
     "load_scenario",
+    "load_tourism_fitted",
+    "load_tourism_params",
     "lookup_place",
     "name_key",
     "network_summary",
@@ -326,6 +378,9 @@ __all__ = [
     "skim_distributed",
     "summarize_comparison",
     "tcd",
+    "tourism",
+    "tourism_dask_runner",
+    "tourism_uncertainty",
     "validate_published",
     "write_compare_report",
     "write_matrices",
@@ -335,6 +390,7 @@ __all__ = [
     "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
+    "write_tourism_fitted",
 ]
 
 

@@ -223,6 +223,7 @@ def compare_cmd(
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
             flows=corridor.CompareOptions().flows if flows else None,
+            tourism_scenarios=(sc_a, sc_b),
         ),
     )
     with Progress(
@@ -239,7 +240,10 @@ def compare_cmd(
             bar.update(task, description=p.message, completed=p.fraction or 0.0)
 
         result: corridor.Comparison = guard(
-            as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
+            as_json,
+            lambda: corridor.compare(
+                net_a, net_b, options=opts, progress=step, scenarios=(sc_a, sc_b)
+            ),
         )
         bar.update(task, description="summary")
         summary: corridor.Summary = guard(
@@ -284,7 +288,17 @@ def compare_cmd(
                     )
                     if "crossing_loads" in result.extra
                     else [],
+                    "tourism": {
+                        k: json.loads(v.to_json(orient="records"))
+                        for k, v in result.extra.items()
+                        if k.startswith("tourism_")
+                    },
                     "report": str(report) if report else None,
+                    **{
+                        key: json.loads(result.extra[key].head(20).to_json(orient="records"))
+                        for key in ("freight_crossings", "freight_impacts", "appraisal")
+                        if key in result.extra
+                    },
                 },
                 indent=2,
             )
@@ -293,6 +307,8 @@ def compare_cmd(
     _print_summary(summary)
     if not _print_changes(summary, wide):
         _print_headline(head, sc_a.name, sc_b.name, wide)
+    if "freight_crossings" in result.extra:
+        _print_freight(result.extra)
     if report is not None:
         console.print(f"report: [bold]{report}[/]")
 
@@ -402,4 +418,28 @@ def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:
         "h = time_h: freight door to door (driving, breaks, daily and weekly rests, stops); "
         "car and bus without their overnight stops (overnight_h in detail.csv and the report)",
         highlight=False,
+    )
+
+
+def _print_freight(extra: dict[str, Any]) -> None:
+    """The freight model's largest crossing changes and its appraisal, a line each."""
+    console.print("[bold]Freight: largest crossing changes[/] (vehicles/day, queue h)")
+    for r in extra["freight_crossings"].head(6).itertuples(index=False):
+        b = r.trucks_day_before + r.trains_day_before
+        a = r.trucks_day_after + r.trains_day_after
+        shut = " (closed)" if r.closed_after else ""
+        console.print(
+            f"  {r.crossing}{shut} {r.mode} {r.direction}: {b:,.1f} -> {a:,.1f}/day, "
+            f"queue {r.queue_h_before:,.1f} -> {r.queue_h_after:,.1f} h"
+        )
+    total = extra["freight_impacts"]
+    total = total[total["mode"] == "all"].iloc[0]
+    console.print(
+        f"  saved a year: {total['saved_vehicle_h_year']:,.0f} vehicle-h, "
+        f"US${total['saved_cost_usd_year']:,.0f}, {total['saved_co2_wtw_kg_year'] / 1e3:,.0f} t CO2"
+    )
+    ap = extra["appraisal"].set_index("item")["value"]
+    console.print(
+        f"  appraisal: NPV US${ap['npv_usd']:,.0f}, BCR {ap['bcr']:.2f}, "
+        f"first-year return {ap['first_year_return']:.1%}"
     )

@@ -19,7 +19,8 @@ import pandas as pd
 from corridor.analysis.compare import Comparison
 from corridor.analysis.tcd import TCD
 from corridor.atomic import STAMP, atomic_file
-from corridor.errors import DataSourceError
+from corridor.budget import clipped, quoted
+from corridor.errors import DataSourceError, ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -129,6 +130,8 @@ def write_tcd_chart(tcd: TCD, path: str | Path, *, force: bool = False) -> Path:
     ------
     DataSourceError
         If the file cannot be written.
+    ValidationError
+        If the suffix names no format matplotlib can write.
 
     Examples
     --------
@@ -141,10 +144,15 @@ def write_tcd_chart(tcd: TCD, path: str | Path, *, force: bool = False) -> Path:
     """
     out = Path(path)
     fig = draw_tcd(tcd)
-    suffix = out.suffix or ".png"
+    fmt = (out.suffix or ".png").lstrip(".").lower()
+    formats = sorted(fig.canvas.get_supported_filetypes())
+    if fmt not in formats:
+        raise ValidationError(
+            f"{clipped(str(out))}: cannot draw a chart as {quoted(fmt, 20)}; "
+            f"use one of the suffixes .{', .'.join(formats)} (e.g. tcd.png)"
+        )
     try:
         with atomic_file(out, force=force) as tmp:
-            fmt = suffix.lstrip(".").lower()
             key = {"png": "Software", "svg": "Creator", "pdf": "Creator"}.get(fmt)
             fig.savefig(tmp, dpi=120, format=fmt, metadata={key: STAMP} if key else None)
     except DataSourceError:
