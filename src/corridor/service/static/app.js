@@ -918,5 +918,7 @@ async function init() {
     say("#message", e.message, true);
   }
 }
+// the one palette of corridor (corridor.report.palette, served as /palette.js)
+if (window.CORRIDOR_PALETTE) { const p = window.CORRIDOR_PALETTE; Object.assign(MODE_COLOURS, p.mode); Object.assign(STOP_COLOURS, p.stop); Object.assign(CHANGE_COLOURS, p.change); BAND_COLOURS.splice(0, BAND_COLOURS.length, ...p.bands.slice(0, BAND_COLOURS.length)); ROUTE_COLOURS.splice(0, ROUTE_COLOURS.length, ...p.alternatives); }
 
 app.ready = init();
