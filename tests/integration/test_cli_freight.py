@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -44,6 +45,21 @@ def test_freight_bad_year_is_one_line() -> None:
     assert res.exit_code == 2
     assert "no demand for year 1999" in res.output
     assert "Traceback" not in res.output
+
+
+def test_freight_bad_demand_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "demand.yaml"
+    bad.write_text(
+        "years:\n  2024:\n    - {origin: CN, destination: EU, commodity: coal, tonnes_year: 5,"
+        " origin_proxy: pop_m, destination_proxy: nope, source: x}\n",
+        encoding="utf-8",
+    )
+    res = runner.invoke(app, ["freight", "--demand", str(bad), "--json"])
+    assert res.exit_code == 2
+    err = json.dumps(json.loads(res.stdout))
+    assert "demand lane 1 (CN->EU, coal)" in err and "unknown proxy 'nope'" in err
+    res = runner.invoke(app, ["freight", "--demand", str(tmp_path / "missing.yaml")])
+    assert res.exit_code == 2 and "cannot read" in res.output and "Traceback" not in res.output
 
 
 def test_freight_unknown_scenario_json_error() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,12 @@ ScenarioOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", "-y", help="Demand year.")]
 TopOpt = Annotated[int, typer.Option(help="Border crossings to list.")]
+DemandOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--demand", help="A demand YAML in the bundled format (default: the bundled one)."
+    ),
+]
 
 
 def _mt(x: float) -> str:
@@ -45,6 +52,7 @@ def freight_cmd(
     scenario: ScenarioOpt = None,
     year: YearOpt = 2024,
     top: TopOpt = 15,
+    demand: DemandOpt = None,
     network: NetworkOpt = None,
     wide: WideOpt = False,
     as_json: JsonOpt = False,
@@ -53,7 +61,12 @@ def freight_cmd(
     if ctx.invoked_subcommand is not None:
         return
     net = guard(as_json, lambda: load_network(network))
-    flows = guard(as_json, lambda: corridor.freight_flows(net, scenario, year), field="scenario")
+    flows = guard(
+        as_json,
+        lambda: corridor.freight_flows(
+            net, scenario, year, inputs=corridor.FreightInputs(demand=demand)
+        ),
+    )
     if as_json:
         print(json.dumps(flows.to_dict()))
         return

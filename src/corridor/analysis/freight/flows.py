@@ -36,6 +36,7 @@ __all__ = [
     "TEU_PER_TRAIN",
     "TRUCK_T",
     "FreightFlows",
+    "FreightInputs",
     "flows_from_model",
     "freight_flows",
     "freight_model",
@@ -231,6 +232,22 @@ def flows_from_model(
     return FreightFlows(od=od, crossings=info, year=year, scenario=scenario, params=params)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FreightInputs:
+    """The model's input files; None for each bundled one (``analysis/freight/data``).
+
+    Attributes
+    ----------
+    demand, zones, commodities, sea_lanes
+        YAML files in the bundled files' formats (see their headers and DATA.md).
+    """
+
+    demand: str | Path | None = None
+    zones: str | Path | None = None
+    commodities: str | Path | None = None
+    sea_lanes: str | Path | None = None
+
+
 def _resolve(scenario: str | Path | Scenario | None) -> Scenario | None:
     if scenario is None or isinstance(scenario, Scenario):
         return scenario
@@ -245,6 +262,8 @@ def freight_model(
     scenario: str | Path | Scenario | None = None,
     year: int = 2024,
     params: FreightParams | None = None,
+    *,
+    inputs: FreightInputs | None = None,
 ) -> tuple[FreightModel, FreightParams, str]:
     """The priced model behind :func:`freight_flows` (for calibration and reuse).
 
@@ -257,11 +276,13 @@ def freight_model(
     net = network if sc is None else sc.apply(network)
     factor = 1.0 if sc is None else sc.demand_factor
     prm = params if params is not None else load_params()
-    commodities = load_commodities()
-    zones = load_zones()
-    lanes = load_lanes(year)
+    files = inputs or FreightInputs()
+    commodities = load_commodities(files.commodities)
+    zones = load_zones(files.zones)
+    lanes = load_lanes(year, files.demand)
     demand = demand_table(lanes, zones, commodities, factor=factor)
-    model = build_model(net, demand, zones, commodities, load_sea_lanes(year=year), prm)
+    sea = load_sea_lanes(files.sea_lanes, year=year)
+    model = build_model(net, demand, zones, commodities, sea, prm)
     return model, prm, "" if sc is None else sc.name
 
 
@@ -270,6 +291,8 @@ def freight_flows(
     scenario: str | Path | Scenario | None = None,
     year: int = 2024,
     params: FreightParams | None = None,
+    *,
+    inputs: FreightInputs | None = None,
 ) -> FreightFlows:
     """Annual freight flows by zone pair, commodity and mode.
 
@@ -284,6 +307,8 @@ def freight_flows(
         The demand year (``data/demand.yaml`` has 2024).
     params
         Mode-choice parameters; default the fitted ``data/params.yaml``.
+    inputs
+        Replacement input files (demand, zones, commodities, sea lanes).
 
     Returns
     -------
@@ -292,7 +317,9 @@ def freight_flows(
     Raises
     ------
     ValidationError
-        For an unknown scenario or year, or invalid bundled data.
+        For an unknown scenario or year, or invalid data (naming file, row and field).
+    DataSourceError
+        If an input file cannot be read or is not YAML.
     UnknownNodeError
         If a zone's city is not in the network.
 
@@ -304,7 +331,7 @@ def freight_flows(
     """
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"year must be an integer, got {year!r}")
-    model, prm, name = freight_model(network, scenario, year, params)
+    model, prm, name = freight_model(network, scenario, year, params, inputs=inputs)
     flows = flows_from_model(model, prm, year=year, scenario=name)
     lost = model.demand["tonnes_year"].sum() - flows.od["tonnes_year"].sum()
     if lost > 1e-6 * max(1.0, model.demand["tonnes_year"].sum()):
