@@ -38,6 +38,18 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.reliability import Reliability, reliability
     from corridor.analysis.summary import network_summary
     from corridor.analysis.tcd import TCD, tcd
+    from corridor.analysis.tourism import Calibration as TourismCalibration
+    from corridor.analysis.tourism import (
+        TourismDraws,
+        TourismResult,
+        compare_tourism,
+        tourism,
+        tourism_uncertainty,
+    )
+    from corridor.analysis.tourism import calibrate as calibrate_tourism
+    from corridor.analysis.tourism import load_fitted as load_tourism_fitted
+    from corridor.analysis.tourism import load_params as load_tourism_params
+    from corridor.analysis.tourism import write_fitted as write_tourism_fitted
     from corridor.analysis.validation import (
         FigureCheck,
         PublishedFigure,
@@ -68,6 +80,7 @@ if _typing.TYPE_CHECKING:
     from corridor.data import build_eurasia, country_outlines, eurasia
     from corridor.defaults import error_object
     from corridor.distributed import DaskAon, dask_aon, skim_distributed
+    from corridor.distributed.tourism import tourism_dask_runner
     from corridor.errors import (
         AmbiguousPlaceError,
         CorridorError,
@@ -114,6 +127,8 @@ if _typing.TYPE_CHECKING:
     from corridor.report.compare_report import write_compare_report
     from corridor.report.isochrone_map import render_isochrone_html
     from corridor.report.maps import write_network_map
+    from corridor.report.palette import palette_dict
+    from corridor.report.summary import Summary, summarize_comparison
     from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -136,6 +151,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.reliability": ("Reliability", "reliability"),
     "corridor.analysis.summary": ("network_summary",),
     "corridor.analysis.tcd": ("TCD", "tcd"),
+    "corridor.analysis.tourism": (
+        "TourismDraws",
+        "TourismResult",
+        "compare_tourism",
+        "tourism",
+        "tourism_uncertainty",
+    ),
+    "corridor.distributed.tourism": ("tourism_dask_runner",),
     "corridor.analysis.validation": (
         "FigureCheck",
         "PublishedFigure",
@@ -211,11 +234,18 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.compare_report": ("write_compare_report",),
     "corridor.report.isochrone_map": ("render_isochrone_html",),
     "corridor.report.maps": ("write_network_map",),
+    "corridor.report.palette": ("palette_dict",),
+    "corridor.report.summary": ("Summary", "summarize_comparison"),
     "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
 }
 # public name -> (module, the name it has there)
 _ALIASES: dict[str, tuple[str, str]] = {
     "export_results": ("corridor.export", "export"),
+    "TourismCalibration": ("corridor.analysis.tourism", "Calibration"),
+    "calibrate_tourism": ("corridor.analysis.tourism", "calibrate"),
+    "load_tourism_fitted": ("corridor.analysis.tourism", "load_fitted"),
+    "load_tourism_params": ("corridor.analysis.tourism", "load_params"),
+    "write_tourism_fitted": ("corridor.analysis.tourism", "write_fitted"),
 }
 _SUBMODULES: tuple[str, ...] = ("defaults", "examples")
 _WHERE: dict[str, tuple[str, str]] = {
@@ -277,7 +307,11 @@ __all__ = [
     "Skim",
     "SkimMethod",
     "Stop",
+    "Summary",
     "Timetable",
+    "TourismCalibration",
+    "TourismDraws",
+    "TourismResult",
     "TrafficClass",
     "Trip",
     "TripLeg",
@@ -297,9 +331,11 @@ __all__ = [
     "bundled_scenarios",
     "calibrate_freight",
     "calibrate_gravity",
+    "calibrate_tourism",
     "check_network",
     "check_output",
     "compare",
+    "compare_tourism",
     "compile_graph",
     "country_outlines",
     "cpmm",
@@ -319,9 +355,12 @@ __all__ = [
     "load_profile",
     "load_published",
     "load_scenario",
+    "load_tourism_fitted",
+    "load_tourism_params",
     "lookup_place",
     "name_key",
     "network_summary",
+    "palette_dict",
     "pareto",
     "plan_trip",
     "population_within",
@@ -340,7 +379,11 @@ __all__ = [
     "router_for",
     "skim",
     "skim_distributed",
+    "summarize_comparison",
     "tcd",
+    "tourism",
+    "tourism_dask_runner",
+    "tourism_uncertainty",
     "validate_published",
     "write_compare_report",
     "write_matrices",
@@ -350,6 +393,7 @@ __all__ = [
     "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
+    "write_tourism_fitted",
 ]
 
 

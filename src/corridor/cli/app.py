@@ -34,6 +34,7 @@ from corridor.cli import (
     data,
     export,
     freight,
+    freight_compare,
     gtfs,
     info,
     osm,
@@ -41,6 +42,7 @@ from corridor.cli import (
     scenario,
     serve,
     skim,
+    tourism,
     validate,
 )
 from corridor.cli.helptext import TidyGroup
@@ -97,8 +99,10 @@ app.command("skim")(skim.skim_cmd)
 app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
 app.add_typer(freight.freight_app, name="freight")
+app.add_typer(tourism.tourism_app, name="tourism")
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
+app.command("freight-compare")(freight_compare.freight_compare_cmd)
 
 
 def main() -> None:

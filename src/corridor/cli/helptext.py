@@ -45,6 +45,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "corridor assign ../shared/data/tntp/SiouxFalls/SiouxFalls_net.tntp --gap 1e-4",
         "corridor assign net.gpkg --demand trips.csv --out flows.csv",
     ),
+    "freight-compare": (
+        "corridor freight-compare current alashankou-closed",
+        "corridor freight-compare m12-before m12-east --od od.csv --json",
+        "corridor freight-compare current alashankou-closed --draws 100 --seed 1 --out fc",
+        "corridor freight-compare current alashankou-closed --draws 100 --scheduler tcp://h:8786",
+    ),
     "data": ("corridor data build", "corridor data check"),
     "data build": ("corridor data build",),
     "data check": ("corridor data check", "corridor data check --json"),
@@ -84,6 +90,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "corridor accessibility Moscow Kazan",
         "corridor accessibility --hours 4,8 --beta 0.2 --json",
     ),
+    "tourism": (
+        "corridor tourism",
+        "corridor tourism --scenario visa-free-individual --base current --json",
+        "corridor tourism --scenario m12-east --base m12-before --draws 20 --seed 1",
+    ),
+    "tourism calibrate": ("corridor tourism calibrate", "corridor tourism calibrate --json"),
     "validate": ("corridor validate", "corridor validate --details"),
     "serve": ("corridor serve", "corridor serve --port 8080"),
 }
