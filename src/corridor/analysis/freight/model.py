@@ -109,6 +109,13 @@ class FreightModel:
             rows = codes == cid
             if rows.any():
                 v[rows] = mode_utilities(gc[rows], com, params)
+        og = self.demand["origin_group"].to_numpy()
+        dg = self.demand["destination_group"].to_numpy()
+        for key, value in params.asc.items():  # mode@group: trade to or from a group
+            if "@" in key and value != 0.0:
+                mode, _, group = key.partition("@")
+                rows = (og == group) | (dg == group)
+                v[rows, MODES.index(mode)] += value  # -inf stays -inf
         return mode_shares(v, params)
 
     def tonnes(self, params: FreightParams) -> FloatArray:
