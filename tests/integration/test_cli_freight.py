@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -98,3 +99,29 @@ def test_calibrate_json_reports_fit_and_out_of_sample() -> None:
     for t in data["targets"]:
         assert t["source"] and t["observed"] > 0
         assert t["within"] == (abs(t["error_pct"]) <= t["tolerance_pct"])
+
+
+def test_own_demand_file_through_the_api(tmp_path: Path) -> None:
+    import corridor
+
+    path = tmp_path / "demand.yaml"
+    path.write_text(
+        "years:\n  2030:\n"
+        "    - {origin: KZ, destination: CN, commodity: ores_metals, tonnes_year: 1.0e+6,"
+        " origin_proxy: ores, destination_proxy: ores, source: test}\n",
+        encoding="utf-8",
+    )
+    flows = corridor.freight_flows(
+        corridor.eurasia(), year=2030, inputs=corridor.FreightInputs(demand=path)
+    )
+    od = flows.od
+    assert od["tonnes_year"].sum() == pytest.approx(1.0e6, rel=1e-12)
+    assert set(od["origin_zone"]) == {"kz"} and set(od["commodity"]) == {"ores_metals"}
+    # the ore shares of zones.yaml spread the lane over the Chinese zones
+    by_zone = od.groupby("destination_zone")["tonnes_year"].sum()
+    assert by_zone["cn_north"] == pytest.approx(0.35e6, rel=1e-9)
+    assert (od["teu_year"] == 0).all()  # bulk is not counted in TEU
+    rail = od["mode"] == "rail_wagon"
+    np.testing.assert_allclose(
+        od.loc[rail, "vehicles_year"].to_numpy() * 4000, od.loc[rail, "tonnes_year"].to_numpy()
+    )
