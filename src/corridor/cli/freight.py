@@ -39,7 +39,7 @@ def _mt(x: float) -> str:
 
 
 def _value(x: float, kind: str) -> str:
-    return f"{x:.1%}" if kind == "teu_share" else f"{x:,.0f}"
+    return f"{x:.1%}" if kind.endswith("_share") else f"{x:,.0f}"
 
 
 def _count(x: float) -> str:
@@ -118,7 +118,7 @@ def freight_cmd(
     rows = [
         [
             str(r["crossing"]),
-            str(r["countries"]),
+            str(r["direction"]),
             str(r["mode"]),
             _mt(float(r["tonnes_year"])),
             _count(float(r["teu_year"])),
@@ -128,7 +128,7 @@ def freight_cmd(
     ]
     cols = [
         Col("crossing"),
-        Col("countries", keep=1),
+        Col("direction", keep=1),
         Col("mode"),
         Col("Mt/yr", right=True),
         Col("TEU/yr", right=True, keep=2),

@@ -41,13 +41,15 @@ DEFAULT_FREE: tuple[str, ...] = (
     "rail_wagon:bulk",
     "rail_wagon:coal",
     "rail_container@EU",
+    "road@EU",
 )
 """The parameters fitted by default: the constants. ``beta`` stays at its assumed 3.0 (a
 cost elasticity of a mode's share of ``-3 (1 - P)``); freed, it runs to ~8 (near
 all-or-nothing choice), because with one rail-container constant the China-Europe and
-China-Russia rail shares can only be told apart by cost. ``rail_container@EU`` lets EU
-trade take rail through Russia and Belarus less readily than Russia's own trade does
-[assumption: the 2022-24 sanctions and insurance risk of transit through Russia]."""
+China-Russia rail shares can only be told apart by cost. ``rail_container@EU`` and ``road@EU``
+let EU trade take land routes through Russia and Belarus less readily than Russia's own
+trade does [assumption behind the constants: the sanctions since 2022, among them the EU's
+ban on Russian and Belarusian road hauliers, and the insurance risk of transit]."""
 
 PRIOR: dict[str, float] = {"beta": 3.0}
 """The ridge's prior: ``beta`` 3.0 [assumption, as the shipped starting value], every
@@ -240,7 +242,7 @@ def calibrate(
 
 
 def _shown(value: float, kind: str) -> str:
-    return f"{value:.1%}" if kind == "teu_share" else f"{value:,.0f}"
+    return f"{value:.1%}" if kind.endswith("_share") else f"{value:,.0f}"
 
 
 def params_yaml(cal: FreightCalibration, *, year: int) -> str:

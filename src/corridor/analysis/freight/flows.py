@@ -75,7 +75,8 @@ class FreightFlows:
         One row per zone pair, commodity and mode with tonnes > 0: the columns of
         ``OD_COLUMNS`` plus ``origin_group``, ``destination_group``, ``cost_usd_per_t``,
         ``time_h``, ``crossings`` (tuple of crossing node ids on the path, travel order;
-        empty for sea) and ``sea_ports``.
+        empty for sea), ``directions`` (the same crossings' directions, ``"RU->CN"``) and
+        ``sea_ports``.
     crossings
         Crossing node id -> name and countries, for :attr:`by_crossing`.
     year
@@ -119,19 +120,21 @@ class FreightFlows:
 
     @property
     def by_crossing(self) -> pd.DataFrame:
-        """Tonnes, TEU and vehicles a year through each border crossing, by mode.
+        """Tonnes, TEU and vehicles a year through each border crossing, by direction and mode.
 
-        Columns ``crossing_node``, ``crossing``, ``countries``, ``mode``, ``tonnes_year``,
-        ``teu_year``, ``vehicles_year``, sorted by tonnes.
+        Columns ``crossing_node``, ``crossing``, ``countries``, ``direction``
+        (``"RU->CN"``), ``mode``, ``tonnes_year``, ``teu_year``, ``vehicles_year``, sorted
+        by tonnes.
         """
         land = self.od[self.od["crossings"].map(len) > 0]
-        ex = land.explode("crossings")
+        ex = land.explode(["crossings", "directions"])
         if ex.empty:
             return pd.DataFrame(
                 columns=[
                     "crossing_node",
                     "crossing",
                     "countries",
+                    "direction",
                     "mode",
                     "tonnes_year",
                     "teu_year",
@@ -139,10 +142,12 @@ class FreightFlows:
                 ]
             )
         g = (
-            ex.groupby(["crossings", "mode"])[["tonnes_year", "teu_year", "vehicles_year"]]
+            ex.groupby(["crossings", "directions", "mode"])[
+                ["tonnes_year", "teu_year", "vehicles_year"]
+            ]
             .sum()
             .reset_index()
-            .rename(columns={"crossings": "crossing_node"})
+            .rename(columns={"crossings": "crossing_node", "directions": "direction"})
         )
         g["crossing_node"] = g["crossing_node"].astype(np.int64)
         g.insert(1, "crossing", [self.crossings[int(c)][0] for c in g["crossing_node"]])
@@ -174,6 +179,7 @@ class FreightFlows:
                 {
                     "crossing": str(r["crossing"]),
                     "countries": str(r["countries"]),
+                    "direction": str(r["direction"]),
                     "mode": str(r["mode"]),
                     "tonnes_year": float(r["tonnes_year"]),
                     "teu_year": float(r["teu_year"]),
@@ -183,6 +189,20 @@ class FreightFlows:
             ],
             "params": {"beta": self.params.beta, "asc": self.params.asc, "year": self.params.year},
         }
+
+
+def _directions(
+    origin_country: str, crossings: tuple[int, ...], info: dict[int, tuple[str, str, str]]
+) -> tuple[str, ...]:
+    """``"A->B"`` for each crossing of a path, walking from the origin's country."""
+    here = origin_country
+    out = []
+    for c in crossings:
+        _, a, b = info[c]
+        src, dst = (b, a) if here == b else (a, b)
+        out.append(f"{src}->{dst}")
+        here = dst
+    return tuple(out)
 
 
 def flows_from_model(
@@ -229,6 +249,12 @@ def flows_from_model(
         }
     )
     info = {k: (v.name, v.country_a, v.country_b) for k, v in model.crossings.items()}
+    origin_country = (
+        d["origin_country"].astype(str).tolist() if "origin_country" in d else [""] * len(d)
+    )
+    od["directions"] = [
+        _directions(oc, cs, info) for oc, cs in zip(origin_country, od["crossings"], strict=True)
+    ]
     return FreightFlows(od=od, crossings=info, year=year, scenario=scenario, params=params)
 
 
