@@ -125,3 +125,21 @@ def test_own_demand_file_through_the_api(tmp_path: Path) -> None:
     np.testing.assert_allclose(
         od.loc[rail, "vehicles_year"].to_numpy() * 4000, od.loc[rail, "tonnes_year"].to_numpy()
     )
+
+
+def test_freight_out_writes_the_od_table(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "od.csv"
+    res = runner.invoke(app, ["freight", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    table = pd.read_csv(out)
+    assert table["tonnes_year"].sum() == pytest.approx(data["tonnes_year"], rel=1e-9)
+    assert {"origin_zone", "destination_zone", "commodity", "mode", "teu_year"} <= set(table)
+    again = runner.invoke(app, ["freight", "--out", str(out)])  # our own output: replaced
+    assert again.exit_code == 0, again.output
+    other = tmp_path / "notes.txt"
+    other.write_text("mine", encoding="utf-8")
+    refused = runner.invoke(app, ["freight", "--out", str(other)])
+    assert refused.exit_code == 2 and other.read_text(encoding="utf-8") == "mine"

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, WideOpt, console, guard, load_network
+from corridor.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    NetworkOpt,
+    WideOpt,
+    console,
+    guard,
+    load_network,
+)
 from corridor.cli.render import Col, fit_table, print_fit
 
 __all__ = ["freight_app"]
@@ -26,6 +34,10 @@ ScenarioOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", "-y", help="Demand year.")]
 TopOpt = Annotated[int, typer.Option(help="Border crossings to list.")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the OD table (zone pair, commodity, mode) as CSV here."),
+]
 DemandOpt = Annotated[
     Path | None,
     typer.Option(
@@ -46,6 +58,14 @@ def _count(x: float) -> str:
     return "-" if x != x else f"{x:,.0f}"
 
 
+def _write_od(flows: corridor.FreightFlows, out: Path, force: bool) -> None:
+    table = flows.to_frame()
+    for col in ("crossings", "directions"):  # tuples -> "a;b" for a flat file
+        table[col] = [";".join(str(x) for x in v) for v in table[col]]
+    with corridor.atomic_file(out, force=force) as tmp:
+        table.to_csv(tmp, index=False)
+
+
 @freight_app.callback(invoke_without_command=True)
 def freight_cmd(
     ctx: typer.Context,
@@ -53,7 +73,9 @@ def freight_cmd(
     year: YearOpt = 2024,
     top: TopOpt = 15,
     demand: DemandOpt = None,
+    out: OutOpt = None,
     network: NetworkOpt = None,
+    force: ForceOpt = False,
     wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -67,8 +89,12 @@ def freight_cmd(
             net, scenario, year, inputs=corridor.FreightInputs(demand=demand)
         ),
     )
+    if out is not None:
+        guard(as_json, lambda: _write_od(flows, out, force), field="out")
     if as_json:
-        print(json.dumps(flows.to_dict()))
+        data = flows.to_dict()
+        data["out"] = None if out is None else str(out)
+        print(json.dumps(data))
         return
     title = f"Freight {flows.year}{', scenario ' + flows.scenario if flows.scenario else ''}"
     bcm = flows.by_commodity_mode
@@ -135,6 +161,8 @@ def freight_cmd(
         Col("vehicles/yr", right=True, keep=3),
     ]
     print_fit(*fit_table(cols, rows, title=f"top {len(bc)} border crossings", wide=wide))
+    if out is not None:
+        console.print(f"OD table: {out}", highlight=False)
     console.print(
         f"[dim]mode choice: nested logit, parameters fitted to {flows.params.year} "
         "(corridor freight calibrate); sources in DATA.md[/]",
