@@ -29,6 +29,7 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.freight import (
         FreightCalibration,
         FreightFlows,
+        FreightInputs,
         FreightParams,
         calibrate_freight,
         freight_flows,
@@ -141,6 +142,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.freight": (
         "FreightCalibration",
         "FreightFlows",
+        "FreightInputs",
         "FreightParams",
         "calibrate_freight",
         "freight_flows",
@@ -271,6 +273,7 @@ __all__ = [
     "FigureCheck",
     "FreightCalibration",
     "FreightFlows",
+    "FreightInputs",
     "FreightParams",
     "FurnessOptions",
     "Graph",
