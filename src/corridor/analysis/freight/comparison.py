@@ -101,7 +101,10 @@ def freight_model_available() -> bool:
 
 
 def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) -> pd.DataFrame:
-    """The freight model's OD table for a network and scenario (``freight_flows(...).od``).
+    """The freight model's OD table for a network a scenario was applied to.
+
+    ``freight_flows(network).od`` with tonnes, TEU and vehicles times the scenario's
+    ``demand_factor`` (its ``scale_demand`` edits).
 
     Raises
     ------
@@ -114,8 +117,15 @@ def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) 
             "the freight demand model (corridor.analysis.freight.freight_flows) is not in this "
             "build; pass OD tables with the columns of corridor.analysis.freight.assign.OD_COLUMNS"
         )
-    flows = fn(network, scenario=scenario, year=year)
-    return pd.DataFrame(flows.od)
+    # `network` has the scenario's edits already: the model gets it as is (applying them
+    # twice would, e.g., triple a tripled delay again) and the scenario's demand factor
+    # scales the result (the model's mode split does not depend on the scale)
+    flows = fn(network, scenario=None, year=year)
+    od = pd.DataFrame(flows.od).copy()
+    factor = float(getattr(scenario, "demand_factor", 1.0) or 1.0)
+    for col in ("tonnes_year", "teu_year", "vehicles_year"):
+        od[col] = pd.to_numeric(od[col], errors="coerce") * factor
+    return od
 
 
 def _investment(base_scenario: Any, other_scenario: Any) -> tuple[float, str]:
