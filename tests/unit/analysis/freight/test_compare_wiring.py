@@ -43,5 +43,9 @@ def test_compare_uses_the_freight_model_when_available(monkeypatch: pytest.Monke
     assert by["tonnes_year_after"] == pytest.approx(2 * by["tonnes_year_before"])
     ap = result.extra["appraisal"].set_index("item")["value"]
     assert ap["investment_usd"] == 1.0e6
-    # twice the trucks on crossings that fill up: the users lose, though capacity doubled
-    assert ap["user_usd"] < 0
+    # the appraisal values the base demand on both networks: doubled capacity, users gain,
+    # while the impact tables carry the scenario's own (doubled) demand and its queues
+    assert ap["user_usd"] > 0
+    fixed = result.extra["freight_impacts_fixed_demand"].set_index("mode").loc["all"]
+    own = result.extra["freight_impacts"].set_index("mode").loc["all"]
+    assert fixed["saved_vehicle_h_year"] > 0 > own["saved_vehicle_h_year"]
