@@ -54,6 +54,7 @@ __all__ = [
     "FreightCompareOptions",
     "compare_freight",
     "freight_demand",
+    "freight_demand_if_covered",
     "freight_model_available",
     "read_od",
     "write_tables",
@@ -250,6 +251,30 @@ def compare_freight(
         elasticity=opts.elasticity,
         fixed=fixed,
     )
+
+
+def freight_demand_if_covered(
+    base_network: Network,
+    other_network: Network,
+    base_scenario: Any = None,
+    other_scenario: Any = None,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The freight model's OD tables of both networks where the model applies, else None.
+
+    None when the demand model is not in this build, or cannot run on these networks (e.g.
+    a test's toy network without the model's zone cities: a :class:`ValidationError` such
+    as :class:`~corridor.errors.UnknownNodeError`, logged).
+    """
+    if not freight_model_available():
+        return None
+    try:
+        return (
+            freight_demand(base_network, base_scenario),
+            freight_demand(other_network, other_scenario),
+        )
+    except ValidationError as exc:
+        log.info("freight model does not apply to %r: %s", base_network.name, exc)
+        return None
 
 
 def compare_assignments(
