@@ -332,9 +332,13 @@ def compare(
     if opts.flows is not None:
         from corridor.analysis.freight.comparison import compare_freight, freight_demand_if_covered
 
+<<<<<<< HEAD
         base_sc, other_sc = scenarios or (None, None)
         demand = freight_demand_if_covered(base, other, base_sc, other_sc)
         if demand is not None:  # the freight model replaces the gravity flows
+=======
+        if freight_model_available(base, other):  # the freight model replaces the gravity flows
+>>>>>>> main
             say("freight: demand by commodity, assignment with border congestion, appraisal", done)
             extra.update(
                 compare_freight(
