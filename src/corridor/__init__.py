@@ -119,6 +119,7 @@ if _typing.TYPE_CHECKING:
     from corridor.report.compare_report import write_compare_report
     from corridor.report.isochrone_map import render_isochrone_html
     from corridor.report.maps import write_network_map
+    from corridor.report.tourism_charts import write_tourism_charts
     from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -216,6 +217,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.compare_report": ("write_compare_report",),
     "corridor.report.isochrone_map": ("render_isochrone_html",),
     "corridor.report.maps": ("write_network_map",),
+    "corridor.report.tourism_charts": ("write_tourism_charts",),
     "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
 }
 # public name -> (module, the name it has there)
@@ -364,6 +366,7 @@ __all__ = [
     "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
+    "write_tourism_charts",
     "write_tourism_fitted",
 ]
 

@@ -104,6 +104,11 @@ def tourism_cmd(
         typer.Option("--scheduler", help="Run the draws on this Dask scheduler (tcp://...)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="OD pairs shown.")] = 10,
+    charts: Annotated[
+        Path | None,
+        typer.Option("--charts", help="Write bar charts and the OD flow map into this folder."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --charts' files.")] = False,
     network: NetworkOpt = None,
     params: ParamsOpt = None,
     fitted: FittedOpt = None,
@@ -166,10 +171,15 @@ def tourism_cmd(
             ),
         )
         out["draws"] = {"n": draws, "seed": seed, "summary": _records(unc.summary)}
+    if charts is not None:
+        files = guard(as_json, lambda: corridor.write_tourism_charts(res, charts, force=force))
+        out["charts"] = [str(f) for f in files]
     if as_json:
         print(json.dumps(out))
         return
     _print(res, out, top)
+    for f in out.get("charts", []):
+        console.print(f"wrote {f}", highlight=False)
 
 
 def _print(res: corridor.TourismResult, out: dict[str, Any], top: int) -> None:
@@ -241,7 +251,12 @@ def calibrate_cmd(
     net = guard(as_json, lambda: load_network(network))
     cal = guard(as_json, lambda: corridor.calibrate_tourism(net, p, year=year))
     if write is not None:
-        guard(as_json, lambda: corridor.write_tourism_fitted(cal.fitted, write, force=force))
+        note = f"{int(cal.table[cal.table['fit']]['within'].sum())}/{int(cal.table['fit'].sum())}"
+        note += f" targets of {cal.fitted.year} within tolerance"
+        guard(
+            as_json,
+            lambda: corridor.write_tourism_fitted(cal.fitted, write, note=note, force=force),
+        )
     table = cal.table
     fit = table[table["fit"]]
     ok = bool(fit["within"].all())

@@ -43,6 +43,8 @@ FITTED_NAMES: tuple[str, ...] = (
     "asc_business_RU",
     "asc_shopping",
     "beta_cost_per_100usd",
+    "asc_market_KZ_RU",
+    "asc_market_RU_KZ",
 )
 """The parameters ``corridor tourism calibrate`` fits, in order."""
 
@@ -130,8 +132,9 @@ class Target(_Strict):
     id: str = Field(min_length=1)
     year: int = Field(ge=2000, le=2100)
     date: dt.date | None = None
-    kind: Literal["visits", "crossings"]
+    kind: Literal["visits", "crossings", "share"]
     pairs: tuple[tuple[str, str], ...] = ()
+    destinations: tuple[str, ...] = ()
     purposes: tuple[str, ...] = ()
     crossings: tuple[str, ...] = ()
     modes: tuple[Literal["air", "rail", "bus", "car"], ...] = ()
@@ -143,8 +146,10 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Target:
-        if self.kind == "visits" and not self.pairs:
-            raise ValueError("a visits target needs pairs: [[FROM, TO], ...]")
+        if self.kind in ("visits", "share") and not self.pairs:
+            raise ValueError(f"a {self.kind} target needs pairs: [[FROM, TO], ...]")
+        if self.kind == "share" and not (self.purposes and self.value < 1):
+            raise ValueError("a share target needs purposes (the numerator) and a value < 1")
         if self.kind == "crossings" and not self.crossings:
             raise ValueError("a crossings target needs crossings: [name, ...]")
         return self
