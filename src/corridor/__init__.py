@@ -26,6 +26,13 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.compare import CompareOptions, Comparison, compare
     from corridor.analysis.cpmm import CPMM, cpmm
     from corridor.analysis.data_check import Check, check_network
+    from corridor.analysis.freight import (
+        FreightCalibration,
+        FreightFlows,
+        FreightParams,
+        calibrate_freight,
+        freight_flows,
+    )
     from corridor.analysis.link_changes import LinkChange, link_changes
     from corridor.analysis.reliability import Reliability, reliability
     from corridor.analysis.summary import network_summary
@@ -119,6 +126,8 @@ if _typing.TYPE_CHECKING:
     from corridor.report.compare_report import write_compare_report
     from corridor.report.isochrone_map import render_isochrone_html
     from corridor.report.maps import write_network_map
+    from corridor.report.palette import palette_dict
+    from corridor.report.summary import Summary, summarize_comparison
     from corridor.report.tourism_charts import write_tourism_charts
     from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
@@ -130,6 +139,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.compare": ("CompareOptions", "Comparison", "compare"),
     "corridor.analysis.cpmm": ("CPMM", "cpmm"),
     "corridor.analysis.data_check": ("Check", "check_network"),
+    "corridor.analysis.freight": (
+        "FreightCalibration",
+        "FreightFlows",
+        "FreightParams",
+        "calibrate_freight",
+        "freight_flows",
+    ),
     "corridor.analysis.link_changes": ("LinkChange", "link_changes"),
     "corridor.analysis.reliability": ("Reliability", "reliability"),
     "corridor.analysis.summary": ("network_summary",),
@@ -217,6 +233,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.compare_report": ("write_compare_report",),
     "corridor.report.isochrone_map": ("render_isochrone_html",),
     "corridor.report.maps": ("write_network_map",),
+    "corridor.report.palette": ("palette_dict",),
+    "corridor.report.summary": ("Summary", "summarize_comparison"),
     "corridor.report.tourism_charts": ("write_tourism_charts",),
     "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
 }
@@ -253,6 +271,9 @@ __all__ = [
     "Deterrence",
     "Feed",
     "FigureCheck",
+    "FreightCalibration",
+    "FreightFlows",
+    "FreightParams",
     "FurnessOptions",
     "Graph",
     "ImportProgress",
@@ -285,6 +306,7 @@ __all__ = [
     "Skim",
     "SkimMethod",
     "Stop",
+    "Summary",
     "Timetable",
     "TourismCalibration",
     "TourismDraws",
@@ -306,6 +328,7 @@ __all__ = [
     "build_eurasia",
     "build_timetable",
     "bundled_scenarios",
+    "calibrate_freight",
     "calibrate_gravity",
     "calibrate_tourism",
     "check_network",
@@ -321,6 +344,7 @@ __all__ = [
     "eurasia",
     "examples",
     "export_results",
+    "freight_flows",
     "get_scenario",
     "gravity",
     "hansen_accessibility",
@@ -335,6 +359,7 @@ __all__ = [
     "lookup_place",
     "name_key",
     "network_summary",
+    "palette_dict",
     "pareto",
     "plan_trip",
     "population_within",
@@ -353,6 +378,7 @@ __all__ = [
     "router_for",
     "skim",
     "skim_distributed",
+    "summarize_comparison",
     "tcd",
     "tourism",
     "tourism_dask_runner",

@@ -96,9 +96,10 @@ def test_compare_puts_tourism_tables_in_extra(world) -> None:
         places=("Moscow", "Kazan"),
         profiles=("car",),
         flows=None,
-        tourism_scenarios=(world["east"], sc),
     )
-    res = corridor.compare(world["open"], sc.apply(corridor.eurasia()), options=opts)
+    res = corridor.compare(
+        world["open"], sc.apply(corridor.eurasia()), options=opts, scenarios=(world["east"], sc)
+    )
     keys = {
         "tourism_by_direction",
         "tourism_by_mode",

@@ -14,8 +14,12 @@ for the same set of places:
 * **Winners and losers**: per place and per country, the mean change in generalised cost
   and time over the place's OD pairs, and the accessibility gain.
 
-Freight flows (gravity demand and multi-class assignment) are added by
-:mod:`corridor.analysis.flows` when requested.
+Freight is added when requested: where the freight demand model is available, by
+:func:`corridor.analysis.freight.comparison.compare_freight` (demand by commodity and mode,
+assignment with congested border crossings, impacts and appraisal: ``extra`` tables
+``freight_by_commodity_mode``, ``freight_crossings``, ``freight_impacts``, ``appraisal``,
+``appraisal_sensitivity`` and more); otherwise by :mod:`corridor.analysis.flows` (gravity
+demand and multi-class assignment: ``crossing_loads``, ``link_flows``).
 """
 
 from __future__ import annotations
@@ -42,8 +46,6 @@ from corridor.progress import Progress, ProgressCallback
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from corridor.scenario.spec import Scenario
 
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
@@ -89,10 +91,9 @@ class CompareOptions:
     tourism
         Add the tourism tables (:func:`corridor.compare_tourism`: visits by direction,
         mode, purpose, top OD pairs and land crossings, before/after) to
-        :attr:`Comparison.extra`, when the networks hold the tourism model's zones.
-    tourism_scenarios
-        The base and other scenarios, for their demand edits (visa regimes,
-        ``scale_demand``) in the tourism tables.
+        :attr:`Comparison.extra`, when the networks hold the tourism model's zones; the
+        scenarios given to :func:`compare` supply their demand edits (visa regimes,
+        ``scale_demand``).
     """
 
     places: tuple[str | int, ...] | None = None
@@ -106,7 +107,6 @@ class CompareOptions:
     top_changes: int = defaults.COMPARE_TOP_CHANGES
     flows: FlowOptions | None = field(default_factory=FlowOptions)
     tourism: bool = True
-    tourism_scenarios: tuple[Scenario | None, Scenario | None] = (None, None)
 
     def __post_init__(self) -> None:
         if self.n_places < 2 or self.top_changes < 0 or not self.profiles or not self.hours:
@@ -256,6 +256,7 @@ def compare(
     *,
     options: CompareOptions | None = None,
     progress: ProgressCallback | None = None,
+    scenarios: tuple[Any, Any] | None = None,
 ) -> Comparison:
     """Compare two networks for freight, travellers and places.
 
@@ -265,6 +266,9 @@ def compare(
         The network before and after (e.g. two scenarios applied to the embedded network).
     options
         Places, profiles, objective, thresholds; see :class:`CompareOptions`.
+    scenarios
+        The two scenarios behind the networks, if any: the freight model reads their demand
+        settings and the appraisal their investment cost.
     progress
         Called before each step with a :class:`~corridor.progress.Progress` of phase
         ``"compare"``, counting ``"steps"`` (two per profile for the paths before and after,
@@ -322,13 +326,20 @@ def compare(
     by_place, by_country = _winners(od, accessibility, opts)
     extra: dict[str, pd.DataFrame] = {}
     if opts.flows is not None:
-        say("freight flows: gravity demand and assignment", done)
-        flows = compare_flows(base, other, options=opts.flows)
+        from corridor.analysis.freight.comparison import compare_freight, freight_model_available
+
+        if freight_model_available():  # the freight model replaces the gravity flows
+            say("freight: demand by commodity, assignment with border congestion, appraisal", done)
+            base_sc, other_sc = scenarios or (None, None)
+            extra.update(compare_freight(base, other, base_sc, other_sc))
+        else:
+            say("freight flows: gravity demand and assignment", done)
+            flows = compare_flows(base, other, options=opts.flows)
+            extra["crossing_loads"] = flows.crossings
+            extra["link_flows"] = flows.links
         done += 1
-        extra["crossing_loads"] = flows.crossings
-        extra["link_flows"] = flows.links
     if opts.tourism:
-        extra.update(_tourism_tables(base, other, opts))
+        extra.update(_tourism_tables(base, other, scenarios))
     say("done", done)
     log.info(
         "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
@@ -347,14 +358,17 @@ def compare(
     )
 
 
-def _tourism_tables(base: Network, other: Network, opts: CompareOptions) -> dict[str, pd.DataFrame]:
+def _tourism_tables(
+    base: Network, other: Network, scenarios: tuple[Any, Any] | None
+) -> dict[str, pd.DataFrame]:
     """The tourism tables, or none when the networks lack the model's zones."""
     from corridor.analysis.tourism.api import compare_tourism, ensure_zones
 
     if not (ensure_zones(base) and ensure_zones(other)):
         log.info("tourism: the networks lack the tourism zones; no tourism tables")
         return {}
-    return compare_tourism(base, other, *opts.tourism_scenarios)
+    base_sc, other_sc = scenarios or (None, None)
+    return compare_tourism(base, other, base_sc, other_sc)
 
 
 def _merge_access(

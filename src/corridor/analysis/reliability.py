@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray
+from corridor.budget import check_memory
 from corridor.errors import ValidationError
 from corridor.paths.types import Route
 
@@ -154,10 +155,18 @@ def reliability(route: Route, *, n: int = 10_000, seed: int = 0) -> Reliability:
     if route.timeline is None:
         raise ValidationError("reliability needs a route found with a profile")
     if n < 1:
-        raise ValidationError(f"n must be >= 1, got {n}")
+        raise ValidationError(f"n (--draws) must be >= 1, got {n}")
+    if not 0 <= seed < 2**64:
+        raise ValidationError(f"seed (--seed) must be an integer in 0..2**64-1, got {seed}")
     from corridor.kernels.timeline import simulate
 
     tl = route.timeline
+    # ends, nights and the simulator's scratch per step, plus the sampled delays per crossing
+    check_memory(
+        8.0 * n * (3 * tl.kind.size + tl.triangle.shape[0] + 2),
+        what=f"{n} Monte Carlo draws",
+        option="n (--draws)",
+    )
     rng = np.random.default_rng(seed)
     k = tl.triangle.shape[0]
     samples = sample_quantiles(tl.triangle, n, rng) if k else np.zeros((n, 1))

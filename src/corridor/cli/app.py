@@ -33,6 +33,8 @@ from corridor.cli import (
     costs,
     data,
     export,
+    freight,
+    freight_compare,
     gtfs,
     info,
     osm,
@@ -96,9 +98,11 @@ app.command("export")(export.export_cmd)
 app.command("skim")(skim.skim_cmd)
 app.command("isochrone")(skim.isochrone_cmd)
 app.command("accessibility")(skim.accessibility_cmd)
+app.add_typer(freight.freight_app, name="freight")
 app.add_typer(tourism.tourism_app, name="tourism")
 app.command("validate")(validate.validate_cmd)
 app.command("serve")(serve.serve_cmd)
+app.command("freight-compare")(freight_compare.freight_compare_cmd)
 
 
 def main() -> None:

@@ -97,7 +97,7 @@ def fail(
         exc = error if error is not None else corridor.ValidationError(message)
         print(json.dumps(corridor.error_object(exc, field=field, hint=hint)))
     else:
-        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -52,21 +52,58 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return values[0], values[1], values[2], values[3]
 
 
+_POLYGON_MAX_BYTES = 50_000_000  # [assumption] a country's outline at full detail is ~10 MB
+
+
 def _polygon(path: Path | None) -> Any:
+    """The (multi)polygon in a GeoJSON file (a geometry, Feature or FeatureCollection)."""
     if path is None:
         return None
     import shapely
+    import shapely.errors
+
+    def bad(reason: str) -> corridor.DataSourceError:
+        return corridor.DataSourceError(
+            path, f"--polygon: {reason}; give a GeoJSON Polygon, MultiPolygon or their Feature(s)"
+        )
 
     try:
-        geojson = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise corridor.DataSourceError(path, f"cannot read a GeoJSON polygon: {exc}") from None
-    if geojson.get("type") == "FeatureCollection":
-        geoms = [shapely.geometry.shape(f["geometry"]) for f in geojson.get("features", [])]
-        return shapely.union_all(geoms) if geoms else None
-    if geojson.get("type") == "Feature":
-        return shapely.geometry.shape(geojson["geometry"])
-    return shapely.geometry.shape(geojson)
+        if path.stat().st_size > _POLYGON_MAX_BYTES:
+            raise bad(f"larger than {_POLYGON_MAX_BYTES // 1_000_000} MB")
+        geojson = json.loads(path.read_bytes().decode("utf-8"))
+    except RecursionError:
+        raise bad("nested too deeply") from None
+    except UnicodeDecodeError:
+        raise bad("not UTF-8 text") from None
+    except ValueError as exc:
+        raise bad(f"not JSON ({str(exc)[:80]})") from None
+    except OSError as exc:
+        raise bad(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        if isinstance(geojson, dict) and geojson.get("type") == "FeatureCollection":
+            feats = geojson.get("features", [])
+            geoms = [shapely.geometry.shape(f["geometry"]) for f in feats]
+            shape = shapely.union_all(geoms) if geoms else None
+        elif isinstance(geojson, dict) and geojson.get("type") == "Feature":
+            shape = shapely.geometry.shape(geojson["geometry"])
+        else:
+            shape = shapely.geometry.shape(geojson)
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        shapely.errors.GEOSException,
+    ) as exc:
+        raise bad(f"not a GeoJSON geometry ({type(exc).__name__})") from None
+    if shape is None or shape.is_empty or shape.geom_type not in ("Polygon", "MultiPolygon"):
+        kind = "nothing" if shape is None or shape.is_empty else f"a {shape.geom_type}"
+        raise bad(f"holds {kind}")
+    if not shape.is_valid:
+        raise bad("the polygon is not valid (it crosses itself or is not closed)")
+    return shape
 
 
 @import_app.command("osm")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -39,6 +40,23 @@ SOURCES = (
     "Cost, CO2 and value-of-time parameters: the profile YAML files (each parameter cites its "
     "source or states its assumption).",
 )
+
+
+_CHANGE_COLUMNS = [
+    "profile",
+    "origin",
+    "destination",
+    "status",
+    "time_h_before",
+    "time_h_after",
+    "d_time_h",
+    "cost_usd_before",
+    "cost_usd_after",
+    "d_cost_usd",
+    "d_generalized_usd",
+    "crossings_before",
+    "crossings_after",
+]
 
 
 def resolve_scenario(ref: str) -> corridor.Scenario:
@@ -205,7 +223,6 @@ def compare_cmd(
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
             flows=corridor.CompareOptions().flows if flows else None,
-            tourism_scenarios=(sc_a, sc_b),
         ),
     )
     with Progress(
@@ -222,7 +239,17 @@ def compare_cmd(
             bar.update(task, description=p.message, completed=p.fraction or 0.0)
 
         result: corridor.Comparison = guard(
-            as_json, lambda: corridor.compare(net_a, net_b, options=opts, progress=step)
+            as_json,
+            lambda: corridor.compare(
+                net_a, net_b, options=opts, progress=step, scenarios=(sc_a, sc_b)
+            ),
+        )
+        bar.update(task, description="summary")
+        summary: corridor.Summary = guard(
+            as_json,
+            lambda: corridor.summarize_comparison(
+                result, net_a, net_b, places=tuple(opts.places or ())
+            ),
         )
         report = None
         if out is not None:
@@ -238,6 +265,7 @@ def compare_cmd(
                     assumptions=(*ASSUMPTIONS, *(opts.flows.describe() if opts.flows else ())),
                     sources=SOURCES,
                     force=force,
+                    summary=summary,
                 ),
             )
     head = result.headline()
@@ -247,6 +275,11 @@ def compare_cmd(
                 {
                     "base": sc_a.name,
                     "other": sc_b.name,
+                    "summary": summary.sentences(),
+                    "findings": summary.to_dict()["findings"],
+                    "changes": json.loads(
+                        _changes(summary)[_CHANGE_COLUMNS].to_json(orient="records")
+                    ),
                     "headline": json.loads(head.to_json(orient="records")),
                     "by_country": json.loads(result.by_country.to_json(orient="records")),
                     "crossing_loads": json.loads(
@@ -260,14 +293,95 @@ def compare_cmd(
                         if k.startswith("tourism_")
                     },
                     "report": str(report) if report else None,
+                    **{
+                        key: json.loads(result.extra[key].head(20).to_json(orient="records"))
+                        for key in ("freight_crossings", "freight_impacts", "appraisal")
+                        if key in result.extra
+                    },
                 },
                 indent=2,
             )
         )
         return
-    _print_headline(head, sc_a.name, sc_b.name, wide)
+    _print_summary(summary)
+    if not _print_changes(summary, wide):
+        _print_headline(head, sc_a.name, sc_b.name, wide)
+    if "freight_crossings" in result.extra:
+        _print_freight(result.extra)
     if report is not None:
         console.print(f"report: [bold]{report}[/]")
+
+
+def _print_summary(summary: corridor.Summary) -> None:
+    """The report's executive summary: a heading per topic, a bullet per sentence."""
+    width = max(40, console.width)
+    console.print(f"[bold]{summary.title}[/]", highlight=False)
+    for title, sentences in summary.by_topic():
+        console.print(f"[bold]{title}[/]", highlight=False)
+        for text in sentences:
+            wrapped = textwrap.fill(
+                text,
+                width=width,
+                initial_indent="  • ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            console.print(wrapped, highlight=False, markup=False, soft_wrap=True)
+    console.print()
+
+
+CHANGES_SHOWN = 5
+"""OD pairs per profile the CLI prints (the report and touched_pairs.csv have them all)."""
+
+
+def _changes(summary: corridor.Summary, per_profile: int = CHANGES_SHOWN) -> Any:
+    """The pairs that change most, per profile (gains and losses by size)."""
+    touched = summary.touched
+    rows = touched[touched["changed"]]
+    return rows.groupby("profile", sort=False).head(per_profile).reset_index(drop=True)
+
+
+def _print_changes(summary: corridor.Summary, wide: bool = False) -> bool:
+    """The pairs that change most; False (nothing printed) when none changes."""
+    rows = _changes(summary)
+    if not len(rows):
+        return False
+    cols = [
+        Col("profile"),
+        Col("from"),
+        Col("to"),
+        Col("h before", right=True, keep=20),
+        Col("h after", right=True, keep=25),
+        Col("Δ h", right=True),
+        Col("$ before", right=True, keep=21),
+        Col("$ after", right=True, keep=24),
+        Col("Δ $", right=True, keep=30),
+    ]
+
+    def num(v: float, digits: int, signed: bool = False) -> str:
+        if v != v or v in (float("inf"), float("-inf")):
+            return "—"
+        text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
+        return text.replace("-", "−")
+
+    table_rows = [
+        [
+            str(r["profile"]),
+            str(r["origin"]),
+            str(r["destination"]),
+            num(float(r["time_h_before"]), 1),
+            num(float(r["time_h_after"]), 1),
+            num(float(r["d_time_h"]), 1, True),
+            num(float(r["cost_usd_before"]), 0),
+            num(float(r["cost_usd_after"]), 0),
+            num(float(r["d_cost_usd"]), 0, True),
+        ]
+        for r in rows.to_dict("records")
+    ]
+    title = f"The pairs that change most (up to {CHANGES_SHOWN} per profile)"
+    print_fit(*fit_table(cols, table_rows, title=title, wide=wide))
+    return True
 
 
 def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:
@@ -303,4 +417,28 @@ def _print_headline(head: Any, a: str, b: str, wide: bool = False) -> None:
         "h = time_h: freight door to door (driving, breaks, daily and weekly rests, stops); "
         "car and bus without their overnight stops (overnight_h in detail.csv and the report)",
         highlight=False,
+    )
+
+
+def _print_freight(extra: dict[str, Any]) -> None:
+    """The freight model's largest crossing changes and its appraisal, a line each."""
+    console.print("[bold]Freight: largest crossing changes[/] (vehicles/day, queue h)")
+    for r in extra["freight_crossings"].head(6).itertuples(index=False):
+        b = r.trucks_day_before + r.trains_day_before
+        a = r.trucks_day_after + r.trains_day_after
+        shut = " (closed)" if r.closed_after else ""
+        console.print(
+            f"  {r.crossing}{shut} {r.mode} {r.direction}: {b:,.1f} -> {a:,.1f}/day, "
+            f"queue {r.queue_h_before:,.1f} -> {r.queue_h_after:,.1f} h"
+        )
+    total = extra["freight_impacts"]
+    total = total[total["mode"] == "all"].iloc[0]
+    console.print(
+        f"  saved a year: {total['saved_vehicle_h_year']:,.0f} vehicle-h, "
+        f"US${total['saved_cost_usd_year']:,.0f}, {total['saved_co2_wtw_kg_year'] / 1e3:,.0f} t CO2"
+    )
+    ap = extra["appraisal"].set_index("item")["value"]
+    console.print(
+        f"  appraisal: NPV US${ap['npv_usd']:,.0f}, BCR {ap['bcr']:.2f}, "
+        f"first-year return {ap['first_year_return']:.1%}"
     )

@@ -25,6 +25,14 @@ def serve_cmd(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     network: NetworkOpt = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of reverse proxies whose X-Forwarded-For names"
+            " the client (for rate limits). Off by default: proxy headers are ignored.",
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -43,6 +51,12 @@ def serve_cmd(
         fail(f"--port {port}: use 1-65535", False)
     if not 1 <= workers <= 64:
         fail(f"--workers {workers}: use 1-64 server processes", False)
+    levels = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's LOG_LEVELS
+    if log_level.lower() not in levels:
+        fail(f"--log-level {log_level[:40]!r}: use one of {', '.join(levels)}", False)
+    proxies = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
+    if forwarded_allow_ips is not None and not proxies:
+        fail("--forwarded-allow-ips: give the proxies' addresses, e.g. 10.0.0.2", False)
     if network is not None:
         guard(False, lambda: load_network(network))  # a bad file fails here, in one line
         os.environ["CORRIDOR_SERVICE_NETWORK_FILE"] = str(network.resolve())
@@ -51,5 +65,14 @@ def serve_cmd(
     procs = f" with {workers} processes" if workers > 1 else ""
     err_console.print(f"corridor: serving on http://{host}:{port}/{procs}", highlight=False)
     uvicorn.run(
-        APP_FACTORY, factory=True, host=host, port=port, log_level=log_level, workers=workers
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        workers=workers,
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default, which lets any local
+        # client pick its rate-limit identity; trust it only from the proxies named
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=",".join(proxies) if proxies else None,
     )

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridor._typing import FloatArray
+from corridor.budget import check_depth, clipped
 from corridor.errors import DataSourceError, ValidationError
 
 __all__ = [
@@ -127,11 +128,13 @@ class ModeParams(_Strict):
     cost_per_km_usd_by_country: dict[str, float] = Field(
         default_factory=dict, description="per shipment and km by link country, US$"
     )
-    max_speed_kmh: float | None = Field(default=None, gt=0, le=1000)
-    km_per_day: float | None = Field(default=None, gt=0, le=9600)
-    freight_speed_share: float = Field(default=1.0, gt=0, le=2)
+    # lower bounds [assumption]: below 1 km/h, 10 km/day or a 5% share nothing moves, and
+    # the timeline would take billions of steps
+    max_speed_kmh: float | None = Field(default=None, ge=1, le=1000)
+    km_per_day: float | None = Field(default=None, ge=10, le=9600)
+    freight_speed_share: float = Field(default=1.0, ge=0.05, le=2)
     service: Literal["fastest", "regular"] | None = None
-    speed_factor: float = Field(default=1.0, gt=0, le=2)
+    speed_factor: float = Field(default=1.0, ge=0.05, le=2)
     class_max_speed_kmh: dict[str, float] = Field(default_factory=dict)
     classes: tuple[str, ...] | None = Field(
         default=None, description="link classes allowed; None for every class"
@@ -145,8 +148,8 @@ class ModeParams(_Strict):
     def _speeds(self) -> ModeParams:
         if (self.max_speed_kmh is None) == (self.km_per_day is None):
             raise ValueError("give exactly one of max_speed_kmh and km_per_day")
-        if any(not (v > 0) for v in self.class_max_speed_kmh.values()):
-            raise ValueError("class_max_speed_kmh values must be positive")
+        if any(not (1 <= v <= 1000) for v in self.class_max_speed_kmh.values()):
+            raise ValueError("class_max_speed_kmh values must be in 1..1000 km/h")
         if any(not (v >= 0) for v in self.cost_per_km_usd_by_country.values()):
             raise ValueError("cost_per_km_usd_by_country values must be >= 0")
         ttw, wtw = self.co2_ttw_g_per_unit_km, self.co2_wtw_g_per_unit_km
@@ -240,12 +243,15 @@ class DriverRules(_Strict):
     counts the vehicle's driving, so a crew of two (multi-manning) gives twice one
     driver's limit."""
 
-    max_driving_h_per_day: float = Field(gt=0, le=24)
-    break_after_h: float = Field(gt=0, le=24)
-    break_h: float = Field(ge=0)
-    daily_rest_h: float = Field(ge=0)
-    weekly_rest_h: float = Field(default=0.0, ge=0)
-    weekly_rest_within_h: float = Field(default=0.0, ge=0)
+    # lower bounds [assumption]: no rule in force (EU 561/2006, AETR, Russia's and China's)
+    # allows under 1 h of driving a day or asks for a break after under 30 min; below them
+    # the timeline would step through billions of days
+    max_driving_h_per_day: float = Field(ge=1, le=24)
+    break_after_h: float = Field(ge=0.5, le=24)
+    break_h: float = Field(ge=0, le=24)
+    daily_rest_h: float = Field(ge=0, le=24)
+    weekly_rest_h: float = Field(default=0.0, ge=0, le=168)
+    weekly_rest_within_h: float = Field(default=0.0, ge=0, le=336)
     extended_driving_h_per_day: float = Field(default=0.0, ge=0, le=24)
     extended_days_per_week: int = Field(default=0, ge=0, le=7)
     source: str = _Source
@@ -358,6 +364,9 @@ class Profile(_Strict):
         }
 
 
+_MAX_PROFILE_BYTES = 1_000_000  # the built-in profiles are under 5 kB
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
@@ -371,7 +380,11 @@ def _parse(data: object, source: str) -> Profile:
         parts = []
         for err in exc.errors()[:4]:
             got = err.get("input")
-            shown = "" if err["type"] == "missing" or isinstance(got, dict) else f" (got {got!r})"
+            shown = (
+                ""
+                if err["type"] == "missing" or isinstance(got, dict)
+                else f" (got {clipped(repr(got), 40)})"
+            )
             parts.append(f"{_location(err['loc'])}: {err['msg']}{shown}")
         more = f" (+{exc.error_count() - 4} more)" if exc.error_count() > 4 else ""
         raise ValidationError(
@@ -415,14 +428,19 @@ def load_profile(profile: str | Path | Profile) -> Profile:
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
         if not path.is_file():
             raise DataSourceError(path, "no such profile file")
+        if path.stat().st_size > _MAX_PROFILE_BYTES:
+            raise DataSourceError(path, f"larger than {_MAX_PROFILE_BYTES} bytes; not a profile")
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise DataSourceError(path, "nested far too deeply; not a profile") from None
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            reason = " ".join(str(exc).split())
+            reason = clipped(" ".join(str(exc).split()), 200)
             raise DataSourceError(path, f"cannot read the profile as YAML: {reason}") from None
+        check_depth(data, where=str(path))
         return _parse(data, str(path))
     raise ValidationError(
-        f"unknown profile {text!r}; use one of {', '.join(BUILTIN_PROFILES)} "
+        f"unknown profile {clipped(repr(text), 60)}; use one of {', '.join(BUILTIN_PROFILES)} "
         "or the path of a YAML profile file"
     )
 

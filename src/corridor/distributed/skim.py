@@ -9,6 +9,7 @@ The kernels release the GIL, so a worker with several threads runs blocks in par
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from corridor._typing import FloatArray, IntArray
-from corridor.errors import OptionalDependencyError, ValidationError
+from corridor.budget import clipped, quoted
+from corridor.errors import DataSourceError, OptionalDependencyError, ValidationError
 from corridor.model.network import Network
 from corridor.model.schema import Mode
 from corridor.paths.skim import (
@@ -34,9 +36,52 @@ from corridor.paths.skim import (
 )
 from corridor.paths.skim_domestic import keep_domestic
 
-__all__ = ["connect", "skim_blocks", "skim_distributed"]
+__all__ = ["CONNECT_TIMEOUT_S", "connect", "scheduler_address", "skim_blocks", "skim_distributed"]
 
 log = logging.getLogger(__name__)
+
+
+CONNECT_TIMEOUT_S = 10.0
+"""How long to wait for a Dask scheduler to answer [assumption: a cluster on the same
+network answers in well under a second]."""
+
+_ADDRESS = re.compile(
+    r"(?:tcp|tls|ws|wss)://(?P<host>[A-Za-z0-9.\-]{1,253}|\[[0-9A-Fa-f:]{2,39}\])"
+    r":(?P<port>[0-9]{1,5})"
+)
+
+
+def scheduler_address(scheduler: str) -> str:
+    """Check that `scheduler` reads as ``tcp://HOST:PORT`` (or tls/ws/wss) and return it.
+
+    Parameters
+    ----------
+    scheduler
+        The address.
+
+    Returns
+    -------
+    str
+        The address, stripped.
+
+    Raises
+    ------
+    ValidationError
+        If it is not of that form or the port is outside 1..65535.
+
+    Examples
+    --------
+    >>> scheduler_address("tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    """
+    text = scheduler.strip()
+    m = _ADDRESS.fullmatch(text)
+    if m is None or not 0 < int(m.group("port")) < 65536:
+        raise ValidationError(
+            f"scheduler {quoted(text)} is not an address such as tcp://10.0.0.5:8786 "
+            "(--scheduler takes the address `dask scheduler` prints)"
+        )
+    return text
 
 
 @contextmanager
@@ -60,8 +105,16 @@ def connect(client: Any = None, scheduler: str | None = None) -> Iterator[Any]:
         import distributed
     except ImportError:
         raise OptionalDependencyError("distributed", "Dask clusters", "dask") from None
+    address = scheduler_address(scheduler or "")
     make: Any = distributed.Client
-    own: Any = make(scheduler, set_as_default=False)
+    try:
+        own: Any = make(address, set_as_default=False, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        raise DataSourceError(
+            clipped(address),
+            f"no Dask scheduler answered within {CONNECT_TIMEOUT_S:g} s "
+            f"({type(exc).__name__}); start one with `dask scheduler` or check the address",
+        ) from None
     try:
         yield own
     finally:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.atomic import atomic_dir, atomic_file, recover_output
+from corridor.budget import quoted
 from corridor.errors import DataSourceError, SchemaError
 from corridor.model.network import Network
 from corridor.model.schema import (
@@ -67,9 +68,12 @@ def _from_storage(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame
     for name in _date_cols(cols):
         if name in out:
             column = out[name]
-            if column.dtype == object:  # ISO text (version 1 files) or datetime.date
-                column = column.replace("", None)
-            out[name] = pd.to_datetime(column, errors="coerce").astype("datetime64[ns]")
+            if column.dtype == object or pd.api.types.is_string_dtype(column):
+                # ISO text (version 1 files) or datetime.date: the schema parses it and
+                # names the rows that hold no date
+                out[name] = column.astype(object).replace("", None)
+            else:
+                out[name] = pd.to_datetime(column, errors="coerce").astype("datetime64[ns]")
     return out
 
 
@@ -212,6 +216,24 @@ def _read_gpkg(source: Path) -> dict[str, Any]:
     missing = [name for name in ("nodes", "links") if name not in layers]
     if missing:
         raise DataSourceError(source, f"has no layer(s) {missing}; found {sorted(layers)}")
+    try:
+        return _read_gpkg_layers(source, layers)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+        raise DataSourceError(source, f"is not a readable GeoPackage: {_gdal(exc)}") from None
+    except (pyogrio.errors.FeatureError, pyogrio.errors.FieldError, sqlite3.Error) as exc:
+        raise DataSourceError(
+            source, f"is damaged ({_gdal(exc)}); write it again with `corridor export`"
+        ) from None
+
+
+def _gdal(exc: BaseException) -> str:
+    """GDAL's message, on one short line."""
+    return " ".join(str(exc).split())[:160]
+
+
+def _read_gpkg_layers(source: Path, layers: set[str]) -> dict[str, Any]:
+    import pyogrio
+
     nodes = pyogrio.read_dataframe(source, layer="nodes", read_geometry=False)
     links = pyogrio.read_dataframe(source, layer="links")
     links = pd.DataFrame(links)
@@ -232,7 +254,7 @@ def _read_gpkg(source: Path) -> dict[str, Any]:
     if "corridor_meta" in layers:
         m = pyogrio.read_dataframe(source, layer="corridor_meta", read_geometry=False)
         if len(m):
-            meta = json.loads(str(m["value"].iloc[0]))
+            meta = _meta(source, str(m["value"].iloc[0]))
     return {
         "nodes": _nan_to_empty(nodes, NODE_COLUMNS),
         "links": _nan_to_empty(links, LINK_COLUMNS),
@@ -253,7 +275,6 @@ def _nan_to_empty(frame: pd.DataFrame, cols: tuple[Column, ...]) -> pd.DataFrame
 def _read_parquet(source: Path) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    import shapely
 
     if not source.is_dir():
         raise DataSourceError(
@@ -276,10 +297,55 @@ def _read_parquet(source: Path) -> dict[str, Any]:
         if "geometry" in frame and name != "links":
             frame = frame.drop(columns="geometry")  # points at nodes, rebuilt on writing
         if "geometry" in frame:
-            wkb = frame["geometry"].to_numpy()
-            geoms = shapely.from_wkb(np.where(pd.isna(wkb), None, wkb))
+            geoms = _from_wkb(file, frame["geometry"].to_numpy())
             frame["geometry"] = pd.Series(list(geoms), dtype=object)
         tables[name] = frame
     meta_file = source / "meta.json"
-    tables["meta"] = json.loads(meta_file.read_text()) if meta_file.exists() else {}
+    tables["meta"] = _meta(meta_file, meta_file.read_bytes()) if meta_file.exists() else {}
     return tables
+
+
+_META_MAX_BYTES = 1_000_000  # corridor writes about 60 bytes
+
+
+def _meta(where: Path, raw: bytes | str) -> dict[str, Any]:
+    """The network's metadata object (``meta.json`` or the GeoPackage's ``corridor_meta``)."""
+    fix = 'write it with `corridor export`, or make it a JSON object such as {"name": "x"}'
+    if len(raw) > _META_MAX_BYTES:
+        raise DataSourceError(where, f"metadata larger than {_META_MAX_BYTES} bytes; {fix}")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise DataSourceError(where, f"metadata is not UTF-8 text; {fix}") from None
+    except RecursionError:
+        raise DataSourceError(where, f"metadata is nested too deeply; {fix}") from None
+    except ValueError as exc:
+        raise DataSourceError(where, f"metadata is not JSON ({str(exc)[:80]}); {fix}") from None
+    if not isinstance(data, dict):
+        raise DataSourceError(
+            where, f"metadata is a JSON {type(data).__name__}, not an object; {fix}"
+        )
+    return data
+
+
+def _from_wkb(file: Path, wkb: Any) -> Any:
+    """Shapely geometries of a WKB column; the first unreadable row is named."""
+    import shapely
+    import shapely.errors
+
+    values = np.where(pd.isna(wkb), None, wkb)
+    try:
+        return shapely.from_wkb(values)
+    except (shapely.errors.GEOSException, TypeError, ValueError):
+        for row, value in enumerate(values, start=1):
+            try:
+                shapely.from_wkb(value)
+            except (shapely.errors.GEOSException, TypeError, ValueError):
+                raise DataSourceError(
+                    file,
+                    f"column geometry holds no readable WKB ({quoted(value, 16)}); write link "
+                    "geometries as WKB line strings or leave them null",
+                    row=row,
+                ) from None
+        raise

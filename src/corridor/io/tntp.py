@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray
+from corridor.budget import check_memory, clipped
 from corridor.errors import DataSourceError
 
 __all__ = [
@@ -75,9 +76,19 @@ def _meta_int(path: Path, meta: dict[str, str], key: str, default: int | None = 
             return default
         raise DataSourceError(path, f"metadata <{key}> is missing; add it")
     try:
-        return int(float(text.split()[0]))
+        value = float(text.split()[0])
     except (ValueError, IndexError):
-        raise DataSourceError(path, f"metadata <{key}> is {text!r}, not a number") from None
+        value = math.nan
+    if not (math.isfinite(value) and value == round(value) and 0 <= value <= _MAX_ID):
+        raise DataSourceError(
+            path, f"metadata <{key}> is {clipped(repr(text), 40)}, not a whole number >= 0"
+        )
+    return int(value)
+
+
+_MAX_ID = 2**53
+"""Largest node id or count read: floats hold integers exactly up to 2**53 (9.0e15)."""
+_BYTES_PER_NODE = 64.0  # the assignment's per-node arrays (ids, potentials, labels, heap)
 
 
 def _data_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
@@ -168,6 +179,11 @@ def read_tntp_net(path: str | os.PathLike[str], *, name: str | None = None) -> T
     n_nodes = _meta_int(p, meta, "NUMBER OF NODES")
     first_thru = _meta_int(p, meta, "FIRST THRU NODE", default=1)
     n_links = _meta_int(p, meta, "NUMBER OF LINKS")
+    check_memory(
+        _BYTES_PER_NODE * n_nodes + 8.0 * n_zones * n_zones,
+        what=f"{p}: {n_nodes} nodes and {n_zones} zones (their arrays and OD matrix)",
+        option="<NUMBER OF NODES> / <NUMBER OF ZONES>",
+    )
     rows = _data_rows(lines, start)
     values = np.zeros((len(rows), 10))
     for k, (line_no, fields) in enumerate(rows):
@@ -191,8 +207,10 @@ def read_tntp_net(path: str | os.PathLike[str], *, name: str | None = None) -> T
     a, b = values[:, 0], values[:, 1]
     checks = (
         (
-            ~((a >= 1) & (a == np.round(a)) & (b >= 1) & (b == np.round(b))),
-            "node ids must be positive integers",
+            ~((a >= 1) & (a == np.round(a)) & (b >= 1) & (b == np.round(b)))
+            | (a > _MAX_ID)
+            | (b > _MAX_ID),
+            f"node ids must be positive integers up to 2**53 ({_MAX_ID:.2g})",
         ),
         (~(values[:, 2] > 0), "capacity must be > 0 (a BPR link divides by it)"),
         (~(values[:, 4] >= 0) | ~np.isfinite(values[:, 4]), "free_flow_time must be >= 0"),
@@ -265,6 +283,11 @@ def read_tntp_demand(path: str | os.PathLike[str], *, zones: int | None = None) 
         raise DataSourceError(
             p, f"<NUMBER OF ZONES> is {z} but the network has {zones} zones; use matching files"
         )
+    check_memory(
+        8.0 * z * z,
+        what=f"{p}: the {z} x {z} OD matrix",
+        option="<NUMBER OF ZONES>",
+    )
     demand = np.zeros((z, z))
     origin = -1
     for i in range(start, len(lines)):
@@ -308,12 +331,36 @@ def _zone(path: Path, text: str, z: int, row: int, role: str) -> int:
     try:
         value = float(text)
     except ValueError:
-        raise DataSourceError(path, f"{role} {text!r} is not a zone number", row=row) from None
-    if value != int(value) or not 1 <= value <= z:
+        value = math.nan
+    if math.isnan(value) and not _is_number(text):
         raise DataSourceError(
-            path, f"{role} {text} is not a zone (zones are 1..{z}); fix the id", row=row
+            path, f"{role} {clipped(repr(text), 40)} is not a zone number", row=row
+        )
+    if not (1 <= value <= z and value == round(value)):  # False for NaN and inf
+        raise DataSourceError(
+            path,
+            f"{role} {clipped(text, 40)} is not a zone (zones are 1..{z}); fix the id",
+            row=row,
         )
     return int(value) - 1
+
+
+def _is_data(lines: list[str], i: int, width: int) -> bool:
+    fields = lines[i].replace(";", " ").split()
+    return bool(fields) and not (i == 0 and not _is_number(fields[0])) and len(fields) >= width
+
+
+def _check_ids(path: Path, ids: FloatArray, line_of: list[int]) -> None:
+    """Node ids must be whole numbers in 1..2**53 (beyond, int64 would wrap or round)."""
+    bad = ~((ids >= 1) & (ids <= _MAX_ID) & (ids == np.round(ids)))
+    rows = np.flatnonzero(bad.any(axis=1))
+    if rows.size:
+        more = f" ({rows.size} such lines)" if rows.size > 1 else ""
+        raise DataSourceError(
+            path,
+            f"node ids must be whole numbers in 1..2**53 ({_MAX_ID:.2g}){more}",
+            row=line_of[int(rows[0])] + 1,
+        )
 
 
 def read_tntp_flow(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -341,6 +388,7 @@ def read_tntp_flow(path: str | os.PathLike[str]) -> pd.DataFrame:
             raise DataSourceError(p, "expected 'from to volume cost' numbers", row=i + 1)
         rows.append([float(v) for v in fields[:4]])
     arr = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    _check_ids(p, arr[:, :2], [r for r in range(len(lines)) if _is_data(lines, r, 4)])
     return pd.DataFrame(
         {
             "a_node": arr[:, 0].astype(np.int64),
@@ -375,4 +423,5 @@ def read_tntp_nodes(path: str | os.PathLike[str]) -> pd.DataFrame:
             raise DataSourceError(p, "expected 'node x y' numbers", row=i + 1)
         rows.append([float(v) for v in fields[:3]])
     arr = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+    _check_ids(p, arr[:, :1], [r for r in range(len(lines)) if _is_data(lines, r, 3)])
     return pd.DataFrame({"node_id": arr[:, 0].astype(np.int64), "x": arr[:, 1], "y": arr[:, 2]})

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from corridor.budget import clipped
 from corridor.errors import UnknownNodeError
 from corridor.model.gazetteer import Gazetteer, distance_km
 from corridor.model.names import name_key, one_edit
@@ -40,6 +41,11 @@ __all__ = ["PlaceIndex", "name_key"]
 
 _KIND_RANK = {"city": 0, "port": 1, "terminal": 2, "border_crossing": 3, "junction": 4}
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*(?:,\s*(?P<c1>[^,()]+?)|\(\s*(?P<c2>[^()]+?)\s*\))\s*$")
+_NODE_ID = re.compile(r"[0-9]+")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+MAX_NAME_CHARS = 200
+"""Longest place name or id looked up; longer input is refused before any matching
+[assumption: the longest name in GeoNames' cities500 has under 100 characters]."""
 SAME_PLACE_KM = 30.0  # nodes (or a node and a town) of one country this close are one place
 TWIN_KM = 10.0  # a node placed by coordinates this close to a GeoNames town is that town
 FUZZY_MIN_LETTERS = 5  # shorter names are too close to each other to correct a typo
@@ -177,11 +183,17 @@ class PlaceIndex:
         OutsideCoverageError
             If the name is a town in a country the network does not cover.
         """
-        if isinstance(place, (int, np.integer)) or (
-            isinstance(place, str) and place.strip().isdigit()
-        ):
+        if isinstance(place, (int, np.integer)):
             return self._by_id(int(place), str(place), role)
         query = str(place).strip()
+        if len(query) > MAX_NAME_CHARS:
+            raise UnknownNodeError(
+                [clipped(query, 40)],
+                role=role,
+                detail=f"longer than {MAX_NAME_CHARS} characters; no place name is that long",
+            )
+        if _NODE_ID.fullmatch(query):  # ASCII digits only: '²'.isdigit() is True too
+            return self._by_id(int(query), query, role)
         key = name_key(query)
         if not key:
             raise UnknownNodeError([place], role=role)
@@ -242,6 +254,8 @@ class PlaceIndex:
     # -- steps -----------------------------------------------------------------------------
 
     def _by_id(self, node_id: int, query: str, role: str) -> Resolution:
+        if not _INT64_MIN <= node_id <= _INT64_MAX:  # would overflow the id column
+            raise UnknownNodeError([clipped(query, 40)], role=f"{role} node id")
         hit = np.flatnonzero(self.nodes["node_id"].to_numpy() == node_id)
         if not hit.size:
             raise UnknownNodeError([query], role=f"{role} node id")

@@ -135,7 +135,7 @@ class Network:
         node_t, link_t, crossing_t, turn_t, formality_t = tables
         if not problems:
             problems += _check_relations(node_t, link_t, crossing_t)
-            problems += _check_turns(turn_t, link_t)
+            problems += _check_turns(turn_t, link_t, node_t)
             problems += _check_formalities(formality_t, node_t)
         if problems:
             raise SchemaError(problems, source=source)
@@ -381,10 +381,23 @@ def _check_relations(
     return problems
 
 
-def _check_turns(turns: pd.DataFrame, links: pd.DataFrame) -> list[str]:
+def _check_turns(turns: pd.DataFrame, links: pd.DataFrame, nodes: pd.DataFrame) -> list[str]:
     problems: list[str] = []
     if not len(turns):
         return problems
+    dup = turns["restriction_id"].duplicated(keep=False)
+    if dup.any():
+        ids = sorted(set(turns.loc[dup, "restriction_id"].tolist()))
+        problems.append(
+            f"turns.restriction_id: {ids[:5]} appear more than once; give each restriction "
+            "one row with its own id"
+        )
+    dangling = ~turns["via_node"].isin(nodes["node_id"])
+    if dangling.any():
+        problems.append(
+            f"turns.via_node: restrictions {turns.loc[dangling, 'restriction_id'].tolist()[:5]} "
+            "name via nodes not in the network; give the node where from_link ends"
+        )
     for col in ("from_link", "to_link"):
         missing = ~turns[col].isin(links["link_id"])
         if missing.any():

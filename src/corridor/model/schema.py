@@ -517,6 +517,34 @@ def _rows(mask: np.ndarray, index: pd.Index) -> str:
     return f"data row(s) {shown}{more}"
 
 
+FIRST_DATE = pd.Timestamp("1800-01-01")
+"""Earliest date accepted in a date column [assumption: the first railways opened in the 1820s]."""
+LAST_DATE = pd.Timestamp("2200-12-31")
+"""Latest date accepted in a date column [assumption: no plan reaches further]."""
+
+
+def _dates(series: pd.Series, col: Column) -> tuple[pd.Series, str | None]:
+    """A date column as datetime64[ns]: text that is no date, or a date outside
+    FIRST_DATE..LAST_DATE, is a problem (never silently NaT)."""
+    given = series.notna() & (series.astype(str).str.strip() != "")
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
+        parsed = pd.to_datetime(series.where(given, None), errors="coerce", format="mixed")
+    else:
+        parsed = pd.to_datetime(series, errors="coerce")
+    parsed = pd.Series(parsed, index=series.index)
+    bad = (given & parsed.isna()).to_numpy()
+    if bad.any():
+        shown = [str(v)[:20] for v in series[bad].head(3).tolist()]
+        return series, f"{_rows(bad, series.index)} are not dates ({shown}); use YYYY-MM-DD"
+    far = (parsed.notna() & ((parsed < FIRST_DATE) | (parsed > LAST_DATE))).to_numpy()
+    if far.any():
+        return series, (
+            f"{_rows(far, series.index)} are outside {FIRST_DATE:%Y}..{LAST_DATE:%Y}; "
+            "give a date in that range, or leave it empty"
+        )
+    return parsed.astype("datetime64[ns]"), None
+
+
 def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, str | None]:
     """Convert a column to its storage kind; return (converted, problem or None)."""
     try:
@@ -524,8 +552,16 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, str | None]:
             if series.isna().any():
                 return series, "has missing values; give every row an integer"
             num = pd.to_numeric(series, errors="raise")
-            if not np.all(np.mod(np.asarray(num, dtype=np.float64), 1.0) == 0):
+            values = np.asarray(num, dtype=np.float64)
+            if not np.all(np.mod(values, 1.0) == 0):
                 return series, "has non-integer values; use whole numbers"
+            if num.dtype.kind == "u" or num.dtype == object or num.dtype.kind == "f":
+                big = np.abs(values) >= 2.0**63  # beyond int64: would wrap around
+                if big.any():
+                    return series, (
+                        f"{_rows(big, series.index)} are beyond the 64-bit integer range "
+                        "(about 9.2e18); renumber the ids"
+                    )
             return num.astype(np.int64), None
         if col.kind is Kind.FLOAT:
             return pd.to_numeric(series, errors="raise").astype(np.float64), None
@@ -550,7 +586,7 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, str | None]:
         if col.kind is Kind.STR:
             return series.fillna("").astype(str), None
         if col.kind is Kind.DATE:
-            return pd.to_datetime(series, errors="raise").astype("datetime64[ns]"), None
+            return _dates(series, col)
     except (ValueError, TypeError) as exc:
         return series, f"cannot be read as {col.kind.value}: {exc}"
     return series, None

@@ -1,23 +1,94 @@
-"""Contraction hierarchies of skim graphs: built once per graph, then many-to-many queries."""
+"""Contraction hierarchies of skim graphs: built once per graph, then many-to-many queries.
+
+Two kinds share the :class:`Hierarchy` value and its queries: the classic CH of
+:func:`build_hierarchy` (node order by edge difference, witness searches) and the
+customisable CH of :func:`build_cch` (nested-dissection order and shortcut topology fixed
+per graph, weights customised), whose :meth:`Hierarchy.recustomise` answers a scenario's
+new arc weights by redoing only the shortcuts the changed arcs reach.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from corridor._typing import FloatArray, IntArray
 from corridor.errors import ValidationError
 from corridor.graph.index import build_csr
 from corridor.paths.skim_graph import SkimGraph, n_blocks
 
-__all__ = ["Hierarchy", "build_hierarchy", "hierarchy_built", "hierarchy_of"]
+__all__ = [
+    "Customisable",
+    "Hierarchy",
+    "build_cch",
+    "build_hierarchy",
+    "hierarchy_built",
+    "hierarchy_of",
+]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Customisable:
+    """What a customisable CH keeps besides its weights (shared by its recustomisations).
+
+    Attributes
+    ----------
+    low
+        Lower end (rank) of each edge, int64[E]; its upper end is the hierarchy's
+        ``up_head``.
+    dn_indptr, dn_low, dn_edge
+        The edges listed at their upper end: lower end and edge id, sorted by lower end.
+    did_indptr, did_arc
+        The input arcs (hierarchy edge ids below m) each directed edge stands for: 2e up,
+        2e + 1 down.
+    arc_edge
+        Edge of each graph arc (-1 for a self-loop), int64[arcs of the graph].
+    arc_w
+        Current weight of each input arc, scaled as the kernels see it, float64[m].
+    arc_attr
+        Attributes of each input arc, float64[k, m].
+    parent
+        Elimination-tree parent of each rank (-1 for a root).
+    order_seconds, topology_seconds, customise_seconds
+        Time taken by the order, the contraction ignoring weights and the customisation.
+    order
+        Which order: ``metis`` or ``bfs`` (see :mod:`corridor.kernels.cch_order`).
+    """
+
+    low: IntArray
+    dn_indptr: IntArray
+    dn_low: IntArray
+    dn_edge: IntArray
+    tri: IntArray
+    did_indptr: IntArray
+    did_arc: IntArray
+    arc_edge: IntArray
+    arc_w: FloatArray
+    arc_attr: FloatArray
+    parent: IntArray
+    order_seconds: float
+    topology_seconds: float
+    customise_seconds: float
+    order: str
+    _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
+
+    def workspace(self) -> tuple[Any, ...]:
+        """This thread's scratch arrays for a recustomisation."""
+        from corridor.kernels.cch_customise import new_recustomise_workspace
+
+        ws = getattr(self._local, "ws", None)
+        if ws is None:
+            ws = new_recustomise_workspace(self.low.size)
+            self._local.ws = ws
+        return ws
 
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
@@ -42,6 +113,8 @@ class Hierarchy:
     edge_arc
         For edge ids below its size, the graph arc (index into the skim graph's arc
         arrays) the edge stands for.
+    cch
+        For a customisable CH (:func:`build_cch`), its fixed parts; None for a classic CH.
     """
 
     source_rank: IntArray
@@ -62,13 +135,192 @@ class Hierarchy:
     child1: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     child2: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     edge_arc: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
+    cch: Customisable | None = None
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
     def __repr__(self) -> str:
+        kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"
         return (
-            f"<Hierarchy {self.up_indptr.size - 1} nodes, {self.up_head.size} up + "
+            f"<{kind} {self.up_indptr.size - 1} nodes, {self.up_head.size} up + "
             f"{self.dn_head.size} down arcs, built in {self.seconds:.2f} s>"
         )
+
+    def customise(self, weights: ArrayLike) -> Hierarchy:
+        """This customisable CH fully customised for new costs of every arc.
+
+        Parameters
+        ----------
+        weights
+            New cost of each arc of the skim graph (in its arc order and units), >= 0;
+            ``inf`` closes an arc.
+
+        Returns
+        -------
+        Hierarchy
+            A new hierarchy with the same order and topology (this one is unchanged).
+
+        Raises
+        ------
+        ValidationError
+            If this is a classic CH, the length is not the graph's arc count or a weight
+            is negative or NaN.
+        """
+        cch = self._customisable()
+        w = np.asarray(weights, dtype=np.float64).ravel()
+        if w.size != cch.arc_edge.size:
+            raise ValidationError(
+                f"customise: {w.size} weights for a graph of {cch.arc_edge.size} arcs"
+            )
+        _check_weights(w, "customise")
+        arc_w = np.ascontiguousarray(w[self.edge_arc] * self.scale)
+        out = _customised(self.up_head.size, self.edge_arc.size, cch.arc_attr.shape[0])
+        _run_customise(self.up_indptr, cch, arc_w, self.edge_arc.size, out)
+        return replace(self, **out, cch=replace(cch, arc_w=arc_w))
+
+    def with_costs(self, costs: ArrayLike, *, full_above: float = 0.05) -> Hierarchy:
+        """This customisable CH for a new cost of every arc, redoing only what changed.
+
+        The natural call for a scenario: its graph has the base's arcs and new costs on
+        some of them (a crossing's delay, a few links). Arcs whose cost is unchanged cost
+        nothing; if more than `full_above` of the arcs changed, a full customisation
+        (:meth:`customise`) is faster than following the changes and is used instead.
+        Either way the result equals :meth:`customise` of `costs`, bit for bit.
+
+        Parameters
+        ----------
+        costs
+            New cost of each arc of the skim graph (its arc order and units), >= 0;
+            ``inf`` closes an arc.
+        full_above
+            Share of changed arcs above which the whole hierarchy is customised afresh.
+
+        Raises
+        ------
+        ValidationError
+            As :meth:`customise`.
+        """
+        cch = self._customisable()
+        w = np.asarray(costs, dtype=np.float64).ravel()
+        if w.size != cch.arc_edge.size:
+            raise ValidationError(
+                f"with_costs: {w.size} costs for a graph of {cch.arc_edge.size} arcs"
+            )
+        _check_weights(w, "with_costs")
+        changed = np.flatnonzero(w[self.edge_arc] * self.scale != cch.arc_w)
+        if changed.size > full_above * max(1, self.edge_arc.size):
+            return self.customise(w)
+        arcs = self.edge_arc[changed]
+        return self.recustomise(arcs, w[arcs])
+
+    def _customisable(self) -> Customisable:
+        if self.cch is None:
+            raise ValidationError(
+                "customising needs a customisable hierarchy: build it with build_cch(graph)"
+            )
+        return self.cch
+
+    def recustomise(self, changed_arcs: ArrayLike, new_weights: ArrayLike) -> Hierarchy:
+        """This customisable CH with new weights on a few arcs, redoing only what they reach.
+
+        Parameters
+        ----------
+        changed_arcs
+            Arc indices of the skim graph (positions in its ``tails`` / ``heads`` /
+            ``cost``) whose cost changes.
+        new_weights
+            Their new costs, in the graph's units, >= 0; ``inf`` closes an arc.
+
+        Returns
+        -------
+        Hierarchy
+            A new hierarchy (this one is unchanged) with the same order and topology,
+            answering every query as a full customisation of the new weights would, bit
+            for bit. Arcs given twice take their last weight.
+
+        Raises
+        ------
+        ValidationError
+            If this is a classic CH (built by :func:`build_hierarchy`), an arc index is
+            out of range, the lengths differ or a weight is negative or NaN.
+
+        Notes
+        -----
+        The changed arcs' edges are recomputed from their arcs and lower triangles, and
+        an edge that changes queues the edges above it that it is a half of, in
+        increasing rank of their lower end (:func:`corridor.kernels.cch_customise.
+        recustomise`); the cost is the number of edges reached, not the graph's size, plus
+        one copy of the weight arrays (the hierarchy is an immutable value). Where the
+        graph's costs were scaled to whole numbers (see ``SkimGraph.kernel_arrays``), the
+        new weights get the same scale.
+        """
+        from corridor.kernels.cch_customise import recustomise
+
+        cch = self._customisable()
+        arcs = np.asarray(changed_arcs).ravel()
+        weights = np.asarray(new_weights, dtype=np.float64).ravel()
+        n_arcs = cch.arc_edge.size
+        problems = []
+        if arcs.size != weights.size:
+            problems.append(f"{arcs.size} arcs but {weights.size} weights")
+        if arcs.size and not np.issubdtype(arcs.dtype, np.integer):
+            problems.append(f"arc indices must be integers, got dtype {arcs.dtype}")
+        else:
+            bad = arcs[(arcs < 0) | (arcs >= n_arcs)]
+            if bad.size:
+                problems.append(f"arc indices {bad[:5].tolist()} outside 0..{n_arcs - 1}")
+        neg = ~(weights >= 0)
+        if neg.any():
+            problems.append(f"weights {weights[neg][:5].tolist()} are negative or NaN")
+        if problems:
+            raise ValidationError("recustomise: " + "; ".join(problems))
+        arcs = arcs.astype(np.int64)
+        edges = cch.arc_edge[arcs]
+        real = edges >= 0  # self-loops are in no shortest path
+        pos = self._arc_position(arcs[real])
+        arc_w = cch.arc_w.copy()
+        arc_w[pos] = weights[real] * self.scale
+        seeds = np.unique(edges[real])
+        out = {
+            name: getattr(self, name).copy()
+            for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
+        }
+        child1, child2 = self.child1.copy(), self.child2.copy()
+        if not seeds.size:
+            return replace(self, cch=replace(cch, arc_w=arc_w))
+        recustomise(
+            self.up_indptr,
+            self.up_head,
+            cch.low,
+            cch.dn_indptr,
+            cch.dn_low,
+            cch.dn_edge,
+            cch.did_indptr,
+            cch.did_arc,
+            arc_w,
+            cch.arc_attr,
+            self.edge_arc.size,
+            seeds,
+            out["up_w"],
+            out["dn_w"],
+            out["up_edge"],
+            out["dn_edge"],
+            out["up_attr"],
+            out["dn_attr"],
+            child1,
+            child2,
+            *cch.workspace(),
+        )
+        return replace(
+            self,
+            **out,
+            child1=child1,
+            child2=child2,
+            cch=replace(cch, arc_w=arc_w),
+        )
+
+    def _arc_position(self, arcs: IntArray) -> IntArray:
+        """Input-arc position (hierarchy edge id) of graph arcs that are not self-loops."""
+        return np.searchsorted(self.edge_arc, arcs)
 
     def one_to_one(
         self, origin: int, destination: int, *, path: bool = True
@@ -267,3 +519,165 @@ def hierarchy_built(graph: SkimGraph) -> bool:
     """True once :func:`hierarchy_of` has built the graph's hierarchy."""
     with _built_lock:
         return graph in _built
+
+
+def _check_weights(w: FloatArray, what: str) -> None:
+    neg = ~(w >= 0)
+    if neg.any():
+        raise ValidationError(
+            f"{what}: weights {w[neg][:5].tolist()} at arcs {np.flatnonzero(neg)[:5].tolist()} "
+            "are negative or NaN; give costs >= 0 (inf closes an arc)"
+        )
+
+
+def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
+    """Fresh output arrays of a customisation, by Hierarchy field name."""
+    return {
+        "up_w": np.empty(n_edges),
+        "dn_w": np.empty(n_edges),
+        "up_edge": np.empty(n_edges, np.int64),
+        "dn_edge": np.empty(n_edges, np.int64),
+        "up_attr": np.empty((k, n_edges)),
+        "dn_attr": np.empty((k, n_edges)),
+        "child1": np.empty(m + 2 * n_edges, np.int64),  # the kernel sets every entry
+        "child2": np.empty(m + 2 * n_edges, np.int64),
+    }
+
+
+def _run_customise(
+    up_indptr: IntArray, cch: Customisable, arc_w: FloatArray, m: int, out: dict[str, Any]
+) -> None:
+    from corridor.kernels.cch_customise import customise
+
+    n_edges = out["up_w"].size
+    scratch = [np.empty(n_edges, cch.tri.dtype) for _ in range(4)]
+    customise(
+        up_indptr,
+        cch.tri,
+        cch.did_indptr,
+        cch.did_arc,
+        arc_w,
+        cch.arc_attr,
+        m,
+        out["up_w"],
+        out["dn_w"],
+        out["up_edge"],
+        out["dn_edge"],
+        out["up_attr"],
+        out["dn_attr"],
+        out["child1"],
+        out["child2"],
+        *scratch,
+    )
+
+
+def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
+    """A customisable contraction hierarchy of `graph` (Dibbelt, Strasser & Wagner 2016).
+
+    The node order is metric-independent (:func:`corridor.kernels.cch_order.
+    nested_dissection_order`: METIS when ``pymetis`` is installed, else our BFS nested
+    dissection); contracting ignoring weights gives the shortcut topology (the chordal
+    supergraph, :mod:`corridor.kernels.cch_topology`); basic customisation gives the
+    weights (:mod:`corridor.kernels.cch_customise`). The result answers the same queries
+    as :func:`build_hierarchy`'s, exactly, and :meth:`Hierarchy.recustomise` updates it for
+    new arc weights. No-through nodes are split as there; parallel arcs all stay (each
+    edge takes the cheapest) so that any arc's weight can change later.
+
+    Parameters
+    ----------
+    graph
+        The graph.
+    order
+        Rank of each node (a permutation of 0..n-1 over the graph's nodes followed by one
+        sink copy per no-through node); default the nested-dissection order.
+
+    Raises
+    ------
+    ValidationError
+        If `order` is not such a permutation.
+    """
+    import time
+
+    from corridor.kernels.cch_order import have_metis, nested_dissection_order
+    from corridor.kernels.cch_topology import (
+        chordal_supergraph,
+        down_lists,
+        edge_of,
+        lower_triangles,
+    )
+
+    t0 = time.perf_counter()
+    n = graph.n_nodes
+    blocked = np.flatnonzero(graph.blocked)
+    sink = np.arange(n, dtype=np.int64)
+    sink[blocked] = n + np.arange(blocked.size)
+    n_all = n + blocked.size
+    tails = graph.tails.astype(np.int64)
+    heads = sink[graph.heads]
+    sel = np.flatnonzero(tails != graph.heads)
+    t, h = tails[sel], heads[sel]
+    if order is None:
+        rank = nested_dissection_order(n_all, t, h)
+        order_name = "metis" if have_metis() else "bfs"
+    else:
+        rank = np.asarray(order, dtype=np.int64).ravel()
+        if rank.size != n_all or not np.array_equal(np.sort(rank), np.arange(n_all)):
+            raise ValidationError(
+                f"order must be a permutation of 0..{n_all - 1} ({n} nodes and "
+                f"{blocked.size} sink copies of no-through nodes), got {rank.size} values"
+            )
+        order_name = "given"
+    t1 = time.perf_counter()
+    rt, rh = rank[t], rank[h]
+    lo, hi = np.minimum(rt, rh), np.maximum(rt, rh)
+    g = build_csr(lo, hi, n_all)
+    up_indptr, up_head, parent = chordal_supergraph(n_all, g.indptr, hi[g.order])
+    dn_indptr, dn_low, dn_edge = down_lists(up_indptr, up_head)
+    tri = lower_triangles(up_indptr, up_head)
+    edge = edge_of(up_indptr, up_head, rt, rh)
+    did = 2 * edge + (rt > rh)
+    by_did = np.argsort(did, kind="stable")
+    did_indptr = np.zeros(2 * up_head.size + 1, np.int64)
+    np.cumsum(np.bincount(did, minlength=2 * up_head.size), out=did_indptr[1:])
+    t2 = time.perf_counter()
+    cost, attrs, scale, attr_scales = graph.kernel_arrays
+    arc_w = np.ascontiguousarray(cost[sel])
+    arc_attr = np.ascontiguousarray(attrs[:, sel])
+    arc_edge = np.full(graph.tails.size, -1, np.int64)
+    arc_edge[sel] = edge
+    cch = Customisable(
+        low=np.repeat(np.arange(n_all, dtype=np.int64), np.diff(up_indptr)),
+        dn_indptr=dn_indptr,
+        dn_low=dn_low,
+        dn_edge=dn_edge,
+        tri=tri,
+        did_indptr=did_indptr,
+        did_arc=by_did.astype(np.int64),
+        arc_edge=arc_edge,
+        arc_w=arc_w,
+        arc_attr=arc_attr,
+        parent=parent,
+        order_seconds=t1 - t0,
+        topology_seconds=t2 - t1,
+        customise_seconds=0.0,
+        order=order_name,
+    )
+    out = _customised(up_head.size, sel.size, attrs.shape[0])
+    _run_customise(up_indptr, cch, arc_w, sel.size, out)
+    t3 = time.perf_counter()
+    hier = Hierarchy(
+        source_rank=rank[:n].copy(),
+        target_rank=rank[sink],
+        up_indptr=up_indptr,
+        up_head=up_head,
+        dn_indptr=up_indptr,
+        dn_head=up_head,
+        seconds=t3 - t0,
+        scale=scale,
+        attr_scales=attr_scales,
+        edge_arc=sel.astype(np.int64),
+        cch=replace(cch, customise_seconds=t3 - t2),
+        **out,
+    )
+    log.info("built %r (%s order)", hier, order_name)
+    return hier

@@ -17,6 +17,10 @@ A scenario file::
       - visa: {from: CN, to: RU, regime: visa_free, from_date: 2025-12-01}
       - drop_flight: {route: VVO-HRB}
       - add_flight: {a: BQS, b: HRB, block_h: [1.2, 1.2], flights_week: 7}
+    appraisal:                  # optional: the project's cost, for the freight appraisal
+      investment_cost_usd: 13.6e9
+      opened: 2025-07-16
+      source: "Avtodor ..., year, URL"
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import pydantic
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from corridor.budget import check_depth, clipped
 from corridor.errors import DataSourceError, ValidationError
 from corridor.model.network import Network
 from corridor.scenario.edits import (
@@ -49,9 +54,28 @@ from corridor.scenario.edits import (
     SetVisa,
 )
 
-__all__ = ["Scenario", "load_scenario", "parse_scenario"]
+__all__ = ["Scenario", "ScenarioAppraisal", "load_scenario", "parse_scenario"]
 
 ModeName = Literal["road", "rail", "ferry", "transfer", "air"]
+
+
+MAX_EDITS = 500
+"""Most edits in one scenario [assumption: the bundled scenarios have under 20; each edit
+builds and checks a new network (~20 ms on the embedded one), so 500 take about 10 s]."""
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file read [assumption: 500 edits take under 100 kB]."""
+FIRST_DAY = dt.date(1800, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
+"""Dates in a scenario lie in FIRST_DAY..LAST_DAY, as the network's own dates do."""
+
+
+def _sane_day(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date {day} is outside {FIRST_DAY.year}..{LAST_DAY.year}")
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_day)]
 
 
 class _Strict(BaseModel):
@@ -77,7 +101,7 @@ class _Links(_Strict):
 
 class _Close(_Strict):
     links: _Links
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class _Reopen(_Strict):
@@ -116,7 +140,7 @@ class _AddRoute(_Strict):
     ref: str = ""
     name: str = ""
     lanes: int = Field(0, ge=0, le=16)
-    opened: dt.date | None = None
+    opened: Day | None = None
     length_km: float | None = Field(None, gt=0)
     circuity: float = Field(1.2, ge=1.0, le=3.0)
     toll_usd: float = Field(0.0, ge=0)
@@ -146,7 +170,7 @@ class _AddFlight(_Strict):
 
 
 class _EditItem(_Strict):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     close_links: _Close | None = None
     reopen_links: _Reopen | None = None
     set_links: _Set | None = None
@@ -239,11 +263,37 @@ class _EditItem(_Strict):
         )
 
 
+class _Appraisal(_Strict):
+    investment_cost_usd: float = Field(ge=0)
+    opened: dt.date | None = None
+    source: str = Field(min_length=1)
+
+
 class _ScenarioFile(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     base: str = "eurasia"
-    edits: list[_EditItem] = []
+    edits: list[_EditItem] = Field([], max_length=MAX_EDITS)
+    appraisal: _Appraisal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioAppraisal:
+    """What a scenario's project costs, for the freight appraisal.
+
+    Attributes
+    ----------
+    investment_cost_usd
+        Investment the scenario stands for, US$, spent by the opening day.
+    opened
+        When it opened (or opens), if known.
+    source
+        Publication, year and URL of the cost, or "[assumption] ...".
+    """
+
+    investment_cost_usd: float
+    opened: dt.date | None
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +310,8 @@ class Scenario:
         The edits, in order.
     source
         The file, and the line of each edit, for error messages.
+    appraisal
+        The optional ``appraisal`` block: the project's investment cost and its source.
     """
 
     name: str
@@ -268,6 +320,7 @@ class Scenario:
     edits: tuple[Edit, ...]
     source: str = "<scenario>"
     lines: tuple[int, ...] = ()
+    appraisal: ScenarioAppraisal | None = None
 
     @property
     def demand_factor(self) -> float:
@@ -347,6 +400,10 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
     try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    except RecursionError:
+        raise ValidationError(
+            f"{source}: nested more than a few hundred levels deep; a scenario needs five"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -355,6 +412,7 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(f"{source}:1: a scenario file is a mapping with name, base and edits")
+    check_depth(data, where=source)
     try:
         spec = _ScenarioFile.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -362,7 +420,10 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         for err in exc.errors():
             loc = tuple(err["loc"])
             field = ".".join(str(p) for p in loc) or "(top)"
-            lines.append(f"{source}:{_line_of(root, loc)}: {field}: {err['msg']}")
+            lines.append(f"{source}:{_line_of(root, loc)}: {clipped(field, 80)}: {err['msg']}")
+            if len(lines) == 10:
+                lines.append(f"... ({len(exc.errors())} problems in all)")
+                break
         raise ValidationError("\n".join(lines)) from None
     edit_lines = []
     edits_node = _line_of(root, ("edits",))
@@ -375,6 +436,13 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         edits=tuple(e.build() for e in spec.edits),
         source=source,
         lines=tuple(edit_lines),
+        appraisal=None
+        if spec.appraisal is None
+        else ScenarioAppraisal(
+            investment_cost_usd=spec.appraisal.investment_cost_usd,
+            opened=spec.appraisal.opened,
+            source=spec.appraisal.source,
+        ),
     )
 
 
@@ -389,8 +457,22 @@ def load_scenario(path: str | Path) -> Scenario:
         If its content is invalid (file, line and field named).
     """
     file = Path(path)
+    if file.is_file() and file.stat().st_size > MAX_SCENARIO_BYTES:
+        raise DataSourceError(
+            file,
+            f"larger than {MAX_SCENARIO_BYTES} bytes; a scenario holds at most {MAX_EDITS} edits",
+        )
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DataSourceError(
+            file,
+            f"line {line} is not UTF-8 text (byte {exc.object[exc.start]:#04x}); save the file "
+            "as UTF-8 (it may be Latin-1)",
+        ) from None
     except OSError as exc:
-        raise DataSourceError(file, f"cannot read scenario file: {exc.strerror}") from None
+        raise DataSourceError(
+            file, f"cannot read scenario file: {exc.strerror or type(exc).__name__}"
+        ) from None
     return parse_scenario(text, source=str(file))

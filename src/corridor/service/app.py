@@ -19,12 +19,14 @@ Endpoints (all JSON; errors are ``{"error": message, "type": ..., "status": ...}
 ========================  ============================================================
 
 Profiles and scenarios are chosen by name among the built-in ones: no request can name a
-file on the server. The OpenAPI schema is at ``/openapi.json`` (the interactive docs pages
-are off: they load scripts from a CDN).
+file on the server. The OpenAPI schema is at ``/openapi.json``; ``/docs`` is Swagger UI,
+its scripts served from ``web/node_modules/swagger-ui-dist`` (no CDN; see
+:mod:`corridor.service.docs`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -34,15 +36,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
+from corridor.service.docs import mount_docs, swagger_dir
 from corridor.service.limits import BodySizeLimit, RateLimit, TokenBuckets
 from corridor.service.models import (
     CompareRequest,
@@ -193,12 +196,44 @@ def create_app(
         message, field = _field_errors(exc)
         return _error(422, "RequestValidationError", message, field=field)
 
+    @app.exception_handler(Exception)
+    async def _bug(r: Request, exc: Exception) -> JSONResponse:
+        # the last resort, so that no client ever gets a plain-text 500: a bug, logged in full
+        log.error("%s %s failed", r.method, r.url.path, exc_info=exc)
+        return _error(
+            500,
+            "InternalError",
+            f"internal error ({type(exc).__name__}); the server log has the details",
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(r: Request, exc: StarletteHTTPException) -> JSONResponse:
         text = {404: f"no such page: {r.url.path}", 405: f"{r.method} not allowed here"}
         return _error(exc.status_code, "HTTPError", text.get(exc.status_code, str(exc.detail)))
 
     # -- helpers -----------------------------------------------------------------------
+    dated: LRU[str, corridor.Network] = LRU(8)
+
+    def network_on(as_of: str | None) -> corridor.Network:
+        """The served network as it stood on `as_of` (Network.as_of, the CLI's rule)."""
+        if as_of is None or not as_of.strip():
+            return net
+        key = as_of.strip()
+        found = dated.get(key)
+        if found is None:
+            found = net.as_of(key)
+            dated.put(key, found)
+        return found
+
+    def node_of(place: str | int, role: str, exact: bool) -> int:
+        """Node id of a name; with `exact`, a name one letter off is refused (did you mean)."""
+        got = state.lookup(place, role)
+        if exact and got.match == "fuzzy":
+            raise corridor.UnknownNodeError(
+                [str(place)], role=role, suggestions=did_you_mean(state, str(place), got)
+            )
+        return got.node_id
+
     def check_profile(profile: str) -> str:
         if profile not in state.profiles:
             raise ServiceError(
@@ -218,19 +253,30 @@ def create_app(
         return body
 
     async def fast(kind: str, req: BaseModel, slow: Callable[[], Response]) -> Response:
-        """Answer a request seen before from the event loop; else compute in a worker thread."""
+        """Answer a request seen before from the event loop; else compute in a worker thread
+        (503 if it takes longer than ``request_timeout_s``)."""
         raw = (kind, req.model_dump_json())
         body = state.raw_responses.get(raw)
         if body is not None:
             return _json(body)
-        resp = await run_in_threadpool(slow)
+        try:
+            work = anyio.to_thread.run_sync(slow, abandon_on_cancel=True)
+            resp = await asyncio.wait_for(work, cfg.request_timeout_s)
+        except TimeoutError:
+            raise ServiceError(
+                503,
+                f"the search took longer than {cfg.request_timeout_s:g} s; try again later "
+                "(it may then be cached) or ask for less",
+                "Timeout",
+            ) from None
         state.raw_responses.put(raw, bytes(resp.body))
         return resp
 
     # -- API ---------------------------------------------------------------------------
+    counts = corridor.network_summary(net)  # the counts `corridor info` prints
+
     @app.get("/api/health", response_model=HealthResponse)
-    def health() -> HealthResponse:
-        counts = corridor.network_summary(net)  # the counts `corridor info` prints
+    async def health() -> HealthResponse:  # on the event loop: never queued behind searches
         return HealthResponse(
             status="ok",
             network=net.name,
@@ -278,8 +324,12 @@ def create_app(
     def resolve_place(
         q: str = Query(min_length=1, max_length=80, description="A place name or node id."),
         role: str = Query("place", max_length=20, description="For messages: origin, ..."),
+        exact: bool = Query(
+            False, description="Refuse a name one letter off (404: did you mean ...)."
+        ),
     ) -> ResolvedOut:
         """How a name resolves, as /api/route reports it (404 with the reason if refused)."""
+        node_of(q, role, exact)
         return ResolvedOut.model_validate(state.lookup(q, role).to_dict())
 
     @app.get("/api/profiles", response_model=ProfilesResponse)
@@ -304,8 +354,9 @@ def create_app(
         }
 
     def route_sync(req: RouteRequest) -> Response:
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         prof = None if req.profile is None else check_profile(req.profile)
         goal = corridor.defaults.objective(req.optimize, prof)
         # `resolved` echoes the names asked for, so they are part of the key
@@ -319,13 +370,18 @@ def create_app(
             req.depart,
             str(req.origin),
             str(req.destination),
+            on.name,
         )
 
         def build() -> dict[str, Any]:
             r = corridor.route(
-                net, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
+                on, o, d, profile=prof, optimize=goal, modes=req.modes, depart=req.depart
             )
-            return {**state.route_json(r), "resolved": resolved(req.origin, req.destination)}
+            return {
+                **state.route_json(r),
+                "resolved": resolved(req.origin, req.destination),
+                "as_of": _date(on),
+            }
 
         return _json(cached(key, RouteOut, build))
 
@@ -338,17 +394,18 @@ def create_app(
             raise ServiceError(
                 422, f"k={req.k}: at most {cfg.max_alternatives} alternatives", "ValidationError"
             )
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         prof = check_profile(req.profile)
         key: tuple[Any, ...] = ("routes", o, d, prof, req.method, req.k, req.optimize)
         key += (req.max_similarity, req.tolerance, req.modes, req.depart)
-        key += (str(req.origin), str(req.destination))
+        key += (str(req.origin), str(req.destination), on.name)
 
         def build() -> dict[str, Any]:
             if req.method == "pareto":
                 rs = corridor.pareto(
-                    net,
+                    on,
                     o,
                     d,
                     profile=prof,
@@ -359,7 +416,7 @@ def create_app(
                 found = list(rs.routes)[: cfg.max_alternatives * 4]
             else:
                 rs = corridor.alternatives(
-                    net,
+                    on,
                     o,
                     d,
                     profile=prof,
@@ -376,7 +433,7 @@ def create_app(
                 out["note"] = corridor.defaults.fewer_alternatives(
                     len(found), req.k, req.max_similarity
                 )
-            out["routes"] = [state.route_json(r) for r in found]
+            out["routes"] = [{**state.route_json(r), "as_of": _date(on)} for r in found]
             out["values"] = out.get("values", [])[: len(found)]
             out["resolved"] = resolved(req.origin, req.destination)
             return out
@@ -388,13 +445,14 @@ def create_app(
         return await fast("tcd", req, lambda: tcd_sync(req))
 
     def tcd_sync(req: TcdRequest) -> Response:
-        o = state.resolve(req.origin, "origin")
-        d = state.resolve(req.destination, "destination")
+        o = node_of(req.origin, "origin", req.exact_names)
+        d = node_of(req.destination, "destination", req.exact_names)
+        on = network_on(req.as_of)
         profs = tuple(check_profile(p) for p in req.profiles)
-        key = ("tcd", o, d, profs, req.optimize, req.depart)
+        key = ("tcd", o, d, profs, req.optimize, req.depart, on.name)
 
         def build() -> dict[str, Any]:
-            t = corridor.tcd(net, o, d, profiles=profs, optimize=req.optimize, depart=req.depart)
+            t = corridor.tcd(on, o, d, profiles=profs, optimize=req.optimize, depart=req.depart)
             return {
                 "routes": [state.route_json(r) for r in t.routes],
                 "table": records(t.table.round(4)),
@@ -418,11 +476,12 @@ def create_app(
                 f"hours must be > 0 and <= {cfg.max_isochrone_h:g}, got {hs}",
                 "ValidationError",
             )
-        o = state.resolve(req.origin, "origin")
+        o = node_of(req.origin, "origin", req.exact_names)
+        on = network_on(req.as_of)
         prof = None if req.profile is None else check_profile(req.profile)
-        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes, prof)
+        key = ("isochrone", o, tuple(sorted(set(hs))), req.modes, prof, on.name)
         return _json(
-            cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes, prof))
+            cached(key, IsochroneResponse, lambda: state.isochrone(o, hs, req.modes, prof, on))
         )
 
     @app.get("/api/scenarios", response_model=ScenariosResponse)
@@ -488,6 +547,7 @@ def create_app(
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    mount_docs(app, swagger_dir(cfg.maplibre_dir), "corridor")
     if (cfg.maplibre_dir / "maplibre-gl.js").is_file():
         app.mount("/vendor/maplibre", StaticFiles(directory=cfg.maplibre_dir), name="maplibre")
     else:
@@ -514,7 +574,7 @@ def create_app(
     if cfg.rate_per_s > 0:
         buckets = TokenBuckets(cfg.rate_per_s, cfg.rate_burst, cfg.max_clients)
         app.state.buckets = buckets
-        app.add_middleware(RateLimit, buckets=buckets)
+        app.add_middleware(RateLimit, buckets=buckets, key=cfg.rate_key)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_body_bytes)
     app.add_middleware(_Timing)
     return app
@@ -608,6 +668,16 @@ def _compare(
         "summary": summary,
     }
     return CompareResponse.model_validate(data).model_dump_json().encode()
+
+
+def _date(network: corridor.Network) -> str | None:
+    return None if network.date is None else str(network.date.date())
+
+
+def did_you_mean(state: NetworkState, query: str, got: corridor.Resolution) -> list[str]:
+    """Names to offer for `query`: the closest spelling first, then the gazetteer's."""
+    names = [got.place.name, *state.places.suggest(query)]
+    return list(dict.fromkeys(names))[:5]
 
 
 def _finite(x: Any) -> float | None:

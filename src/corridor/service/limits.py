@@ -165,19 +165,30 @@ class TokenBuckets:
 class RateLimit:
     """Per-client rate limit on paths under `prefix` (429 with Retry-After when exceeded).
 
-    The client is the peer address of the connection (a proxy in front should do its own
-    limiting).
+    The client is the peer address of the connection (``key="ip"``), or the address and
+    port (``key="connection"``, for load tests from one machine). Behind a proxy, the peer
+    is the client only if the server was told to trust the proxy's ``X-Forwarded-For``
+    (uvicorn's ``forwarded_allow_ips``, off unless ``corridor serve
+    --forwarded-allow-ips`` is given); otherwise every request counts against the proxy.
     """
 
-    def __init__(self, app: ASGIApp, buckets: TokenBuckets, prefix: str = "/api/") -> None:
+    def __init__(
+        self, app: ASGIApp, buckets: TokenBuckets, prefix: str = "/api/", key: str = "ip"
+    ) -> None:
         self.app = app
         self.buckets = buckets
         self.prefix = prefix
+        self.per_connection = key == "connection"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and str(scope.get("path", "")).startswith(self.prefix):
             client = scope.get("client")
-            key = str(client[0]) if client else "unknown"
+            if not client:
+                key = "unknown"
+            elif self.per_connection:
+                key = f"{client[0]}:{client[1]}"
+            else:
+                key = str(client[0])
             wait = self.buckets.take(key)
             if wait > 0:
                 retry = str(max(1, math.ceil(wait))).encode()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from corridor import defaults
 
@@ -36,12 +36,41 @@ __all__ = [
 
 Optimize = Literal["time", "distance", "cost", "co2", "generalized"]
 Modes = Literal["any", "road", "rail", "ferry", "air"]
-Place = str | int
+MAX_PLACE_CHARS = 200
+"""Longest place name or id in a request (as :data:`corridor.model.lookup.MAX_NAME_CHARS`):
+longer input is refused before any name matching, so matching stays cheap."""
+PlaceName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PLACE_CHARS)]
+NodeId = Annotated[int, Field(ge=0, lt=2**63)]
+Place = PlaceName | NodeId
 _NAME = Field(min_length=1, max_length=120)
+
+
+def _lone_surrogate(value: object) -> bool:
+    """Whether a string anywhere in `value` holds a lone surrogate (not encodable as UTF-8)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(0xD800 <= ord(c) <= 0xDFFF for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _utf8(cls, data: Any) -> Any:
+        """Refuse text that is not Unicode (a lone surrogate such as "\\ud800")."""
+        if _lone_surrogate(data):
+            raise ValueError("text holds a lone surrogate (e.g. \\ud800); send valid Unicode")
+        return data
 
 
 class ErrorResponse(BaseModel):
@@ -114,6 +143,18 @@ class RouteRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class RoutesRequest(_Request):
@@ -135,6 +176,18 @@ class RoutesRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40)
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class TcdRequest(_Request):
@@ -145,6 +198,18 @@ class TcdRequest(_Request):
     profiles: list[str] = Field(default=list(defaults.TCD_PROFILES), min_length=1, max_length=4)
     optimize: Optimize = defaults.TCD_OBJECTIVE  # type: ignore[assignment]
     depart: str | None = Field(default=None, max_length=40)
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
 
 
 class IsochroneRequest(_Request):
@@ -158,6 +223,18 @@ class IsochroneRequest(_Request):
         max_length=40,
         description="Time routes for this profile (crossings, breaks and rests included);"
         " default: free-flow link times.",
+    )
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Route on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
     )
 
 
@@ -279,6 +356,7 @@ class RouteOut(BaseModel):
     resolved: ResolvedPair | None = Field(
         default=None, description="How the origin and destination names resolved."
     )
+    as_of: str | None = Field(default=None, description="The date of the network used.")
 
 
 class RouteSetOut(BaseModel):
@@ -318,6 +396,12 @@ class IsochroneResponse(BaseModel):
         description="GeoJSON: links (band = index of the first threshold both ends are "
         "within, -1 if none) and nodes (time_h, band)."
     )
+    polygons: dict[str, Any] | None = Field(
+        default=None,
+        description="GeoJSON: the area within each threshold (kind band, band, within_h, "
+        "nodes, population), one (Multi)Polygon per threshold, nested.",
+    )
+    as_of: str | None = Field(default=None, description="The date of the network used.")
 
 
 class ScenarioOut(BaseModel):

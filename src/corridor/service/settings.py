@@ -35,8 +35,18 @@ class ServiceSettings:
     max_body_bytes
         Largest request body; larger ones get 413.
     rate_per_s, rate_burst
-        Per-client token bucket on ``/api/``: refill rate (requests/s) and size. A rate of
-        0 turns the limit off.
+        Per-client token bucket on ``/api/``: refill rate (requests/s) and size. A new
+        client may send ``rate_burst`` requests at once, then ``rate_per_s`` a second; the
+        rest get 429 with ``Retry-After``. A rate of 0 turns the limit off.
+    rate_key
+        What a "client" is: ``ip`` (the peer address of the connection; the default) or
+        ``connection`` (address and port: every keep-alive connection its own bucket, for
+        load tests from one machine, where every client shares the loopback address).
+        Proxy headers (``X-Forwarded-For``) count only where ``corridor serve
+        --forwarded-allow-ips`` names the proxy; by default they are ignored.
+    request_timeout_s
+        Longest a search may take before the request gets 503 (the search is abandoned
+        by the client, not killed: it finishes in its worker thread and fills the cache).
     max_clients
         Most clients whose buckets are kept (the least recently seen are dropped).
     cors_origins
@@ -60,6 +70,8 @@ class ServiceSettings:
     max_body_bytes: int = 16_384
     rate_per_s: float = 20.0
     rate_burst: int = 60
+    rate_key: str = "ip"
+    request_timeout_s: float = 30.0
     max_clients: int = 10_000
     cors_origins: tuple[str, ...] = ()
     route_cache_size: int = 4096
@@ -80,6 +92,10 @@ class ServiceSettings:
             bad.append(f"max_body_bytes={self.max_body_bytes} (need >= 256)")
         if self.rate_per_s < 0 or self.rate_burst < 1:
             bad.append(f"rate_per_s={self.rate_per_s}, rate_burst={self.rate_burst}")
+        if self.rate_key not in ("ip", "connection"):
+            bad.append(f"rate_key={self.rate_key!r} (use ip or connection)")
+        if not 0 < self.request_timeout_s <= 3600:
+            bad.append(f"request_timeout_s={self.request_timeout_s} (need 0 < s <= 3600)")
         if self.route_cache_size < 0 or self.compare_cache_size < 0:
             bad.append("cache sizes must be >= 0")
         if self.compare_places < 2:
@@ -107,6 +123,8 @@ class ServiceSettings:
             try:
                 if f.name == "cors_origins":
                     values[f.name] = tuple(x.strip() for x in raw.split(",") if x.strip())
+                elif f.name == "rate_key":
+                    values[f.name] = raw.strip()
                 elif f.name in ("maplibre_dir", "network_file"):
                     values[f.name] = Path(raw)
                 elif f.type in ("int", int):
@@ -115,6 +133,6 @@ class ServiceSettings:
                     values[f.name] = float(raw)
             except ValueError:
                 raise ValidationError(
-                    f"{_PREFIX}{f.name.upper()}={raw!r} is not a valid {f.type}"
+                    f"{_PREFIX}{f.name.upper()}={raw[:40]!r} is not a valid {f.type}"
                 ) from None
         return cls(**values)  # type: ignore[arg-type]

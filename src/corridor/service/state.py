@@ -15,9 +15,11 @@ from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
 import numpy as np
+import pandas as pd
 import shapely
 
 import corridor
+from corridor.service.shapes import Reach, band_polygons
 
 __all__ = ["LRU", "NetworkState", "diff_networks", "records"]
 
@@ -231,7 +233,10 @@ class NetworkState:
                 }
             )
         nodes = net.nodes
-        shown = nodes[nodes["kind"].astype(str).isin(["city", "border_crossing", "port"])]
+        kinds = nodes["kind"].astype(str)
+        # terminals named apart from their city (Małaszewicze, not "Brest terminal")
+        own_name = kinds.eq("terminal") & ~nodes["name"].astype(str).str.endswith(" terminal")
+        shown = nodes[kinds.isin(["city", "border_crossing", "port"]) | own_name]
         for nid, name, kind, country, pop in zip(
             shown["node_id"].astype(int).tolist(),
             shown["name"].astype(str),
@@ -256,24 +261,35 @@ class NetworkState:
         return {"type": "FeatureCollection", "features": feats}
 
     def isochrone(
-        self, origin: int, hours: list[float], modes: str, profile: str | None = None
+        self,
+        origin: int,
+        hours: list[float],
+        modes: str,
+        profile: str | None = None,
+        network: corridor.Network | None = None,
     ) -> dict[str, Any]:
-        """:func:`corridor.isochrone` from `origin` as JSON, with links and nodes as GeoJSON."""
-        iso = corridor.isochrone(self.network, origin, hours=hours, modes=modes, profile=profile)
+        """:func:`corridor.isochrone` from `origin` as JSON, with links and nodes as GeoJSON
+        and the area within each threshold as polygons (:func:`band_polygons`).
+
+        `network` is the served network on another date (:meth:`corridor.Network.as_of`);
+        default the served one.
+        """
+        net = self.network if network is None else network
+        iso = corridor.isochrone(net, origin, hours=hours, modes=modes, profile=profile)
         hs = list(iso.hours)
         frame = iso.nodes
         ids = frame["node_id"].to_numpy(dtype=np.int64)
         t = frame["time_h"].to_numpy(dtype=np.float64)
         time_of = dict(zip(ids.tolist(), t.tolist(), strict=True))
         feats: list[dict[str, Any]] = []
-        links = self.network.links
+        links = net.links
         usable = set(iso.modes)
         for lid, a, b, mode, closed in zip(
             links["link_id"].tolist(),
             links["a_node"].tolist(),
             links["b_node"].tolist(),
             links["mode"].astype(str),
-            (~self.network.open_links()).tolist(),
+            (~net.open_links()).tolist(),
             strict=True,
         ):
             if mode not in usable or closed:
@@ -304,8 +320,11 @@ class NetworkState:
                 }
             )
         counts, pops = iso.counts(), iso.population()
+        lon, lat = self.node_xy[int(iso.origin)]
         return {
-            "origin": {"node_id": iso.origin, "name": iso.origin_name},
+            "origin": {"node_id": iso.origin, "name": iso.origin_name, "lon": lon, "lat": lat},
+            "as_of": None if net.date is None else str(net.date.date()),
+            "polygons": _band_features(net, iso),
             "modes": list(iso.modes),
             "profile": iso.profile,
             "time_definition": iso.time_definition,
@@ -314,6 +333,53 @@ class NetworkState:
             "unreachable": int(np.isinf(t).sum()),
             "features": {"type": "FeatureCollection", "features": feats},
         }
+
+
+def _band_features(net: corridor.Network, iso: corridor.Isochrone) -> dict[str, Any]:
+    """The area within each threshold, a GeoJSON Polygon/MultiPolygon per band (nested)."""
+    links = net.links
+    use = net.open_links() & links["mode"].astype(str).isin(list(iso.modes)).to_numpy()
+    links = links[use]
+    nodes = iso.nodes
+    t_node = nodes["time_h"].to_numpy(dtype=np.float64)
+    by_id = pd.Series(t_node, index=nodes["node_id"].to_numpy(dtype=np.int64))
+    t_a = links["a_node"].map(by_id).fillna(math.inf).to_numpy(dtype=np.float64)
+    t_b = links["b_node"].map(by_id).fillna(math.inf).to_numpy(dtype=np.float64)
+    speed = links["speed_kmh"].to_numpy(dtype=np.float64)
+    length = links["length_km"].to_numpy(dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_link = np.where(speed > 0, length / speed, 0.0)
+    t_link = np.where(np.isfinite(t_link), t_link, 0.0)
+    reached = np.isfinite(t_node)
+    reach = Reach(
+        lines=links["geometry"].to_numpy(dtype=object),
+        time_a_h=t_a,
+        time_b_h=t_b,
+        link_time_h=t_link,
+        node_lon=nodes["lon"].to_numpy(dtype=np.float64)[reached],
+        node_lat=nodes["lat"].to_numpy(dtype=np.float64)[reached],
+        node_time_h=t_node[reached],
+    )
+    polys = band_polygons(reach, iso.hours)
+    counts, pops = iso.counts(), iso.population()
+    feats = []
+    for i, (h, poly) in enumerate(zip(iso.hours, polys, strict=True)):
+        geom = json.loads(shapely.to_geojson(shapely.set_precision(poly, 10**-_DIGITS)))
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": geom,
+                "properties": {
+                    "kind": "band",
+                    "band": i,
+                    "within_h": float(h),
+                    "nodes": int(counts[h]),
+                    "population": float(pops[h]),
+                    "origin": iso.origin_name,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
 
 
 # the web UI's words for the link changes (its colours are keyed by them)

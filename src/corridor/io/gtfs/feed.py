@@ -19,6 +19,7 @@ from corridor.errors import DataSourceError
 
 from .source import FeedSource, fail_rows, parse_dates
 from .tables import (
+    check_frequencies_budget,
     frequencies_table,
     routes_table,
     stop_times_table,
@@ -181,6 +182,7 @@ def read_gtfs(path: str | os.PathLike[str]) -> Feed:
         )
     transfers = transfers_table(src, opt["transfers.txt"], stops_t)
     freqs = frequencies_table(src, opt["frequencies.txt"], trips_t)
+    check_frequencies_budget(src, freqs, st)
     feed = Feed(
         source=str(root),
         stops=stops_t,

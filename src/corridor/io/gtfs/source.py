@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from corridor.budget import check_memory, clipped
 from corridor.errors import DataSourceError
 
 __all__ = ["FeedSource", "fail_rows", "parse_dates", "parse_times"]
@@ -45,7 +47,7 @@ class FeedSource:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError) as exc:
                 raise DataSourceError(
-                    path, f"is not a GTFS zip file ({exc}); give a .zip feed or a folder"
+                    path, f"is not a GTFS zip file ({_short(exc)}); give a .zip feed or a folder"
                 ) from None
             # feeds are sometimes zipped inside one folder
             for name in self._zip.namelist():
@@ -60,11 +62,28 @@ class FeedSource:
     def read(self, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
         try:
             if self._zip is not None:
-                raw = self._zip.read(self._names[name])
+                info = self._zip.getinfo(self._names[name])
+                check_memory(
+                    2.0 * info.file_size,  # the bytes and pandas' string table
+                    what=f"{self.where(name)} ({info.file_size} bytes unpacked)",
+                    option="the feed (cut it to the area and dates needed)",
+                )
+                raw = self._zip.read(info)
             else:
                 raw = (self.path / self._names[name]).read_bytes()
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise DataSourceError(self.where(name), f"cannot be read: {exc}") from None
+        except (OSError, zipfile.BadZipFile, KeyError, EOFError, zlib.error) as exc:
+            raise DataSourceError(self.where(name), f"cannot be read: {_short(exc)}") from None
+        except NotImplementedError as exc:  # zipfile: compression method it cannot unpack
+            raise DataSourceError(
+                self.where(name),
+                f"uses a compression corridor cannot unpack ({_short(exc)}); zip it again "
+                "with deflate (e.g. `zip -r feed.zip *.txt`)",
+            ) from None
+        except RuntimeError as exc:  # zipfile: encrypted member
+            raise DataSourceError(
+                self.where(name),
+                f"cannot be unpacked ({_short(exc)}); give an unencrypted zip or a folder",
+            ) from None
         try:
             frame = pd.read_csv(
                 io.BytesIO(raw),
@@ -74,18 +93,25 @@ class FeedSource:
                 skipinitialspace=True,
             )
         except (ValueError, UnicodeDecodeError) as exc:
-            raise DataSourceError(self.where(name), f"is not valid CSV: {exc}") from None
+            raise DataSourceError(self.where(name), f"is not valid CSV: {_short(exc)}") from None
         frame.columns = [str(c).strip() for c in frame.columns]
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DataSourceError(
                 self.where(name),
-                f"lacks required column(s) {missing}; the header has {list(frame.columns)}",
+                f"lacks required column(s) {missing}; the header has "
+                f"{clipped(str(list(frame.columns)), 200)}",
                 row=1,
             )
         for col in frame.columns:
             frame[col] = frame[col].astype(str).str.strip()
         return frame.reset_index(drop=True)
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's message on one line, escaped and cut (never raw bytes of the feed)."""
+    text = " ".join(str(exc).split())
+    return clipped(text.encode("ascii", "backslashreplace").decode("ascii"), 160)
 
 
 def fail_rows(src: FeedSource, name: str, mask: Any, what: str) -> None:
@@ -122,7 +148,8 @@ def parse_dates(src: FeedSource, name: str, frame: pd.DataFrame, col: str) -> pd
         i = int(np.flatnonzero(bad)[0])
         raise DataSourceError(
             src.where(name),
-            f"{col} {frame[col].iloc[i]!r} is not a date; write dates as YYYYMMDD, e.g. 20240131",
+            f"{col} {clipped(repr(frame[col].iloc[i]), 40)} is not a date; "
+            "write dates as YYYYMMDD, e.g. 20240131",
             row=i + 2,
         )
     return parsed.dt.date

@@ -11,11 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from corridor.budget import check_memory
 from corridor.errors import DataSourceError
 
 from .source import FeedSource, fail_rows, parse_times
 
 __all__ = [
+    "MAX_FREQUENCY_WINDOW_H",
+    "MIN_HEADWAY_S",
+    "check_frequencies_budget",
     "frequencies_table",
     "interpolate_times",
     "routes_table",
@@ -240,5 +244,49 @@ def frequencies_table(src: FeedSource, freqs: pd.DataFrame, trips: pd.DataFrame)
     end = parse_times(freqs["end_time"])
     head = pd.to_numeric(freqs["headway_secs"], errors="coerce").to_numpy(dtype=np.float64)
     fail_rows(src, name, ~(start >= 0) | ~(end >= 0), "start_time/end_time is not a time H:MM:SS")
-    fail_rows(src, name, ~(head > 0), "headway_secs must be a positive number")
+    fail_rows(
+        src,
+        name,
+        ~(head >= MIN_HEADWAY_S),
+        f"headway_secs must be a number of seconds >= {MIN_HEADWAY_S:g}",
+    )
+    fail_rows(src, name, ~(end >= start), "end_time is before start_time")
+    fail_rows(
+        src,
+        name,
+        end - start > MAX_FREQUENCY_WINDOW_H * 3600.0,
+        f"the window start_time..end_time is longer than {MAX_FREQUENCY_WINDOW_H:g} h; "
+        "split it by service day",
+    )
     return pd.DataFrame({"trip": trip, "start_s": start, "end_s": end, "headway_s": head})
+
+
+MIN_HEADWAY_S = 1.0
+"""Shortest headway accepted in frequencies.txt (GTFS: a non-negative integer of seconds;
+0 is only meaningful for exact_times=0 and below 1 s no vehicle runs) [assumption]."""
+MAX_FREQUENCY_WINDOW_H = 48.0
+"""Longest frequencies.txt window [assumption: one service day, times after midnight up to
+48:00:00 included]."""
+_BYTES_PER_EXPANDED_STOP = 64.0  # stop_times rows and shifts of an expanded trip (measured ~50)
+_BYTES_PER_EXPANDED_TRIP = 400.0  # its trip id, arrays and frame reference
+
+
+def check_frequencies_budget(
+    src: FeedSource, freqs: pd.DataFrame, stop_times: pd.DataFrame
+) -> None:
+    """Refuse frequencies whose expansion into trips would exceed the memory budget."""
+    if not len(freqs):
+        return
+    runs = np.ceil(
+        (freqs["end_s"].to_numpy() - freqs["start_s"].to_numpy()) / freqs["headway_s"].to_numpy()
+    )
+    stops = np.bincount(stop_times["trip"].to_numpy(dtype=np.int64))
+    per_trip = (
+        stops[freqs["trip"].to_numpy(dtype=np.int64).clip(0, stops.size - 1)] if stops.size else 0
+    )
+    need = float(np.sum(runs * (_BYTES_PER_EXPANDED_TRIP + _BYTES_PER_EXPANDED_STOP * per_trip)))
+    check_memory(
+        need,
+        what=f"{src.where('frequencies.txt')}: {int(runs.sum())} trips expanded from the headways",
+        option="the headways (headway_secs) or the windows",
+    )

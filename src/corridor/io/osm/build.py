@@ -150,6 +150,13 @@ def build_network(
         seg_a, seg_b, seg_way, seg_key = seg_a[keep], seg_b[keep], seg_way[keep], seg_key[keep]
         seg_attr, seg_country = seg_attr[keep], seg_country[keep]
         seg_mode, seg_oneway = seg_mode[keep], seg_oneway[keep]
+        if not seg_a.size:
+            raise DataSourceError(
+                source,
+                "no road or rail segment is left after keeping the largest connected network "
+                "(every street is a dead-end one-way or an island); import a larger area or "
+                "pass --all-components",
+            )
     # nodes that must stay: junctions, ends, borders, restriction members, attribute changes
     restr_nodes, restr_way_ids = restriction_members(ways)
     forced = border.copy()

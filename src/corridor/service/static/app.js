@@ -1,4 +1,8 @@
-/* corridor web planner: MapLibre GL JS with GeoJSON sources only (no tiles, no CDN). */
+/* corridor web planner: MapLibre GL JS with GeoJSON sources only (no tiles, no CDN).
+
+   Every view (route, alternatives, pareto, tcd, isochrone, compare) keeps its inputs in
+   the URL hash, so a link restores it; labels are placed by a collision pass of our own
+   (symbol layers would need a glyph server, which an offline page does not have). */
 "use strict";
 
 const MODE_COLOURS = { road: "#d6604d", rail: "#2166ac", ferry: "#1b9e77", transfer: "#999999", air: "#e7298a" };
@@ -10,15 +14,19 @@ const CHANGE_COLOURS = {
   added: "#00a651", reopened: "#66c2a5", closed: "#e7298a", faster: "#1f78b4", slower: "#ff7f00",
   toll: "#6a3d9a", crossing: "#b2182b",
 };
-const ROUTE_COLOURS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628"];
+// alternatives: a palette apart from the modes' (no red, blue, teal or pink), drawn dashed
+const ALT_COLOURS = ["#6a3d9a", "#e6ab02", "#1b1b1b", "#a6761d", "#66a61e", "#999933"];
+const ROUTE_COLOURS = ALT_COLOURS;
 const CONTRAST = {
   truck20: "container20", truck40: "container40", container20: "truck20", container40: "truck40",
   "grain-wagon": "truck40", car: "train", bus: "train", train: "bus",
 };
 const EMPTY = { type: "FeatureCollection", features: [] };
+const ROUTE_VIEWS = ["route", "alternatives", "pareto", "tcd"];
 
 const app = {
   loaded: false, lastRoute: null, routeSet: null, visible: new Set(), placeIds: {}, labels: [],
+  placeLabels: [], tab: "route", hashes: {}, iso: null, cmp: null, tcd: null, lastDownload: null, originMarker: null,
 };
 window.corridorApp = app;
 
@@ -36,6 +44,7 @@ async function api(path, body) {
   if (!res.ok) {
     const err = new Error(data.error || `HTTP ${res.status}`);
     err.status = res.status;
+    err.data = data;
     throw err;
   }
   return data;
@@ -47,22 +56,52 @@ function say(target, text, isError = false) {
   el.className = isError ? "error" : "";
 }
 
+/* A refused place name: "did you mean" with the API's suggestions as buttons; a click
+   puts the name in its box and asks again. */
+function refuse(target, e, boxes, retry) {
+  const d = e.data || {};
+  if (d.code !== "unknown_node" || !(d.suggestions || []).length) { say(target, e.message, true); return; }
+  const box = boxes[d.field] || Object.values(boxes)[0];
+  const el = $(target);
+  el.className = "error did-you-mean";
+  const typed = $(box).value.trim();
+  el.innerHTML = `“${esc(typed)}” (${esc(d.field || "place")}) is not a place of the network. Did you mean `
+    + d.suggestions.map((s) => `<button type="button" data-suggest="${esc(s)}">${esc(s)}</button>`).join(" or ") + "?";
+  el.querySelectorAll("button[data-suggest]").forEach((b) => b.addEventListener("click", () => {
+    $(box).value = b.dataset.suggest;
+    say(target, "");
+    retry();
+  }));
+}
+
 /* ---------- map ---------- */
+
+const bandColour = ["match", ["get", "band"], 0, BAND_COLOURS[0], 1, BAND_COLOURS[1], 2, BAND_COLOURS[2],
+  3, BAND_COLOURS[3], 4, BAND_COLOURS[4], 5, BAND_COLOURS[5], "#bbbbbb"];
 
 const style = {
   version: 8,
   sources: {
     countries: { type: "geojson", data: "/api/outlines.geojson" },
-    network: { type: "geojson", data: "/api/network.geojson" },
+    network: { type: "geojson", data: EMPTY },
     alts: { type: "geojson", data: EMPTY },
     route: { type: "geojson", data: EMPTY },
     iso: { type: "geojson", data: EMPTY },
+    isopoly: { type: "geojson", data: EMPTY },
     cmp: { type: "geojson", data: EMPTY },
   },
   layers: [
     { id: "background", type: "background", paint: { "background-color": "#dfeaf2" } },
     { id: "countries-fill", type: "fill", source: "countries", paint: { "fill-color": "#f7f5ee" } },
     { id: "countries-line", type: "line", source: "countries", paint: { "line-color": "#aaa", "line-width": 0.7 } },
+    {
+      id: "iso-fill", type: "fill", source: "isopoly",
+      paint: { "fill-color": bandColour, "fill-opacity": 0.55 },
+    },
+    {
+      id: "iso-outline", type: "line", source: "isopoly",
+      paint: { "line-color": ["match", ["get", "band"], 0, "#0b5e2e", 1, "#4d8f2a", 2, "#8c9a3c", 3, "#b08a1e", 4, "#b3532a", 5, "#8e1b16", "#777"], "line-width": 1.2 },
+    },
     {
       id: "network-links", type: "line", source: "network",
       filter: ["all", ["==", ["geometry-type"], "LineString"], ["!=", ["get", "mode"], "transfer"]],
@@ -83,18 +122,13 @@ const style = {
     },
     {
       id: "iso-links", type: "line", source: "iso", filter: ["==", ["get", "kind"], "link"],
-      paint: {
-        "line-width": 2.5,
-        "line-color": ["match", ["get", "band"], 0, BAND_COLOURS[0], 1, BAND_COLOURS[1], 2, BAND_COLOURS[2],
-          3, BAND_COLOURS[3], 4, BAND_COLOURS[4], 5, BAND_COLOURS[5], "#bbbbbb"],
-      },
+      paint: { "line-width": 1.2, "line-color": bandColour, "line-opacity": 0.9 },
     },
     {
       id: "iso-nodes", type: "circle", source: "iso", filter: ["==", ["get", "kind"], "node"],
       paint: {
-        "circle-radius": 3.5, "circle-stroke-color": "#333", "circle-stroke-width": 0.5,
-        "circle-color": ["match", ["get", "band"], 0, BAND_COLOURS[0], 1, BAND_COLOURS[1], 2, BAND_COLOURS[2],
-          3, BAND_COLOURS[3], 4, BAND_COLOURS[4], 5, BAND_COLOURS[5], "#bbbbbb"],
+        "circle-radius": 2.5, "circle-stroke-color": "#333", "circle-stroke-width": 0.5,
+        "circle-color": bandColour,
       },
     },
     {
@@ -119,9 +153,10 @@ const style = {
     {
       id: "alt-legs", type: "line", source: "alts",
       filter: ["==", ["get", "kind"], "leg"],
-      layout: { "line-cap": "round", "line-join": "round" },
+      layout: { "line-cap": "butt", "line-join": "round" },
       paint: {
-        "line-width": 4, "line-opacity": 0.75, "line-dasharray": [2, 1],
+        "line-width": 4, "line-opacity": 0.85, "line-dasharray": [2, 1.2],
+        "line-offset": ["*", 3, ["get", "alt"]],
         "line-color": ["to-color", ["get", "colour"]],
       },
     },
@@ -156,79 +191,188 @@ app.map = map;
 
 map.on("load", async () => {
   try {
-    const health = await api("/api/health");
+    const [health, network] = await Promise.all([api("/api/health"), api("/api/network.geojson")]);
+    setData("network", network);
+    placeCandidates(network);
     $("#network-name").textContent = `${health.network}: ${health.nodes} nodes, ${health.links} links`;
     const [x0, y0, x1, y1] = health.bbox;
     map.fitBounds([[x0, y0], [x1, y1]], { padding: 20, duration: 0 });
+    app.overviewZoom = map.getZoom();
   } catch (e) {
     say("#message", e.message, true);
   }
   showTab("route");
+  await app.ready;
   app.loaded = true;
+  await restore();
 });
 map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
+map.on("move", () => scheduleLabels());
+map.on("resize", () => scheduleLabels());
 
 const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
-for (const layer of ["route-stops", "network-nodes", "iso-nodes", "cmp-places", "cmp-crossings"]) {
+for (const layer of ["route-stops", "network-nodes", "iso-nodes", "cmp-places", "cmp-crossings", "iso-fill"]) {
   map.on("mousemove", layer, (e) => {
     const p = e.features[0].properties;
     let text = p.name || "";
-    if (p.kind && layer !== "network-nodes" && layer !== "cmp-places") text += ` · ${p.kind}`;
+    if (layer === "iso-fill") text = `within ${fmt(p.within_h)} h of ${p.origin}: ${fmt(p.nodes)} places, ${fmt(p.population)} people`;
+    if (p.kind && !["network-nodes", "cmp-places", "iso-fill"].includes(layer)) text += ` · ${p.kind}`;
     if (p.detail) text += ` · ${p.detail}`;
-    if (p.time_h !== undefined && p.time_h !== null) text += ` · ${fmt(p.time_h, 1)} h`;
+    if (p.time_h !== undefined && p.time_h !== null && layer !== "iso-fill") text += ` · ${fmt(p.time_h, 1)} h`;
     if (p.mean_d_time_h !== undefined) text += ` · Δ ${fmt(p.mean_d_time_h, 2)} h mean`;
     popup.setLngLat(e.lngLat).setText(text).addTo(map);
   });
   map.on("mouseleave", layer, () => popup.remove());
 }
 
-function fitTo(features) {
+function boundsOf(features) {
   let x0 = 180, y0 = 90, x1 = -180, y1 = -90;
-  for (const f of features) {
-    const g = f.geometry;
-    const pts = g.type === "Point" ? [g.coordinates] : g.coordinates;
-    for (const [x, y] of pts) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
-  }
-  if (x0 <= x1) map.fitBounds([[x0, y0], [x1, y1]], { padding: 60, duration: 0, maxZoom: 7 });
+  const visit = (c) => {
+    if (typeof c[0] === "number") {
+      x0 = Math.min(x0, c[0]); y0 = Math.min(y0, c[1]); x1 = Math.max(x1, c[0]); y1 = Math.max(y1, c[1]);
+    } else for (const d of c) visit(d);
+  };
+  for (const f of features) visit(f.geometry.coordinates);
+  return x0 <= x1 ? [x0, y0, x1, y1] : null;
+}
+
+function fitTo(features) {
+  const b = boundsOf(features);
+  // keep clear of the legends at the right (narrow screens: less room to spare)
+  const W = map.getContainer().clientWidth;
+  const right = W > 700 ? 200 : 40;
+  const pad = W > 700 ? 60 : 30;
+  if (b) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: pad, bottom: pad, left: pad, right }, duration: 0, maxZoom: 7 });
 }
 
 function setData(source, data) { map.getSource(source).setData(data); }
 
-/* Text labels as DOM markers: symbol layers would need a glyph (font) server, which an
-   offline page does not have. One label per place, however many stops it has. */
+/* ---------- labels: our own collision pass, by priority ---------- */
+
+const LABEL_H = 15;
+
+function labelEl(text, kind, cls) {
+  const el = document.createElement("div");
+  el.className = `${cls} ${kind}`;
+  el.dataset.kind = kind;
+  el.textContent = text;
+  el.style.display = "none";
+  $("#labels").appendChild(el);
+  return el;
+}
+
+/* Base-map labels: cities by population, crossings and named terminals below them. */
+function placeCandidates(network) {
+  for (const l of app.placeLabels) l.el.remove();
+  app.placeLabels = [];
+  for (const f of network.features) {
+    if (f.geometry.type !== "Point") continue;
+    const p = f.properties;
+    if (/passport control/i.test(p.name)) continue; // airports' controls: the airport's city is labelled
+    const prio = p.kind === "city" ? p.population : p.kind === "port" ? 50000 : 20000;
+    app.placeLabels.push({ text: p.name, kind: p.kind, lngLat: f.geometry.coordinates, priority: prio, el: labelEl(p.name, p.kind, "place-label") });
+  }
+  measure(app.placeLabels);
+  scheduleLabels();
+}
+
+function measure(list) {
+  for (const l of list) l.el.style.display = "";
+  for (const l of list) { l.w = l.el.offsetWidth; l.h = l.el.offsetHeight || LABEL_H; }
+  for (const l of list) l.el.style.display = "none";
+}
+
 function clearLabels() {
-  for (const m of app.labels) m.remove();
+  for (const l of app.labels) l.el.remove();
   app.labels = [];
 }
 
-function addLabel(text, lngLat, kind) {
-  const el = document.createElement("div");
-  el.className = `map-label ${kind}`;
-  el.dataset.kind = kind;
-  el.textContent = text;
-  app.labels.push(new maplibregl.Marker({ element: el, anchor: "left", offset: [8, 0] })
-    .setLngLat(lngLat).addTo(map));
+function addLabel(text, lngLat, kind, priority) {
+  const l = { text, kind, lngLat, priority, el: labelEl(text, kind, "map-label") };
+  app.labels.push(l);
+  return l;
 }
+
+let labelFrame = null;
+function scheduleLabels() {
+  if (labelFrame === null) labelFrame = requestAnimationFrame(() => { labelFrame = null; placeLabels(); });
+}
+
+/* Greedy placement in priority order: each label tries right, left, above and below its
+   point and is shown at the first spot that overlaps no label already placed. */
+function placeLabels() {
+  const W = map.getContainer().clientWidth, H = map.getContainer().clientHeight;
+  const routeOn = app.tab === "route";
+  const cands = [...(routeOn ? app.labels : []), ...app.placeLabels].sort((a, b) => b.priority - a.priority);
+  if (!routeOn) for (const l of app.labels) l.el.style.display = "none";
+  // the legends and the map's controls are obstacles too
+  const box = map.getContainer().getBoundingClientRect();
+  const placed = [...document.querySelectorAll("#legends .legend-box, .maplibregl-ctrl")]
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0)
+    .map((r) => ({ x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top }));
+  const obstacles = placed.length;
+  const onRoute = new Set(routeOn ? app.labels.map((l) => l.text) : []);
+  const hits = (r) => placed.some((q) => r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1);
+  for (const l of cands) {
+    const p = map.project(l.lngLat);
+    let spot = null;
+    const twin = l.el.classList.contains("place-label") && onRoute.has(l.text);
+    if (!twin && p.x > -200 && p.x < W + 200 && p.y > -50 && p.y < H + 50) {
+      const w = l.w, h = l.h;
+      for (const [dx, dy] of [[7, -h / 2], [-w - 7, -h / 2], [-w / 2, -h - 5], [-w / 2, 5]]) {
+        const r = { x0: p.x + dx, y0: p.y + dy, x1: p.x + dx + w, y1: p.y + dy + h };
+        if (r.x0 < 0 || r.y0 < 0 || r.x1 > W || r.y1 > H) continue;
+        if (!hits(r)) { spot = r; break; }
+      }
+    }
+    if (spot) {
+      placed.push(spot);
+      l.el.style.transform = `translate(${Math.round(spot.x0)}px, ${Math.round(spot.y0)}px)`;
+      l.el.style.display = "";
+    } else {
+      l.el.style.display = "none";
+    }
+    l.shown = Boolean(spot);
+  }
+  app.placed = placed.length - obstacles;
+}
+
+app.shownLabels = () => [...app.labels, ...app.placeLabels].filter((l) => l.shown).map((l) => l.text);
 
 function labelRoute(r) {
   clearLabels();
   const legs = r.features.features.filter((f) => f.properties.kind === "leg");
   if (legs.length) {
-    addLabel(r.origin.name, legs[0].geometry.coordinates[0], "endpoint");
-    addLabel(r.destination.name, legs[legs.length - 1].geometry.coordinates.slice(-1)[0], "endpoint");
+    addLabel(r.origin.name, legs[0].geometry.coordinates[0], "endpoint", 3e12);
+    addLabel(r.destination.name, legs[legs.length - 1].geometry.coordinates.slice(-1)[0], "endpoint", 2e12);
   }
   const seen = new Set([r.origin.name, r.destination.name]);
   for (const f of r.features.features) {
     const k = f.properties.kind;
     if ((k === "border_crossing" || k === "gauge_change") && !seen.has(f.properties.name)) {
       seen.add(f.properties.name);
-      addLabel(f.properties.name, f.geometry.coordinates, k);
+      addLabel(f.properties.name, f.geometry.coordinates, k, 1e12);
     }
   }
+  measure(app.labels);
+  scheduleLabels();
 }
 
-function legend(items) {
-  $("#legend").innerHTML = items.map(([c, t]) => `<div><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("");
+function legend(items, title = "") {
+  $("#legend").innerHTML = (title ? `<h3>${esc(title)}</h3>` : "")
+    + items.map(([c, t]) => `<div><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("");
+  scheduleLabels();
+}
+
+function altLegend(rs) {
+  if (!rs) { $("#alt-legend").innerHTML = ""; return; }
+  const title = rs.method_label || "Alternatives";
+  $("#alt-legend").innerHTML = `<h3>${esc(title)} (dashed)</h3>` + rs.routes.map((r, i) => {
+    const c = ALT_COLOURS[i % ALT_COLOURS.length];
+    return `<div data-alt="${i}"><span class="swatch dashed" style="background:repeating-linear-gradient(90deg, ${c} 0 5px, transparent 5px 8px);"></span>`
+      + `#${i + 1} · ${fmt(r.totals.time_h, 1)} h · US$ ${fmt(r.totals.cost_usd)}</div>`;
+  }).join("");
+  scheduleLabels();
 }
 
 /* ---------- autocomplete ---------- */
@@ -266,16 +410,165 @@ function placeOf(inputSel) {
   return app.placeIds[v] !== undefined ? app.placeIds[v] : v;
 }
 
+/* ---------- URL state ---------- */
+
+function hashState() {
+  return Object.fromEntries(new URLSearchParams(location.hash.replace(/^#/, "")));
+}
+
+function setHash(state) {
+  app.hashes[state.view && ROUTE_VIEWS.includes(state.view) ? "route" : state.view] = state;
+  const clean = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== "" && v !== undefined && v !== null));
+  const hash = "#" + new URLSearchParams(clean).toString();
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+}
+
+function routeState(view) {
+  const s = {
+    view, from: $("#origin").value.trim(), to: $("#destination").value.trim(), profile: $("#profile").value || "none",
+    optimize: $("#optimize").value, modes: $("#modes").value === "any" ? "" : $("#modes").value,
+    depart: $("#depart").value, as_of: $("#as-of").value,
+  };
+  if (view === "tcd" && app.tcd) s.tcd = app.tcd.join(",");
+  return s;
+}
+
+async function restore() {
+  const s = hashState();
+  const view = s.view;
+  if (!view) return;
+  if (ROUTE_VIEWS.includes(view)) {
+    showTab("route");
+    $("#origin").value = s.from || "";
+    $("#destination").value = s.to || "";
+    if (s.profile !== undefined) $("#profile").value = s.profile === "none" ? "" : s.profile;
+    $("#optimize").value = s.optimize || "";
+    $("#modes").value = s.modes || "any";
+    $("#depart").value = s.depart || "";
+    $("#as-of").value = s.as_of || "";
+    if (!s.from || !s.to) return;
+    if (view === "route") await doRoute();
+    else if (view === "tcd") await doRoute(null, s.tcd ? s.tcd.split(",").filter(Boolean) : null, true);
+    else await doRouteSet(view);
+  } else if (view === "isochrone") {
+    showTab("isochrone");
+    $("#iso-origin").value = s.from || "";
+    if (s.hours) $("#iso-hours").value = s.hours.split(",").join(", ");
+    $("#iso-modes").value = s.modes || "road";
+    $("#iso-as-of").value = s.as_of || "";
+    $("#iso-profile").value = s.profile || "";
+    if (s.from) await doIsochrone();
+  } else if (view === "compare") {
+    showTab("compare");
+    if (s.base) $("#cmp-base").value = s.base;
+    if (s.other) { $("#cmp-other").value = s.other; $("#cmp-other").dispatchEvent(new Event("change")); }
+    await doCompare();
+  }
+}
+
+window.addEventListener("hashchange", () => { restore(); });
+
+async function copyLink() {
+  try {
+    await navigator.clipboard.writeText(location.href);
+  } catch (e) {
+    console.info("link:", location.href);
+  }
+  const box = app.tab === "route" ? "#message" : app.tab === "isochrone" ? "#iso-message" : "#cmp-message";
+  say(box, `link to this view: ${location.href}`);
+}
+
+/* ---------- downloads ---------- */
+
+function csv(rows, cols) {
+  const cell = (v) => {
+    if (v === null || v === undefined) return "";
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+}
+
+function slug(...parts) {
+  return parts.filter(Boolean).join("-").normalize("NFKD").replace(/[^\w-]+/g, "_");
+}
+
+function exportData(kind, format) {
+  if (kind === "route" && app.routeSet) {
+    const rs = app.routeSet;
+    const name = slug("corridor", rs.method_key, rs.routes[0] ? rs.routes[0].origin.name : "", rs.routes[0] ? rs.routes[0].destination.name : "");
+    if (format === "geojson") {
+      const feats = rs.routes.flatMap((r, i) => r.features.features.map((f) => ({ ...f, properties: { ...f.properties, alternative: i + 1 } })));
+      return [`${name}.geojson`, JSON.stringify({ type: "FeatureCollection", features: feats }), "application/geo+json"];
+    }
+    const rows = rs.routes.map((r, i) => ({
+      alternative: i + 1, origin: r.origin.name, destination: r.destination.name, profile: r.profile, as_of: r.as_of,
+      length_km: r.totals.length_km, time_h: r.totals.time_h, cost_usd: r.totals.cost_usd, co2_kg: r.totals.co2_kg,
+      modes: [...new Set(r.legs.map((l) => l.mode))].join("+"),
+      crossings: [...new Set(r.stops.filter((s) => s.kind === "border_crossing").map((s) => s.name))].join("; "),
+    }));
+    return [`${name}.csv`, csv(rows, Object.keys(rows[0] || { alternative: 0 })), "text/csv"];
+  }
+  if (kind === "route") {
+    const r = app.lastRoute;
+    const name = slug("corridor-route", r.origin.name, r.destination.name, r.profile);
+    if (format === "geojson") return [`${name}.geojson`, JSON.stringify(r.features), "application/geo+json"];
+    const rows = [
+      ...r.legs.map((l, i) => ({ seq: i + 1, type: "leg", from: l.from, to: l.to, mode: l.mode, ref: l.ref, at_km: l.start_km, length_km: l.length_km, time_h: l.time_h, cost_usd: l.cost_usd, co2_kg: l.co2_kg })),
+      ...r.stops.map((s) => ({ type: s.kind, from: s.name, to: s.detail, at_km: s.at_km, time_h: s.time_h + s.wait_h, cost_usd: s.cost_usd })),
+    ].sort((a, b) => a.at_km - b.at_km);
+    const cols = ["seq", "type", "from", "to", "mode", "ref", "at_km", "length_km", "time_h", "cost_usd", "co2_kg"];
+    return [`${name}.csv`, csv(rows, cols), "text/csv"];
+  }
+  if (kind === "isochrone") {
+    const r = app.iso;
+    const name = slug("corridor-isochrone", r.origin.name, r.modes.join("+"));
+    if (format === "geojson") {
+      const nodes = r.features.features.filter((f) => f.properties.kind === "node");
+      return [`${name}.geojson`, JSON.stringify({ type: "FeatureCollection", features: [...r.polygons.features, ...nodes] }), "application/geo+json"];
+    }
+    const rows = r.features.features.filter((f) => f.properties.kind === "node").map((f) => ({
+      name: f.properties.name, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], time_h: f.properties.time_h,
+      within_h: f.properties.band >= 0 ? r.hours[f.properties.band] : "",
+    })).sort((a, b) => (a.time_h === null) - (b.time_h === null) || a.time_h - b.time_h);
+    return [`${name}.csv`, csv(rows, ["name", "lon", "lat", "time_h", "within_h"]), "text/csv"];
+  }
+  const c = app.cmp;
+  const name = slug("corridor-compare", c.base, c.other);
+  if (format === "geojson") return [`${name}.geojson`, JSON.stringify(c.changes), "application/geo+json"];
+  const cols = Object.keys(c.headline[0] || { profile: "" });
+  return [`${name}.csv`, csv(c.headline, cols), "text/csv"];
+}
+app.exportData = exportData;
+
+function download(kind, format) {
+  const [name, text, mime] = exportData(kind, format);
+  app.lastDownload = { name, text, mime };
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 /* ---------- route ---------- */
 
 function routeRequest() {
-  const body = { origin: placeOf("#origin"), destination: placeOf("#destination") };
+  const body = { origin: placeOf("#origin"), destination: placeOf("#destination"), exact_names: true };
   const profile = $("#profile").value;
   const optimize = $("#optimize").value;
   if (profile) body.profile = profile;
   if (optimize) body.optimize = optimize;
+  if ($("#modes").value !== "any") body.modes = $("#modes").value;
+  if ($("#depart").value) body.depart = $("#depart").value;
+  if ($("#as-of").value) body.as_of = $("#as-of").value;
   return body;
 }
+
+const ROUTE_BOXES = { origin: "#origin", destination: "#destination" };
 
 function showRoute(r) {
   app.lastRoute = r;
@@ -289,6 +582,8 @@ function showRoute(r) {
   const crossings = r.stops.filter((s) => s.kind === "border_crossing").length;
   const gauges = r.stops.filter((s) => s.kind === "gauge_change").length;
   if (r.profile) text += `; ${crossings} border crossing(s), ${gauges} gauge change(s)`;
+  if (r.as_of) text += `; network as of ${esc(r.as_of)}`;
+  if (r.arrive) text += `; arrive ${esc(r.arrive)}`;
   if (t.elapsed_h !== undefined && t.elapsed_h !== null) {
     // the split of the time, under the route's named definition of time_h
     text += `<br><small>${esc(r.time_definition || "")}: driving ${fmt(t.driving_h, 1)} h`
@@ -314,28 +609,29 @@ function showRoute(r) {
     }
     return `<tr class="stop" data-kind="${esc(x.kind)}"><td>${i + 1}</td><td>${esc(x.name)}</td><td>${esc(x.kind.replace("_", " "))}: ${esc(x.detail)}</td>`
       + `<td><span class="swatch" style="background:${STOP_COLOURS[x.kind] || "#000"}"></span></td>`
-      + `<td class="num">@${fmt(x.at_km)}</td><td class="num">${fmt(x.time_h + x.wait_h, 1)}</td><td class="num">${fmt(x.cost_usd)}</td></tr>`;
+      + `<td class="num">at km ${fmt(x.at_km)}</td><td class="num">${fmt(x.time_h + x.wait_h, 1)}</td><td class="num">${fmt(x.cost_usd)}</td></tr>`;
   }).join("");
-  legend([
-    ...Object.entries(MODE_COLOURS).filter(([m]) => m !== "transfer").map(([m, c]) => [c, m]),
-    ...Object.entries(STOP_COLOURS).map(([k, c]) => [c, k.replace("_", " ")]),
-  ]);
+  showRouteLegend();
+  $("#route-downloads").hidden = false;
 }
 
-async function doRoute(ev) {
+async function doRoute(ev, tcdProfiles = null, tcdView = false) {
   if (ev) ev.preventDefault();
   say("#message", "searching…");
   try {
     const r = await api("/api/route", routeRequest());
     app.routeSet = null;
     setData("alts", EMPTY);
+    altLegend(null);
     $("#alternatives").innerHTML = "";
     showRoute(r);
     fitTo(r.features.features);
     say("#message", "");
-    await doTcd(r);
+    await doTcd(r, tcdProfiles);
+    setHash(routeState(tcdView ? "tcd" : "route"));
+    if (tcdView) $("#tcd-title").scrollIntoView();
   } catch (e) {
-    say("#message", e.message, true);
+    refuse("#message", e, ROUTE_BOXES, () => doRoute(null, tcdProfiles, tcdView));
   }
 }
 
@@ -345,7 +641,7 @@ function drawAlternatives() {
   rs.routes.forEach((r, i) => {
     if (!app.visible.has(i)) return;
     for (const f of r.features.features) {
-      if (f.properties.kind === "leg") feats.push({ ...f, properties: { ...f.properties, alt: i, colour: ROUTE_COLOURS[i % ROUTE_COLOURS.length] } });
+      if (f.properties.kind === "leg") feats.push({ ...f, properties: { ...f.properties, alt: i, colour: ALT_COLOURS[i % ALT_COLOURS.length] } });
     }
   });
   setData("alts", { type: "FeatureCollection", features: feats });
@@ -361,16 +657,18 @@ async function doRouteSet(method) {
   say("#message", "searching…");
   try {
     const rs = await api("/api/routes", body);
+    rs.method_key = method;
+    rs.method_label = method === "pareto" ? "Pareto set" : "Alternatives";
     app.routeSet = rs;
     app.visible = new Set(rs.routes.map((_, i) => i));
     const box = $("#alternatives");
-    box.innerHTML = `<h2>${method === "pareto" ? "Pareto set" : "Alternatives"} (${rs.routes.length})</h2>`
-      + `<p class="muted">${esc(rs.method)}</p>`
+    box.innerHTML = `<h2>${rs.method_label} (${rs.routes.length})</h2>`
+      + `<p class="muted">${esc(rs.method)}${rs.note ? ` · ${esc(rs.note)}` : ""}</p>`
       + rs.routes.map((r, i) => {
         const via = [...new Set(r.stops.filter((s) => s.kind === "border_crossing").map((s) => s.name))].join(", ") || "no crossing";
         const modes = [...new Set(r.legs.map((l) => l.mode))].join("+");
         return `<label><input type="checkbox" data-alt="${i}" checked>`
-          + `<span class="swatch" style="background:${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}"></span>`
+          + `<span class="swatch" style="background:${ALT_COLOURS[i % ALT_COLOURS.length]}"></span>`
           + `<a href="#" data-show="${i}">#${i + 1}</a> ${esc(modes)} · ${fmt(r.totals.time_d, 1)} d · US$ ${fmt(r.totals.cost_usd)} · ${fmt(r.totals.co2_kg / 1000, 1)} t · via ${esc(via)}</label>`;
       }).join("");
     box.querySelectorAll("input[data-alt]").forEach((cb) => cb.addEventListener("change", () => {
@@ -383,87 +681,162 @@ async function doRouteSet(method) {
       showRoute(rs.routes[Number(a.dataset.show)]);
     }));
     drawAlternatives();
+    altLegend(rs);
     if (rs.routes.length) {
       showRoute(rs.routes[0]);
       fitTo(rs.routes.flatMap((r) => r.features.features));
     }
     say("#message", "");
+    setHash(routeState(method));
   } catch (e) {
-    say("#message", e.message, true);
+    refuse("#message", e, ROUTE_BOXES, () => doRouteSet(method));
   }
 }
 
 /* ---------- time/cost-distance chart ---------- */
 
-async function doTcd(r) {
+async function doTcd(r, profiles = null) {
   const first = r.profile || "truck40";
   const second = CONTRAST[first] || "container40";
+  const asked = profiles && profiles.length ? profiles : [first, second];
   const box = $("#tcd");
+  const base = { origin: r.origin.node_id, destination: r.destination.node_id };
+  if (r.as_of) base.as_of = r.as_of;
+  if ($("#depart").value) base.depart = $("#depart").value;
   try {
-    const t = await api("/api/tcd", {
-      origin: r.origin.node_id, destination: r.destination.node_id, profiles: [first, second],
-    });
+    const t = await api("/api/tcd", { ...base, profiles: asked });
+    app.tcd = asked;
     box.innerHTML = tcdSvg(t.table);
   } catch (e) {
-    // one profile may not reach the destination: chart the route's own profile alone
+    // one profile may not reach the destination: chart the first profile alone
     try {
-      const t = await api("/api/tcd", { origin: r.origin.node_id, destination: r.destination.node_id, profiles: [first] });
-      box.innerHTML = tcdSvg(t.table) + `<p class="muted">${esc(second)}: ${esc(e.message)}</p>`;
+      const t = await api("/api/tcd", { ...base, profiles: [asked[0]] });
+      app.tcd = [asked[0]];
+      box.innerHTML = tcdSvg(t.table) + `<p class="muted">${esc(asked.slice(1).join(", "))}: ${esc(e.message)}</p>`;
     } catch (e2) {
       box.innerHTML = `<p class="muted">no chart: ${esc(e2.message)}</p>`;
     }
   }
 }
 
+/* 0 and round steps (1, 2, 2.5 or 5 x 10^k) up to at least `max`, about `n` of them. */
+function niceTicks(max, n = 5) {
+  const top = max > 0 ? max : 1;
+  const raw = top / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw * 0.999);
+  const ticks = [];
+  for (let i = 0; i * step < top - 1e-9 * top; i++) ticks.push(i * step);
+  ticks.push(ticks.length * step);
+  return ticks;
+}
+
+const tickText = (v) => (v >= 10000 ? `${fmt(v / 1000, (v / 1000) % 1 ? 1 : 0)}k`
+  : fmt(v, v % 1 ? (v * 10) % 1 ? 2 : 1 : 0));
+
+/* Cumulative cost and time against distance, one panel each, with axes, ticks and units.
+   Segments take the map's colours: links by mode, stops by kind (vertical steps); the
+   second profile is dashed. */
 function tcdSvg(table) {
-  const W = 410, H = 330, L = 52, R = 10, T = 14, gap = 34;
-  const h = (H - T - gap - 26) / 2;
+  const W = 420, L = 52, R = 12, T = 10, PH = 120, GAP = 34, XAX = 30;
+  const H = T + 2 * PH + GAP + XAX + 34;
   const series = {};
   for (const row of table) (series[row.route] = series[row.route] || []).push(row);
   const names = Object.keys(series);
-  const maxX = Math.max(1, ...table.map((x) => x.cum_distance_km));
-  const maxC = Math.max(1, ...table.map((x) => x.cum_cost_usd));
-  const maxT = Math.max(1, ...table.map((x) => x.cum_time_h));
+  const xt = niceTicks(Math.max(...table.map((x) => x.cum_distance_km)));
+  const ct = niceTicks(Math.max(...table.map((x) => x.cum_cost_usd)), 4);
+  const tt = niceTicks(Math.max(...table.map((x) => x.cum_time_h)), 4);
+  const maxX = xt[xt.length - 1];
   const X = (v) => L + (v / maxX) * (W - L - R);
-  const panel = (top, key, maxY, label) => {
-    const Y = (v) => top + h - (v / maxY) * h;
-    let s = `<rect x="${L}" y="${top}" width="${W - L - R}" height="${h}" fill="none" stroke="#ccc"/>`;
-    s += `<text x="4" y="${top + 10}" font-size="10">${label}</text>`;
-    s += `<text x="${L - 4}" y="${top + 10}" font-size="9" text-anchor="end">${fmt(maxY)}</text>`;
-    s += `<text x="${L - 4}" y="${top + h}" font-size="9" text-anchor="end">0</text>`;
+  const dashes = ["", "6 3", "2 2", "8 2 2 2"];
+  const stopKind = (row) => (row.label || "").split(":")[0].trim();
+  const panel = (top, key, ticks, unit) => {
+    const maxY = ticks[ticks.length - 1];
+    const Y = (v) => top + PH - (v / maxY) * PH;
+    let s = `<g class="tcd-panel" data-unit="${esc(unit)}">`;
+    for (const v of ticks) {
+      s += `<line x1="${L}" x2="${W - R}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#eee"/>`
+        + `<text class="tick y" x="${L - 5}" y="${(Y(v) + 3).toFixed(1)}" font-size="9" text-anchor="end">${tickText(v)}</text>`;
+    }
+    s += `<line x1="${L}" x2="${L}" y1="${top}" y2="${top + PH}" stroke="#888"/>`
+      + `<line x1="${L}" x2="${W - R}" y1="${top + PH}" y2="${top + PH}" stroke="#888"/>`
+      + `<text class="axis-title" transform="translate(12 ${top + PH / 2}) rotate(-90)" font-size="10" text-anchor="middle">${esc(unit)}</text>`;
     names.forEach((n, i) => {
-      const pts = series[n].map((row) => `${X(row.cum_distance_km).toFixed(1)},${Y(row[key]).toFixed(1)}`).join(" ");
-      s += `<polyline class="tcd-line" data-route="${esc(n)}" points="${pts}" fill="none" stroke="${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}" stroke-width="2"/>`;
+      const rows = series[n];
+      for (let j = 1; j < rows.length; j++) {
+        const a = rows[j - 1], b = rows[j];
+        const colour = b.kind === "link" ? (MODE_COLOURS[b.mode] || "#555") : (STOP_COLOURS[stopKind(b)] || "#555");
+        const tip = `${n}: ${b.label} · +${fmt(b.distance_km)} km, +${fmt(b.time_h, 1)} h, +US$ ${fmt(b.cost_usd)}`
+          + ` (at ${fmt(b.cum_distance_km)} km: ${fmt(b.cum_time_h, 1)} h, US$ ${fmt(b.cum_cost_usd)})`;
+        s += `<polyline class="tcd-line" data-route="${esc(n)}" data-mode="${esc(b.mode || stopKind(b))}" points="${X(a.cum_distance_km).toFixed(1)},${Y(a[key]).toFixed(1)} ${X(b.cum_distance_km).toFixed(1)},${Y(b[key]).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${dashes[i % dashes.length]}"><title>${esc(tip)}</title></polyline>`;
+      }
     });
-    return s;
+    return s + "</g>";
   };
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="time/cost-distance chart">`;
-  svg += panel(T, "cum_cost_usd", maxC, "US$");
-  svg += panel(T + h + gap, "cum_time_h", maxT, "hours");
-  svg += `<text x="${W - R}" y="${H - 14}" font-size="9" text-anchor="end">${fmt(maxX)} km</text>`;
+  svg += panel(T, "cum_cost_usd", ct, "cost, US$");
+  svg += panel(T + PH + GAP, "cum_time_h", tt, "time, h");
+  const base = T + 2 * PH + GAP;
+  for (const v of xt) {
+    svg += `<line x1="${X(v).toFixed(1)}" x2="${X(v).toFixed(1)}" y1="${base}" y2="${base + 4}" stroke="#888"/>`
+      + `<text class="tick x" x="${X(v).toFixed(1)}" y="${base + 14}" font-size="9" text-anchor="middle">${tickText(v)}</text>`;
+  }
+  svg += `<text class="axis-title" x="${(L + W - R) / 2}" y="${base + 27}" font-size="10" text-anchor="middle">distance, km</text>`;
+  const ly = H - 6;
+  let x = L;
   names.forEach((n, i) => {
-    svg += `<rect x="${L + i * 150}" y="${H - 12}" width="10" height="10" fill="${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}"/>`
-      + `<text x="${L + 14 + i * 150}" y="${H - 3}" font-size="10">${esc(n)}</text>`;
+    svg += `<line x1="${x}" x2="${x + 22}" y1="${ly - 3}" y2="${ly - 3}" stroke="#333" stroke-width="2" stroke-dasharray="${dashes[i % dashes.length]}"/>`
+      + `<text x="${x + 26}" y="${ly}" font-size="10">${esc(n)}</text>`;
+    x += 30 + 6 * n.length;
   });
+  const modes = [...new Set(table.filter((r) => r.kind === "link").map((r) => r.mode))];
+  for (const m of modes) {
+    svg += `<rect x="${x}" y="${ly - 8}" width="9" height="9" fill="${MODE_COLOURS[m] || "#555"}"/><text x="${x + 12}" y="${ly}" font-size="10">${esc(m)}</text>`;
+    x += 18 + 6 * m.length;
+  }
   return svg + "</svg>";
 }
 
 /* ---------- isochrones ---------- */
 
 async function doIsochrone(ev) {
-  ev.preventDefault();
+  if (ev) ev.preventDefault();
   const hours = $("#iso-hours").value.split(/[ ,;]+/).filter(Boolean).map(Number);
   say("#iso-message", "computing…");
+  const body = { origin: placeOf("#iso-origin"), hours, modes: $("#iso-modes").value, exact_names: true };
+  if ($("#iso-as-of").value) body.as_of = $("#iso-as-of").value;
+  if ($("#iso-profile").value) body.profile = $("#iso-profile").value;
   try {
-    const r = await api("/api/isochrone", { origin: placeOf("#iso-origin"), hours, modes: $("#iso-modes").value });
+    const r = await api("/api/isochrone", body);
+    app.iso = r;
     setData("iso", r.features);
-    const body = $("#iso-table tbody");
-    body.innerHTML = r.bands.map((b, i) => `<tr><td><span class="swatch" style="background:${BAND_COLOURS[i]}"></span>${fmt(b.hours)} h</td>`
+    // largest band first, so that the smaller ones are drawn over it
+    const polys = [...r.polygons.features].sort((a, b) => b.properties.band - a.properties.band);
+    setData("isopoly", { type: "FeatureCollection", features: polys });
+    const tbody = $("#iso-table tbody");
+    tbody.innerHTML = r.bands.map((b, i) => `<tr><td><span class="swatch" style="background:${BAND_COLOURS[i]}"></span>${fmt(b.hours)} h</td>`
       + `<td class="num">${b.nodes}</td><td class="num">${fmt(b.population)}</td></tr>`).join("");
-    legend([...r.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), ["#bbbbbb", "further / unreachable"]]);
-    say("#iso-message", `${r.origin.name} by ${r.modes.join("+")}: ${r.unreachable} nodes unreachable`);
+    legend([...r.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), ["#111111", `origin: ${r.origin.name}`]], "Travel time");
+    altLegend(null);
+    say("#iso-message", `${r.origin.name} by ${r.modes.join("+")}${r.profile ? ` (${r.profile})` : ""}${r.as_of ? ` as of ${r.as_of}` : ""}: ${r.unreachable} nodes unreachable`);
+    $("#iso-note").textContent = `${r.time_definition}. Areas: reached links and places plus what is left of the time off the network (30 km/h, 6–60 km).`;
+    // the view moves to the origin: centred on it, wide enough for the largest band
+    const o = [r.origin.lon, r.origin.lat];
+    if (app.originMarker) app.originMarker.remove();
+    const el = document.createElement("div");
+    el.className = "origin-marker";
+    el.title = r.origin.name;
+    app.originMarker = new maplibregl.Marker({ element: el }).setLngLat(o).addTo(map);
+    const b = boundsOf(polys.length ? [polys[0]] : r.features.features);
+    if (b) {
+      const dx = Math.max(o[0] - b[0], b[2] - o[0], 0.5), dy = Math.max(o[1] - b[1], b[3] - o[1], 0.5);
+      map.fitBounds([[o[0] - dx, o[1] - dy], [o[0] + dx, o[1] + dy]], { padding: 30, duration: 0, maxZoom: 8 });
+    }
+    map.setCenter(o);
+    $("#iso-downloads").hidden = false;
+    setHash({ view: "isochrone", from: $("#iso-origin").value.trim(), hours: hours.join(","), modes: $("#iso-modes").value, as_of: $("#iso-as-of").value, profile: $("#iso-profile").value });
   } catch (e) {
-    say("#iso-message", e.message, true);
+    refuse("#iso-message", e, { origin: "#iso-origin" }, () => doIsochrone());
   }
 }
 
@@ -487,19 +860,23 @@ async function loadScenarios() {
 }
 
 async function doCompare(ev) {
-  ev.preventDefault();
+  if (ev) ev.preventDefault();
   say("#cmp-message", "comparing (the first time takes a few seconds)…");
   try {
     const c = await api("/api/compare", { base: $("#cmp-base").value, other: $("#cmp-other").value });
+    app.cmp = c;
     setData("cmp", c.changes);
     const s = Object.entries(c.summary).map(([k, v]) => `${v} ${k}`).join(", ") || "no link or crossing changed";
     $("#cmp-summary").innerHTML = `<p><b>${esc(c.base)} → ${esc(c.other)}</b>: ${esc(s)}; ${c.places} places compared.</p>`;
     $("#cmp-table tbody").innerHTML = c.headline.map((h) => `<tr><td>${esc(h.profile)}</td><td>${esc(h.origin)}</td><td>${esc(h.destination)}</td>`
       + `<td class="num">${fmt(h.time_h_before, 1)}</td><td class="num">${fmt(h.time_h_after, 1)}</td>`
       + `<td class="num">${fmt(h.d_time_h, 1)}</td><td class="num">${fmt(h.d_cost_usd)}</td></tr>`).join("");
-    legend([...Object.entries(CHANGE_COLOURS).map(([k, c2]) => [c2, k]), ["#1a9850", "place: faster on average"], ["#d73027", "place: slower on average"]]);
+    compareLegend(c);
+    altLegend(null);
     fitTo(c.changes.features);
     say("#cmp-message", "");
+    $("#cmp-downloads").hidden = false;
+    setHash({ view: "compare", base: c.base, other: c.other });
   } catch (e) {
     say("#cmp-message", e.message, true);
   }
@@ -508,28 +885,68 @@ async function doCompare(ev) {
 /* ---------- wiring ---------- */
 
 function showTab(name) {
+  app.tab = name;
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
   document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === `tab-${name}`));
   const show = {
-    route: ["route-legs", "route-stops", "alt-legs"], isochrone: ["iso-links", "iso-nodes"],
+    route: ["route-legs", "route-stops", "alt-legs"], isochrone: ["iso-fill", "iso-outline", "iso-links", "iso-nodes"],
     compare: ["cmp-links", "cmp-places", "cmp-crossings"],
   };
   for (const [tab, layers] of Object.entries(show)) {
     for (const l of layers) if (map.getLayer(l)) map.setLayoutProperty(l, "visibility", tab === name ? "visible" : "none");
   }
-  for (const m of app.labels) m.getElement().style.display = name === "route" ? "" : "none";
+  if (app.originMarker) app.originMarker.getElement().style.display = name === "isochrone" ? "" : "none";
+  $("#alt-legend").style.display = name === "route" ? "" : "none";
+  if (name === "route" && app.lastRoute) showRouteLegend();
+  else if (name === "isochrone" && app.iso) legend(app.iso.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), "Travel time");
+  else if (name === "compare" && app.cmp) compareLegend(app.cmp);
+  else legend([]);
+  placeLabels();
+}
+
+/* The modes and stop kinds of the routes shown (the route and any alternatives). */
+/* The kinds of change the comparison has, and the places' colours. */
+function compareLegend(c) {
+  const kinds = Object.entries(CHANGE_COLOURS).filter(([k]) => c.summary[k]);
+  legend([...kinds.map(([k, c2]) => [c2, `${k} (${c.summary[k]})`]),
+    ["#1a9850", "place faster"], ["#d73027", "place slower"]], "Changes");
+}
+
+function showRouteLegend() {
+  const routes = app.routeSet ? [app.lastRoute, ...app.routeSet.routes] : [app.lastRoute];
+  const modes = new Set(routes.flatMap((r) => r.legs.map((l) => l.mode)));
+  const stops = new Set(routes.flatMap((r) => r.features.features.map((f) => f.properties.kind)));
+  legend([
+    ...Object.entries(MODE_COLOURS).filter(([m]) => modes.has(m)).map(([m, c]) => [c, m]),
+    ...Object.entries(STOP_COLOURS).filter(([k]) => stops.has(k)).map(([k, c]) => [c, k.replace("_", " ")]),
+  ], "Modes and stops");
+}
+
+function togglePanel() {
+  const panel = $("#panel");
+  const collapsed = panel.classList.toggle("collapsed");
+  document.body.classList.toggle("panel-collapsed", collapsed);
+  $("#panel-toggle").setAttribute("aria-expanded", String(!collapsed));
+  $("#panel-toggle").textContent = collapsed ? "▴ panel" : "▾ panel";
+  map.resize();
 }
 
 async function init() {
-  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => {
+    showTab(b.dataset.tab);
+    setHash(app.hashes[b.dataset.tab] || { view: b.dataset.tab });
+  }));
   autocomplete("#origin", "#origin-list");
   autocomplete("#destination", "#destination-list");
   autocomplete("#iso-origin", "#iso-list");
-  $("#route-form").addEventListener("submit", doRoute);
+  $("#route-form").addEventListener("submit", (e) => doRoute(e));
   $("#alt-btn").addEventListener("click", () => doRouteSet("alternatives"));
   $("#pareto-btn").addEventListener("click", () => doRouteSet("pareto"));
-  $("#iso-form").addEventListener("submit", doIsochrone);
-  $("#cmp-form").addEventListener("submit", doCompare);
+  $("#iso-form").addEventListener("submit", (e) => doIsochrone(e));
+  $("#cmp-form").addEventListener("submit", (e) => doCompare(e));
+  $("#panel-toggle").addEventListener("click", togglePanel);
+  document.querySelectorAll("button[data-download]").forEach((b) => b.addEventListener("click", () => download(b.dataset.download, b.dataset.format)));
+  document.querySelectorAll("button.permalink").forEach((b) => b.addEventListener("click", copyLink));
   try {
     const res = await api("/api/profiles");
     const sel = $("#profile");
@@ -538,6 +955,7 @@ async function init() {
       opt.value = p.id;
       opt.textContent = `${p.id} – ${p.name}`;
       sel.appendChild(opt);
+      $("#iso-profile").appendChild(opt.cloneNode(true));
     }
     sel.value = "container40";
     await loadScenarios();
@@ -546,4 +964,4 @@ async function init() {
   }
 }
 
-init();
+app.ready = init();
