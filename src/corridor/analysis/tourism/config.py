@@ -10,7 +10,7 @@ the field, and how to fix it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -120,6 +120,18 @@ class Valued(_Strict):
     source: str = _Source
 
 
+class Range(_Strict):
+    low: float
+    high: float
+    source: str = _Source
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
 class Spending(_Strict):
     origin: str = Field(min_length=2, max_length=2)
     usd_per_day: float = Field(gt=0)
@@ -170,6 +182,7 @@ class _ParamsFile(_Strict):
     visa: tuple[VisaRule, ...] = ()
     regime_utility: dict[Regime, Valued]
     fixed: dict[str, Valued]
+    ranges: dict[str, Range] = {}
     spending: tuple[Spending, ...] = ()
     targets: tuple[Target, ...] = ()
 
@@ -194,6 +207,9 @@ class _ParamsFile(_Strict):
         need = {"logsum_coefficient", "attraction_exponent", "round_trip_factor"}
         if need - set(self.fixed):
             problems.append(f"fixed: give {sorted(need - set(self.fixed))}")
+        stray = sorted(set(self.ranges) - set(self.fixed) - set(REGIMES))
+        if stray:
+            problems.append(f"ranges: {stray} are neither fixed parameters nor regimes")
         for t in self.targets:
             if isinstance(t.scale, str) and t.scale not in self.fixed:
                 problems.append(f"targets: {t.id} scale {t.scale!r} is not a fixed parameter")
@@ -213,6 +229,8 @@ class TourismParams:
     ----------
     zones, markets, modes, nests, purposes, visa, regime_utility, fixed, spending, targets
         The file's sections (see the bundled file for their meaning and sources).
+    ranges
+        (low, high) of the fixed parameters and regime utilities drawn by ``--draws``.
     source
         The file read.
     """
@@ -228,6 +246,23 @@ class TourismParams:
     spending: dict[str, float]
     targets: tuple[Target, ...]
     source: str
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def with_values(self, values: dict[str, float]) -> TourismParams:
+        """A copy with fixed parameters or regime utilities replaced (``group_visa_free``
+        follows ``visa``)."""
+        fixed = dict(self.fixed)
+        regime = dict(self.regime_utility)
+        for k, v in values.items():
+            if k in regime:
+                regime[k] = v
+                if k == "visa":
+                    regime["group_visa_free"] = v
+            elif k in fixed:
+                fixed[k] = v
+            else:
+                raise ValidationError(f"{k!r} is neither a fixed parameter nor a regime")
+        return replace(self, fixed=fixed, regime_utility=regime)
 
     def scale(self, target: Target) -> float:
         """The share of a year `target` covers."""
@@ -332,6 +367,7 @@ def parse_params(text: str, *, source: str = "<params>") -> TourismParams:
         spending={s.origin: s.usd_per_day for s in spec.spending},
         targets=spec.targets,
         source=source,
+        ranges={k: (r.low, r.high) for k, r in spec.ranges.items()},
     )
 
 
@@ -359,11 +395,11 @@ class _FittedFile(_Strict):
     @model_validator(mode="after")
     def _names(self) -> _FittedFile:
         want = set(FITTED_NAMES)
-        for field in ("parameters", "std"):
-            got = set(getattr(self, field))
+        for section in ("parameters", "std"):
+            got = set(getattr(self, section))
             if got != want:
                 raise ValueError(
-                    f"{field} must name exactly {sorted(want)}; "
+                    f"{section} must name exactly {sorted(want)}; "
                     f"missing {sorted(want - got)}, unknown {sorted(got - want)}"
                 )
         n = len(FITTED_NAMES)
