@@ -280,12 +280,36 @@ def calibrate_cmd(
             f"within tolerance[/] ({cal.message})",
             highlight=False,
         )
-        shown = table.assign(
-            sample=["fitted" if x else "out of sample" for x in table["fit"]],
-            error_pct=100 * table["error"],
-            tolerance_pct=100 * table["tolerance"],
-        )[["id", "sample", "published", "model", "error_pct", "tolerance_pct", "within"]]
-        console.print(_table(shown, "Targets", {"error_pct": "+.1f", "tolerance_pct": ".0f"}))
+        t = Table(title="Targets", title_justify="left", show_edge=False, pad_edge=False)
+        for col, right in (
+            ("target", False),
+            ("published", True),
+            ("model", True),
+            ("error", True),
+            ("band", True),
+            ("", False),
+        ):
+            t.add_column(col, justify="right" if right else "left", no_wrap=col == "target")
+        for r in table.itertuples(index=False):
+            share = r.kind == "share"
+            fmt = (lambda v: f"{v:.1%}") if share else _num
+            if r.fit:
+                mark = "[green]within[/]" if r.within else "[bold red]MISS[/]"
+            else:
+                mark = "[cyan]oos ok[/]" if r.within else "[yellow]oos miss[/]"
+            t.add_row(
+                str(r.id),
+                fmt(r.published),
+                fmt(r.model),
+                f"{100 * r.error:+.1f}%",
+                f"±{100 * r.tolerance:.0f}%",
+                mark,
+            )
+        console.print(t)
+        console.print(
+            "oos: out of sample (another year, not fitted); its error is reported, not hidden",
+            style="dim",
+        )
         par = pd_frame(cal.fitted.values, cal.fitted.std)
         console.print(_table(par, "Fitted parameters", {"value": "+.4f", "std": ".4f"}))
         if write is not None:
