@@ -153,3 +153,19 @@ def test_add_and_drop_flight(world) -> None:
         DropFlight("XXX-YYY").apply(net)
     with pytest.raises(ValidationError, match="no airport 'ZZZ'"):
         AddFlight(a="ZZZ", b="HRB", block_h=(1.0, 1.0), flights_week=7).apply(net)
+
+
+def test_top_od_surplus_and_elasticity(world) -> None:
+    out = compare_tourism(world["closed"], world["open"], world["east"], world["east"])
+    top = out["tourism_top_od"]
+    p, f = load_params(), load_fitted()
+    k = [q.purpose for q in p.purposes].index("leisure")
+    beta = f.values["beta_cost_per_100usd"] * p.purposes[k].cost_scale
+    scale = 100.0 / (-beta * p.fixed["round_trip_factor"])
+    ok = top["logsum_change_leisure"].notna()
+    np.testing.assert_allclose(
+        top.loc[ok, "surplus_usd_leisure"], top.loc[ok, "logsum_change_leisure"] * scale
+    )
+    assert (top.loc[ok, "surplus_usd_leisure"] >= -1e-9).all()  # a new motorway: no losers
+    el = top["elasticity_to_cost"].dropna()
+    assert not el.empty and (el < 0).all()  # cheaper trips, more visits

@@ -205,15 +205,35 @@ def _print(res: corridor.TourismResult, out: dict[str, Any], top: int) -> None:
     console.print(_table(res.top_od(top), f"Top {top} OD pairs", {"air_share": ".0%"}))
     console.print(_table(res.crossings().head(12), "Land crossings: passages a year"))
     if "compare" in out:
-        for key in ("tourism_by_direction", "tourism_top_od"):
-            df = pd.DataFrame(out["compare"][key])
-            console.print(
-                _table(
-                    df,
-                    key.replace("_", " "),
-                    {"change_pct": "+.2f", "logsum_change_leisure": "+.4f"},
-                )
+        shown = {
+            "tourism_by_direction": (
+                ["direction", "visits_year_before", "visits_year_after", "change_pct"],
+                "Change by direction (visits a year)",
+            ),
+            "tourism_top_od": (
+                [
+                    "origin",
+                    "destination",
+                    "visits_year_change",
+                    "change_pct",
+                    "logsum_change_leisure",
+                    "surplus_usd_leisure",
+                ],
+                "Largest OD changes: visits, leisure log-sum change, surplus (US$ one way)",
+            ),
+        }
+        for key, (cols, title) in shown.items():
+            df = pd.DataFrame(out["compare"][key])[cols].rename(
+                columns={
+                    "visits_year_before": "before",
+                    "visits_year_after": "after",
+                    "visits_year_change": "change",
+                    "logsum_change_leisure": "d_logsum",
+                    "surplus_usd_leisure": "surplus",
+                    "change_pct": "%",
+                }
             )
+            console.print(_table(df, title, {"%": "+.1f", "d_logsum": "+.3f", "surplus": "+.1f"}))
     if "draws" in out:
         df = pd.DataFrame(out["draws"]["summary"])
         console.print(

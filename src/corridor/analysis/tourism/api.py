@@ -223,7 +223,10 @@ def compare_tourism(
     dict
         ``tourism_by_direction``, ``tourism_by_mode``, ``tourism_by_purpose``,
         ``tourism_top_od``, ``tourism_crossings``: before/after/change columns;
-        ``tourism_top_od`` also has the change in mode log-sum (leisure) that drives it.
+        ``tourism_top_od`` (the largest changes) also has the change in the leisure mode
+        log-sum that drives it, its consumer-surplus equivalent (one-way US$ per
+        traveller), the cheapest one-way generalised cost before and after and the arc
+        elasticity of the visits to it (NaN where the cost did not change).
 
     Raises
     ------
@@ -278,6 +281,23 @@ def compare_tourism(
         top_od["change_pct"] = np.where(
             top_od["visits_year_before"] > 0,
             100.0 * top_od["visits_year_change"] / top_od["visits_year_before"],
+            np.nan,
+        )
+    # consumer-surplus equivalent of the log-sum change (Small & Rosen 1981): one-way
+    # US$ per leisure traveller, > 0 a gain; and the arc elasticity of the pair's visits
+    # to its cheapest one-way generalised cost
+    beta = f.values["beta_cost_per_100usd"] * p.purposes[k].cost_scale
+    rtf = p.fixed["round_trip_factor"]
+    top_od["surplus_usd_leisure"] = dls[o, d] * 100.0 / (-beta * rtf)
+    cb = np.min(db.los.cost_usd, axis=0)[o, d]
+    ca = np.min(da.los.cost_usd, axis=0)[o, d]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_c = np.log(ca / cb)
+        top_od["cost_usd_before"] = cb
+        top_od["cost_usd_after"] = ca
+        top_od["elasticity_to_cost"] = np.where(
+            np.isfinite(log_c) & (np.abs(log_c) > 1e-9) & (vb[o, d] > 0) & (va[o, d] > 0),
+            np.log(va[o, d] / np.where(vb[o, d] > 0, vb[o, d], 1.0)) / log_c,
             np.nan,
         )
     out["tourism_top_od"] = top_od
