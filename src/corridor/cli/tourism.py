@@ -310,20 +310,19 @@ def calibrate_cmd(
             ("", False),
         ):
             t.add_column(col, justify="right" if right else "left", no_wrap=col == "target")
-        for r in table.itertuples(index=False):
-            share = r.kind == "share"
-            fmt = (lambda v: f"{v:.1%}") if share else _num
-            if r.fit:
-                mark = "[green]within[/]" if r.within else "[bold red]MISS[/]"
+        for r in table.to_dict("records"):
+            published, model = float(r["published"]), float(r["model"])
+            error, tolerance = float(r["error"]), float(r["tolerance"])
+            if r["kind"] == "share":
+                shown = (f"{published:.1%}", f"{model:.1%}")
             else:
-                mark = "[cyan]oos ok[/]" if r.within else "[yellow]oos miss[/]"
+                shown = (_num(published), _num(model))
+            if r["fit"]:
+                mark = "[green]within[/]" if r["within"] else "[bold red]MISS[/]"
+            else:
+                mark = "[cyan]oos ok[/]" if r["within"] else "[yellow]oos miss[/]"
             t.add_row(
-                str(r.id),
-                fmt(r.published),
-                fmt(r.model),
-                f"{100 * r.error:+.1f}%",
-                f"±{100 * r.tolerance:.0f}%",
-                mark,
+                str(r["id"]), *shown, f"{100 * error:+.1f}%", f"±{100 * tolerance:.0f}%", mark
             )
         console.print(t)
         console.print(
