@@ -169,3 +169,15 @@ def test_top_od_surplus_and_elasticity(world) -> None:
     assert (top.loc[ok, "surplus_usd_leisure"] >= -1e-9).all()  # a new motorway: no losers
     el = top["elasticity_to_cost"].dropna()
     assert not el.empty and (el < 0).all()  # cheaper trips, more visits
+
+
+def test_scale_demand_scales_tourism(world) -> None:
+    scaled = parse_scenario(
+        CLOSED.replace("name: m12-east-closed", "name: x") + "  - scale_demand: 1.25\n"
+    )
+    base = corridor.tourism(
+        world["closed"], scenario=parse_scenario(CLOSED), los=world["los_closed"]
+    )
+    more = corridor.tourism(world["closed"], scenario=scaled, los=world["los_closed"])
+    np.testing.assert_allclose(more.demand.visits, 1.25 * base.demand.visits)
+    assert more.summary()["visits_year"] == pytest.approx(1.25 * base.summary()["visits_year"])
