@@ -94,16 +94,12 @@ def crossing_changes(before: Network, after: Network) -> pd.DataFrame:
             pair[f"{col}_before"] = cb[col].to_numpy(dtype=float)
             pair[f"{col}_after"] = ca[col].to_numpy(dtype=float)
     else:  # rows added or removed: compare the last row of each key
-        pair = (
-            cb.groupby(keys)[["delay_p50_h", "fee_usd"]]
-            .last()
-            .join(
-                ca.groupby(keys)[["delay_p50_h", "fee_usd"]].last(),
-                lsuffix="_before",
-                rsuffix="_after",
-                how="inner",
-            )
-            .reset_index()
+        pair = pd.merge(
+            cb.groupby(keys)[["delay_p50_h", "fee_usd"]].last().reset_index(),
+            ca.groupby(keys)[["delay_p50_h", "fee_usd"]].last().reset_index(),
+            on=keys,
+            how="inner",
+            suffixes=("_before", "_after"),
         )
     d_delay = ~np.isclose(pair["delay_p50_h_before"], pair["delay_p50_h_after"], equal_nan=True)
     d_fee = ~np.isclose(pair["fee_usd_before"], pair["fee_usd_after"], equal_nan=True)
