@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TourismResult",
     "compare_tourism",
+    "dated",
     "ensure_zones",
     "tourism",
     "tourism_day",
@@ -43,6 +44,14 @@ def tourism_day(network: Network, year: int | None = None) -> dt.date:
     if network.date is not None:
         return pd.Timestamp(network.date).date()
     return dt.date(load_fitted().year, 7, 1)
+
+
+def dated(network: Network, day: dt.date) -> Network:
+    """`network` as it stood on `day` if it has no date of its own (the embedded network
+    holds every period at once); a dated network (a scenario's) is left as it is."""
+    if network.date is not None:
+        return network
+    return network.as_of(pd.Timestamp(day))
 
 
 def visa_overrides(scenario: Scenario | None) -> tuple[VisaOverride, ...]:
@@ -134,7 +143,8 @@ def tourism(
     Parameters
     ----------
     network
-        The network the visitors travel on (apply the scenario to it first).
+        The network the visitors travel on (apply the scenario to it first); one without
+        a date (the embedded network) is taken as it stood on the regimes' day.
     scenario
         The scenario whose demand edits apply (visa regimes, ``scale_demand``).
     year
@@ -160,14 +170,15 @@ def tourism(
     """
     p = params or load_params()
     f = fitted or load_fitted()
-    service = los if los is not None else level_of_service(network, p)
+    day = on if on is not None else tourism_day(network, year)
+    service = los if los is not None else level_of_service(dated(network, day), p)
     factor = scenario.demand_factor if scenario is not None else 1.0
     th = theta_of(f.values) if theta is None else np.asarray(theta, dtype=np.float64)
     d = demand(
         service,
         p,
         th,
-        on=on if on is not None else tourism_day(network, year),
+        on=day,
         overrides=visa_overrides(scenario),
         demand_factor=factor,
     )
@@ -361,8 +372,8 @@ def tourism_uncertainty(
     p = params or load_params()
     f = fitted or load_fitted()
     day = tourism_day(other_network if other_network is not None else base_network, year)
-    los_b = level_of_service(base_network, p)
-    los_a = level_of_service(other_network, p) if other_network is not None else None
+    los_b = level_of_service(dated(base_network, day), p)
+    los_a = level_of_service(dated(other_network, day), p) if other_network is not None else None
     return tourism_draws(
         p,
         f,

@@ -51,6 +51,16 @@ def regimes_on(
     """Visa regime per ordered country pair on a day (rules, then scenario overrides).
 
     A pair no rule covers needs a visa.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from corridor.analysis.tourism.config import load_params
+    >>> r = regimes_on(load_params(), dt.date(2024, 7, 1))
+    >>> r[("CN", "RU")], r[("RU", "CN")], r[("KZ", "CN")]
+    ('e_visa', 'group_visa_free', 'visa_free')
+    >>> regimes_on(load_params(), dt.date(2025, 12, 1))[("CN", "RU")]
+    'visa_free'
     """
     out: dict[tuple[str, str], str] = {}
     for rule in sorted(params.visa, key=lambda r: r.from_date):
