@@ -16,7 +16,7 @@ from corridor.report.tourism_charts import (
 )
 from tests.unit.analysis.tourism.conftest import SMALL, small_los
 
-THETA = np.array([-12.0, -11.0, -0.7, -1.4, 0.0, -0.8, -12.0, -12.0])
+THETA = np.array([-12.0, -11.0, -0.7, -1.4, 0.0, -0.8, -12.0, -12.0, -12.0])
 
 
 def _result() -> TourismResult:

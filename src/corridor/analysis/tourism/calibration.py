@@ -39,12 +39,12 @@ __all__ = ["Calibration", "calibrate", "evaluate_targets", "fit", "target_value"
 
 log = logging.getLogger(__name__)
 
-THETA0: tuple[float, ...] = (-20.0, -20.0, 0.0, 0.0, 0.0, -0.5, -20.0, -20.0)
+THETA0: tuple[float, ...] = (-20.0, -20.0, 0.0, 0.0, 0.0, -0.5, -20.0, -20.0, -20.0)
 """Starting point of the fit (:data:`FITTED_NAMES` order)."""
 
 _BOUNDS = (
-    np.array([-60.0, -60.0, -15.0, -15.0, -15.0, -20.0, -60.0, -60.0]),
-    np.array([20.0, 20.0, 15.0, 15.0, 15.0, -1e-3, 20.0, 20.0]),
+    np.array([-60.0, -60.0, -15.0, -15.0, -15.0, -20.0, -60.0, -60.0, -60.0]),
+    np.array([20.0, 20.0, 15.0, 15.0, 15.0, -1e-3, 20.0, 20.0, 20.0]),
 )
 
 

@@ -45,6 +45,7 @@ FITTED_NAMES: tuple[str, ...] = (
     "beta_cost_per_100usd",
     "asc_market_KZ_RU",
     "asc_market_RU_KZ",
+    "asc_market_MN_CN",
 )
 """The parameters ``corridor tourism calibrate`` fits, in order."""
 

@@ -20,7 +20,7 @@ DAY = dt.date(2024, 7, 1)
 
 def _fitted(std: float = 0.2) -> Fitted:
     values = dict(
-        zip(FITTED_NAMES, [-12.0, -11.0, -0.7, -1.4, 0.0, -0.8, -12.0, -12.0], strict=True)
+        zip(FITTED_NAMES, [-12.0, -11.0, -0.7, -1.4, 0.0, -0.8, -12.0, -12.0, -12.0], strict=True)
     )
     n = len(FITTED_NAMES)
     corr = np.eye(n)

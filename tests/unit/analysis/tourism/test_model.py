@@ -16,7 +16,7 @@ from .conftest import small_los
 
 DAY = dt.date(2024, 7, 1)
 # asc CN->RU, asc RU->CN, business CN, business RU, shopping, beta per 100 US$
-THETA = np.array([-14.0, -13.0, -1.0, -2.0, 0.0, -0.5, -12.0, -12.0])
+THETA = np.array([-14.0, -13.0, -1.0, -2.0, 0.0, -0.5, -12.0, -12.0, -12.0])
 
 
 def _hand_visits_a_to_b_leisure(beta: float, regime_u: float) -> float:
