@@ -98,12 +98,16 @@ def tourism_cmd(
     draws: Annotated[
         int, typer.Option("--draws", min=0, help="Parameter draws for P10/P50/P90 (0: none).")
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the draws.")
+    ] = corridor.defaults.TOURISM_SEED,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Run the draws on this Dask scheduler (tcp://...)."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="OD pairs shown.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="OD pairs shown.")
+    ] = corridor.defaults.TOURISM_TOP_OD,
     charts: Annotated[
         Path | None,
         typer.Option("--charts", help="Write bar charts and the OD flow map into this folder."),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor.analysis.tourism import tables
 from corridor.analysis.tourism.config import Fitted, TourismParams, load_fitted, load_params
 from corridor.analysis.tourism.draws import Runner, TourismDraws, tourism_draws
@@ -107,7 +108,7 @@ class TourismResult:
         """Visits per direction and mode."""
         return tables.by_mode(self.demand)
 
-    def top_od(self, n: int = 15) -> pd.DataFrame:
+    def top_od(self, n: int = defaults.TOURISM_TOP_OD) -> pd.DataFrame:
         """The `n` busiest zone pairs."""
         return tables.top_od(self.demand, n)
 
@@ -208,7 +209,7 @@ def compare_tourism(
     year: int | None = None,
     params: TourismParams | None = None,
     fitted: Fitted | None = None,
-    top: int = 15,
+    top: int = defaults.TOURISM_TOP_OD,
 ) -> dict[str, pd.DataFrame]:
     """Tourism before and after: visits by direction, mode, purpose, top OD and crossings.
 
@@ -341,7 +342,7 @@ def tourism_uncertainty(
     other_scenario: Scenario | None = None,
     *,
     draws: int,
-    seed: int = 0,
+    seed: int = defaults.TOURISM_SEED,
     year: int | None = None,
     params: TourismParams | None = None,
     fitted: Fitted | None = None,
