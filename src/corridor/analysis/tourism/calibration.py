@@ -65,8 +65,11 @@ def _crossing_mask(los: LevelOfService, target: Target) -> FloatArray:
     return mask
 
 
-def target_value(d: Demand, target: Target, params: TourismParams) -> float:
-    """What the model says for `target` (visits or passages, scaled to its period)."""
+def target_value(
+    d: Demand, target: Target, params: TourismParams, mask: FloatArray | None = None
+) -> float:
+    """What the model says for `target` (visits or passages, scaled to its period);
+    `mask` is the target's crossing mask on ``d.los`` if computed before."""
     scale = params.scale(target)
     if target.kind in ("visits", "share"):
         c = np.asarray(d.countries)
@@ -86,7 +89,8 @@ def target_value(d: Demand, target: Target, params: TourismParams) -> float:
             whole = total(d.purposes)
             return total(target.purposes) / whole if whole > 0 else 0.0
         return total(target.purposes or d.purposes) * scale
-    mask = _crossing_mask(d.los, target)
+    if mask is None:
+        mask = _crossing_mask(d.los, target)
     return 2.0 * float((d.visits.sum(axis=2) * mask).sum()) * scale
 
 
@@ -152,6 +156,9 @@ def fit(
             raise ValidationError(f"target {t.id}: no level of service for {t.on}")
     published = np.asarray([t.value for t in targets])
     sigma = np.asarray([_sigma(t) for t in targets])
+    masks = [  # the paths do not depend on the parameters: once per target
+        _crossing_mask(los_by_day[t.on], t) if t.kind == "crossings" else None for t in targets
+    ]
 
     def residuals(theta: FloatArray) -> FloatArray:
         cache: dict[dt.date, Demand] = {}
@@ -159,7 +166,7 @@ def fit(
         for k, t in enumerate(targets):
             if t.on not in cache:
                 cache[t.on] = demand(los_by_day[t.on], params, theta, on=t.on)
-            model = max(target_value(cache[t.on], t, params), 1e-9)
+            model = max(target_value(cache[t.on], t, params, masks[k]), 1e-9)
             out[k] = np.log(model / published[k]) / sigma[k]
         return out
 
