@@ -181,3 +181,15 @@ def test_scale_demand_scales_tourism(world) -> None:
     more = corridor.tourism(world["closed"], scenario=scaled, los=world["los_closed"])
     np.testing.assert_allclose(more.demand.visits, 1.25 * base.demand.visits)
     assert more.summary()["visits_year"] == pytest.approx(1.25 * base.summary()["visits_year"])
+
+
+def test_crossing_hours_edit_reaches_the_network(world) -> None:
+    sc = parse_scenario(
+        "name: h\nedits:\n"
+        '  - set_crossing: {crossing: "Zabaikalsk – Manzhouli", mode: road,\n'
+        '                   hours: "09:00-18:00 local"}\n'
+    )
+    net = sc.apply(world["open"])
+    node = net.nodes.loc[net.nodes["name"] == "Zabaikalsk – Manzhouli", "node_id"].iloc[0]
+    rows = net.crossings[(net.crossings["node_id"] == node) & (net.crossings["mode"] == "road")]
+    assert set(rows["hours"]) == {"09:00-18:00 local"}
