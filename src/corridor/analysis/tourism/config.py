@@ -116,6 +116,21 @@ class VisaRule(_Strict):
     source: str = _Source
 
 
+class GroupAgreement(_Strict):
+    """Organised groups of one country enter another visa-free from a date, whatever the
+    regime for individuals (e.g. the China-Russia agreement of 2000)."""
+
+    from_: str = Field(alias="from", min_length=2, max_length=2)
+    to: str = Field(min_length=2, max_length=2)
+    from_date: dt.date
+    until: dt.date | None = None
+    source: str = _Source
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether groups travel visa-free under it on `on`."""
+        return self.from_date <= on and (self.until is None or on < self.until)
+
+
 class Valued(_Strict):
     value: float
     source: str = _Source
@@ -181,6 +196,7 @@ class _ParamsFile(_Strict):
     nests: dict[str, NestSpec]
     purposes: tuple[Purpose, ...] = Field(min_length=1)
     visa: tuple[VisaRule, ...] = ()
+    group_agreements: tuple[GroupAgreement, ...] = ()
     regime_utility: dict[Regime, Valued]
     fixed: dict[str, Valued]
     ranges: dict[str, Range] = {}
@@ -232,6 +248,8 @@ class TourismParams:
         The file's sections (see the bundled file for their meaning and sources).
     ranges
         (low, high) of the fixed parameters and regime utilities drawn by ``--draws``.
+    group_agreements
+        Visa-free entry of organised groups by country pair and date.
     source
         The file read.
     """
@@ -248,6 +266,7 @@ class TourismParams:
     targets: tuple[Target, ...]
     source: str
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    group_agreements: tuple[GroupAgreement, ...] = ()
 
     def with_values(self, values: dict[str, float]) -> TourismParams:
         """A copy with fixed parameters or regime utilities replaced (``group_visa_free``
@@ -369,6 +388,7 @@ def parse_params(text: str, *, source: str = "<params>") -> TourismParams:
         targets=spec.targets,
         source=source,
         ranges={k: (r.low, r.high) for k, r in spec.ranges.items()},
+        group_agreements=spec.group_agreements,
     )
 
 
