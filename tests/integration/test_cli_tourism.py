@@ -92,3 +92,11 @@ def test_scenario_change_with_draws_json() -> None:
     assert row["p10"] <= row["p50"] <= row["p90"]
     assert data["draws"]["n"] == 6 and data["draws"]["seed"] == 2  # same seed: same draws
     # (tests/unit/analysis/tourism/test_draws.py checks that, locally and on Dask)
+
+
+def test_charts_are_written(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["tourism", "--charts", str(tmp_path / "c"), "--json"])
+    assert res.exit_code == 0, res.stdout
+    files = [Path(f) for f in json.loads(res.stdout)["charts"]]
+    assert [f.name for f in files] == ["tourism_bars.png", "tourism_flows.png"]
+    assert all(f.read_bytes()[:4] == b"\x89PNG" for f in files)
