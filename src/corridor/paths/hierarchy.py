@@ -357,7 +357,10 @@ class Hierarchy:
 
         A bidirectional search of the hierarchy with stall-on-demand on this thread's own
         reusable workspace (reset only where the query went), so concurrent calls from
-        several threads are safe and a query costs its search space.
+        several threads are safe and a query costs its search space. On a customisable
+        CH (:func:`build_cch`) the search is the elimination-tree query instead
+        (:mod:`corridor.kernels.cch_query`: no priority queue, the two chains of
+        ancestors).
 
         Parameters
         ----------
@@ -383,6 +386,8 @@ class Hierarchy:
             )
         if origin == destination:
             return 0.0, np.zeros(0, np.int64)
+        if self.cch is not None:
+            return self._etree_one_to_one(origin, destination, path)
         ws = getattr(self._local, "ws", None)
         if ws is None:
             ws = new_workspace(n)
@@ -396,6 +401,36 @@ class Hierarchy:
             self.dn_head,
             self.dn_w,
             self.dn_edge,
+            self.child1,
+            self.child2,
+            int(self.source_rank[origin]),
+            int(self.target_rank[destination]),
+            path,
+            *ws,
+        )
+        arcs = self.edge_arc[ws[-1][:count]] if count else np.zeros(0, np.int64)
+        return float(cost) / self.scale, arcs
+
+    def _etree_one_to_one(
+        self, origin: int, destination: int, path: bool
+    ) -> tuple[float, IntArray]:
+        """:meth:`one_to_one` on a customisable CH: the elimination-tree query."""
+        from corridor.kernels.cch_query import etree_query, new_etree_workspace
+
+        cch = self.cch
+        assert cch is not None  # the caller checked
+        ws = getattr(self._local, "etree", None)
+        if ws is None:
+            ws = new_etree_workspace(self.up_indptr.size - 1)
+            self._local.etree = ws
+        cost, count = etree_query(
+            self.up_indptr,
+            self.up_head,
+            self.up_w,
+            self.up_edge,
+            self.dn_w,
+            self.dn_edge,
+            cch.parent,
             self.child1,
             self.child2,
             int(self.source_rank[origin]),
