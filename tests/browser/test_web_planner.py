@@ -255,7 +255,7 @@ def test_permalinks_restore_every_view(server: str, net: corridor.Network) -> No
         open_page(driver, f"{server}/#view=compare&base=m12-before&other=m12-east")
         rows = wait_for(driver, "document.querySelectorAll('#cmp-table tbody tr').length", 120)
         assert rows > 0
-        assert "added" in rendered(driver, "cmp-links", "change")
+        assert "reopened" in rendered(driver, "cmp-links", "change")  # M-12 closed in the base
         save(driver, "web_compare_1280.png")
         # switching tabs keeps each view's own link
         driver.find_element("css selector", "button[data-tab='isochrone']").click()

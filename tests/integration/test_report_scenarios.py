@@ -85,8 +85,8 @@ def test_traveller_scenarios_state_the_visits(
     base, places = TRAVELLER_CASES[after]
     scenarios = (corridor.get_scenario(base), corridor.get_scenario(after))
     a, b = networks[base], networks[after]
-    opts = corridor.CompareOptions(places=places, flows=None, tourism_scenarios=scenarios)
-    result = corridor.compare(a, b, options=opts)
+    opts = corridor.CompareOptions(places=places, flows=None)
+    result = corridor.compare(a, b, options=opts, scenarios=scenarios)
     said = " ".join(corridor.summarize_comparison(result, a, b, places=places).sentences())
     found = re.search(r"Tourism by direction: total ([\d,]+) → ([\d,]+) visits/year", said)
     assert found, said
@@ -161,8 +161,8 @@ def test_summary_states_the_change(
     base, places, network_words = CASES[after]
     a, b = networks[base], networks[after]
     scenarios = (corridor.get_scenario(base), corridor.get_scenario(after))
-    opts = corridor.CompareOptions(places=places, flows=None, tourism_scenarios=scenarios)
-    result = corridor.compare(a, b, options=opts)
+    opts = corridor.CompareOptions(places=places, flows=None)
+    result = corridor.compare(a, b, options=opts, scenarios=scenarios)
     summary = corridor.summarize_comparison(result, a, b, places=places)
     page = corridor.write_compare_report(
         result, a, b, tmp_path / "rep", outlines=outlines, summary=summary
