@@ -308,13 +308,13 @@ class Hierarchy:
         arc_w = cch.arc_w.copy()
         arc_w[pos] = weights[real] * self.scale
         seeds = np.unique(edges[real])
+        if not seeds.size:
+            return replace(self, cch=replace(cch, arc_w=arc_w))
         out = {
             name: getattr(self, name).copy()
             for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
         }
         child1, child2 = self.child1.copy(), self.child2.copy()
-        if not seeds.size:
-            return replace(self, cch=replace(cch, arc_w=arc_w))
         recustomise(
             self.up_indptr,
             self.up_head,
@@ -594,16 +594,22 @@ def _check_weights(w: FloatArray, what: str) -> None:
 
 
 def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
-    """Fresh output arrays of a customisation, by Hierarchy field name."""
+    """Fresh output arrays of a customisation, by Hierarchy field name.
+
+    Hierarchy edge ids are int32 while they fit (below 2**31): half the memory of the
+    four id arrays, which a customisation writes in full (every kernel reading them
+    takes either width).
+    """
+    ids = np.int32 if m + 2 * n_edges < 2**31 else np.int64
     return {
         "up_w": np.empty(n_edges),
         "dn_w": np.empty(n_edges),
-        "up_edge": np.empty(n_edges, np.int64),
-        "dn_edge": np.empty(n_edges, np.int64),
+        "up_edge": np.empty(n_edges, ids),
+        "dn_edge": np.empty(n_edges, ids),
         "up_attr": np.empty((k, n_edges)),
         "dn_attr": np.empty((k, n_edges)),
-        "child1": np.empty(m + 2 * n_edges, np.int64),  # the kernel sets every entry
-        "child2": np.empty(m + 2 * n_edges, np.int64),
+        "child1": np.empty(m + 2 * n_edges, ids),  # the kernel sets every entry
+        "child2": np.empty(m + 2 * n_edges, ids),
     }
 
 
