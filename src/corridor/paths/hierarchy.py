@@ -308,13 +308,13 @@ class Hierarchy:
         arc_w = cch.arc_w.copy()
         arc_w[pos] = weights[real] * self.scale
         seeds = np.unique(edges[real])
+        if not seeds.size:
+            return replace(self, cch=replace(cch, arc_w=arc_w))
         out = {
             name: getattr(self, name).copy()
             for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
         }
         child1, child2 = self.child1.copy(), self.child2.copy()
-        if not seeds.size:
-            return replace(self, cch=replace(cch, arc_w=arc_w))
         recustomise(
             self.up_indptr,
             self.up_head,
@@ -357,7 +357,10 @@ class Hierarchy:
 
         A bidirectional search of the hierarchy with stall-on-demand on this thread's own
         reusable workspace (reset only where the query went), so concurrent calls from
-        several threads are safe and a query costs its search space.
+        several threads are safe and a query costs its search space. On a customisable
+        CH (:func:`build_cch`) the search is the elimination-tree query instead
+        (:mod:`corridor.kernels.cch_query`: no priority queue, the two chains of
+        ancestors).
 
         Parameters
         ----------
@@ -383,6 +386,8 @@ class Hierarchy:
             )
         if origin == destination:
             return 0.0, np.zeros(0, np.int64)
+        if self.cch is not None:
+            return self._etree_one_to_one(origin, destination, path)
         ws = getattr(self._local, "ws", None)
         if ws is None:
             ws = new_workspace(n)
@@ -396,6 +401,36 @@ class Hierarchy:
             self.dn_head,
             self.dn_w,
             self.dn_edge,
+            self.child1,
+            self.child2,
+            int(self.source_rank[origin]),
+            int(self.target_rank[destination]),
+            path,
+            *ws,
+        )
+        arcs = self.edge_arc[ws[-1][:count]] if count else np.zeros(0, np.int64)
+        return float(cost) / self.scale, arcs
+
+    def _etree_one_to_one(
+        self, origin: int, destination: int, path: bool
+    ) -> tuple[float, IntArray]:
+        """:meth:`one_to_one` on a customisable CH: the elimination-tree query."""
+        from corridor.kernels.cch_query import etree_query, new_etree_workspace
+
+        cch = self.cch
+        assert cch is not None  # the caller checked
+        ws = getattr(self._local, "etree", None)
+        if ws is None:
+            ws = new_etree_workspace(self.up_indptr.size - 1)
+            self._local.etree = ws
+        cost, count = etree_query(
+            self.up_indptr,
+            self.up_head,
+            self.up_w,
+            self.up_edge,
+            self.dn_w,
+            self.dn_edge,
+            cch.parent,
             self.child1,
             self.child2,
             int(self.source_rank[origin]),
@@ -559,16 +594,22 @@ def _check_weights(w: FloatArray, what: str) -> None:
 
 
 def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
-    """Fresh output arrays of a customisation, by Hierarchy field name."""
+    """Fresh output arrays of a customisation, by Hierarchy field name.
+
+    Hierarchy edge ids are int32 while they fit (below 2**31): half the memory of the
+    four id arrays, which a customisation writes in full (every kernel reading them
+    takes either width).
+    """
+    ids = np.int32 if m + 2 * n_edges < 2**31 else np.int64
     return {
         "up_w": np.empty(n_edges),
         "dn_w": np.empty(n_edges),
-        "up_edge": np.empty(n_edges, np.int64),
-        "dn_edge": np.empty(n_edges, np.int64),
+        "up_edge": np.empty(n_edges, ids),
+        "dn_edge": np.empty(n_edges, ids),
         "up_attr": np.empty((k, n_edges)),
         "dn_attr": np.empty((k, n_edges)),
-        "child1": np.empty(m + 2 * n_edges, np.int64),  # the kernel sets every entry
-        "child2": np.empty(m + 2 * n_edges, np.int64),
+        "child1": np.empty(m + 2 * n_edges, ids),  # the kernel sets every entry
+        "child2": np.empty(m + 2 * n_edges, ids),
     }
 
 
