@@ -57,12 +57,13 @@ fuzz: $(STAMP)
 	  tests/integration/test_fuzz_parsers.py tests/integration/test_fuzz_cli_api.py
 
 bench: $(STAMP) web
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,cch]'
 	$(BIN)/python bench/shortest_path.py
 	$(BIN)/python bench/skim.py
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/embedded.py
 	$(BIN)/python bench/p2p.py --graph chicago
+	$(BIN)/python bench/cch.py --graph embedded --graph NY
 	$(BIN)/python bench/load.py --duration 20 --clients 50
 	$(BIN)/python bench/load.py --duration 20 --clients 50 --workers 2
 

@@ -44,6 +44,8 @@ __all__ = [
     "PARETO_TOLERANCE",
     "TCD_OBJECTIVE",
     "TCD_PROFILES",
+    "TOURISM_SEED",
+    "TOURISM_TOP_OD",
     "error_object",
     "fewer_alternatives",
     "objective",
@@ -84,6 +86,12 @@ COMPARE_PLACES = 60
 ends); the CLI, the API and :class:`corridor.CompareOptions` use the same number."""
 COMPARE_PROFILES = ("car", "bus", "truck40", "container40")
 COMPARE_TOP_CHANGES = 10
+
+# -- tourism ------------------------------------------------------------------------------
+TOURISM_TOP_OD = 10
+"""OD pairs a tourism table keeps (the busiest, or in a comparison the largest changes)."""
+TOURISM_SEED = 0
+"""Seed of the tourism parameter draws when none is given."""
 
 
 def objective(optimize: str | None, profile: object | None) -> str:
