@@ -25,7 +25,11 @@ from corridor.io.gtfs import read_gtfs
 from corridor.io.tntp import read_tntp_demand, read_tntp_flow, read_tntp_net, read_tntp_nodes
 from corridor.scenario import load_scenario
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [
+    pytest.mark.fuzz,
+    # a failing case's fixtures (seed bytes) make a long repr; that is no failure
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +195,7 @@ def matrix_seeds(work: Path) -> dict[str, bytes]:
     out = {}
     for suffix in (".csv", ".parquet", ".omx"):
         path = corridor.write_matrices(
-            m, work / f"seed{suffix}", origins=[1, 2], destinations=[1, 2]
+            m, work / f"matrix_seed{suffix}", origins=[1, 2], destinations=[1, 2]
         )
         out[suffix] = path.read_bytes()
     return out
@@ -202,6 +206,6 @@ def matrix_seeds(work: Path) -> dict[str, bytes]:
 @given(suffix=st.sampled_from([".csv", ".parquet", ".omx"]), ops=MUTATIONS)
 @budget(150)
 def test_matrix_files(work: Path, matrix_seeds: dict[str, bytes], suffix: str, ops: list) -> None:
-    case = work / f"case{suffix}"
+    case = work / f"matrix_case{suffix}"
     case.write_bytes(mutate(matrix_seeds[suffix], ops))
     clean(lambda: corridor.read_matrices(case))
