@@ -330,21 +330,12 @@ def compare(
     by_place, by_country = _winners(od, accessibility, opts)
     extra: dict[str, pd.DataFrame] = {}
     if opts.flows is not None:
-        from corridor.analysis.freight.comparison import compare_freight, freight_demand_if_covered
+        from corridor.analysis.freight.comparison import compare_freight, freight_model_available
 
-<<<<<<< HEAD
-        base_sc, other_sc = scenarios or (None, None)
-        demand = freight_demand_if_covered(base, other, base_sc, other_sc)
-        if demand is not None:  # the freight model replaces the gravity flows
-=======
         if freight_model_available(base, other):  # the freight model replaces the gravity flows
->>>>>>> main
             say("freight: demand by commodity, assignment with border congestion, appraisal", done)
-            extra.update(
-                compare_freight(
-                    base, other, base_sc, other_sc, od_before=demand[0], od_after=demand[1]
-                )
-            )
+            base_sc, other_sc = scenarios or (None, None)
+            extra.update(compare_freight(base, other, base_sc, other_sc))
         else:
             say("freight flows: gravity demand and assignment", done)
             flows = compare_flows(base, other, options=opts.flows)

@@ -54,7 +54,6 @@ __all__ = [
     "FreightCompareOptions",
     "compare_freight",
     "freight_demand",
-    "freight_demand_if_covered",
     "freight_model_available",
     "read_od",
     "write_tables",
@@ -122,18 +121,11 @@ def freight_model_available(*networks: Network) -> bool:
 
 
 def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) -> pd.DataFrame:
-<<<<<<< HEAD
-    """The freight model's OD table for a network a scenario was applied to.
-
-    ``freight_flows(network).od`` with tonnes, TEU and vehicles times the scenario's
-    ``demand_factor`` (its ``scale_demand`` edits).
-=======
     """The freight model's OD table on a scenario's network (``freight_flows(...).od``).
 
     `network` is the scenario's network already (its edits applied): the scenario only
     scales the demand (``scale_demand``). Applying its edits again would apply them twice
     (a delay factor squared, links closed by an edit no longer there to select).
->>>>>>> main
 
     Raises
     ------
@@ -146,22 +138,11 @@ def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) 
             "the freight demand model (corridor.analysis.freight.freight_flows) is not in this "
             "build; pass OD tables with the columns of corridor.analysis.freight.assign.OD_COLUMNS"
         )
-<<<<<<< HEAD
-    # `network` has the scenario's edits already: the model gets it as is (applying them
-    # twice would, e.g., triple a tripled delay again) and the scenario's demand factor
-    # scales the result (the model's mode split does not depend on the scale)
-    flows = fn(network, scenario=None, year=year)
-    od = pd.DataFrame(flows.od).copy()
-    factor = float(getattr(scenario, "demand_factor", 1.0) or 1.0)
-    for col in ("tonnes_year", "teu_year", "vehicles_year"):
-        od[col] = pd.to_numeric(od[col], errors="coerce") * factor
-=======
     od = pd.DataFrame(fn(network, scenario=None, year=year).od)
     factor = float(getattr(scenario, "demand_factor", 1.0))
     if factor != 1.0:  # demand scales linearly: the mode shares do not depend on volume
         volumes = [c for c in ("tonnes_year", "teu_year", "vehicles_year") if c in od]
         od[volumes] = od[volumes] * factor
->>>>>>> main
     return od
 
 
@@ -279,30 +260,6 @@ def compare_freight(
         elasticity=opts.elasticity,
         fixed=fixed,
     )
-
-
-def freight_demand_if_covered(
-    base_network: Network,
-    other_network: Network,
-    base_scenario: Any = None,
-    other_scenario: Any = None,
-) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The freight model's OD tables of both networks where the model applies, else None.
-
-    None when the demand model is not in this build, or cannot run on these networks (e.g.
-    a test's toy network without the model's zone cities: a :class:`ValidationError` such
-    as :class:`~corridor.errors.UnknownNodeError`, logged).
-    """
-    if not freight_model_available():
-        return None
-    try:
-        return (
-            freight_demand(base_network, base_scenario),
-            freight_demand(other_network, other_scenario),
-        )
-    except ValidationError as exc:
-        log.info("freight model does not apply to %r: %s", base_network.name, exc)
-        return None
 
 
 def compare_assignments(

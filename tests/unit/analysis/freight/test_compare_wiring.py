@@ -24,6 +24,7 @@ def test_compare_uses_the_freight_model_when_available(monkeypatch: pytest.Monke
         return SimpleNamespace(od=od)
 
     monkeypatch.setattr(comparison, "_flows_function", lambda: fake_flows)
+    monkeypatch.setattr(comparison, "freight_model_available", lambda *networks: True)
     before = parallel_crossings([5.0, 8.0], [40.0, 200.0])
     after = parallel_crossings([5.0, 8.0], [80.0, 200.0])
     sc_a = parse_scenario("name: a\nappraisal: {investment_cost_usd: 0, source: base}\n")
