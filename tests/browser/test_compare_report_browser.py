@@ -30,7 +30,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         base,
         other,
         options=CompareOptions(
-            places=("A", "B", "D"), profiles=("car", "truck40"), headline=(("A", "D"),)
+            places=("A", "B", "D"),
+            profiles=("car", "truck40"),
+            headline=(("A", "D"),),
+            flows=None,
         ),
     )
     out = tmp_path_factory.mktemp("rep") / "report"

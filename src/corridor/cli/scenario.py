@@ -223,7 +223,6 @@ def compare_cmd(
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
             flows=corridor.CompareOptions().flows if flows else None,
-            tourism_scenarios=(sc_a, sc_b),
         ),
     )
     with Progress(

@@ -48,6 +48,9 @@ def _figure(width_in: float, height_in: float) -> Figure:
 def draw_tcd(tcd: TCD) -> Figure:
     """The time/cost-distance chart: cumulative cost and time against distance.
 
+    Routes take the palette's alternative-route colours (:data:`corridor.report.palette.
+    ALTERNATIVES`), as in the web planner's chart.
+
     Parameters
     ----------
     tcd
@@ -69,10 +72,13 @@ def draw_tcd(tcd: TCD) -> Figure:
     """
     fig = _figure(10, 8)
     ax_cost, ax_time = fig.subplots(2, 1, sharex=True)
-    for name, part in tcd.table.groupby("route", sort=False):
+    from corridor.report.palette import ALTERNATIVES
+
+    for i, (name, part) in enumerate(tcd.table.groupby("route", sort=False)):
         x = part["cum_distance_km"].to_numpy()
+        colour = ALTERNATIVES[i % len(ALTERNATIVES)]
         for ax, col in ((ax_cost, "cum_cost_usd"), (ax_time, "cum_time_h")):
-            (line,) = ax.plot(x, part[col].to_numpy(), label=str(name), lw=1.8)
+            (line,) = ax.plot(x, part[col].to_numpy(), label=str(name), lw=1.8, color=colour)
             nodes = part[part["kind"] == "node"]
             ax.plot(
                 nodes["cum_distance_km"].to_numpy(),

@@ -124,7 +124,11 @@ def _table(
     csv: str = "",
 ) -> str:
     """An HTML table with readable headers; `links` gives an anchor per row for a column."""
-    cols = [c for c in frame.columns if c not in _SKIP_COLUMNS]
+    cols = [
+        c
+        for c in frame.columns
+        if c not in _SKIP_COLUMNS and not str(c).endswith(("_id", "_node", "_idx"))
+    ]
     shown = frame[cols] if limit is None else frame[cols].head(limit)
     heads = "".join(
         f'<th scope="col">{escape((labels or {}).get(c) or column_label(c))}</th>' for c in cols
@@ -332,6 +336,17 @@ def _link_flow_table(table: pd.DataFrame, network: Network, other: Network) -> p
     to = [str(names.get(b, "")) for b in t["b_node"]] if "b_node" in t else [""] * len(t)
     front = pd.DataFrame({"road or line": road, "from": frm, "to": to}, index=t.index)
     return pd.concat([front, t], axis=1).reset_index(drop=True)
+
+
+_COLLAPSED = (
+    "freight_od",
+    "appraisal_benefits",
+    "appraisal_parameters",
+    "freight_validation",
+    "freight_convergence",
+    "link_flows",
+)
+"""Extra tables shown collapsed: per-OD rows, inputs and diagnostics."""
 
 
 def _extra_sections(
@@ -658,7 +673,8 @@ def write_compare_report(
     )
     for sid, title, html in _extra_sections(comparison, base, other):
         figs = "".join(_png_tag(f) for f in charts if f.section == sid)
-        sections.append((sid, title, figs + html, True, ""))
+        shut = sid.removeprefix("x-").replace("-", "_") in _COLLAPSED
+        sections.append((sid, title, figs + html, not shut, ""))
     sections.append(
         (
             "accessibility",

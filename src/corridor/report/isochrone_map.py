@@ -12,11 +12,12 @@ import math
 import numpy as np
 
 from corridor.paths.isochrone import Isochrone
+from corridor.report.palette import BANDS, UNREACHED
 
 __all__ = ["render_isochrone_html", "render_isochrone_svg"]
 
-_COLOURS = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027", "#7f0000")
-_UNREACHED = "#bbbbbb"
+_COLOURS = BANDS
+_UNREACHED = UNREACHED
 
 
 def render_isochrone_svg(iso: Isochrone, *, width: int = 900, height: int = 600) -> str:

@@ -42,7 +42,16 @@ _UNITS: tuple[tuple[str, str, int], ...] = (
     ("_tonnes_year", "t/year", 0),
     ("_visits_year", "visits/year", 0),
     ("_trips_year", "trips/year", 0),
+    ("_passages_year", "passages/year", 0),
+    ("_teu_year", "TEU/year", 0),
     ("_usd_year", "US$/year", 0),
+    ("_kg_year", "kg/year", 0),
+    ("_h_year", "per year", 0),
+    ("_trucks_day", "trucks/day", 1),
+    ("_trains_day", "trains/day", 1),
+    ("_day", "per day", 1),
+    ("_year", "per year", 0),
+    ("_days", "days", 1),
     ("_musd", "US$ million", 1),
     ("_usd", "US$", 0),
     ("_kg", "kg", 0),
@@ -88,6 +97,21 @@ _WORDS = {
     "speed": "speed",
     "toll": "toll",
     "crossings": "crossings",
+    "change_pct": "change",
+    "mode_share": "mode share",
+    "induced_tonnes": "induced tonnes",
+    "queue": "queue",
+    "trucks": "trucks",
+    "trains": "trains",
+    "passages": "passages",
+    "visits": "visits",
+    "tonnes": "tonnes",
+    "item": "item",
+    "value": "value",
+    "unit": "unit",
+    "note": "note",
+    "purpose": "purpose",
+    "commodity": "commodity",
 }
 
 _POP_WITHIN = re.compile(r"^(d_)?pop_within_([\d.]+)h(?:_(before|after))?$")
@@ -129,6 +153,8 @@ def _strip(column: str) -> tuple[str, str, str, bool]:
     delta = name.startswith("d_")
     if delta:
         name = name[2:]
+    elif name.endswith("_change") and name != "_change":
+        delta, name = True, name[: -len("_change")]
     profile = ""
     for p in sorted(PROFILE_LABELS, key=len, reverse=True):
         if name.endswith("_" + p):
@@ -156,6 +182,10 @@ def column_label(column: str) -> str:
     ('trucks after (vehicles/h)', 'from')
     >>> column_label("visits_year_before"), column_label("d_tonnes_year")
     ('visits before (visits/year)', 'Δ tonnes (t/year)')
+    >>> column_label("visits_year_change"), column_label("change_pct")
+    ('Δ visits (visits/year)', 'change (%)')
+    >>> column_label("trucks_day_after"), column_label("vehicle_h_year_before")
+    ('trucks after (trucks/day)', 'vehicle-hours before (per year)')
     """
     m = _POP_WITHIN.match(column)
     if m:
@@ -165,9 +195,11 @@ def column_label(column: str) -> str:
     core, when, profile, delta = _strip(column)
     unit, _ = unit_of(column)
     stem = core
+    hours = False
     for suffix, _u, _d in _UNITS:
         if stem.endswith(suffix):
             stem = stem[: -len(suffix)]
+            hours = suffix == "_h_year"
             break
         if stem == suffix.lstrip("_") and "_" in stem:  # visits_year, tonnes_year
             stem = stem.split("_", 1)[0]
@@ -176,6 +208,8 @@ def column_label(column: str) -> str:
     if words is None:
         parts = stem.split("_")
         words = " ".join(_WORDS.get(p, p) for p in parts if p)
+    if hours:  # vehicle_h_year: vehicle-hours a year
+        words += "-hours"
     text = ("Δ " if delta else "") + words
     if delta and words.startswith("mean "):
         text = "mean Δ " + words[5:]

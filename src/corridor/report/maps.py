@@ -18,16 +18,10 @@ import numpy as np
 
 from corridor.atomic import write_text_atomic
 from corridor.model.network import Network
+from corridor.report.palette import MODE_COLOURS, STOP_COLOURS
 
 __all__ = ["MODE_COLOURS", "network_map_html", "write_network_map"]
 
-MODE_COLOURS = {
-    "road": "#d95f02",
-    "rail": "#1b7f6b",
-    "ferry": "#2c7fb8",
-    "transfer": "#7570b3",
-    "air": "#e7298a",
-}
 
 _SCRIPT = """
 (function(){
@@ -152,12 +146,13 @@ def network_map_html(
                 f"{ncols['name'][i]} ({ncols['country_a'][i]}–{ncols['country_b'][i]})"
             )
             parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#e41a1c" data-t="{label}"/>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{STOP_COLOURS["border_crossing"]}" '
+                f'data-t="{label}"/>'
             )
         elif kinds[i] == "terminal":
             parts.append(
-                f'<rect x="{x - 2:.1f}" y="{y - 2:.1f}" width="4" height="4" fill="#7570b3" '
-                f'data-t="{name}"/>'
+                f'<rect x="{x - 2:.1f}" y="{y - 2:.1f}" width="4" height="4" '
+                f'fill="{STOP_COLOURS["terminal"]}" data-t="{name}"/>'
             )
         else:
             r = 1.5 + min(3.0, math.log10(max(int(ncols["population"][i]), 1)) / 2.5)
@@ -179,7 +174,7 @@ def network_map_html(
         "#tip{position:absolute;display:none;background:#fff;border:1px solid #999;"
         "padding:2px 5px;pointer-events:none}</style></head><body>"
         f"<header><b>{heading}</b> — {len(nodes):,} nodes, {len(links):,} links, "
-        f"{n_cross} border crossings (red). {legend} "
+        f"{n_cross} border crossings (dark red dots). {legend} "
         "<small>Country outlines: Natural Earth (public domain); places: GeoNames (CC BY 4.0). "
         "Wheel to zoom, drag to pan.</small></header>"
         f'<svg id="map" xmlns="http://www.w3.org/2000/svg" '

@@ -84,6 +84,16 @@ CHANGE_COLOURS = MappingProxyType(
 """Colour of a changed link by its kind (:class:`corridor.LinkChange`), and of a changed
 border crossing."""
 
+ALTERNATIVES = ("#6a3d9a", "#1b1b1b", "#a6761d", "#66a61e", "#999933", "#e6ab02")
+"""Colours of alternative routes (and of the routes of a time/cost-distance chart): apart
+from the modes' colours, purple first [assumption: from ColorBrewer Dark2/Paired]."""
+
+BANDS = ("#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027", "#7f0000")
+"""Isochrone bands, nearest first: ColorBrewer RdYlGn (6) from green to red, then dark red."""
+
+UNREACHED = "#bbbbbb"
+"""A place beyond every band, or one that cannot be reached."""
+
 STOP_COLOURS = MappingProxyType(
     {
         "border_crossing": "#b2182b",
@@ -129,12 +139,14 @@ def palette_dict() -> dict[str, Any]:
     Returns
     -------
     dict
-        ``mode``, ``change``, ``stop`` (name -> colour), ``gain``, ``loss``, ``neutral``,
-        ``more``, ``less``, ``before``, ``after`` and ``diverging`` (a list, loss to gain).
+        ``mode``, ``change`` (with ``toll`` as a short name of ``toll_changed``), ``stop``
+        (name -> colour), ``gain``, ``loss``, ``neutral``, ``more``, ``less``, ``before``,
+        ``after``, ``unreached``, and the lists ``diverging`` (loss to gain),
+        ``alternatives`` and ``bands`` (isochrones, nearest first).
     """
     return {
         "mode": dict(MODE_COLOURS),
-        "change": dict(CHANGE_COLOURS),
+        "change": {**CHANGE_COLOURS, "toll": CHANGE_COLOURS["toll_changed"]},
         "stop": dict(STOP_COLOURS),
         "gain": GAIN,
         "loss": LOSS,
@@ -144,6 +156,9 @@ def palette_dict() -> dict[str, Any]:
         "before": BEFORE,
         "after": AFTER,
         "diverging": list(DIVERGING),
+        "alternatives": list(ALTERNATIVES),
+        "bands": list(BANDS),
+        "unreached": UNREACHED,
     }
 
 

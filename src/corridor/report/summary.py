@@ -183,6 +183,16 @@ def touched_pairs(comparison: Comparison, places: Iterable[str | int] = ()) -> p
     return result
 
 
+def _pct(change: float, before: float) -> str:
+    """A relative change in per cent, with as many decimals as it needs ("" without a base)."""
+    if not before or not math.isfinite(before) or not math.isfinite(change):
+        return ""
+    p = 100.0 * change / before
+    digits = 0 if abs(p) >= 10 else 1 if abs(p) >= 1 else 2
+    text = format_signed(p, digits)
+    return "0%" if text == "0" else f"{text}%"
+
+
 def _money(value: float) -> str:
     text = format_signed(value, 0)
     return "US$0" if text == "0" else text.replace("+", "+US$").replace("−", "−US$")
@@ -383,6 +393,15 @@ def _country_findings(comparison: Comparison) -> list[Finding]:
     ]
 
 
+_CROSSING_FIGURES = {
+    "delay changed": ("delay_p50_h", "h", "median clearance delay"),
+    "fee changed": ("fee_usd", "US$", "fee"),
+    "traveller delay changed": ("passenger_delay_h", "h", "travellers' clearance"),
+    "capacity changed": ("capacity_veh_day", "vehicles/day", "capacity"),
+    "vehicles changed": ("vehicles", "", "vehicles admitted"),
+}
+
+
 def _network_findings(base: Network, other: Network, links: pd.DataFrame) -> list[Finding]:
     out: list[Finding] = []
     if len(links):
@@ -432,18 +451,20 @@ def _network_findings(base: Network, other: Network, links: pd.DataFrame) -> lis
             if change in ("closed", "opened"):
                 items.append(f"{name} {change} to {modes} traffic")
                 continue
-            col = "delay_p50_h" if change == "delay changed" else "fee_usd"
-            unit = "h" if col == "delay_p50_h" else "US$"
+            col, unit, what = _CROSSING_FIGURES[str(change)]
             dirs = []
             for r in grp.to_dict("records"):
                 rec = nodes.loc[int(r["node_id"])]
                 a, b = str(rec["country_a"]), str(rec["country_b"])
                 arrow = f"{a} → {b}" if r["direction"] == "a_to_b" else f"{b} → {a}"
-                before, after = float(r[f"{col}_before"]), float(r[f"{col}_after"])
-                dirs.append(
-                    f"{arrow} {format_number(before, 1)} → {format_number(after, 1)} {unit}"
-                )
-            what = "median clearance delay" if col == "delay_p50_h" else "fee"
+                b_val, a_val = r[f"{col}_before"], r[f"{col}_after"]
+                if unit:
+                    dirs.append(
+                        f"{arrow} {format_number(float(b_val), 1)} → "
+                        f"{format_number(float(a_val), 1)} {unit}"
+                    )
+                else:
+                    dirs.append(f"{arrow} {b_val} → {a_val}")
             items.append(f"{name} ({modes}): {what} " + ", ".join(dirs))
         out.append(Finding("network", "Border crossings: " + "; ".join(items) + "."))
     if not out:
@@ -490,47 +511,250 @@ def extra_keys(table: pd.DataFrame) -> list[str]:
     ]
 
 
+_SENTENCE_TITLES = {
+    "tourism_by_direction": "Tourism, visits by direction",
+    "tourism_by_mode": "Tourism, visits by mode",
+    "tourism_by_purpose": "Tourism, visits by purpose",
+    "tourism_top_od": "Tourism destinations (the trips that change most)",
+    "tourism_crossings": "Tourism, travellers at the border crossings",
+    "freight_by_commodity_mode": "Freight by commodity and mode",
+    "freight_crossings": "Freight at the border crossings",
+    "freight_impacts": "Freight impacts",
+    "appraisal_sensitivity": "Appraisal sensitivity",
+}
+_SKIPPED = (
+    "tourism_by_purpose",
+    "appraisal_sensitivity",
+    "appraisal_parameters",
+    "freight_od",
+    "freight_validation",
+    "freight_convergence",
+    "appraisal_benefits",
+)
+"""Tables rendered in the report but not summarised (inputs, diagnostics, per-OD rows)."""
+
+
+def _row_labels(table: pd.DataFrame) -> list[str]:
+    keys = extra_keys(table)
+    if not keys:
+        return [str(i + 1) for i in range(len(table))]
+    if {"origin", "destination"} <= set(keys):
+        rest = [k for k in keys if k not in ("origin", "destination")]
+        return [
+            f"{r['origin']} → {r['destination']}" + "".join(f", {r[k]}" for k in rest)
+            for r in table[keys].astype(str).to_dict("records")
+        ]
+    labels = table[keys].astype(str).agg(" ".join, axis=1).tolist()
+    return [label.replace("->", " → ") for label in labels]
+
+
+def _total_row(table: pd.DataFrame) -> pd.Series | None:
+    """The row that totals the others (a key column equal to "all" or "total"), if any."""
+    for key in extra_keys(table):
+        hit = table[table[key].astype(str).str.lower().isin(["all", "total"])]
+        if len(hit) == 1 and all(
+            str(v).lower() in ("all", "total", "") for v in hit[extra_keys(table)].iloc[0]
+        ):
+            return hit.iloc[0]
+    return None
+
+
+def _appraisal_findings(table: pd.DataFrame) -> list[Finding]:
+    if not {"item", "value"} <= set(table.columns):
+        return []
+    v = dict(zip(table["item"].astype(str), pd.to_numeric(table["value"]), strict=True))
+    parts = []
+    if "npv_usd" in v:
+        parts.append(f"net present value {_money(float(v['npv_usd']))}")
+    if "bcr" in v:
+        parts.append(f"benefit-cost ratio {float(v['bcr']):.2f}")
+    if "first_year_return" in v:
+        parts.append(f"first-year return {float(v['first_year_return']):.1%}")
+    if "benefit_usd_year" in v:
+        parts.append(f"benefits {format_number(float(v['benefit_usd_year']), 0)} US$ a year")
+    if "investment_usd" in v:
+        parts.append(f"against an investment of {format_number(float(v['investment_usd']), 0)} US$")
+    if not parts:
+        items = [f"{k} {format_number(float(x), 2)}" for k, x in list(v.items())[:4]]
+        parts = items
+    return [Finding("logistics", "Appraisal: " + ", ".join(parts) + ".")]
+
+
+def _freight_impact_findings(table: pd.DataFrame) -> list[Finding]:
+    total = _total_row(table)
+    if total is None:
+        return []
+    items = []
+    for stem, what, unit, scale in (
+        ("tonnes_year", "tonnes", "t", 1.0),
+        ("vehicle_h_year", "vehicle-hours", "h", 1.0),
+        ("cost_usd_year", "money cost", "US$", 1.0),
+        ("co2_wtw_kg_year", "CO2 well to wheel", "t", 1e-3),
+    ):
+        b, a = f"{stem}_before", f"{stem}_after"
+        if b in total and a in total:
+            vb, va = float(total[b]) * scale, float(total[a]) * scale
+            pct = _pct(va - vb, vb)
+            pct = f", {pct}" if pct else ""
+            items.append(f"{what} {format_number(vb, 0)} → {format_number(va, 0)} {unit}{pct}")
+    if not items:
+        return []
+    return [Finding("logistics", "Freight a year, all classes: " + "; ".join(items) + ".")]
+
+
+def _freight_crossing_findings(table: pd.DataFrame) -> list[Finding]:
+    cols = [
+        c for c in ("trucks_day", "trains_day") if f"{c}_before" in table and f"{c}_after" in table
+    ]
+    if "crossing" not in table or not cols:
+        return []
+    per = table.groupby("crossing", sort=False)[
+        [f"{c}_{w}" for c in cols for w in ("before", "after")]
+    ].sum()
+    b: pd.Series = per[[f"{c}_before" for c in cols]].sum(axis=1)
+    a: pd.Series = per[[f"{c}_after" for c in cols]].sum(axis=1)
+    d: pd.Series = a - b
+    moved = d[d.abs() > 0.05]
+    if not len(moved):
+        return [
+            Finding(
+                "logistics",
+                "Freight at the border crossings: no crossing's trucks or trains a day change.",
+            )
+        ]
+    top = moved.reindex(moved.abs().sort_values(ascending=False).index).head(3)
+    closed = set()
+    if "closed_after" in table:
+        closed = set(table.loc[table["closed_after"].astype(bool), "crossing"].astype(str))
+    items = [
+        f"{name}{' (closed)' if str(name) in closed else ''} {format_number(float(b[name]), 1)} → "
+        f"{format_number(float(a[name]), 1)} ({format_signed(float(d[name]), 1)})"
+        for name in top.index
+    ]
+    what = " and ".join(c.split("_")[0] for c in cols)
+    return [
+        Finding(
+            "logistics",
+            f"Freight at the border crossings ({what} a day, both directions): "
+            + "; ".join(items)
+            + f"; {len(moved)} crossings change.",
+        )
+    ]
+
+
+def _mode_share_findings(table: pd.DataFrame) -> list[Finding]:
+    need = {"mode", "tonnes_year_before", "tonnes_year_after"}
+    if not need <= set(table.columns):
+        return []
+    per = table.groupby("mode")[["tonnes_year_before", "tonnes_year_after"]].sum()
+    tb, ta = float(per["tonnes_year_before"].sum()), float(per["tonnes_year_after"].sum())
+    if tb <= 0 or ta <= 0:
+        return []
+    items = [
+        f"{mode} {float(sb) / tb:.1%} → {float(sa) / ta:.1%}"
+        for mode, sb, sa in zip(
+            per.index, per["tonnes_year_before"], per["tonnes_year_after"], strict=True
+        )
+    ]
+    text = "Freight mode split (share of tonnes a year): " + ", ".join(items)
+    if "d_mode_share" in table and "commodity" in table and len(table):
+        k = int(np.nanargmax(np.abs(table["d_mode_share"].to_numpy(dtype=float))))
+        row = table.iloc[k]
+        if abs(float(row["d_mode_share"])) >= 0.001:
+            text += (
+                f"; the largest shift: {row['commodity']} by {row['mode']} "
+                f"{format_signed(float(row['d_mode_share']) * 100, 1)} points"
+            )
+    return [Finding("logistics", text + ".")]
+
+
+def _tourism_mode_findings(table: pd.DataFrame) -> list[Finding]:
+    need = {"mode", "visits_year_before", "visits_year_after"}
+    if not need <= set(table.columns):
+        return []
+    per = table.groupby("mode")[["visits_year_before", "visits_year_after"]].sum()
+    d = per["visits_year_after"] - per["visits_year_before"]
+    if not (d.abs() >= 0.5).any():
+        return [Finding("tourism", "Tourism by mode: no mode's visits change.")]
+    per = per.assign(d=d).reindex(d.abs().sort_values(ascending=False).index)
+    items = []
+    for mode, b, a in zip(
+        per.index,
+        per["visits_year_before"].tolist(),
+        per["visits_year_after"].tolist(),
+        strict=True,
+    ):
+        if abs(a - b) < 0.5:
+            continue
+        pct = _pct(a - b, b)
+        items.append(f"{mode} {format_signed(a - b, 0)}" + (f" ({pct})" if pct else ""))
+    return [
+        Finding(
+            "tourism",
+            "Tourism by mode (visits a year, all directions): " + ", ".join(items) + ".",
+        )
+    ]
+
+
+_SPECIFIC = {
+    "tourism_by_mode": _tourism_mode_findings,
+    "appraisal": _appraisal_findings,
+    "freight_impacts": _freight_impact_findings,
+    "freight_crossings": _freight_crossing_findings,
+    "freight_by_commodity_mode": _mode_share_findings,
+}
+
+
 def _extra_findings(name: str, table: pd.DataFrame) -> list[Finding]:
+    """Sentences for a table of :attr:`Comparison.extra` (specific, else generic)."""
     topic = next((t for prefix, t in _EXTRA_TOPICS if name.startswith(prefix)), None)
+    if topic is None or not len(table) or name in _SKIPPED:
+        return []
+    if name in _SPECIFIC:
+        try:
+            found = _SPECIFIC[name](table)
+        except (KeyError, TypeError, ValueError):  # a shape this version does not know
+            found = []
+        if found:
+            return found
     triples = extra_triples(table)
-    if topic is None or not triples or not len(table):
+    if not triples:
         return []
     b, a, _change = triples[0]
-    before = pd.to_numeric(table[b], errors="coerce").to_numpy(dtype=float)
-    after = pd.to_numeric(table[a], errors="coerce").to_numpy(dtype=float)
+    total = _total_row(table)
+    rows = table if total is None else table.drop(index=total.name)
+    before = pd.to_numeric(rows[b], errors="coerce").to_numpy(dtype=float)
+    after = pd.to_numeric(rows[a], errors="coerce").to_numpy(dtype=float)
     change = after - before
-    keys = extra_keys(table)
-    labels = (
-        table[keys].astype(str).agg(" ".join, axis=1).tolist()
-        if keys
-        else [str(i) for i in range(len(table))]
-    )
+    labels = _row_labels(rows)
     metric = (
         b
         if b != "before"
         else (next((k for k in table.columns if k in ("metric", "item", "unit")), "value"))
     )
     unit, digits = unit_of(str(metric))
-    title = name.replace("_", " ").replace("by ", "by ").capitalize()
+    title = _SENTENCE_TITLES.get(name, name.replace("_", " ").capitalize())
     moved = np.abs(np.nan_to_num(change)) > 10 ** (-digits) / 2
     if not moved.any():
-        return [Finding(topic, f"{title}: no row changes ({len(table)} rows).")]
+        return [Finding(topic, f"{title}: no row changes ({len(rows)} rows).")]
     order = np.argsort(-np.abs(np.nan_to_num(change)))[: min(3, int(moved.sum()))]
     items = []
     for i in order:
-        pct = f", {change[i] / before[i]:+.0%}" if before[i] and math.isfinite(before[i]) else ""
+        pct = _pct(change[i], before[i])
+        pct = f", {pct}" if pct else ""
         items.append(
             f"{labels[i]} {format_number(before[i], digits)} → {format_number(after[i], digits)}"
             f" ({format_signed(change[i], digits)}{pct})"
         )
     text = f"{title}"
     additive = unit.endswith("/year") or unit in ("t", "visits", "trips", "vehicles/h")
-    if additive and b != "before":
+    if additive and b != "before" and not name.endswith("_top_od"):
         tb, ta = float(np.nansum(before)), float(np.nansum(after))
-        pct = f", {(ta - tb) / tb:+.1%}" if tb else ""
+        pct = _pct(ta - tb, tb)
+        pct = f", {pct}" if pct else ""
         text += f": total {format_number(tb, digits)} → {format_number(ta, digits)} {unit}{pct}"
     text += ("; " if text != title else ": ") + "largest changes: " + "; ".join(items)
-    if unit and not additive:
+    if unit and (not additive or name.endswith("_top_od")):
         text += f" ({unit})"
     return [Finding(topic, text + ".")]
 

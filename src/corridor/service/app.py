@@ -541,6 +541,17 @@ def create_app(
     def outlines_geojson() -> Response:
         return Response(content=outlines, media_type="application/geo+json")
 
+    # -- the one palette (corridor.report.palette), read by the page before app.js ------
+    @app.get("/api/palette")
+    def palette() -> dict[str, Any]:
+        """Every colour of the report, charts and maps (modes, changes, gains and losses)."""
+        return corridor.palette_dict()
+
+    @app.get("/palette.js", include_in_schema=False)
+    def palette_js() -> Response:
+        body = f"window.CORRIDOR_PALETTE = {json.dumps(corridor.palette_dict())};\n"
+        return Response(content=body, media_type="text/javascript")
+
     # -- page --------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -133,4 +133,8 @@ def test_extra_tables_render_and_absent_ones_leave_no_section(changed, tmp_path:
     doc = parse(html)
     assert "Tourism: visits by mode" in html and 'id="x-appraisal"' in html
     assert "visits before (visits/year)" in doc.headers
-    assert "road 4,000 → 6,500 (+2,500, +62%)" in " ".join(doc.text)
+    said = " ".join(doc.text)
+    assert (
+        "Tourism by mode (visits a year, all directions): road +2,500 (+62%), air −1,000 (−10%)"
+        in said
+    )

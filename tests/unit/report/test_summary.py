@@ -145,14 +145,56 @@ def test_extra_tables_give_sentences(fast_pair) -> None:
     c = compare(
         before, after, options=CompareOptions(places=("A", "D"), profiles=("car",), flows=None)
     )
-    table = pd.DataFrame(
+    # the shapes the tourism and freight models give (before/after/change columns)
+    c.extra["tourism_by_direction"] = pd.DataFrame(
         {
             "direction": ["XA → XB", "XB → XA"],
             "visits_year_before": [1000.0, 500.0],
             "visits_year_after": [1200.0, 450.0],
+            "visits_year_change": [200.0, -50.0],
+            "change_pct": [20.0, -10.0],
         }
     )
-    c.extra["tourism_by_direction"] = table
-    text = " ".join(summarize_comparison(c, before, after).sentences())
-    assert "Tourism by direction: total 1,500 → 1,650 visits/year, +10.0%" in text
+    c.extra["tourism_top_od"] = pd.DataFrame(
+        {
+            "origin": ["A", "D"],
+            "destination": ["D", "A"],
+            "visits_year_before": [10.0, 0.0],
+            "visits_year_after": [40.0, 5.0],
+            "visits_year_change": [30.0, 5.0],
+        }
+    )
+    c.extra["freight_crossings"] = pd.DataFrame(
+        {
+            "crossing": ["C", "C", "Q"],
+            "direction": ["a_to_b", "b_to_a", "a_to_b"],
+            "trucks_day_before": [10.0, 6.0, 2.0],
+            "trucks_day_after": [0.0, 0.0, 14.0],
+            "trains_day_before": [1.0, 1.0, 0.0],
+            "trains_day_after": [0.0, 0.0, 2.0],
+            "closed_after": [True, True, False],
+        }
+    )
+    c.extra["freight_impacts"] = pd.DataFrame(
+        {
+            "mode": ["road", "rail", "all"],
+            "tonnes_year_before": [100.0, 50.0, 150.0],
+            "tonnes_year_after": [90.0, 70.0, 160.0],
+        }
+    )
+    c.extra["appraisal"] = pd.DataFrame(
+        {"item": ["npv_usd", "bcr"], "value": [2.5e6, 1.8], "unit": ["US$", "ratio"]}
+    )
+    found = summarize_comparison(c, before, after)
+    text = " ".join(found.sentences())
+    assert "Tourism, visits by direction: total 1,500 → 1,650 visits/year, +10%" in text
     assert "XA → XB 1,000 → 1,200 (+200, +20%)" in text
+    assert "Tourism destinations (the trips that change most): largest changes: A → D 10 → 40" in (
+        text
+    )
+    # C: 10+6+1+1 = 18 a day before, closed after; Q: 2 -> 16
+    assert "C (closed) 18.0 → 0.0 (−18.0); Q 2.0 → 16.0 (+14.0)" in text
+    assert "tonnes 150 → 160 t, +6.7%" in text  # the total row, not the sum of all rows
+    assert "net present value +US$2,500,000, benefit-cost ratio 1.80" in text
+    topics = {f.topic for f in found.findings if "Tourism" in f.text}
+    assert topics == {"tourism"}
