@@ -61,9 +61,37 @@ CASES = {
 }
 
 
+# scenarios for travellers: their effect is on visits (the tourism section), not on freight
+# or car paths between a few places; each against the network of its own day
+TRAVELLER_CASES = {
+    "visa-free-individual": ("m12-east", ("Moscow", "Beijing", "Harbin", "Vladivostok")),
+    "blagoveshchensk-heihe-travellers": (
+        "m12-east",
+        ("Blagoveshchensk", "Harbin", "Khabarovsk", "Beijing"),
+    ),
+    "blagoveshchensk-harbin-flight": ("m12-east", ("Blagoveshchensk", "Harbin", "Moscow")),
+}
+
+
 def test_cases_cover_every_bundled_scenario() -> None:
-    used = set(CASES) | {base for base, _, _ in CASES.values()}
+    used = set(CASES) | {base for base, _, _ in CASES.values()} | set(TRAVELLER_CASES)
     assert used == set(corridor.bundled_scenarios())
+
+
+@pytest.mark.parametrize("after", sorted(TRAVELLER_CASES))
+def test_traveller_scenarios_state_the_visits(
+    after: str, networks: dict[str, corridor.Network]
+) -> None:
+    base, places = TRAVELLER_CASES[after]
+    scenarios = (corridor.get_scenario(base), corridor.get_scenario(after))
+    a, b = networks[base], networks[after]
+    opts = corridor.CompareOptions(places=places, flows=None, tourism_scenarios=scenarios)
+    result = corridor.compare(a, b, options=opts)
+    said = " ".join(corridor.summarize_comparison(result, a, b, places=places).sentences())
+    found = re.search(r"Tourism, visits by direction: total ([\d,]+) → ([\d,]+) visits/year", said)
+    assert found, said
+    before, after_visits = (int(x.replace(",", "")) for x in found.groups())
+    assert after_visits > before > 0  # every one of them makes visits easier
 
 
 @pytest.fixture(scope="module")

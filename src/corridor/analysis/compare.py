@@ -332,7 +332,7 @@ def compare(
     if opts.flows is not None:
         from corridor.analysis.freight.comparison import compare_freight, freight_model_available
 
-        if freight_model_available():  # the freight model replaces the gravity flows
+        if freight_model_available(base, other):  # the freight model replaces the gravity flows
             say("freight: demand by commodity, assignment with border congestion, appraisal", done)
             base_sc, other_sc = scenarios or (None, None)
             extra.update(compare_freight(base, other, base_sc, other_sc))

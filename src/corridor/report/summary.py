@@ -409,7 +409,9 @@ def _network_findings(base: Network, other: Network, links: pd.DataFrame) -> lis
         for kind, grp in links.groupby("change", observed=True, sort=False):
             if not len(grp):
                 continue
-            verb = str(kind).replace("_", " ")
+            # a link the base has closed (a counterfactual "without" scenario) opens
+            verb = "opened (closed in the base)" if kind == "reopened" else str(kind)
+            verb = verb.replace("_", " ")
             ground = grp[grp["mode"] != "air"]
             flights = len(grp) - len(ground)
             items = []

@@ -95,13 +95,29 @@ def _flows_function() -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
-def freight_model_available() -> bool:
-    """Whether the freight demand model (``freight_flows``) is installed in this build."""
-    return _flows_function() is not None
+def freight_model_available(*networks: Network) -> bool:
+    """Whether the freight demand model (``freight_flows``) is in this build and can run on
+    every one of `networks` (their cities include every freight zone's and port's city)."""
+    if _flows_function() is None:
+        return False
+    from corridor.analysis.freight.zones import load_zones, zone_nodes
+    from corridor.errors import UnknownNodeError
+
+    zones = load_zones()
+    try:
+        for network in networks:
+            zone_nodes(network, zones.zones + zones.ports)
+    except UnknownNodeError:
+        return False
+    return True
 
 
 def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) -> pd.DataFrame:
-    """The freight model's OD table for a network and scenario (``freight_flows(...).od``).
+    """The freight model's OD table on a scenario's network (``freight_flows(...).od``).
+
+    `network` is the scenario's network already (its edits applied): the scenario only
+    scales the demand (``scale_demand``). Applying its edits again would apply them twice
+    (a delay factor squared, links closed by an edit no longer there to select).
 
     Raises
     ------
@@ -114,8 +130,12 @@ def freight_demand(network: Network, scenario: Any = None, *, year: int = 2024) 
             "the freight demand model (corridor.analysis.freight.freight_flows) is not in this "
             "build; pass OD tables with the columns of corridor.analysis.freight.assign.OD_COLUMNS"
         )
-    flows = fn(network, scenario=scenario, year=year)
-    return pd.DataFrame(flows.od)
+    od = pd.DataFrame(fn(network, scenario=None, year=year).od)
+    factor = float(getattr(scenario, "demand_factor", 1.0))
+    if factor != 1.0:  # demand scales linearly: the mode shares do not depend on volume
+        volumes = [c for c in ("tonnes_year", "teu_year", "vehicles_year") if c in od]
+        od[volumes] = od[volumes] * factor
+    return od
 
 
 def _investment(base_scenario: Any, other_scenario: Any) -> tuple[float, str]:
