@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test browser web lint types layers pytest killtest bench clean
+.PHONY: run test browser web lint types layers pytest killtest fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,13 +50,20 @@ pytest: $(STAMP)
 killtest: $(STAMP)
 	CORRIDOR_KILLS=50 $(BIN)/pytest -q tests/integration/test_kill.py
 
+# The fuzz tests at ten times the CI budget: about 28,000 generated bad inputs for every
+# reader, CLI command and API endpoint (`make test` runs about 2,800)
+fuzz: $(STAMP)
+	CORRIDOR_FUZZ_SCALE=10 $(BIN)/pytest -q -m fuzz -p no:cacheprovider --hypothesis-show-statistics \
+	  tests/integration/test_fuzz_parsers.py tests/integration/test_fuzz_cli_api.py
+
 bench: $(STAMP) web
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,cch]'
 	$(BIN)/python bench/shortest_path.py
 	$(BIN)/python bench/skim.py
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/embedded.py
 	$(BIN)/python bench/p2p.py --graph chicago
+	$(BIN)/python bench/cch.py --graph embedded --graph NY
 	$(BIN)/python bench/load.py --duration 20 --clients 50
 	$(BIN)/python bench/load.py --duration 20 --clients 50 --workers 2
 

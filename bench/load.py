@@ -16,6 +16,11 @@ memory (VmRSS of the child process) after start, after the cold pass and every f
 during the load, so a leak shows as growth. The per-client rate limit is turned off for the
 run (all clients share one loopback address) unless --rate-limit is given.
 
+With ``--hostile N``, N more clients send place names padded with 16,000 spaces (issue 13)
+and one probes ``/api/health`` every 50 ms; its p99 shows whether hostile input stalls the
+server. With ``--rate-limit`` the limit keys on each connection (``rate_key=connection``,
+the local-test setting), since every client shares the loopback address.
+
 Only loopback addresses are contacted; every loop is bounded in count and time.
 
 Run: ``.venv/bin/python bench/load.py [--duration 60] [--clients 50]``
@@ -121,6 +126,13 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self._conn.close()
 
+    def get(self, path: str) -> int:
+        """GET; return the status."""
+        self._conn.request("GET", path)
+        resp = self._conn.getresponse()
+        resp.read()
+        return resp.status
+
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, str]:
         """POST JSON; return the status and the ``server-timing`` header."""
         data = json.dumps(body).encode()
@@ -179,6 +191,8 @@ def start_server(
     env = dict(os.environ)
     if not rate_limit:
         env["CORRIDOR_SERVICE_RATE_PER_S"] = "0"
+    else:  # the local-test setting: every client's connection its own bucket (one address)
+        env["CORRIDOR_SERVICE_RATE_KEY"] = "connection"
     if network:
         env["CORRIDOR_SERVICE_NETWORK_FILE"] = str(Path(network).resolve())
     cmd = [
@@ -281,6 +295,13 @@ def main() -> None:
     ap.add_argument(
         "--workers", type=int, default=1, help="server processes (corridor serve --workers)"
     )
+    ap.add_argument(
+        "--hostile",
+        type=int,
+        default=0,
+        help="clients sending place names padded with 16,000 spaces during the load, while"
+        " one more probes /api/health every 50 ms (issue 13: the server must not stall)",
+    )
     ap.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = ap.parse_args()
     if args.duration <= 0 or args.clients < 1 or args.duration > 3600:
@@ -347,10 +368,48 @@ def main() -> None:
                 while time.monotonic() < stop:
                     one(c, r.choice(usable), load)
 
+        hostile = Tally()
+        health_ms: list[float] = []
+        health_errors: list[int] = []
+
+        def hostile_loop() -> None:
+            body = {"origin": "x" + " " * 16000, "destination": "Kazan"}
+            with Client(base, timeout=30) as c:
+                while time.monotonic() < stop:
+                    t = time.perf_counter()
+                    try:
+                        status, _ = c.post("/api/route", body)
+                    except (OSError, http.client.HTTPException) as exc:
+                        hostile.add(0.0, None, type(exc).__name__)
+                        c._conn.close()  # the next request reconnects
+                        continue
+                    ms = (time.perf_counter() - t) * 1000.0
+                    refused = status in (413, 422, 429)  # the documented refusals
+                    hostile.add(ms, None, None if refused else f"HTTP {status}")
+
+        def health_loop() -> None:
+            with Client(base, timeout=30) as c:
+                while time.monotonic() < stop:
+                    t = time.perf_counter()
+                    try:
+                        status = c.get("/api/health")
+                    except (OSError, http.client.HTTPException):
+                        status = 0
+                        c._conn.close()
+                    health_ms.append((time.perf_counter() - t) * 1000.0)
+                    if status != 200:
+                        health_errors.append(status)
+                    time.sleep(0.05)
+
         threads = [
             threading.Thread(target=client_loop, args=(args.seed + 1 + i,), daemon=True)
             for i in range(args.clients)
         ]
+        if args.hostile:
+            threads += [
+                threading.Thread(target=hostile_loop, daemon=True) for _ in range(args.hostile)
+            ]
+            threads.append(threading.Thread(target=health_loop, daemon=True))
         t0 = time.perf_counter()
         for th in threads:
             th.start()
@@ -361,6 +420,16 @@ def main() -> None:
         for th in threads:
             th.join(timeout=60)
         results["load"] = summary(f"load, {args.clients} clients", load, time.perf_counter() - t0)
+        if args.hostile:
+            name = f"hostile long names, {args.hostile} clients"
+            results["hostile"] = summary(name, hostile, args.duration)
+            results["health_p99_ms"] = round(pct(health_ms, 99), 2)
+            results["health_errors"] = len(health_errors)
+            print(
+                f"/api/health during the load: p50 {pct(health_ms, 50):.1f} ms, "
+                f"p99 {pct(health_ms, 99):.1f} ms over {len(health_ms)} probes, "
+                f"{len(health_errors)} not 200"
+            )
         results["rss_during_load_mb"] = rss_samples
         results["rss_end_mb"] = round(rss_mb(proc.pid), 1)
         print(f"RSS during the load (every {step:.0f} s): {rss_samples} MB")

@@ -29,6 +29,7 @@ if _typing.TYPE_CHECKING:
     from corridor.analysis.freight import (
         FreightCalibration,
         FreightFlows,
+        FreightInputs,
         FreightParams,
         calibrate_freight,
         freight_flows,
@@ -128,6 +129,7 @@ if _typing.TYPE_CHECKING:
     from corridor.report.maps import write_network_map
     from corridor.report.palette import palette_dict
     from corridor.report.summary import Summary, summarize_comparison
+    from corridor.report.tourism_charts import write_tourism_charts
     from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
 
 __version__ = "0.1.0"
@@ -141,6 +143,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.analysis.freight": (
         "FreightCalibration",
         "FreightFlows",
+        "FreightInputs",
         "FreightParams",
         "calibrate_freight",
         "freight_flows",
@@ -234,6 +237,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.maps": ("write_network_map",),
     "corridor.report.palette": ("palette_dict",),
     "corridor.report.summary": ("Summary", "summarize_comparison"),
+    "corridor.report.tourism_charts": ("write_tourism_charts",),
     "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
 }
 # public name -> (module, the name it has there)
@@ -271,6 +275,7 @@ __all__ = [
     "FigureCheck",
     "FreightCalibration",
     "FreightFlows",
+    "FreightInputs",
     "FreightParams",
     "FurnessOptions",
     "Graph",
@@ -390,6 +395,7 @@ __all__ = [
     "write_tcd_chart",
     "write_text_atomic",
     "write_tntp_flow",
+    "write_tourism_charts",
     "write_tourism_fitted",
 ]
 

@@ -36,6 +36,7 @@ __all__ = [
     "CPMM_RAIL",
     "CPMM_ROAD",
     "ISOCHRONE_HOURS",
+    "MAX_MESSAGE_CHARS",
     "MAX_SIMILARITY",
     "OBJECTIVE_WITHOUT_PROFILE",
     "OBJECTIVE_WITH_PROFILE",
@@ -43,6 +44,8 @@ __all__ = [
     "PARETO_TOLERANCE",
     "TCD_OBJECTIVE",
     "TCD_PROFILES",
+    "TOURISM_SEED",
+    "TOURISM_TOP_OD",
     "error_object",
     "fewer_alternatives",
     "objective",
@@ -84,6 +87,12 @@ ends); the CLI, the API and :class:`corridor.CompareOptions` use the same number
 COMPARE_PROFILES = ("car", "bus", "truck40", "container40")
 COMPARE_TOP_CHANGES = 10
 
+# -- tourism ------------------------------------------------------------------------------
+TOURISM_TOP_OD = 10
+"""OD pairs a tourism table keeps (the busiest, or in a comparison the largest changes)."""
+TOURISM_SEED = 0
+"""Seed of the tourism parameter draws when none is given."""
+
 
 def objective(optimize: str | None, profile: object | None) -> str:
     """The objective a route search uses: `optimize` if given, else the default.
@@ -122,6 +131,11 @@ def fewer_alternatives(found: int, asked: int, max_similarity: float) -> str:
 
 # -- the error answer -----------------------------------------------------------------
 _HINT = re.compile(r"[;.]\s*((?:did you mean|use|give|choose|pass|run|try|add|set)\b.*)$", re.I)
+
+
+MAX_MESSAGE_CHARS = 2000
+"""Longest error message reported (CLI and API); longer ones are cut [assumption: a
+SchemaError listing every problem of a large table runs to a few hundred characters]."""
 
 
 def _code(exc: BaseException) -> str:
@@ -176,6 +190,8 @@ def error_object(
     """
     message = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
     message = message or type(exc).__name__
+    if len(message) > MAX_MESSAGE_CHARS:  # a message never echoes unbounded input
+        message = f"{message[:MAX_MESSAGE_CHARS]}... ({len(message)} characters)"
     if field is None:
         if isinstance(exc, UnknownNodeError):
             field = exc.role

@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,26 +132,62 @@ def save(driver: Any, name: str) -> Path:
     return path
 
 
-def visible_label_rects(driver: Any) -> list[dict[str, Any]]:
-    rects: list[dict[str, Any]] = driver.execute_script(
-        "return [...document.querySelectorAll('.map-label, .place-label')]"
-        ".filter(e => e.style.display !== 'none')"
-        ".map(e => { const r = e.getBoundingClientRect();"
-        " return {text: e.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; });"
+# every spot MapLibre may choose for a label (text-variable-anchor, radial offset 0.55 em),
+# as rectangles around the projected point, for text measured with the page's own font
+_LABEL_SPOTS_JS = """
+const map = window.corridorApp.map;
+const ctx = document.createElement('canvas').getContext('2d');
+const seen = new Set();
+const out = [];
+for (const f of map.queryRenderedFeatures({layers: window.corridorApp.labelLayers})) {
+  const name = f.properties.name;
+  if (seen.has(name)) continue;
+  seen.add(name);
+  const size = f.layer.layout['text-size'];
+  ctx.font = `${size}px sans-serif`;
+  const w = ctx.measureText(name).width, h = size * 1.2, off = 0.55 * size;
+  const p = map.project(f.geometry.coordinates);
+  out.push({text: name, spots: [
+    [p.x + off, p.y - h / 2, p.x + off + w, p.y + h / 2],
+    [p.x - off - w, p.y - h / 2, p.x - off, p.y + h / 2],
+    [p.x - w / 2, p.y + off, p.x + w / 2, p.y + off + h],
+    [p.x - w / 2, p.y - off - h, p.x + w / 2, p.y - off],
+  ]});
+}
+return out;
+"""
+
+
+def shown_labels(driver: Any) -> list[dict[str, Any]]:
+    """The labels MapLibre placed, each with the four rectangles it may occupy."""
+    idle(driver)
+    labels: list[dict[str, Any]] = driver.execute_script(_LABEL_SPOTS_JS)
+    return labels
+
+
+def _meet(a: list[float], b: list[float], slack: float = 1.5) -> bool:
+    return (
+        a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
     )
-    return rects
 
 
-def overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def overlaps(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of labels that overlap wherever each is put (every spot meets every spot)."""
+    bad = []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            if all(_meet(sa, sb) for sa in a["spots"] for sb in b["spots"]):
+                bad.append((a["text"], b["text"]))
+    return bad
+
+
+def rect_overlaps(rects: list[dict[str, Any]]) -> list[tuple[str, str]]:
     bad = []
     for i, a in enumerate(rects):
         for b in rects[i + 1 :]:
-            if (
-                a["x0"] < b["x1"] - 0.5
-                and b["x0"] < a["x1"] - 0.5
-                and a["y0"] < b["y1"] - 0.5
-                and b["y0"] < a["y1"] - 0.5
-            ):
+            ra = [a["x0"], a["y0"], a["x1"], a["y1"]]
+            rb = [b["x0"], b["y0"], b["x1"], b["y1"]]
+            if _meet(ra, rb, 0.5):
                 bad.append((a["text"], b["text"]))
     return bad
 
@@ -218,7 +255,7 @@ def test_permalinks_restore_every_view(server: str, net: corridor.Network) -> No
         open_page(driver, f"{server}/#view=compare&base=m12-before&other=m12-east")
         rows = wait_for(driver, "document.querySelectorAll('#cmp-table tbody tr').length", 120)
         assert rows > 0
-        assert "added" in rendered(driver, "cmp-links", "change")
+        assert "reopened" in rendered(driver, "cmp-links", "change")  # M-12 closed in the base
         save(driver, "web_compare_1280.png")
         # switching tabs keeps each view's own link
         driver.find_element("css selector", "button[data-tab='isochrone']").click()
@@ -259,35 +296,57 @@ def test_isochrone_polygons_centred_on_origin_with_marker(server: str) -> None:
 
 def test_labels_never_collide_and_show_brest_and_malaszewicze(server: str) -> None:
     with chromium(1280, 800, extra_args=WEBGL_FLAGS) as driver:
-        open_page(driver, f"{server}/#view=route&from=Chongqing&to=Duisburg&profile=container40")
-        wait_for(driver, "window.corridorApp.lastRoute")
-        idle(driver)
-        rects = visible_label_rects(driver)
-        texts = {r["text"] for r in rects}
-        assert {"Chongqing", "Duisburg"} <= texts
-        assert len(rects) > 10
-        assert overlaps(rects) == []
-        save(driver, "web_route_1280.png")
-        # the Polish-Belarusian border at a zoom where the places are apart on screen
-        driver.execute_script("window.corridorApp.map.jumpTo({center: [23.6, 52.07], zoom: 9});")
-        idle(driver)
-        rects = visible_label_rects(driver)
-        texts = {r["text"] for r in rects}
-        assert {"Brest", "Małaszewicze", "Brest – Terespol"} <= texts
-        assert overlaps(rects) == []
+        open_page(driver, server + "/")
+        # the overview: MapLibre drops what collides, larger places first
+        driver.execute_script("window.corridorApp.map.jumpTo({center: [80, 47], zoom: 2.2});")
+        labels = shown_labels(driver)
+        names = {x["text"] for x in labels}
+        save(driver, "web_labels_overview_1280.png")
+        assert overlaps(labels) == []
+        assert {"Moscow", "Beijing", "Saint Petersburg"} <= names, sorted(names)
+        with urllib.request.urlopen(server + "/api/network.geojson") as resp:
+            feats = json.load(resp)["features"]
+        n_points = sum(f["geometry"]["type"] == "Point" for f in feats)
+        assert 30 < len(labels) < n_points  # some, not all: collisions were resolved
+        # the Polish-Belarusian border, zoomed in: Brest, its crossing and Małaszewicze apart
+        driver.execute_script("window.corridorApp.map.jumpTo({center: [23.6, 52.07], zoom: 10});")
+        labels = shown_labels(driver)
+        assert {"Brest", "Małaszewicze", "Brest – Terespol"} <= {x["text"] for x in labels}
+        assert overlaps(labels) == []
         save(driver, "web_labels_brest_1280.png")
         # and the Świecko crossing on the German border, with Frankfurt (Oder) beside it
-        driver.execute_script("window.corridorApp.map.jumpTo({center: [14.55, 52.34], zoom: 9});")
-        idle(driver)
-        rects = visible_label_rects(driver)
-        assert {"Świecko – Frankfurt (Oder)", "Frankfurt (Oder)"} <= {r["text"] for r in rects}
-        assert overlaps(rects) == []
-        # zoomed out, fewer labels, still none on another, the largest cities kept
-        driver.execute_script("window.corridorApp.map.jumpTo({center: [60, 50], zoom: 3});")
-        idle(driver)
-        rects = visible_label_rects(driver)
-        assert overlaps(rects) == []
-        assert "Moscow" in {r["text"] for r in rects}
+        driver.execute_script("window.corridorApp.map.jumpTo({center: [14.55, 52.34], zoom: 10});")
+        labels = shown_labels(driver)
+        assert {"Świecko – Frankfurt (Oder)", "Frankfurt (Oder)"} <= {x["text"] for x in labels}
+        assert overlaps(labels) == []
+
+        # a route's labels come first: its ends always, then its crossings
+        open_page(driver, f"{server}/#view=route&from=Chongqing&to=Duisburg&profile=container40")
+        wait_for(driver, "window.corridorApp.lastRoute")
+        labels = shown_labels(driver)
+        route_names = driver.execute_script(
+            "return window.corridorApp.shownLabels(['route-labels']);"
+        )
+        assert {"Chongqing", "Duisburg"} <= set(route_names)
+        assert overlaps(labels) == []
+        # the legend and the panel never hide the route's ends
+        rects = driver.execute_script(
+            "return [...document.querySelectorAll('#legends .legend-box')]"
+            ".filter(e => e.offsetWidth).map(e => { const r = e.getBoundingClientRect();"
+            " const m = document.querySelector('#map').getBoundingClientRect();"
+            " return {text: e.id, x0: r.left - m.left, y0: r.top - m.top, x1: r.right - m.left,"
+            " y1: r.bottom - m.top}; });"
+        )
+        ends = [x for x in labels if x["text"] in ("Chongqing", "Duisburg")]
+        for end in ends:
+            for r in rects:
+                box = [r["x0"], r["y0"], r["x1"], r["y1"]]
+                assert not all(_meet(spot, box) for spot in end["spots"]), end["text"]
+        save(driver, "web_route_1280.png")
+        driver.execute_script("window.corridorApp.map.jumpTo({center: [23.6, 52.07], zoom: 10});")
+        labels = shown_labels(driver)
+        assert {"Brest", "Małaszewicze"} <= {x["text"] for x in labels}
+        assert overlaps(labels) == []
 
 
 def test_alternatives_have_their_own_legend(server: str) -> None:
@@ -326,7 +385,7 @@ def test_mini_chart_has_axes_ticks_units_and_map_colours(server: str) -> None:
         ys = [t for t in ticks if t["cls"] == "tick y"]
         assert len(xs) >= 4 and len(ys) >= 6  # two panels of >= 3 ticks
         assert xs[0]["text"] == "0"
-        assert overlaps(ticks) == []
+        assert rect_overlaps(ticks) == []
         titles = driver.execute_script(
             "return [...document.querySelectorAll('#tcd text.axis-title')].map(t => t.textContent)"
         )

@@ -77,3 +77,26 @@ def test_bad_params_file_exits_2_with_one_line(tmp_path: Path) -> None:
     res = runner.invoke(app, ["tourism", "--params", str(tmp_path / "none.yaml")])
     assert res.exit_code == 2
     assert "Traceback" not in res.output
+
+
+def test_scenario_change_with_draws_json() -> None:
+    args = ["tourism", "--scenario", "visa-free-individual", "--base", "m12-east"]
+    res = runner.invoke(app, [*args, "--draws", "6", "--seed", "2", "--top", "3", "--json"])
+    assert res.exit_code == 0, res.stdout
+    data = json.loads(res.stdout)
+    by_dir = {r["direction"]: r for r in data["compare"]["tourism_by_direction"]}
+    assert by_dir["RU->CN"]["visits_year_change"] > 0 and by_dir["CN->RU"]["change_pct"] > 0
+    assert by_dir["KZ->RU"]["visits_year_change"] == pytest.approx(0.0, abs=1e-6)
+    summary = {r["headline"]: r for r in data["draws"]["summary"]}
+    row = summary["ru_cn_visits_year_change_pct"]
+    assert row["p10"] <= row["p50"] <= row["p90"]
+    assert data["draws"]["n"] == 6 and data["draws"]["seed"] == 2  # same seed: same draws
+    # (tests/unit/analysis/tourism/test_draws.py checks that, locally and on Dask)
+
+
+def test_charts_are_written(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["tourism", "--charts", str(tmp_path / "c"), "--json"])
+    assert res.exit_code == 0, res.stdout
+    files = [Path(f) for f in json.loads(res.stdout)["charts"]]
+    assert [f.name for f in files] == ["tourism_bars.png", "tourism_flows.png"]
+    assert all(f.read_bytes()[:4] == b"\x89PNG" for f in files)

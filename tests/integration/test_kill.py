@@ -1,9 +1,10 @@
 """Kill tests (issue 13): SIGKILL every writer at random moments; nothing is lost or left.
 
 Each writer (``scenario compare --out``, ``export`` to GeoPackage and GeoParquet, ``skim
---out``, ``import osm``, ``map``) is run as its own process with a previous output in
-place and killed with SIGKILL after a random delay: half the delays are drawn over the
-whole measured run, half over its writing phase (from the moment its temporary appears).
+--out``, ``import osm``, ``tcd --out`` (a chart), ``isochrone --out``, ``map``) is run as
+its own process with a previous output in place and killed with SIGKILL after a random
+delay: half the delays are drawn over the whole measured run, half over its writing phase
+(from the moment its temporary appears).
 After every kill the output must be the previous one unchanged or the new one complete
 (equal to a reference run), never missing; beside it only our own temporaries may be left,
 and one more successful run must leave nothing but the output.
@@ -226,6 +227,20 @@ WRITERS = [
         ["import", "osm", "small.osm", "--country", "EE", "--out", "osm.gpkg"],
         ["import", "osm", "small.osm", "--country", "FI", "--out", "osm.gpkg"],
         _net_form,
+    ),
+    Writer(
+        "tcd-chart",
+        "tcd.png",
+        ["tcd", "A", "D", "--network", "toy.gpkg", "--profile", "truck40", "--out", "tcd.png"],
+        ["tcd", "A", "D", "--network", "toy.gpkg", "--out", "tcd.png"],
+        _bytes_form,
+    ),
+    Writer(
+        "isochrone-geojson",
+        "iso.geojson",
+        ["isochrone", "A", "--network", "toy.gpkg", "--hours", "2", "--out", "iso.geojson"],
+        ["isochrone", "A", "--network", "toy.gpkg", "--hours", "2,4", "--out", "iso.geojson"],
+        _bytes_form,
     ),
     Writer(
         "map-html",

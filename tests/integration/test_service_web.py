@@ -163,3 +163,14 @@ def test_routes_refuse_a_typo_when_exact(client: Any) -> None:
         json={"origin": "Moscw", "destination": "Kazan", "profiles": ["car"], "exact_names": True},
     )
     assert tcd.status_code == 404 and tcd.json()["suggestions"][0] == "Moscow"
+
+
+@pytest.mark.parametrize("modes", ["rail", "any"])
+def test_isochrone_polygons_for_other_modes(client: Any, modes: str) -> None:
+    # rail has links whose geometry is one repeated point; flights and ferries add only
+    # their ends (one cannot leave a plane midway)
+    r = client.post("/api/isochrone", json={"origin": "Moscow", "hours": [6, 24], "modes": modes})
+    assert r.status_code == 200
+    polys = [shapely.geometry.shape(f["geometry"]) for f in r.json()["polygons"]["features"]]
+    assert polys[0].area < polys[1].area
+    assert polys[1].contains(shapely.Point(r.json()["origin"]["lon"], r.json()["origin"]["lat"]))

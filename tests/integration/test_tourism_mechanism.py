@@ -96,9 +96,10 @@ def test_compare_puts_tourism_tables_in_extra(world) -> None:
         places=("Moscow", "Kazan"),
         profiles=("car",),
         flows=None,
-        tourism_scenarios=(world["east"], sc),
     )
-    res = corridor.compare(world["open"], sc.apply(corridor.eurasia()), options=opts)
+    res = corridor.compare(
+        world["open"], sc.apply(corridor.eurasia()), options=opts, scenarios=(world["east"], sc)
+    )
     keys = {
         "tourism_by_direction",
         "tourism_by_mode",
@@ -152,3 +153,43 @@ def test_add_and_drop_flight(world) -> None:
         DropFlight("XXX-YYY").apply(net)
     with pytest.raises(ValidationError, match="no airport 'ZZZ'"):
         AddFlight(a="ZZZ", b="HRB", block_h=(1.0, 1.0), flights_week=7).apply(net)
+
+
+def test_top_od_surplus_and_elasticity(world) -> None:
+    out = compare_tourism(world["closed"], world["open"], world["east"], world["east"])
+    top = out["tourism_top_od"]
+    p, f = load_params(), load_fitted()
+    k = [q.purpose for q in p.purposes].index("leisure")
+    beta = f.values["beta_cost_per_100usd"] * p.purposes[k].cost_scale
+    scale = 100.0 / (-beta * p.fixed["round_trip_factor"])
+    ok = top["logsum_change_leisure"].notna()
+    np.testing.assert_allclose(
+        top.loc[ok, "surplus_usd_leisure"], top.loc[ok, "logsum_change_leisure"] * scale
+    )
+    assert (top.loc[ok, "surplus_usd_leisure"] >= -1e-9).all()  # a new motorway: no losers
+    el = top["elasticity_to_cost"].dropna()
+    assert not el.empty and (el < 0).all()  # cheaper trips, more visits
+
+
+def test_scale_demand_scales_tourism(world) -> None:
+    scaled = parse_scenario(
+        CLOSED.replace("name: m12-east-closed", "name: x") + "  - scale_demand: 1.25\n"
+    )
+    base = corridor.tourism(
+        world["closed"], scenario=parse_scenario(CLOSED), los=world["los_closed"]
+    )
+    more = corridor.tourism(world["closed"], scenario=scaled, los=world["los_closed"])
+    np.testing.assert_allclose(more.demand.visits, 1.25 * base.demand.visits)
+    assert more.summary()["visits_year"] == pytest.approx(1.25 * base.summary()["visits_year"])
+
+
+def test_crossing_hours_edit_reaches_the_network(world) -> None:
+    sc = parse_scenario(
+        "name: h\nedits:\n"
+        '  - set_crossing: {crossing: "Zabaikalsk – Manzhouli", mode: road,\n'
+        '                   hours: "09:00-18:00 local"}\n'
+    )
+    net = sc.apply(world["open"])
+    node = net.nodes.loc[net.nodes["name"] == "Zabaikalsk – Manzhouli", "node_id"].iloc[0]
+    rows = net.crossings[(net.crossings["node_id"] == node) & (net.crossings["mode"] == "road")]
+    assert set(rows["hours"]) == {"09:00-18:00 local"}

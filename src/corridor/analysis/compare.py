@@ -47,8 +47,6 @@ from corridor.progress import Progress, ProgressCallback
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from corridor.scenario.spec import Scenario
-
 __all__ = ["CompareOptions", "Comparison", "PairPaths", "compare", "default_places"]
 
 log = logging.getLogger(__name__)
@@ -93,10 +91,9 @@ class CompareOptions:
     tourism
         Add the tourism tables (:func:`corridor.compare_tourism`: visits by direction,
         mode, purpose, top OD pairs and land crossings, before/after) to
-        :attr:`Comparison.extra`, when the networks hold the tourism model's zones.
-    tourism_scenarios
-        The base and other scenarios, for their demand edits (visa regimes,
-        ``scale_demand``) in the tourism tables.
+        :attr:`Comparison.extra`, when the networks hold the tourism model's zones; the
+        scenarios given to :func:`compare` supply their demand edits (visa regimes,
+        ``scale_demand``).
     """
 
     places: tuple[str | int, ...] | None = None
@@ -110,7 +107,6 @@ class CompareOptions:
     top_changes: int = defaults.COMPARE_TOP_CHANGES
     flows: FlowOptions | None = field(default_factory=FlowOptions)
     tourism: bool = True
-    tourism_scenarios: tuple[Scenario | None, Scenario | None] = (None, None)
 
     def __post_init__(self) -> None:
         if self.n_places < 2 or self.top_changes < 0 or not self.profiles or not self.hours:
@@ -343,7 +339,7 @@ def compare(
             extra["link_flows"] = flows.links
         done += 1
     if opts.tourism:
-        extra.update(_tourism_tables(base, other, opts))
+        extra.update(_tourism_tables(base, other, scenarios))
     say("done", done)
     log.info(
         "compared %s -> %s: %d OD rows, %d routes", base.name, other.name, len(od), len(routes)
@@ -362,14 +358,17 @@ def compare(
     )
 
 
-def _tourism_tables(base: Network, other: Network, opts: CompareOptions) -> dict[str, pd.DataFrame]:
+def _tourism_tables(
+    base: Network, other: Network, scenarios: tuple[Any, Any] | None
+) -> dict[str, pd.DataFrame]:
     """The tourism tables, or none when the networks lack the model's zones."""
     from corridor.analysis.tourism.api import compare_tourism, ensure_zones
 
     if not (ensure_zones(base) and ensure_zones(other)):
         log.info("tourism: the networks lack the tourism zones; no tourism tables")
         return {}
-    return compare_tourism(base, other, *opts.tourism_scenarios)
+    base_sc, other_sc = scenarios or (None, None)
+    return compare_tourism(base, other, base_sc, other_sc)
 
 
 def _merge_access(

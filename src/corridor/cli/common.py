@@ -93,6 +93,9 @@ def fail(
     typer.Exit
         Always, with code 2.
     """
+    limit = corridor.defaults.MAX_MESSAGE_CHARS
+    if len(message) > limit:  # never echo unbounded input
+        message = f"{message[:limit]}... ({len(message)} characters)"
     if as_json:
         exc = error if error is not None else corridor.ValidationError(message)
         print(json.dumps(corridor.error_object(exc, field=field, hint=hint)))

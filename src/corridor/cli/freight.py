@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 import corridor
-from corridor.cli.common import JsonOpt, NetworkOpt, WideOpt, console, guard, load_network
+from corridor.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    NetworkOpt,
+    WideOpt,
+    console,
+    guard,
+    load_network,
+)
 from corridor.cli.render import Col, fit_table, print_fit
 
 __all__ = ["freight_app"]
@@ -25,6 +34,16 @@ ScenarioOpt = Annotated[
 ]
 YearOpt = Annotated[int, typer.Option("--year", "-y", help="Demand year.")]
 TopOpt = Annotated[int, typer.Option(help="Border crossings to list.")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the OD table (zone pair, commodity, mode) as CSV here."),
+]
+DemandOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--demand", help="A demand YAML in the bundled format (default: the bundled one)."
+    ),
+]
 
 
 def _mt(x: float) -> str:
@@ -32,11 +51,19 @@ def _mt(x: float) -> str:
 
 
 def _value(x: float, kind: str) -> str:
-    return f"{x:.1%}" if kind == "teu_share" else f"{x:,.0f}"
+    return f"{x:.1%}" if kind.endswith("_share") else f"{x:,.0f}"
 
 
 def _count(x: float) -> str:
     return "-" if x != x else f"{x:,.0f}"
+
+
+def _write_od(flows: corridor.FreightFlows, out: Path, force: bool) -> None:
+    table = flows.to_frame()
+    for col in ("crossings", "directions"):  # tuples -> "a;b" for a flat file
+        table[col] = [";".join(str(x) for x in v) for v in table[col]]
+    with corridor.atomic_file(out, force=force) as tmp:
+        table.to_csv(tmp, index=False)
 
 
 @freight_app.callback(invoke_without_command=True)
@@ -45,7 +72,10 @@ def freight_cmd(
     scenario: ScenarioOpt = None,
     year: YearOpt = 2024,
     top: TopOpt = 15,
+    demand: DemandOpt = None,
+    out: OutOpt = None,
     network: NetworkOpt = None,
+    force: ForceOpt = False,
     wide: WideOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -53,9 +83,18 @@ def freight_cmd(
     if ctx.invoked_subcommand is not None:
         return
     net = guard(as_json, lambda: load_network(network))
-    flows = guard(as_json, lambda: corridor.freight_flows(net, scenario, year), field="scenario")
+    flows = guard(
+        as_json,
+        lambda: corridor.freight_flows(
+            net, scenario, year, inputs=corridor.FreightInputs(demand=demand)
+        ),
+    )
+    if out is not None:
+        guard(as_json, lambda: _write_od(flows, out, force), field="out")
     if as_json:
-        print(json.dumps(flows.to_dict()))
+        data = flows.to_dict()
+        data["out"] = None if out is None else str(out)
+        print(json.dumps(data))
         return
     title = f"Freight {flows.year}{', scenario ' + flows.scenario if flows.scenario else ''}"
     bcm = flows.by_commodity_mode
@@ -105,7 +144,7 @@ def freight_cmd(
     rows = [
         [
             str(r["crossing"]),
-            str(r["countries"]),
+            str(r["direction"]),
             str(r["mode"]),
             _mt(float(r["tonnes_year"])),
             _count(float(r["teu_year"])),
@@ -115,13 +154,15 @@ def freight_cmd(
     ]
     cols = [
         Col("crossing"),
-        Col("countries", keep=1),
+        Col("direction", keep=1),
         Col("mode"),
         Col("Mt/yr", right=True),
         Col("TEU/yr", right=True, keep=2),
         Col("vehicles/yr", right=True, keep=3),
     ]
     print_fit(*fit_table(cols, rows, title=f"top {len(bc)} border crossings", wide=wide))
+    if out is not None:
+        console.print(f"OD table: {out}", highlight=False)
     console.print(
         f"[dim]mode choice: nested logit, parameters fitted to {flows.params.year} "
         "(corridor freight calibrate); sources in DATA.md[/]",

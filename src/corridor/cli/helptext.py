@@ -58,6 +58,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "freight": (
         "corridor freight",
         "corridor freight --scenario alashankou-closed --json",
+        "corridor freight --out freight_od.csv",
         "corridor freight calibrate",
     ),
     "freight calibrate": ("corridor freight calibrate", "corridor freight calibrate --save --json"),

@@ -223,7 +223,6 @@ def compare_cmd(
             profiles=tuple(p.strip() for p in profiles.split(",") if p.strip()),
             top_changes=top,
             flows=corridor.CompareOptions().flows if flows else None,
-            tourism_scenarios=(sc_a, sc_b),
         ),
     )
     with Progress(
@@ -432,14 +431,26 @@ def _print_freight(extra: dict[str, Any]) -> None:
             f"  {r.crossing}{shut} {r.mode} {r.direction}: {b:,.1f} -> {a:,.1f}/day, "
             f"queue {r.queue_h_before:,.1f} -> {r.queue_h_after:,.1f} h"
         )
-    total = extra["freight_impacts"]
-    total = total[total["mode"] == "all"].iloc[0]
-    console.print(
-        f"  saved a year: {total['saved_vehicle_h_year']:,.0f} vehicle-h, "
-        f"US${total['saved_cost_usd_year']:,.0f}, {total['saved_co2_wtw_kg_year'] / 1e3:,.0f} t CO2"
-    )
+    for key, label in (
+        ("freight_impacts", "with each scenario's own demand"),
+        ("freight_impacts_fixed_demand", "base demand on both networks"),
+    ):
+        if key not in extra:
+            continue
+        t = extra[key]
+        t = t[t["mode"] == "all"].iloc[0]
+        console.print(
+            f"  saved a year ({label}): {t['saved_vehicle_h_year']:,.0f} vehicle-h, "
+            f"US${t['saved_cost_usd_year']:,.0f}, {t['saved_co2_wtw_kg_year'] / 1e3:,.0f} t CO2"
+        )
     ap = extra["appraisal"].set_index("item")["value"]
+    bcr = f"{ap['bcr']:.2f}" if ap["bcr"] == ap["bcr"] else "n/a (no investment)"
+    fyrr = (
+        f"{ap['first_year_return']:.1%}"
+        if ap["first_year_return"] == ap["first_year_return"]
+        else "n/a"
+    )
     console.print(
-        f"  appraisal: NPV US${ap['npv_usd']:,.0f}, BCR {ap['bcr']:.2f}, "
-        f"first-year return {ap['first_year_return']:.1%}"
+        f"  appraisal (freight only): benefits US${ap['benefit_usd_year']:,.0f}/yr, "
+        f"NPV US${ap['npv_usd']:,.0f}, BCR {bcr}, first-year return {fyrr}"
     )

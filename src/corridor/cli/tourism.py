@@ -98,12 +98,21 @@ def tourism_cmd(
     draws: Annotated[
         int, typer.Option("--draws", min=0, help="Parameter draws for P10/P50/P90 (0: none).")
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the draws.")
+    ] = corridor.defaults.TOURISM_SEED,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Run the draws on this Dask scheduler (tcp://...)."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="OD pairs shown.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="OD pairs shown.")
+    ] = corridor.defaults.TOURISM_TOP_OD,
+    charts: Annotated[
+        Path | None,
+        typer.Option("--charts", help="Write bar charts and the OD flow map into this folder."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --charts' files.")] = False,
     network: NetworkOpt = None,
     params: ParamsOpt = None,
     fitted: FittedOpt = None,
@@ -166,10 +175,15 @@ def tourism_cmd(
             ),
         )
         out["draws"] = {"n": draws, "seed": seed, "summary": _records(unc.summary)}
+    if charts is not None:
+        files = guard(as_json, lambda: corridor.write_tourism_charts(res, charts, force=force))
+        out["charts"] = [str(f) for f in files]
     if as_json:
         print(json.dumps(out))
         return
     _print(res, out, top)
+    for f in out.get("charts", []):
+        console.print(f"wrote {f}", highlight=False)
 
 
 def _print(res: corridor.TourismResult, out: dict[str, Any], top: int) -> None:
@@ -195,15 +209,35 @@ def _print(res: corridor.TourismResult, out: dict[str, Any], top: int) -> None:
     console.print(_table(res.top_od(top), f"Top {top} OD pairs", {"air_share": ".0%"}))
     console.print(_table(res.crossings().head(12), "Land crossings: passages a year"))
     if "compare" in out:
-        for key in ("tourism_by_direction", "tourism_top_od"):
-            df = pd.DataFrame(out["compare"][key])
-            console.print(
-                _table(
-                    df,
-                    key.replace("_", " "),
-                    {"change_pct": "+.2f", "logsum_change_leisure": "+.4f"},
-                )
+        shown = {
+            "tourism_by_direction": (
+                ["direction", "visits_year_before", "visits_year_after", "change_pct"],
+                "Change by direction (visits a year)",
+            ),
+            "tourism_top_od": (
+                [
+                    "origin",
+                    "destination",
+                    "visits_year_change",
+                    "change_pct",
+                    "logsum_change_leisure",
+                    "surplus_usd_leisure",
+                ],
+                "Largest OD changes: visits, leisure log-sum change, surplus (US$ one way)",
+            ),
+        }
+        for key, (cols, title) in shown.items():
+            df = pd.DataFrame(out["compare"][key])[cols].rename(
+                columns={
+                    "visits_year_before": "before",
+                    "visits_year_after": "after",
+                    "visits_year_change": "change",
+                    "logsum_change_leisure": "d_logsum",
+                    "surplus_usd_leisure": "surplus",
+                    "change_pct": "%",
+                }
             )
+            console.print(_table(df, title, {"%": "+.1f", "d_logsum": "+.3f", "surplus": "+.1f"}))
     if "draws" in out:
         df = pd.DataFrame(out["draws"]["summary"])
         console.print(
@@ -241,7 +275,12 @@ def calibrate_cmd(
     net = guard(as_json, lambda: load_network(network))
     cal = guard(as_json, lambda: corridor.calibrate_tourism(net, p, year=year))
     if write is not None:
-        guard(as_json, lambda: corridor.write_tourism_fitted(cal.fitted, write, force=force))
+        note = f"{int(cal.table[cal.table['fit']]['within'].sum())}/{int(cal.table['fit'].sum())}"
+        note += f" targets of {cal.fitted.year} within tolerance"
+        guard(
+            as_json,
+            lambda: corridor.write_tourism_fitted(cal.fitted, write, note=note, force=force),
+        )
     table = cal.table
     fit = table[table["fit"]]
     ok = bool(fit["within"].all())
@@ -265,12 +304,35 @@ def calibrate_cmd(
             f"within tolerance[/] ({cal.message})",
             highlight=False,
         )
-        shown = table.assign(
-            sample=["fitted" if x else "out of sample" for x in table["fit"]],
-            error_pct=100 * table["error"],
-            tolerance_pct=100 * table["tolerance"],
-        )[["id", "sample", "published", "model", "error_pct", "tolerance_pct", "within"]]
-        console.print(_table(shown, "Targets", {"error_pct": "+.1f", "tolerance_pct": ".0f"}))
+        t = Table(title="Targets", title_justify="left", show_edge=False, pad_edge=False)
+        for col, right in (
+            ("target", False),
+            ("published", True),
+            ("model", True),
+            ("error", True),
+            ("band", True),
+            ("", False),
+        ):
+            t.add_column(col, justify="right" if right else "left", no_wrap=col == "target")
+        for r in table.to_dict("records"):
+            published, model = float(r["published"]), float(r["model"])
+            error, tolerance = float(r["error"]), float(r["tolerance"])
+            if r["kind"] == "share":
+                shown = (f"{published:.1%}", f"{model:.1%}")
+            else:
+                shown = (_num(published), _num(model))
+            if r["fit"]:
+                mark = "[green]within[/]" if r["within"] else "[bold red]MISS[/]"
+            else:
+                mark = "[cyan]oos ok[/]" if r["within"] else "[yellow]oos miss[/]"
+            t.add_row(
+                str(r["id"]), *shown, f"{100 * error:+.1f}%", f"±{100 * tolerance:.0f}%", mark
+            )
+        console.print(t)
+        console.print(
+            "oos: out of sample (another year, not fitted); its error is reported, not hidden",
+            style="dim",
+        )
         par = pd_frame(cal.fitted.values, cal.fitted.std)
         console.print(_table(par, "Fitted parameters", {"value": "+.4f", "std": ".4f"}))
         if write is not None:

@@ -49,6 +49,7 @@ _ADDRESS = re.compile(
     r"(?:tcp|tls|ws|wss)://(?P<host>[A-Za-z0-9.\-]{1,253}|\[[0-9A-Fa-f:]{2,39}\])"
     r":(?P<port>[0-9]{1,5})"
 )
+_INPROC = re.compile(r"inproc://[A-Za-z0-9.\-]{1,253}/[0-9]{1,10}/[0-9]{1,10}")
 
 
 def scheduler_address(scheduler: str) -> str:
@@ -75,6 +76,8 @@ def scheduler_address(scheduler: str) -> str:
     'tcp://10.0.0.5:8786'
     """
     text = scheduler.strip()
+    if _INPROC.fullmatch(text):  # a scheduler in this process (dask's in-process transport)
+        return text
     m = _ADDRESS.fullmatch(text)
     if m is None or not 0 < int(m.group("port")) < 65536:
         raise ValidationError(

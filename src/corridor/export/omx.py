@@ -26,7 +26,8 @@ import pandas as pd
 
 from corridor._typing import FloatArray, IntArray
 from corridor.atomic import STAMP, atomic_file
-from corridor.errors import DataSourceError, OptionalDependencyError, ValidationError
+from corridor.budget import check_memory, clipped
+from corridor.errors import CorridorError, DataSourceError, OptionalDependencyError, ValidationError
 from corridor.paths.skim import Skim
 
 __all__ = ["Matrices", "read_matrices", "read_skim", "write_matrices", "write_skim"]
@@ -221,11 +222,28 @@ def _read_omx(p: Path) -> Matrices:
     try:
         f = omx.open_file(str(p), "r")
     except (OSError, tables.HDF5ExtError) as exc:
-        raise DataSourceError(p, f"cannot open as OMX (HDF5): {exc}") from None
+        raise DataSourceError(p, f"cannot open as OMX (HDF5): {clipped(str(exc), 160)}") from None
+    try:
+        return _read_open_omx(p, f)
+    except CorridorError:
+        raise
+    except (tables.HDF5ExtError, tables.NoSuchNodeError, LookupError, ValueError, TypeError) as exc:
+        raise DataSourceError(
+            p, f"is a damaged OMX file ({type(exc).__name__}: {clipped(str(exc), 120)})"
+        ) from None
+
+
+def _read_open_omx(p: Path, f: Any) -> Matrices:
     with f:
         names = list(f.list_matrices())
         if not names:
             raise DataSourceError(p, "OMX file has no matrices")
+        shapes = [tuple(f[name].shape) for name in names]
+        check_memory(
+            sum(8.0 * float(np.prod(sh, dtype=np.float64)) for sh in shapes),
+            what=f"{p}: {len(names)} matrices of {shapes[0]}",
+            option="the matrices in the file",
+        )
         mats = {name: np.asarray(f[name][:], dtype=np.float64) for name in names}
         n_o, n_d = mats[names[0]].shape
         maps = list(f.list_mappings())
@@ -262,11 +280,29 @@ def _read_omx(p: Path) -> Matrices:
     )
 
 
+def _ids(p: Path, column: pd.Series, role: str) -> IntArray:
+    """Zone ids as int64: whole numbers within int64 (a float 1e19 would wrap)."""
+    values = pd.to_numeric(column, errors="raise")
+    if values.dtype.kind == "f" or values.dtype == object:
+        x = np.asarray(values, dtype=np.float64)
+        bad = ~(np.isfinite(x) & (np.abs(x) < 2.0**63) & (x == np.round(x)))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise DataSourceError(
+                p, f"{role} {clipped(str(column.iloc[k]), 30)} is not a whole-number id", row=k + 2
+            )
+    elif values.dtype.kind == "u" and len(values) and int(values.max()) >= 2**63:
+        raise DataSourceError(p, f"{role} ids beyond the 64-bit integer range")
+    return np.asarray(values, dtype=np.int64)
+
+
 def _read_table(p: Path, kind: str) -> Matrices:
     try:
         frame = pd.read_parquet(p) if kind == ".parquet" else pd.read_csv(p)
-    except (OSError, ValueError) as exc:
-        raise DataSourceError(p, f"cannot read the matrix table: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataSourceError(
+            p, f"cannot read the matrix table: {clipped(' '.join(str(exc).split()), 160)}"
+        ) from None
     missing = [c for c in ("origin", "destination") if c not in frame.columns]
     if missing:
         raise DataSourceError(p, f"no column(s) {missing}; need origin, destination, values")
@@ -275,15 +311,22 @@ def _read_table(p: Path, kind: str) -> Matrices:
     if not names:
         raise DataSourceError(p, "no value columns besides origin and destination")
     try:
-        oi = frame["origin"].to_numpy(dtype=np.int64)
-        di = frame["destination"].to_numpy(dtype=np.int64)
+        oi = _ids(p, frame["origin"], "origin")
+        di = _ids(p, frame["destination"], "destination")
         values = {n: frame[n].to_numpy(dtype=np.float64) for n in names}
     except (TypeError, ValueError) as exc:
-        raise DataSourceError(p, f"non-numeric ids or values: {exc}") from None
+        raise DataSourceError(
+            p, f"non-numeric ids or values: {clipped(' '.join(str(exc).split()), 160)}"
+        ) from None
     o = pd.unique(oi)
     d = pd.unique(di)
-    rows = pd.Index(o).get_indexer(oi)
-    cols = pd.Index(d).get_indexer(di)
+    check_memory(
+        8.0 * o.size * d.size * len(names),
+        what=f"{p}: {len(names)} dense {o.size} x {d.size} matrices",
+        option="the number of distinct origins and destinations",
+    )
+    rows = pd.Index(o).get_indexer(pd.Index(oi))
+    cols = pd.Index(d).get_indexer(pd.Index(di))
     dup = pd.Series(rows * d.size + cols).duplicated()
     if dup.any():
         k = int(np.flatnonzero(dup.to_numpy())[0])

@@ -292,8 +292,14 @@ def _read_parquet(source: Path) -> dict[str, Any]:
             raise DataSourceError(file, f"missing; the folder must hold {name}.parquet")
         try:
             frame = pq.read_table(file).to_pandas()
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise DataSourceError(file, f"is not a readable Parquet file: {exc}") from None
+        except (pa.ArrowException, OSError) as exc:
+            raise DataSourceError(file, f"is not a readable Parquet file: {_gdal(exc)}") from None
+        except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:  # its metadata
+            raise DataSourceError(
+                file,
+                f"has damaged pandas metadata ({type(exc).__name__}: {_gdal(exc)[:80]}); "
+                "write it again with `corridor export`",
+            ) from None
         if "geometry" in frame and name != "links":
             frame = frame.drop(columns="geometry")  # points at nodes, rebuilt on writing
         if "geometry" in frame:

@@ -39,9 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_META = re.compile(r"^\s*<([^>]+)>\s*(.*?)\s*$")
+_META = re.compile(r"^\s*<([^>]+)>(.*)$")  # no lazy group before \s*$: linear time
 _ORIGIN = re.compile(r"^\s*origin\s+(\S+)", re.IGNORECASE)
-_ENTRY = re.compile(r"(\S+)\s*:\s*([^;\s]+)\s*;?")
 
 
 def _lines(path: Path) -> list[str]:
@@ -65,7 +64,7 @@ def _metadata(path: Path, lines: list[str]) -> tuple[dict[str, str], int]:
         key = hit.group(1).strip().upper()
         if key == "END OF METADATA":
             return meta, i + 1
-        meta[key] = hit.group(2)
+        meta[key] = hit.group(2).strip()
     raise DataSourceError(path, "no <END OF METADATA> line; is this a TNTP file?")
 
 
@@ -298,7 +297,7 @@ def read_tntp_demand(path: str | os.PathLike[str], *, zones: int | None = None) 
         if hit:
             origin = _zone(p, hit.group(1), z, i + 1, "origin")
             continue
-        entries = _ENTRY.findall(text)
+        entries = _entries(text)
         if not entries:
             raise DataSourceError(
                 p, f"cannot read {text[:40]!r}; expected 'zone : trips;'", row=i + 1
@@ -312,7 +311,8 @@ def read_tntp_demand(path: str | os.PathLike[str], *, zones: int | None = None) 
             except ValueError:
                 raise DataSourceError(
                     p,
-                    f"trips {value_text!r} for {origin + 1}->{dest + 1} is not a number",
+                    f"trips {clipped(repr(value_text), 40)} for {origin + 1}->{dest + 1} "
+                    "is not a number",
                     row=i + 1,
                 ) from None
             if not (value >= 0 and math.isfinite(value)):
@@ -325,6 +325,23 @@ def read_tntp_demand(path: str | os.PathLike[str], *, zones: int | None = None) 
             demand[origin, dest] += value
     log.info("read %s: %d zones, %.1f trips", p, z, demand.sum())
     return demand
+
+
+def _entries(text: str) -> list[tuple[str, str]]:
+    """The ``zone : trips`` pairs of one line (``;`` optional), in linear time; [] if the
+    line does not read as such pairs.
+
+    Examples
+    --------
+    >>> _entries("1 :  0.0;  2 :  10.5;")
+    [('1', '0.0'), ('2', '10.5')]
+    >>> _entries("1:2;3:4"), _entries("1 : 2 x")
+    ([('1', '2'), ('3', '4')], [])
+    """
+    tokens = text.replace(":", " : ").replace(";", " ").split()
+    if len(tokens) % 3 or any(tokens[k + 1] != ":" for k in range(0, len(tokens), 3)):
+        return []
+    return [(tokens[k], tokens[k + 2]) for k in range(0, len(tokens), 3)]
 
 
 def _zone(path: Path, text: str, z: int, row: int, role: str) -> int:

@@ -83,6 +83,7 @@ def _finish(e, arc_f, arc_b, fi, fj, bi, bj, m, arc_attr, ef, eb, af, ab, c1, c2
 @nb.njit(cache=True, nogil=True)
 def customise(
     up_indptr,
+    up_head,
     tri,
     did_indptr,
     did_arc,
@@ -104,8 +105,10 @@ def customise(
 ):
     """Basic customisation, writing every output array in place.
 
-    ``up_indptr`` int64[n+1]: the topology; ``tri``: its lower triangles
-    (:func:`corridor.kernels.cch_topology.lower_triangles`); ``did_indptr`` int64[2E+1],
+    ``up_indptr`` int64[n+1], ``up_head`` int64[E]: the topology; ``tri``: its lower
+    triangles (:func:`corridor.kernels.cch_topology.lower_triangles`), or an empty array
+    to find each triangle's edge by walking the sorted upper lists instead (no memory,
+    about twice as slow; for orders with too many triangles to list); ``did_indptr`` int64[2E+1],
     ``did_arc`` int64: the input arcs behind each directed edge 2e (up) and 2e + 1 (down);
     ``arc_w`` float64[m] >= 0 and ``arc_attr`` float64[k, m]: the arcs' weights and
     attributes. Outputs: ``wf``, ``wb`` float64[E]; ``ef``, ``eb`` int64[E]; ``af``,
@@ -122,14 +125,20 @@ def customise(
         fi[e] = -1
         bi[e] = -1
     t = 0
+    listed = tri.size > 0
     for x in range(n):
         end_x = up_indptr[x + 1]
         for i in range(up_indptr[x], end_x):
             bxv = wb[i]
             fxv = wf[i]
+            p = up_indptr[up_head[i]]
             for j in range(i + 1, end_x):
-                p = tri[t]
-                t += 1
+                if listed:
+                    p = tri[t]
+                    t += 1
+                else:  # v's sorted upper list holds every later upper neighbour of x
+                    while up_head[p] != up_head[j]:
+                        p += 1
                 c = bxv + wf[j]  # v -> x -> u
                 if c < wf[p]:
                     wf[p] = c

@@ -22,7 +22,13 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["chordal_supergraph", "down_lists", "edge_of", "lower_triangles"]
+__all__ = [
+    "chordal_supergraph",
+    "count_triangles",
+    "down_lists",
+    "edge_of",
+    "lower_triangles",
+]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -111,6 +117,11 @@ def _fill_triangles(up_indptr, up_head, tri):
                     p += 1
                 tri[t] = p
                 t += 1
+
+
+def count_triangles(up_indptr: np.ndarray) -> int:
+    """Number of lower triangles of a chordal supergraph."""
+    return int(_count_triangles(up_indptr))
 
 
 def lower_triangles(up_indptr: np.ndarray, up_head: np.ndarray) -> np.ndarray:

@@ -34,6 +34,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+MAX_LISTED_TRIANGLES = 2**27
+"""Most lower triangles :func:`build_cch` lists for customisation (512 MiB as int32); a
+poorer order (e.g. the BFS fallback on a large road graph) customises without the list."""
+
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class Customisable:
@@ -79,6 +83,16 @@ class Customisable:
     customise_seconds: float
     order: str
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
 
     def workspace(self) -> tuple[Any, ...]:
         """This thread's scratch arrays for a recustomisation."""
@@ -138,6 +152,16 @@ class Hierarchy:
     cch: Customisable | None = None
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
+
     def __repr__(self) -> str:
         kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"
         return (
@@ -174,7 +198,7 @@ class Hierarchy:
         _check_weights(w, "customise")
         arc_w = np.ascontiguousarray(w[self.edge_arc] * self.scale)
         out = _customised(self.up_head.size, self.edge_arc.size, cch.arc_attr.shape[0])
-        _run_customise(self.up_indptr, cch, arc_w, self.edge_arc.size, out)
+        _run_customise(self.up_indptr, self.up_head, cch, arc_w, self.edge_arc.size, out)
         return replace(self, **out, cch=replace(cch, arc_w=arc_w))
 
     def with_costs(self, costs: ArrayLike, *, full_above: float = 0.05) -> Hierarchy:
@@ -274,19 +298,23 @@ class Hierarchy:
         if problems:
             raise ValidationError("recustomise: " + "; ".join(problems))
         arcs = arcs.astype(np.int64)
+        if arcs.size > 1:  # an arc given twice takes its last weight
+            _, last = np.unique(arcs[::-1], return_index=True)
+            keep = arcs.size - 1 - last
+            arcs, weights = arcs[keep], weights[keep]
         edges = cch.arc_edge[arcs]
         real = edges >= 0  # self-loops are in no shortest path
         pos = self._arc_position(arcs[real])
         arc_w = cch.arc_w.copy()
         arc_w[pos] = weights[real] * self.scale
         seeds = np.unique(edges[real])
+        if not seeds.size:
+            return replace(self, cch=replace(cch, arc_w=arc_w))
         out = {
             name: getattr(self, name).copy()
             for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
         }
         child1, child2 = self.child1.copy(), self.child2.copy()
-        if not seeds.size:
-            return replace(self, cch=replace(cch, arc_w=arc_w))
         recustomise(
             self.up_indptr,
             self.up_head,
@@ -329,7 +357,10 @@ class Hierarchy:
 
         A bidirectional search of the hierarchy with stall-on-demand on this thread's own
         reusable workspace (reset only where the query went), so concurrent calls from
-        several threads are safe and a query costs its search space.
+        several threads are safe and a query costs its search space. On a customisable
+        CH (:func:`build_cch`) the search is the elimination-tree query instead
+        (:mod:`corridor.kernels.cch_query`: no priority queue, the two chains of
+        ancestors).
 
         Parameters
         ----------
@@ -355,6 +386,8 @@ class Hierarchy:
             )
         if origin == destination:
             return 0.0, np.zeros(0, np.int64)
+        if self.cch is not None:
+            return self._etree_one_to_one(origin, destination, path)
         ws = getattr(self._local, "ws", None)
         if ws is None:
             ws = new_workspace(n)
@@ -368,6 +401,36 @@ class Hierarchy:
             self.dn_head,
             self.dn_w,
             self.dn_edge,
+            self.child1,
+            self.child2,
+            int(self.source_rank[origin]),
+            int(self.target_rank[destination]),
+            path,
+            *ws,
+        )
+        arcs = self.edge_arc[ws[-1][:count]] if count else np.zeros(0, np.int64)
+        return float(cost) / self.scale, arcs
+
+    def _etree_one_to_one(
+        self, origin: int, destination: int, path: bool
+    ) -> tuple[float, IntArray]:
+        """:meth:`one_to_one` on a customisable CH: the elimination-tree query."""
+        from corridor.kernels.cch_query import etree_query, new_etree_workspace
+
+        cch = self.cch
+        assert cch is not None  # the caller checked
+        ws = getattr(self._local, "etree", None)
+        if ws is None:
+            ws = new_etree_workspace(self.up_indptr.size - 1)
+            self._local.etree = ws
+        cost, count = etree_query(
+            self.up_indptr,
+            self.up_head,
+            self.up_w,
+            self.up_edge,
+            self.dn_w,
+            self.dn_edge,
+            cch.parent,
             self.child1,
             self.child2,
             int(self.source_rank[origin]),
@@ -531,21 +594,32 @@ def _check_weights(w: FloatArray, what: str) -> None:
 
 
 def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
-    """Fresh output arrays of a customisation, by Hierarchy field name."""
+    """Fresh output arrays of a customisation, by Hierarchy field name.
+
+    Hierarchy edge ids are int32 while they fit (below 2**31): half the memory of the
+    four id arrays, which a customisation writes in full (every kernel reading them
+    takes either width).
+    """
+    ids = np.int32 if m + 2 * n_edges < 2**31 else np.int64
     return {
         "up_w": np.empty(n_edges),
         "dn_w": np.empty(n_edges),
-        "up_edge": np.empty(n_edges, np.int64),
-        "dn_edge": np.empty(n_edges, np.int64),
+        "up_edge": np.empty(n_edges, ids),
+        "dn_edge": np.empty(n_edges, ids),
         "up_attr": np.empty((k, n_edges)),
         "dn_attr": np.empty((k, n_edges)),
-        "child1": np.empty(m + 2 * n_edges, np.int64),  # the kernel sets every entry
-        "child2": np.empty(m + 2 * n_edges, np.int64),
+        "child1": np.empty(m + 2 * n_edges, ids),  # the kernel sets every entry
+        "child2": np.empty(m + 2 * n_edges, ids),
     }
 
 
 def _run_customise(
-    up_indptr: IntArray, cch: Customisable, arc_w: FloatArray, m: int, out: dict[str, Any]
+    up_indptr: IntArray,
+    up_head: IntArray,
+    cch: Customisable,
+    arc_w: FloatArray,
+    m: int,
+    out: dict[str, Any],
 ) -> None:
     from corridor.kernels.cch_customise import customise
 
@@ -553,6 +627,7 @@ def _run_customise(
     scratch = [np.empty(n_edges, cch.tri.dtype) for _ in range(4)]
     customise(
         up_indptr,
+        up_head,
         cch.tri,
         cch.did_indptr,
         cch.did_arc,
@@ -601,6 +676,7 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
     from corridor.kernels.cch_order import have_metis, nested_dissection_order
     from corridor.kernels.cch_topology import (
         chordal_supergraph,
+        count_triangles,
         down_lists,
         edge_of,
         lower_triangles,
@@ -633,7 +709,19 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
     g = build_csr(lo, hi, n_all)
     up_indptr, up_head, parent = chordal_supergraph(n_all, g.indptr, hi[g.order])
     dn_indptr, dn_low, dn_edge = down_lists(up_indptr, up_head)
-    tri = lower_triangles(up_indptr, up_head)
+    n_tri = count_triangles(up_indptr)
+    if n_tri <= MAX_LISTED_TRIANGLES:
+        tri = lower_triangles(up_indptr, up_head)
+    else:
+        # customisation walks the upper lists instead; scratch ids take the list's dtype
+        tri = np.zeros(0, np.int32 if up_head.size < 2**31 else np.int64)
+        log.warning(
+            "customisable CH: %d triangles with the %s order, too many to list: customising "
+            "without the list (slower)%s",
+            n_tri,
+            order_name,
+            "; install pymetis (corridor[cch]) for a METIS order" if order_name == "bfs" else "",
+        )
     edge = edge_of(up_indptr, up_head, rt, rh)
     did = 2 * edge + (rt > rh)
     by_did = np.argsort(did, kind="stable")
@@ -663,7 +751,7 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
         order=order_name,
     )
     out = _customised(up_head.size, sel.size, attrs.shape[0])
-    _run_customise(up_indptr, cch, arc_w, sel.size, out)
+    _run_customise(up_indptr, up_head, cch, arc_w, sel.size, out)
     t3 = time.perf_counter()
     hier = Hierarchy(
         source_rank=rank[:n].copy(),

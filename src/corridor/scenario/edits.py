@@ -217,6 +217,7 @@ class SetCrossing:
     fee_usd: float | None = None
     vehicles: str | None = None
     passenger_delay_h: float | None = None
+    hours: str | None = None
 
     def apply(self, network: Network) -> Network:
         """Return the network with the crossing rows changed."""
@@ -243,6 +244,8 @@ class SetCrossing:
             rows.loc[mask, "vehicles"] = self.vehicles
         if self.passenger_delay_h is not None:
             rows.loc[mask, "passenger_delay_h"] = self.passenger_delay_h
+        if self.hours is not None:  # "24/7" or "HH:MM-HH:MM local" (corridor.model.hours)
+            rows.loc[mask, "hours"] = self.hours
         return network.with_crossings(rows)
 
 

@@ -10,6 +10,7 @@ A scenario file::
       - set_links: {links: {ref: R-351}, speed_kmh: 90}
       - close_crossing: {crossing: Alashankou, mode: rail}
       - set_crossing: {crossing: Manzhouli, mode: rail, delay_factor: 3}
+      - set_crossing: {crossing: Manzhouli, mode: road, hours: "08:00-20:00 local"}
       - add_route: {places: [Kazan, Dyurtyuli], mode: road, speed_kmh: 110, lanes: 4}
       - close_links: {links: {ref: M-12, between: [Kazan, Dyurtyuli]}}
       - reopen_links: {links: {link_ids: [12, 13]}}
@@ -130,6 +131,16 @@ class _SetCrossing(_Strict):
     fee_usd: float | None = Field(None, ge=0)
     vehicles: Literal["all", "passenger", "freight", "car", "bus", "truck"] | None = None
     passenger_delay_h: float | None = Field(None, ge=0)
+    hours: str | None = None
+
+    @model_validator(mode="after")
+    def _hours(self) -> _SetCrossing:
+        from corridor.model.hours import hours_problem
+
+        problem = hours_problem(self.hours) if self.hours is not None else None
+        if problem:
+            raise ValueError(f"hours: {problem}")
+        return self
 
 
 class _AddRoute(_Strict):
@@ -222,6 +233,7 @@ class _EditItem(_Strict):
                 fee_usd=x.fee_usd,
                 vehicles=x.vehicles,
                 passenger_delay_h=x.passenger_delay_h,
+                hours=x.hours,
             )
         if self.add_route is not None:
             r = self.add_route

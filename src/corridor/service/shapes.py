@@ -160,7 +160,8 @@ def band_polygons(
     lines_m = shapely.linestrings(merc, indices=idx) if len(coords) else np.empty(0, object)
     if len(lines_m):
         scale_max = float(_scale(np.abs(merc[:, 1])).max())
-        lines_m = shapely.segmentize(lines_m, step_km * scale_max)
+        cut = shapely.length(lines_m) > 0  # GEOS cannot cut a line of one repeated point
+        lines_m[cut] = shapely.segmentize(lines_m[cut], step_km * scale_max)
     xy, li = shapely.get_coordinates(lines_m, return_index=True)
     # fraction of the way along each link at each vertex
     seg = np.zeros(len(xy))

@@ -335,10 +335,16 @@ class NetworkState:
         }
 
 
+_ALONG_MODES = ("road", "rail")
+
+
 def _band_features(net: corridor.Network, iso: corridor.Isochrone) -> dict[str, Any]:
     """The area within each threshold, a GeoJSON Polygon/MultiPolygon per band (nested)."""
     links = net.links
-    use = net.open_links() & links["mode"].astype(str).isin(list(iso.modes)).to_numpy()
+    # one can leave a road or a railway along the way, not a flight or a ferry: those
+    # add their ends only (as reached nodes)
+    along = [m for m in iso.modes if m in _ALONG_MODES]
+    use = net.open_links() & links["mode"].astype(str).isin(along).to_numpy()
     links = links[use]
     nodes = iso.nodes
     t_node = nodes["time_h"].to_numpy(dtype=np.float64)

@@ -41,8 +41,15 @@ def _graph(rng: np.random.Generator, n: int, m: int, *, low: float = 1.0):
 
 
 def _same_customisation(got: Hierarchy, want: Hierarchy) -> None:
-    fields = ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr", "child1", "child2")
-    for name in fields:
+    """Same weights (in graph units: a graph built afresh may scale its costs to whole
+    numbers differently), the same chosen arcs and shortcuts, the same sums."""
+    for name in ("up_w", "dn_w"):
+        assert np.array_equal(getattr(got, name) / got.scale, getattr(want, name) / want.scale)
+    for name in ("up_attr", "dn_attr"):
+        mine = getattr(got, name) / got.attr_scales[:, None]
+        theirs = getattr(want, name) / want.attr_scales[:, None]
+        assert np.array_equal(mine, theirs), name
+    for name in ("up_edge", "dn_edge", "child1", "child2"):
         assert np.array_equal(getattr(got, name), getattr(want, name)), name
 
 
@@ -308,3 +315,57 @@ def test_a_crossing_delay_on_the_embedded_network() -> None:
         want = _scipy(n, tails, heads, w + 1e-12, sources)  # scipy drops zero-cost arcs
         got, _ = hier.many_to_many(sources, np.arange(n))
         assert np.allclose(got, want, rtol=1e-9, atol=1e-6)
+
+
+def test_an_arc_given_twice_takes_its_last_weight() -> None:
+    g = skim_graph_from_links([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0])
+    arc = {(int(t), int(h)): i for i, (t, h) in enumerate(zip(g.tails, g.heads, strict=True))}
+    first, second = arc[0, 1], arc[1, 2]
+    h = build_cch(g)
+    twice = h.recustomise([first, second, first], [9.0, 1.0, 2.0])
+    values, _ = twice.many_to_many(np.array([0]), np.array([1, 2]))
+    assert values.tolist() == [[2.0, 3.0]]
+    cost = g.cost.copy()
+    cost[first] = 2.0
+    _same_customisation(twice, h.customise(cost))
+
+
+def test_hierarchies_pickle_without_their_workspaces() -> None:
+    import pickle
+
+    rng = np.random.default_rng(8)
+    a, b, w = _graph(rng, 40, 160)
+    g = skim_graph_from_links(a, b, w, node_ids=np.arange(40))
+    for h in (build_cch(g), build_hierarchy(g)):
+        h.one_to_one(0, 1)  # a workspace now exists on this thread
+        back = pickle.loads(pickle.dumps(h))
+        (c1, p1), (c2, p2) = back.one_to_one(0, 1), h.one_to_one(0, 1)
+        assert c1 == c2 and np.array_equal(p1, p2)
+        values, _ = back.many_to_many(np.arange(40), np.arange(40))
+        assert np.array_equal(values, h.many_to_many(np.arange(40), np.arange(40))[0])
+    cch = build_cch(g)
+    back = pickle.loads(pickle.dumps(cch))
+    arcs = np.array([0, 5])
+    _same_customisation(back.recustomise(arcs, [1.0, 2.0]), cch.recustomise(arcs, [1.0, 2.0]))
+
+
+def test_customising_without_the_triangle_list_gives_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import corridor.paths.hierarchy as hierarchy
+
+    rng = np.random.default_rng(21)
+    n = 120
+    a, b, w = _graph(rng, n, 500)
+    km = np.round(rng.uniform(0, 9, a.size), 1)
+    g = skim_graph_from_links(a, b, w, attrs={"length_km": km}, node_ids=np.arange(n))
+    listed = build_cch(g)
+    assert listed.cch is not None and listed.cch.tri.size > 0
+    monkeypatch.setattr(hierarchy, "MAX_LISTED_TRIANGLES", 0)
+    with caplog.at_level("WARNING", logger="corridor.paths.hierarchy"):
+        walked = build_cch(g, order=listed.source_rank)
+    assert walked.cch is not None and walked.cch.tri.size == 0
+    assert "too many to list" in caplog.text
+    _same_customisation(walked, listed)
+    cost = g.cost * rng.uniform(0.5, 2.0, g.cost.size)
+    _same_customisation(walked.customise(cost), listed.customise(cost))

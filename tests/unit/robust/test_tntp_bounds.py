@@ -84,3 +84,18 @@ def test_valid_files_still_read(tmp_path: Path) -> None:
     assert net.n_nodes == 4 and len(net.links) == 4
     demand = read_tntp_demand(_write(tmp_path, "ok_trips.tntp", TRIPS.format(back="2.5")))
     np.testing.assert_allclose(demand, [[0.0, 10.0], [2.5, 0.0]])
+
+
+def test_long_bracket_line_in_trips_is_read_in_linear_time(tmp_path: Path) -> None:
+    """10,000 brackets on one line sent the old entry regex into quadratic backtracking."""
+    text = TRIPS.format(back="2.5" + "[" * 5000 + "]" * 5000)
+    msg = _refused(read_tntp_demand, _write(tmp_path, "b_trips.tntp", text), "(row 8)")
+    assert len(msg) < 300
+
+
+def test_metadata_with_long_padding(tmp_path: Path) -> None:
+    text = NET.format(thru=1, n=4, links="\n".join(LINKS)).replace(
+        "<NUMBER OF ZONES> 2", "<NUMBER OF ZONES> 2" + " " * 20000 + "x"
+    )
+    net = read_tntp_net(_write(tmp_path, "p_net.tntp", text))  # the first word is the count
+    assert net.n_zones == 2

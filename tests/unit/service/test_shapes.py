@@ -100,6 +100,24 @@ def test_a_link_reached_from_both_ends_is_covered_in_the_middle() -> None:
     assert inner.contains(shapely.Point(30.05, 0.0)) and inner.contains(shapely.Point(30.95, 0.0))
 
 
+def test_a_link_of_one_repeated_point_counts_as_its_end() -> None:
+    # some links' geometry is two identical points (a short yard link): no failure, and
+    # the point is covered like a reached node
+    line = shapely.LineString([(30.0, 0.0), (30.0, 0.0)])
+    reach = Reach(
+        np.array([line], dtype=object),
+        np.array([1.0]),
+        np.array([1.5]),
+        np.array([0.5]),
+        np.array([]),
+        np.array([]),
+        np.array([]),
+    )
+    (poly,) = band_polygons(reach, [2.0], access_kmh=10.0, max_radius_km=30.0, min_radius_km=5.0)
+    west = float(shapely.get_coordinates(poly)[:, 0].min())
+    assert haversine_km(west, 0.0, 30.0, 0.0) == pytest.approx(10.0, rel=0.03)  # 1 h spare
+
+
 def test_unreached_links_and_nodes_add_nothing() -> None:
     reach = one_link(t_b=math.inf)
     reach = Reach(

@@ -7,12 +7,13 @@ commodity and mode: the contract the assignment modules consume) and
 
 from corridor.analysis.freight.calibrate import FreightCalibration
 from corridor.analysis.freight.fit import calibrate_freight
-from corridor.analysis.freight.flows import FreightFlows, freight_flows
+from corridor.analysis.freight.flows import FreightFlows, FreightInputs, freight_flows
 from corridor.analysis.freight.mode_choice import FreightParams, load_params
 
 __all__ = [
     "FreightCalibration",
     "FreightFlows",
+    "FreightInputs",
     "FreightParams",
     "calibrate_freight",
     "freight_flows",

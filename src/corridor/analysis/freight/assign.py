@@ -3,15 +3,18 @@
 What is assigned, and how (stated in every report that uses it):
 
 * **Demand.** An OD table with the freight model's columns (:data:`OD_COLUMNS`): annual
-  tonnes, TEU and vehicles by origin and destination node, commodity and mode. Road and rail
-  rows are assigned; other modes (sea) are carried through unassigned. Trucks are the table's
-  ``vehicles_year`` (or tonnes / ``tonnes_per_truck``); trains are TEU / ``teu_per_train``
-  for containers and tonnes / ``tonnes_per_bulk_train`` for bulk (``assign.yaml``).
-* **Networks.** One per mode, the profile's expanded cost graph
-  (:mod:`corridor.costs.graph`): road on ``truck40``, rail on ``container40`` restricted
-  to rail (line-haul by link, gauge-break transshipment, terminal handling at the rail ends,
-  crossing clearance delay and fee by mode and direction). Each zone is joined to its node's
-  origin and destination hubs and may not be passed through.
+  tonnes, TEU and vehicles by origin and destination node, commodity and mode. Road, rail,
+  ``rail_container`` and ``rail_wagon`` rows are assigned; other modes (sea) are carried
+  through unassigned. Vehicles are the table's ``vehicles_year`` (trucks, trains) or, where
+  it has none, tonnes / ``tonnes_per_truck``, TEU / ``teu_per_train`` for containers and
+  tonnes / ``tonnes_per_bulk_train`` for bulk (``assign.yaml``).
+* **Networks.** Road and rail, each joining the expanded cost graphs
+  (:mod:`corridor.costs.graph`) of its profiles: road on ``truck40``; rail on
+  ``container40`` (container trains) and ``grain-wagon`` (wagonload), both restricted to rail
+  (line-haul by link, gauge-break transshipment, terminal handling at the rail ends,
+  crossing clearance delay and fee by mode and direction). The rail profiles share the
+  crossings' capacity. Each zone is joined to its node's origin and destination hubs and may
+  not be passed through.
 * **Classes.** One per (mode, commodity): trucks or trains a day, with the commodity's value
   of time (cargo value per tonne x 0.8 %/day, Hummels & Schaur 2013) times the tonnes per
   vehicle, and money per vehicle (a train pays the profile's per-container rates times its
@@ -41,7 +44,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from corridor._typing import FloatArray, IntArray
+from corridor._typing import BoolArray, FloatArray, IntArray
 from corridor.analysis.freight.congestion import (
     CrossingData,
     crossing_capacities,
@@ -86,7 +89,9 @@ OD_COLUMNS = (
 """Columns of the freight model's OD table (``FreightFlows.od``)."""
 
 HOURS_PER_YEAR = 365.0 * HOURS_PER_DAY
-ASSIGNED_MODES = ("road", "rail")
+_GROUPS = {"road": ("road",), "rail": ("rail", "rail_container", "rail_wagon")}
+"""Network groups and the OD modes they carry (the freight model's modes, and plain rail)."""
+ASSIGNED_MODES = tuple(m for modes in _GROUPS.values() for m in modes)
 _EPS = 1e-9  # h, added to every arc in the skims so that zero-cost arcs stay edges
 
 
@@ -96,8 +101,10 @@ class FreightAssignOptions:
 
     Attributes
     ----------
-    road_profile, rail_profile
-        Profiles whose cost graphs carry trucks and trains (rail restricted to rail links).
+    road_profile, rail_profile, wagon_profile
+        Profiles whose cost graphs carry trucks, container trains (modes ``rail`` and
+        ``rail_container``) and wagonload trains (``rail_wagon``); rail profiles are
+        restricted to rail links. An OD table's ``profile`` column, where given, wins.
     parameters
         The assignment parameter file (default: the bundled ``assign.yaml``).
     capacity_factor, delay_factor, vot_factor
@@ -111,6 +118,7 @@ class FreightAssignOptions:
 
     road_profile: str = "truck40"
     rail_profile: str = "container40"
+    wagon_profile: str = "grain-wagon"
     parameters: str | None = None
     capacity_factor: float = 1.0
     delay_factor: float = 1.0
@@ -150,7 +158,8 @@ class FreightAssignment:
         ``capacity_veh_day``, ``v_c``, ``clearance_h``, ``queue_h`` (Akcelik delay at the
         load), ``queue_veh`` (mean vehicles waiting) and ``capacity_source``.
     crossing_commodity
-        Tonnes a year per crossing row and commodity (long table).
+        Vehicles a day, tonnes and TEU a year per crossing row and class (long table:
+        ``crossing``, ``mode``, ``direction``, ``class_mode`` the OD's mode, ``commodity``).
     classes
         One row per (mode, commodity): ``tonnes_year``, ``vehicles_year``,
         ``tonnes_per_vehicle``, ``vot_usd_h`` (per vehicle), ``vehicle_h_year``,
@@ -229,9 +238,9 @@ def check_od(od: pd.DataFrame, *, source: str = "freight OD table") -> pd.DataFr
 def vehicles_year(od: pd.DataFrame, data: CrossingData) -> FloatArray:
     """Vehicles a year per OD row as assigned: trucks on road, trains on rail, NaN otherwise.
 
-    Trucks: the row's ``vehicles_year`` if positive, else tonnes / ``tonnes_per_truck``.
-    Trains: TEU / ``teu_per_train`` where the row has TEU, else tonnes /
-    ``tonnes_per_bulk_train``.
+    The row's ``vehicles_year`` where positive (the freight model counts trucks and trains);
+    otherwise trucks are tonnes / ``tonnes_per_truck`` and trains TEU / ``teu_per_train``
+    where the row has TEU, else tonnes / ``tonnes_per_bulk_train``.
     """
     mode = od["mode"].to_numpy(dtype=str)
     tonnes = od["tonnes_year"].to_numpy(dtype=float)
@@ -239,25 +248,45 @@ def vehicles_year(od: pd.DataFrame, data: CrossingData) -> FloatArray:
     given = od["vehicles_year"].to_numpy(dtype=float)
     trucks = np.where(given > 0, given, tonnes / data.tonnes_per_truck)
     trains = np.where(teu > 0, teu / data.teu_per_train, tonnes / data.tonnes_per_bulk_train)
-    return np.where(mode == "road", trucks, np.where(mode == "rail", trains, np.nan))
+    trains = np.where(given > 0, given, trains)
+    rail = np.isin(mode, ("rail", "rail_container", "rail_wagon"))
+    return np.where(mode == "road", trucks, np.where(rail, trains, np.nan))
+
+
+def _profiles(od: pd.DataFrame, opts: FreightAssignOptions) -> np.ndarray:
+    """The cost profile each OD row is assigned on: the table's ``profile`` if it has one,
+    else the options' profile for the row's mode."""
+    default = {
+        "road": opts.road_profile,
+        "rail": opts.rail_profile,
+        "rail_container": opts.rail_profile,
+        "rail_wagon": opts.wagon_profile,
+    }
+    mode = od["mode"].astype(str)
+    out = mode.map(default).fillna("")
+    if "profile" in od.columns:
+        given = od["profile"].fillna("").astype(str)
+        out = given.where(given != "", out)
+    return np.asarray(out.to_numpy(dtype=object))
 
 
 @dataclass(frozen=True, slots=True)
-class _ModeNet:
-    """One mode's assignment network built on a cost graph, and how to read it back."""
+class _GroupNet:
+    """One network group's assignment network (road; or rail, whose profiles share it)."""
 
     net: AssignmentNetwork
-    cg: CostGraph
-    n_arcs: int  # arcs 0..n_arcs-1 are the cost graph's (re-pointed into the resource nodes)
+    graphs: tuple[CostGraph, ...]
+    profiles: tuple[str, ...]
     zones: IntArray  # node ids of the zones
-    src: IntArray  # source hub vertex per zone
-    sink: IntArray  # sink hub vertex per zone
-    res_arc: IntArray  # link index of each resource arc (resource node -> crossing port)
-    res_row: IntArray  # crossings row of each resource arc
-    res_share: FloatArray  # share of the row's capacity at the arc
-    money: FloatArray  # US$ per profile unit on each link (0 on added arcs)
-    toll: FloatArray  # road toll per profile unit on each link
-    fee: FloatArray  # crossing fee per profile unit on each link
+    src: IntArray  # [graph, zone]: source hub vertex in the combined numbering
+    sink: IntArray  # [graph, zone]
+    allowed: BoolArray  # [graph, link]: which links the classes of that graph may use
+    connector: BoolArray  # links joining zones to hubs (left out of the skims)
+    res_arc: IntArray  # the shared crossing links (entry node -> exit node of a crossing row)
+    res_row: IntArray  # crossings row of each shared link
+    money: FloatArray  # US$ per profile unit on each link (0 on added links)
+    toll: FloatArray
+    fee: FloatArray
     co2_wtw: FloatArray
     co2_ttw: FloatArray
 
@@ -272,143 +301,192 @@ def _arc_tolls(network: Network, cg: CostGraph) -> FloatArray:
     return out
 
 
-def _mode_network(
+def _group_network(
     network: Network,
-    cg: CostGraph,
+    graphs: list[CostGraph],
+    profiles: list[str],
     zones: IntArray,
     caps: pd.DataFrame,
     opts: FreightAssignOptions,
     data: CrossingData,
-) -> _ModeNet:
-    v = cg.n_vertices
-    n_nodes = cg.node_ids.size
-    ni = np.searchsorted(cg.node_ids, zones)
-    src = (v - 2 * n_nodes + ni).astype(np.int64)
-    sink = (v - n_nodes + ni).astype(np.int64)
-    tails = cg.tails.astype(np.int64).copy()
-    heads = cg.heads.astype(np.int64)
-    t_search = cg.search_time_h
-    stop = cg.stop_h
+) -> _GroupNet:
+    """Join the cost graphs of a group into one assignment network with shared crossings.
+
+    Every crossing row with a capacity becomes one shared link ``R_in -> R_out`` (clearance
+    plus Akcelik queue); each graph's arcs into that crossing are re-pointed to ``R_in``
+    (keeping their move), and ``R_out`` leads to each graph's crossing port. Classes keep
+    to their own graph's links (``allowed``), so they share only the crossings.
+    """
     capped = caps.index[(caps["capacity_veh_day"] > 0).to_numpy()]
-    cx = (cg.stop_kind == StopKind.BORDER_CROSSING) & np.isin(cg.crossing_row, capped)
-    cx_idx = np.flatnonzero(cx)
-    # every (crossing row, head vertex) gets a resource node R: tails -> R carry the move,
-    # R -> head carries the clearance and the queue; rows with several heads split capacity
-    groups = pd.DataFrame({"arc": cx_idx, "row": cg.crossing_row[cx_idx], "head": heads[cx_idx]})
-    uniq = groups.drop_duplicates(["row", "head"]).reset_index(drop=True)
-    heads_per_row = uniq.groupby("row")["head"].transform("size").to_numpy(dtype=float)
-    g_of_arc = groups.merge(uniq.reset_index(), on=["row", "head"], how="left")["index"]
-    g_of_arc_np = g_of_arc.to_numpy(dtype=np.int64)
-    r_nodes = v + np.arange(len(uniq), dtype=np.int64)
-    z_nodes = v + len(uniq) + np.arange(zones.size, dtype=np.int64)
-    t0 = t_search.copy()
-    t0[cx_idx] = t_search[cx_idx] - stop[cx_idx]  # the move into the crossing
-    a_heads = heads.copy()
-    a_heads[cx_idx] = r_nodes[g_of_arc_np]
-    row_caps = caps["capacity_veh_day"].reindex(uniq["row"]).to_numpy(dtype=float)
-    clearance = np.zeros(len(uniq))
-    np.maximum.at(clearance, g_of_arc_np, stop[cx_idx])
-    res_cap_h = row_caps * opts.capacity_factor / heads_per_row / HOURS_PER_DAY
+    rows = np.unique(
+        np.concatenate(
+            [
+                cg.crossing_row[
+                    (cg.stop_kind == StopKind.BORDER_CROSSING) & np.isin(cg.crossing_row, capped)
+                ]
+                for cg in graphs
+            ]
+        )
+    ).astype(np.int64)
+    k = rows.size
+    v_total = sum(cg.n_vertices for cg in graphs)
+    r_in = v_total + np.arange(k, dtype=np.int64)
+    r_out = v_total + k + np.arange(k, dtype=np.int64)
+    z_nodes = v_total + 2 * k + np.arange(zones.size, dtype=np.int64)
+    a_parts, b_parts, t0_parts, money_parts, toll_parts, fee_parts = [], [], [], [], [], []
+    wtw_parts, ttw_parts, owner_parts, conn_parts = [], [], [], []
+    clearance = np.zeros(k)
+    src = np.zeros((len(graphs), zones.size), np.int64)
+    sink = np.zeros((len(graphs), zones.size), np.int64)
+    exits: list[tuple[int, int, int]] = []  # (graph, row position, head vertex)
+    offset = 0
+    for g, cg in enumerate(graphs):
+        n_nodes = cg.node_ids.size
+        ni = np.searchsorted(cg.node_ids, zones)
+        src[g] = offset + cg.n_vertices - 2 * n_nodes + ni
+        sink[g] = offset + cg.n_vertices - n_nodes + ni
+        tails = cg.tails.astype(np.int64) + offset
+        heads = cg.heads.astype(np.int64) + offset
+        t0 = cg.search_time_h.copy()
+        cx = np.flatnonzero(
+            (cg.stop_kind == StopKind.BORDER_CROSSING) & np.isin(cg.crossing_row, rows)
+        )
+        pos = np.searchsorted(rows, cg.crossing_row[cx])
+        np.maximum.at(clearance, pos, cg.stop_h[cx])
+        exits += sorted({(g, int(p), int(h)) for p, h in zip(pos, heads[cx], strict=True)})
+        t0[cx] = cg.search_time_h[cx] - cg.stop_h[cx]  # the move into the crossing
+        heads = heads.copy()
+        heads[cx] = r_in[pos]
+        a_parts += [tails, z_nodes, sink[g]]
+        b_parts += [heads, src[g], z_nodes]
+        zeros_z = np.zeros(zones.size)
+        t0_parts += [t0, zeros_z, zeros_z]
+        money_parts += [cg.cost_usd, zeros_z, zeros_z]
+        toll_parts += [_arc_tolls(network, cg), zeros_z, zeros_z]
+        fee_parts += [
+            np.where(cg.stop_kind == StopKind.BORDER_CROSSING, cg.stop_usd, 0.0),
+            zeros_z,
+            zeros_z,
+        ]
+        wtw_parts += [cg.co2_kg, zeros_z, zeros_z]
+        ttw_parts += [cg.co2_ttw_kg, zeros_z, zeros_z]
+        m_g = cg.n_arcs + 2 * zones.size
+        owner_parts.append(np.full(m_g, g, np.int64))
+        conn_parts.append(
+            np.concatenate([np.zeros(cg.n_arcs, bool), np.ones(2 * zones.size, bool)])
+        )
+        offset += cg.n_vertices
+    ex = np.asarray(exits, dtype=np.int64).reshape(-1, 3)
+    n_ex = ex.shape[0]
+    zeros_e = np.zeros(n_ex)
+    # shared crossing links, then the exits to each graph's ports
+    a_all = np.concatenate([*a_parts, r_in, r_out[ex[:, 1]]])
+    b_all = np.concatenate([*b_parts, r_out, ex[:, 2]])
+    m_base = sum(p.size for p in t0_parts)
+    row_caps = caps["capacity_veh_day"].reindex(rows).to_numpy(dtype=float)
     j = opts.delay_parameter or data.delay_parameter
     period = opts.period_h or data.period_h
-    m, k, z = cg.n_arcs, len(uniq), zones.size
-    money = cg.cost_usd
-    toll = _arc_tolls(network, cg)
-    fee = np.where(cg.stop_kind == StopKind.BORDER_CROSSING, cg.stop_usd, 0.0)
-    zeros_k, zeros_z = np.zeros(k), np.zeros(z)
-    pad = np.zeros(k + 2 * z)
+    n_links = m_base + k + n_ex
+    owner = np.concatenate([*owner_parts, np.full(k, -1, np.int64), ex[:, 0]])
+    allowed = np.stack([(owner == g) | (owner == -1) for g in range(len(graphs))])
+    connector = np.concatenate([*conn_parts, np.zeros(k + n_ex, bool)])
+    vdf = np.zeros(n_links, np.int8)
+    vdf[m_base : m_base + k] = VDF_CODES[VolumeDelay.AKCELIK]
+    capacity = np.ones(n_links)
+    capacity[m_base : m_base + k] = row_caps * opts.capacity_factor / HOURS_PER_DAY
+    alpha = np.zeros(n_links)
+    alpha[m_base : m_base + k] = j
+    beta = np.zeros(n_links)
+    beta[m_base : m_base + k] = period
+    t0_all = np.concatenate([*t0_parts, clearance * opts.delay_factor, zeros_e])
+    pad = np.zeros(k + n_ex)
     net = AssignmentNetwork(
-        node_ids=np.arange(v + k + z, dtype=np.int64),
-        link_ids=np.arange(m + k + 2 * z, dtype=np.int64),
-        a_node=np.concatenate([tails, r_nodes, z_nodes, sink]),
-        b_node=np.concatenate([a_heads, uniq["head"].to_numpy(dtype=np.int64), src, z_nodes]),
-        capacity=np.concatenate([np.ones(m), res_cap_h, np.ones(2 * z)]),
-        free_flow_time=np.concatenate([t0, clearance * opts.delay_factor, zeros_z, zeros_z]),
-        alpha=np.concatenate([np.zeros(m), np.full(k, j), np.zeros(2 * z)]),
-        beta=np.concatenate([np.zeros(m), np.full(k, period), np.zeros(2 * z)]),
-        vdf=np.concatenate(
-            [
-                np.zeros(m, np.int8),
-                np.full(k, VDF_CODES[VolumeDelay.AKCELIK], np.int8),
-                np.zeros(2 * z, np.int8),
-            ]
-        ),
-        toll=np.concatenate([money, zeros_k, zeros_z, zeros_z]),
-        length=np.concatenate([cg.length_km, pad]),
+        node_ids=np.arange(v_total + 2 * k + zones.size, dtype=np.int64),
+        link_ids=np.arange(n_links, dtype=np.int64),
+        a_node=a_all,
+        b_node=b_all,
+        capacity=capacity,
+        free_flow_time=t0_all,
+        alpha=alpha,
+        beta=beta,
+        vdf=vdf,
+        toll=np.concatenate([*money_parts, pad]),
         zones=z_nodes,
         no_through=z_nodes,
         time_unit="h",
-        name=f"{network.name}/{cg.profile.id}",
+        name=f"{network.name}/{'+'.join(profiles)}",
     )
-    return _ModeNet(
+    return _GroupNet(
         net=net,
-        cg=cg,
-        n_arcs=m,
+        graphs=tuple(graphs),
+        profiles=tuple(profiles),
         zones=zones,
         src=src,
         sink=sink,
-        res_arc=m + np.arange(k, dtype=np.int64),
-        res_row=uniq["row"].to_numpy(dtype=np.int64),
-        res_share=1.0 / heads_per_row,
-        money=np.concatenate([money, pad]),
-        toll=np.concatenate([toll, pad]),
-        fee=np.concatenate([fee, pad]),
-        co2_wtw=np.concatenate([cg.co2_kg, pad]),
-        co2_ttw=np.concatenate([cg.co2_ttw_kg, pad]),
+        allowed=allowed,
+        connector=connector,
+        res_arc=m_base + np.arange(k, dtype=np.int64),
+        res_row=rows,
+        money=np.concatenate([*money_parts, pad]),
+        toll=np.concatenate([*toll_parts, pad]),
+        fee=np.concatenate([*fee_parts, pad]),
+        co2_wtw=np.concatenate([*wtw_parts, pad]),
+        co2_ttw=np.concatenate([*ttw_parts, pad]),
     )
 
 
-def _skim(mn: _ModeNet, weight: FloatArray) -> FloatArray:
-    """Least `weight` from each zone's source hub to each zone's sink hub (zones x zones).
+def _skim(gn: _GroupNet, g: int, weight: FloatArray) -> FloatArray:
+    """Least `weight` from each zone's source hub to each zone's sink hub on graph `g`.
 
-    The zone connector arcs are left out, so that no path passes through a zone, as in the
-    assignment's all-or-nothing loads.
+    The zone connectors are left out, so that no path passes through a zone, as in the
+    assignment's all-or-nothing loads; links graph `g` may not use are left out too.
     """
-    net = mn.net
+    net = gn.net
     n = int(net.node_ids.size)
-    keep = np.arange(net.n_links) < net.n_links - 2 * mn.zones.size
+    keep = gn.allowed[g] & ~gn.connector & np.isfinite(weight)
     a, b, w = net.a_node[keep], net.b_node[keep], weight[keep] + _EPS
     order = np.lexsort((w, b, a))
     a, b, w = a[order], b[order], w[order]
     first = np.ones(a.size, bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
     graph = csr_matrix((w[first], (a[first], b[first])), shape=(n, n))
-    dist = dijkstra(graph, directed=True, indices=mn.src)
-    return np.asarray(dist[:, mn.sink], dtype=np.float64)
+    dist = dijkstra(graph, directed=True, indices=gn.src[g])
+    return np.asarray(dist[:, gn.sink[g]], dtype=np.float64)
 
 
 def _class_tables(
-    sub: pd.DataFrame, mn: _ModeNet, data: CrossingData, opts: FreightAssignOptions, mode: str
-) -> tuple[list[TrafficClass], pd.DataFrame, FloatArray]:
-    """Classes (one per commodity) with their OD matrices in vehicles per hour."""
-    zi = {int(zid): i for i, zid in enumerate(mn.zones.tolist())}
-    oi = sub["origin_node"].map(zi).to_numpy(dtype=np.int64)
-    di = sub["destination_node"].map(zi).to_numpy(dtype=np.int64)
-    unit_t = float(mn.cg.profile.load.amount)
-    classes, rows = [], []
-    per_unit = np.zeros(0)
-    for name, grp in sub.groupby("commodity", sort=True):
-        idx = grp.index.to_numpy()
-        pos = np.searchsorted(sub.index.to_numpy(), idx)
-        demand = np.zeros((mn.zones.size, mn.zones.size))
-        np.add.at(demand, (oi[pos], di[pos]), grp["vehicles_assigned"].to_numpy() / HOURS_PER_YEAR)
+    sub: pd.DataFrame, gn: _GroupNet, data: CrossingData, opts: FreightAssignOptions
+) -> tuple[list[TrafficClass], pd.DataFrame, FloatArray, IntArray]:
+    """Classes (one per mode and commodity) with OD matrices in vehicles per hour."""
+    zi = {int(zid): i for i, zid in enumerate(gn.zones.tolist())}
+    classes, rows, per_unit, graph_of = [], [], [], []
+    for (mode, name), grp in sub.groupby(["mode", "commodity"], sort=True):
+        g = gn.profiles.index(str(grp["profile_used"].iloc[0]))
+        o = grp["origin_node"].map(zi).to_numpy(dtype=np.int64)
+        d = grp["destination_node"].map(zi).to_numpy(dtype=np.int64)
+        demand = np.zeros((gn.zones.size, gn.zones.size))
+        np.add.at(demand, (o, d), grp["vehicles_assigned"].to_numpy() / HOURS_PER_YEAR)
         tonnes = float(grp["tonnes_year"].sum())
         veh = float(grp["vehicles_assigned"].sum())
         t_per_v = tonnes / veh if veh > 0 else data.tonnes_per_truck
         vot = data.vot_usd_per_t_h(str(name)) * t_per_v * opts.vot_factor
+        unit_t = float(gn.graphs[g].profile.load.amount)
         units = 1.0 if mode == "road" else t_per_v / unit_t  # a truck pays per truck
-        per_unit = np.append(per_unit, units)
+        per_unit.append(units)
+        graph_of.append(g)
         classes.append(
             TrafficClass(
                 demand=demand,
-                name=str(name),
-                zones=mn.net.zones,
+                name=f"{mode}/{name}",
+                zones=gn.net.zones,
                 value_of_time=max(vot, 1e-6),
                 toll_factor=units,
+                allowed=gn.allowed[g],
             )
         )
         rows.append(
             {
+                "mode": str(mode),
                 "commodity": str(name),
                 "tonnes_year": tonnes,
                 "teu_year": float(grp["teu_year"].sum()),
@@ -417,7 +495,7 @@ def _class_tables(
                 "vot_usd_h": vot,
             }
         )
-    return classes, pd.DataFrame(rows), per_unit
+    return classes, pd.DataFrame(rows), np.asarray(per_unit), np.asarray(graph_of, np.int64)
 
 
 def assign_freight(
@@ -467,6 +545,7 @@ def assign_freight(
     if unknown:
         raise UnknownNodeError(unknown, role="freight OD node")
     table["vehicles_assigned"] = vehicles_year(table, data)
+    table["profile_used"] = _profiles(table, opts)
     table["served"] = False
     table["time_h"] = np.nan
     table["generalized_usd"] = np.nan
@@ -475,39 +554,48 @@ def assign_freight(
     class_rows: list[pd.DataFrame] = []
     cx_loads: list[pd.DataFrame] = []
     conv: list[dict[str, object]] = []
-    for mode in ASSIGNED_MODES:
-        sub = table[(table["mode"] == mode) & (table["vehicles_assigned"] > 0)]
+    for group, modes in _GROUPS.items():
+        sub = table[table["mode"].isin(modes) & (table["vehicles_assigned"] > 0)]
         sub = sub[sub["origin_node"] != sub["destination_node"]]
         if not len(sub):
             continue
-        profile = opts.road_profile if mode == "road" else opts.rail_profile
-        cg = router.cost_graph(profile, modes=mode if mode == "rail" else "any")
+        profiles = sorted(set(sub["profile_used"]))
+        graphs = [
+            router.cost_graph(p, modes="rail" if group == "rail" else "any") for p in profiles
+        ]
         zones = np.unique(np.concatenate([sub["origin_node"], sub["destination_node"]]))
-        mn = _mode_network(
-            network, cg, zones.astype(np.int64), caps[caps["mode"] == mode], opts, data
+        gn = _group_network(
+            network,
+            graphs,
+            profiles,
+            zones.astype(np.int64),
+            caps[caps["mode"] == group],
+            opts,
+            data,
         )
-        free = mn.net.free_flow_time + mn.net.toll / 1e6
-        reach = np.isfinite(_skim(mn, free))
         zi = {int(zid): i for i, zid in enumerate(zones.tolist())}
         oi = sub["origin_node"].map(zi).to_numpy(dtype=np.int64)
         di = sub["destination_node"].map(zi).to_numpy(dtype=np.int64)
-        ok = reach[oi, di]
+        gi = sub["profile_used"].map({p: i for i, p in enumerate(profiles)}).to_numpy(np.int64)
+        free = gn.net.free_flow_time + gn.net.toll / 1e6
+        reach = np.stack([np.isfinite(_skim(gn, g, free)) for g in range(len(graphs))])
+        ok = reach[gi, oi, di]
         if (~ok).any():
-            log.info("%s: %d OD rows cannot be joined; left out", mode, int((~ok).sum()))
+            log.info("%s: %d OD rows cannot be joined; left out", group, int((~ok).sum()))
         sub = sub[ok]
         if not len(sub):
             continue
         table.loc[sub.index, "served"] = True
-        classes, crow, per_unit = _class_tables(sub, mn, data, opts, mode)
+        classes, crow, per_unit, graph_of = _class_tables(sub, gn, data, opts)
         aopts = AssignmentOptions(
             algorithm=Algorithm.BFW, rel_gap=opts.rel_gap, max_iter=opts.max_iter
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # reported as `converged`
-            res = assign(mn.net, classes, options=aopts)
+            res = assign(gn.net, classes, options=aopts)
         conv.append(
             {
-                "mode": mode,
+                "mode": group,
                 "rel_gap": res.rel_gap,
                 "iterations": res.iterations,
                 "converged": res.converged,
@@ -516,45 +604,44 @@ def assign_freight(
         flow_y = res.class_flow * HOURS_PER_YEAR  # vehicles a year per class and link
         time = res.time
         queue_t = np.zeros_like(time)
-        queue_t[mn.res_arc] = time[mn.res_arc] - mn.net.free_flow_time[mn.res_arc]
-        crow["mode"] = mode
+        queue_t[gn.res_arc] = time[gn.res_arc] - gn.net.free_flow_time[gn.res_arc]
         crow["vehicle_h_year"] = flow_y @ time
         crow["tonne_h_year"] = crow["vehicle_h_year"] * crow["tonnes_per_vehicle"]
         crow["queue_vehicle_h_year"] = flow_y @ queue_t
-        crow["cost_usd_year"] = (flow_y @ mn.money) * per_unit
-        crow["toll_usd_year"] = (flow_y @ mn.toll) * per_unit
-        crow["fee_usd_year"] = (flow_y @ mn.fee) * per_unit
-        crow["co2_wtw_kg_year"] = (flow_y @ mn.co2_wtw) * per_unit
-        crow["co2_ttw_kg_year"] = (flow_y @ mn.co2_ttw) * per_unit
+        crow["cost_usd_year"] = (flow_y @ gn.money) * per_unit
+        crow["toll_usd_year"] = (flow_y @ gn.toll) * per_unit
+        crow["fee_usd_year"] = (flow_y @ gn.fee) * per_unit
+        crow["co2_wtw_kg_year"] = (flow_y @ gn.co2_wtw) * per_unit
+        crow["co2_ttw_kg_year"] = (flow_y @ gn.co2_ttw) * per_unit
         crow["generalized_usd_year"] = (
             crow["cost_usd_year"] + crow["vot_usd_h"] * crow["vehicle_h_year"]
         )
         class_rows.append(crow)
         # OD costs on the equilibrium costs: generalised (h-equivalent) and the time along it
         for c, tc in enumerate(classes):
-            w = res.class_cost[c]
-            gc_h = _skim(mn, w)
-            t_h = (_skim(mn, w + 1e-6 * time) - gc_h) / 1e-6
-            rows = sub[sub["commodity"] == tc.name]
+            w = np.where(gn.allowed[graph_of[c]], res.class_cost[c], np.inf)
+            gc_h = _skim(gn, graph_of[c], w)
+            t_h = (_skim(gn, graph_of[c], w + 1e-6 * time) - gc_h) / 1e-6
+            mode, name = tc.name.split("/", 1)
+            rows = sub[(sub["mode"] == mode) & (sub["commodity"] == name)]
             o = rows["origin_node"].map(zi).to_numpy(dtype=np.int64)
             d = rows["destination_node"].map(zi).to_numpy(dtype=np.int64)
             table.loc[rows.index, "generalized_usd"] = gc_h[o, d] * tc.value_of_time
             table.loc[rows.index, "time_h"] = t_h[o, d]
         # crossing loads per row and class
-        flows = res.class_flow[:, mn.res_arc] * HOURS_PER_DAY  # vehicles a day
+        flows = res.class_flow[:, gn.res_arc] * HOURS_PER_DAY  # vehicles a day
         frame = pd.DataFrame(flows.T, columns=[tc.name for tc in classes])
-        frame["row"] = mn.res_row
-        frame["queue_h"] = time[mn.res_arc] - mn.net.free_flow_time[mn.res_arc]
-        long = frame.melt(
-            id_vars=["row", "queue_h"], var_name="commodity", value_name="vehicles_day"
-        )
-        tpv = dict(zip(crow["commodity"], crow["tonnes_per_vehicle"], strict=True))
-        teu_share = dict(
-            zip(crow["commodity"], crow["teu_year"] / crow["vehicles_year"], strict=True)
-        )
-        long["tonnes_year"] = long["vehicles_day"] * 365.0 * long["commodity"].map(tpv)
-        long["teu_year"] = long["vehicles_day"] * 365.0 * long["commodity"].map(teu_share)
-        cx_loads.append(long)
+        frame["row"] = gn.res_row
+        long = frame.melt(id_vars=["row"], var_name="class", value_name="vehicles_day")
+        keys = crow["mode"] + "/" + crow["commodity"]
+        tpv = dict(zip(keys, crow["tonnes_per_vehicle"], strict=True))
+        teu_share = dict(zip(keys, crow["teu_year"] / crow["vehicles_year"], strict=True))
+        long["tonnes_year"] = long["vehicles_day"] * 365.0 * long["class"].map(tpv)
+        long["teu_year"] = long["vehicles_day"] * 365.0 * long["class"].map(teu_share)
+        split = long["class"].str.split("/", n=1)
+        long["class_mode"] = split.str[0]
+        long["commodity"] = split.str[1]
+        cx_loads.append(long.drop(columns="class"))
     classes_df = _classes_frame(class_rows, table)
     crossings, by_commodity = _crossings_frame(caps, cx_loads, opts, data)
     return FreightAssignment(
@@ -610,7 +697,7 @@ def _crossings_frame(
         pd.concat(loads, ignore_index=True)
         if loads
         else pd.DataFrame(
-            columns=["row", "queue_h", "commodity", "vehicles_day", "tonnes_year", "teu_year"]
+            columns=["row", "class_mode", "commodity", "vehicles_day", "tonnes_year", "teu_year"]
         )
     )
     per_row = long.groupby("row")[["vehicles_day", "tonnes_year", "teu_year"]].sum()
@@ -660,7 +747,10 @@ def _crossings_frame(
         caps[["crossing", "mode", "direction"]], left_on="row", right_index=True, how="left"
     )
     by_comm = by_comm[
-        ["crossing", "mode", "direction", "commodity", "vehicles_day", "tonnes_year", "teu_year"]
+        [
+            *("crossing", "mode", "direction", "class_mode", "commodity"),
+            *("vehicles_day", "tonnes_year", "teu_year"),
+        ]
     ]
     return out.reset_index(drop=True), by_comm.reset_index(drop=True)
 

@@ -7,6 +7,14 @@ of :mod:`corridor.analysis.freight`) unless the tables are given, assigns both
 (:func:`~corridor.analysis.freight.impacts.freight_impacts`) with the appraisal
 (:mod:`~corridor.analysis.freight.appraisal`).
 
+**Two demands.** Each scenario's own demand (the freight model's mode choice on its
+network) gives the impact tables: mode shift, crossing loads, hours, costs and CO2 as the
+model predicts them. The appraisal compares the base demand assigned on both networks
+(``*_fixed_demand`` tables), plus the induced demand of the elasticity: the freight model's
+mode choice sees uncongested costs, so its shift between modes is not in equilibrium with
+the crossing queues the assignment finds, and valuing it by the rule of a half would count
+that inconsistency as a benefit or a loss.
+
 **Investment.** Each bundled scenario's ``appraisal.investment_cost_usd`` is what it has cost
 since the series' baseline (``m12-before`` counts 0), so the investment appraised for
 ``A -> B`` is B's minus A's (a scenario without the block counts 0).
@@ -218,7 +226,9 @@ def compare_freight(
     dict
         ``freight_by_commodity_mode``, ``freight_crossings``, ``freight_impacts``,
         ``appraisal`` (item, value, unit, note), ``appraisal_sensitivity``, and also
-        ``freight_od``, ``appraisal_benefits`` (by class), ``appraisal_parameters``,
+        ``freight_od``, ``freight_impacts_fixed_demand``, ``freight_crossings_fixed_demand``,
+        ``freight_od_fixed_demand`` (the base demand on both networks, which the appraisal
+        values), ``appraisal_benefits`` (by class), ``appraisal_parameters``,
         ``freight_validation`` (model against published crossing throughput, base) and
         ``freight_convergence``.
 
@@ -235,12 +245,20 @@ def compare_freight(
         od_before = freight_demand(base_network, base_scenario, year=opts.year)
         if od_after is None:
             od_after = freight_demand(other_network, other_scenario, year=opts.year)
-    if od_after is None:
-        od_after = od_before
     before = assign_freight(base_network, od_before, options=opts.assign, data=data)
-    after = assign_freight(other_network, od_after, options=opts.assign, data=data)
+    fixed = assign_freight(other_network, od_before, options=opts.assign, data=data)
+    if od_after is None or od_after is od_before or od_after.equals(od_before):
+        after = fixed
+    else:
+        after = assign_freight(other_network, od_after, options=opts.assign, data=data)
     return compare_assignments(
-        before, after, base_scenario, other_scenario, params=params, elasticity=opts.elasticity
+        before,
+        after,
+        base_scenario,
+        other_scenario,
+        params=params,
+        elasticity=opts.elasticity,
+        fixed=fixed,
     )
 
 
@@ -252,13 +270,22 @@ def compare_assignments(
     *,
     params: AppraisalParameters,
     elasticity: float | None = None,
+    fixed: FreightAssignment | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The tables of :func:`compare_freight` from two assignments already made."""
+    """The tables of :func:`compare_freight` from the assignments already made.
+
+    `before` and `after` carry each scenario's own demand (mode shift included); `fixed`,
+    the base demand on the other network (default: `after`), is what the appraisal compares
+    against `before` (see the module docstring).
+    """
     e = params.induced_demand_elasticity if elasticity is None else elasticity
     tables = freight_impacts(before, after, elasticity=e)
+    fixed_tables = (
+        tables if fixed is None or fixed is after else freight_impacts(before, fixed, elasticity=e)
+    )
     vot = before.classes.set_index(["mode", "commodity"])["vot_usd_h"]
     vot = vot.combine_first(after.classes.set_index(["mode", "commodity"])["vot_usd_h"])
-    table = benefits(tables["freight_od"], tables["freight_impacts"], vot, params)
+    table = benefits(fixed_tables["freight_od"], fixed_tables["freight_impacts"], vot, params)
     invest, source = _investment(base_scenario, other_scenario)
     if invest < 0:
         log.info("investment %.3g < 0 (the base cost more): appraised as 0", invest)
@@ -275,6 +302,9 @@ def compare_assignments(
         "appraisal": _appraisal_table(result, params, source),
         "appraisal_sensitivity": sensitivity(table, investment_usd=invest, params=params),
         "freight_od": tables["freight_od"],
+        "freight_impacts_fixed_demand": fixed_tables["freight_impacts"],
+        "freight_crossings_fixed_demand": fixed_tables["freight_crossings"],
+        "freight_od_fixed_demand": fixed_tables["freight_od"],
         "appraisal_benefits": table,
         "appraisal_parameters": params.to_frame(),
         "freight_validation": before.validation,

@@ -174,8 +174,13 @@ def demand_table(
                 f"lane {k + 1} ({lane.origin}->{lane.destination}): unknown commodity "
                 f"{lane.commodity!r}; known: {sorted(known)}"
             )
-        o_zones, s_o = zones.shares(lane.origin, lane.origin_proxy)
-        d_zones, s_d = zones.shares(lane.destination, lane.destination_proxy)
+        try:
+            o_zones, s_o = zones.shares(lane.origin, lane.origin_proxy)
+            d_zones, s_d = zones.shares(lane.destination, lane.destination_proxy)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"demand lane {k + 1} ({lane.origin}->{lane.destination}, {lane.commodity}): {exc}"
+            ) from None
         t = lane.tonnes_year * factor * np.outer(s_o, s_d)
         oi, di = np.nonzero(t > 0)
         frames.append(

@@ -36,6 +36,7 @@ __all__ = [
     "TEU_PER_TRAIN",
     "TRUCK_T",
     "FreightFlows",
+    "FreightInputs",
     "flows_from_model",
     "freight_flows",
     "freight_model",
@@ -74,7 +75,8 @@ class FreightFlows:
         One row per zone pair, commodity and mode with tonnes > 0: the columns of
         ``OD_COLUMNS`` plus ``origin_group``, ``destination_group``, ``cost_usd_per_t``,
         ``time_h``, ``crossings`` (tuple of crossing node ids on the path, travel order;
-        empty for sea) and ``sea_ports``.
+        empty for sea), ``directions`` (the same crossings' directions, ``"RU->CN"``) and
+        ``sea_ports``.
     crossings
         Crossing node id -> name and countries, for :attr:`by_crossing`.
     year
@@ -118,19 +120,21 @@ class FreightFlows:
 
     @property
     def by_crossing(self) -> pd.DataFrame:
-        """Tonnes, TEU and vehicles a year through each border crossing, by mode.
+        """Tonnes, TEU and vehicles a year through each border crossing, by direction and mode.
 
-        Columns ``crossing_node``, ``crossing``, ``countries``, ``mode``, ``tonnes_year``,
-        ``teu_year``, ``vehicles_year``, sorted by tonnes.
+        Columns ``crossing_node``, ``crossing``, ``countries``, ``direction``
+        (``"RU->CN"``), ``mode``, ``tonnes_year``, ``teu_year``, ``vehicles_year``, sorted
+        by tonnes.
         """
         land = self.od[self.od["crossings"].map(len) > 0]
-        ex = land.explode("crossings")
+        ex = land.explode(["crossings", "directions"])
         if ex.empty:
             return pd.DataFrame(
                 columns=[
                     "crossing_node",
                     "crossing",
                     "countries",
+                    "direction",
                     "mode",
                     "tonnes_year",
                     "teu_year",
@@ -138,10 +142,12 @@ class FreightFlows:
                 ]
             )
         g = (
-            ex.groupby(["crossings", "mode"])[["tonnes_year", "teu_year", "vehicles_year"]]
+            ex.groupby(["crossings", "directions", "mode"])[
+                ["tonnes_year", "teu_year", "vehicles_year"]
+            ]
             .sum()
             .reset_index()
-            .rename(columns={"crossings": "crossing_node"})
+            .rename(columns={"crossings": "crossing_node", "directions": "direction"})
         )
         g["crossing_node"] = g["crossing_node"].astype(np.int64)
         g.insert(1, "crossing", [self.crossings[int(c)][0] for c in g["crossing_node"]])
@@ -173,6 +179,7 @@ class FreightFlows:
                 {
                     "crossing": str(r["crossing"]),
                     "countries": str(r["countries"]),
+                    "direction": str(r["direction"]),
                     "mode": str(r["mode"]),
                     "tonnes_year": float(r["tonnes_year"]),
                     "teu_year": float(r["teu_year"]),
@@ -182,6 +189,20 @@ class FreightFlows:
             ],
             "params": {"beta": self.params.beta, "asc": self.params.asc, "year": self.params.year},
         }
+
+
+def _directions(
+    origin_country: str, crossings: tuple[int, ...], info: dict[int, tuple[str, str, str]]
+) -> tuple[str, ...]:
+    """``"A->B"`` for each crossing of a path, walking from the origin's country."""
+    here = origin_country
+    out = []
+    for c in crossings:
+        _, a, b = info[c]
+        src, dst = (b, a) if here == b else (a, b)
+        out.append(f"{src}->{dst}")
+        here = dst
+    return tuple(out)
 
 
 def flows_from_model(
@@ -228,7 +249,29 @@ def flows_from_model(
         }
     )
     info = {k: (v.name, v.country_a, v.country_b) for k, v in model.crossings.items()}
+    origin_country = (
+        d["origin_country"].astype(str).tolist() if "origin_country" in d else [""] * len(d)
+    )
+    od["directions"] = [
+        _directions(oc, cs, info) for oc, cs in zip(origin_country, od["crossings"], strict=True)
+    ]
     return FreightFlows(od=od, crossings=info, year=year, scenario=scenario, params=params)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FreightInputs:
+    """The model's input files; None for each bundled one (``analysis/freight/data``).
+
+    Attributes
+    ----------
+    demand, zones, commodities, sea_lanes
+        YAML files in the bundled files' formats (see their headers and DATA.md).
+    """
+
+    demand: str | Path | None = None
+    zones: str | Path | None = None
+    commodities: str | Path | None = None
+    sea_lanes: str | Path | None = None
 
 
 def _resolve(scenario: str | Path | Scenario | None) -> Scenario | None:
@@ -245,6 +288,8 @@ def freight_model(
     scenario: str | Path | Scenario | None = None,
     year: int = 2024,
     params: FreightParams | None = None,
+    *,
+    inputs: FreightInputs | None = None,
 ) -> tuple[FreightModel, FreightParams, str]:
     """The priced model behind :func:`freight_flows` (for calibration and reuse).
 
@@ -257,11 +302,13 @@ def freight_model(
     net = network if sc is None else sc.apply(network)
     factor = 1.0 if sc is None else sc.demand_factor
     prm = params if params is not None else load_params()
-    commodities = load_commodities()
-    zones = load_zones()
-    lanes = load_lanes(year)
+    files = inputs or FreightInputs()
+    commodities = load_commodities(files.commodities)
+    zones = load_zones(files.zones)
+    lanes = load_lanes(year, files.demand)
     demand = demand_table(lanes, zones, commodities, factor=factor)
-    model = build_model(net, demand, zones, commodities, load_sea_lanes(year=year), prm)
+    sea = load_sea_lanes(files.sea_lanes, year=year)
+    model = build_model(net, demand, zones, commodities, sea, prm)
     return model, prm, "" if sc is None else sc.name
 
 
@@ -270,6 +317,8 @@ def freight_flows(
     scenario: str | Path | Scenario | None = None,
     year: int = 2024,
     params: FreightParams | None = None,
+    *,
+    inputs: FreightInputs | None = None,
 ) -> FreightFlows:
     """Annual freight flows by zone pair, commodity and mode.
 
@@ -284,6 +333,8 @@ def freight_flows(
         The demand year (``data/demand.yaml`` has 2024).
     params
         Mode-choice parameters; default the fitted ``data/params.yaml``.
+    inputs
+        Replacement input files (demand, zones, commodities, sea lanes).
 
     Returns
     -------
@@ -292,7 +343,9 @@ def freight_flows(
     Raises
     ------
     ValidationError
-        For an unknown scenario or year, or invalid bundled data.
+        For an unknown scenario or year, or invalid data (naming file, row and field).
+    DataSourceError
+        If an input file cannot be read or is not YAML.
     UnknownNodeError
         If a zone's city is not in the network.
 
@@ -304,7 +357,7 @@ def freight_flows(
     """
     if not isinstance(year, int) or isinstance(year, bool):
         raise ValidationError(f"year must be an integer, got {year!r}")
-    model, prm, name = freight_model(network, scenario, year, params)
+    model, prm, name = freight_model(network, scenario, year, params, inputs=inputs)
     flows = flows_from_model(model, prm, year=year, scenario=name)
     lost = model.demand["tonnes_year"].sum() - flows.od["tonnes_year"].sum()
     if lost > 1e-6 * max(1.0, model.demand["tonnes_year"].sum()):

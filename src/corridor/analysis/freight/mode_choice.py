@@ -49,7 +49,8 @@ ASC_KEYS: tuple[str, ...] = (
     "rail_wagon:bulk",
 )
 """Alternative-specific constants, ``mode:handling``; sea is the reference (0). A key
-``mode:<commodity id>`` (e.g. ``rail_wagon:coal``) adds a commodity's own constant on top."""
+``mode:<commodity id>`` (e.g. ``rail_wagon:coal``) adds a commodity's own constant on top,
+and ``mode@<group>`` (e.g. ``rail_container@EU``) one for trade to or from a group."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +107,9 @@ class FreightParams:
 
 
 def _asc_key_ok(key: str) -> bool:
+    if "@" in key:  # mode@group: trade to or from a group (e.g. rail_container@EU)
+        mode, _, group = key.partition("@")
+        return mode in MODES and mode != "sea" and bool(group)
     mode, _, what = key.partition(":")
     return key in ASC_KEYS or (
         mode in MODES and mode != "sea" and what not in ("", "container", "bulk")

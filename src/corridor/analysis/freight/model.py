@@ -53,7 +53,8 @@ class FreightModel:
     demand
         One row per zone pair and commodity: ``origin_zone``, ``destination_zone``,
         ``origin_group``, ``destination_group``, ``origin_node``, ``destination_node``,
-        ``commodity``, ``tonnes_year``.
+        ``commodity``, ``tonnes_year`` (and ``origin_country``, the origin city's country,
+        from which the direction of each crossing on a path follows).
     money_usd_per_t, time_h
         ``(rows, len(MODES))`` door to door; ``inf`` where the mode cannot join the pair.
     paths
@@ -109,6 +110,13 @@ class FreightModel:
             rows = codes == cid
             if rows.any():
                 v[rows] = mode_utilities(gc[rows], com, params)
+        og = self.demand["origin_group"].to_numpy()
+        dg = self.demand["destination_group"].to_numpy()
+        for key, value in params.asc.items():  # mode@group: trade to or from a group
+            if "@" in key and value != 0.0:
+                mode, _, group = key.partition("@")
+                rows = (og == group) | (dg == group)
+                v[rows, MODES.index(mode)] += value  # -inf stays -inf
         return mode_shares(v, params)
 
     def tonnes(self, params: FreightParams) -> FloatArray:
@@ -214,6 +222,8 @@ def build_model(
         for o, d in zip(oi.tolist(), di.tolist(), strict=True)
     )
     table = demand.copy()
+    country = {z.id: z.country for z in zones.zones}
+    table["origin_country"] = demand["origin_zone"].map(country).fillna("").astype(str)
     table["origin_node"] = nodes[oi]
     table["destination_node"] = nodes[di]
     log.info("freight model: %d rows, %d places", n_rows, nodes.size)

@@ -7,6 +7,11 @@ and profile. Besides the matrices it records, per pair, the border crossings the
 path passes (node ids, in travel order), which the mode-choice targets and the per-crossing
 validation need. The profiles: ``truck40`` (road), ``container40`` (rail container, with
 gauge changes, terminal times and road legs) and ``grain-wagon`` (rail wagonload, bulk).
+
+Each pair's path minimises the profile's own generalised cost (its value of time), so every
+commodity of a mode takes the same path; the commodity's value of time enters the mode
+choice, not the route. Paths are all-or-nothing and uncongested: spreading over crossings
+under their capacities is the assignment's work (:mod:`.assign`).
 """
 
 from __future__ import annotations

@@ -21,6 +21,9 @@ calibration a cheap loop). Kinds:
 ``teu_share``
     The share of ``modes`` in the TEU of containerised goods from ``origin`` to the
     ``destination`` groups (a ratio: :func:`target_base` gives its denominator).
+``tonnes_share``
+    The share of ``modes`` in the tonnes of all goods from ``origin`` to the
+    ``destination`` groups (a ratio, as ``teu_share``).
 
 Any target may name ``modes`` (a subset of :data:`MODES`) to count only those modes.
 """
@@ -38,9 +41,18 @@ from corridor.analysis.freight.files import read_yaml, require
 from corridor.analysis.freight.model import FreightModel
 from corridor.errors import ValidationError
 
-__all__ = ["KINDS", "Target", "load_targets", "target_base", "target_value", "target_weights"]
+__all__ = [
+    "KINDS",
+    "SHARES",
+    "Target",
+    "load_targets",
+    "target_base",
+    "target_value",
+    "target_weights",
+]
 
-KINDS = ("rail_teu", "rail_tonnes", "crossing", "transit", "teu_share")
+KINDS = ("rail_teu", "rail_tonnes", "crossing", "transit", "teu_share", "tonnes_share")
+SHARES = ("teu_share", "tonnes_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +108,8 @@ def load_targets(path: str | Path | None = None) -> tuple[tuple[Target, ...], in
         modes = tuple(str(m) for m in row.get("modes", []))
         if set(modes) - set(MODES):
             raise ValidationError(f"{where}: unknown modes {sorted(set(modes) - set(MODES))}")
-        if kind == "teu_share" and not (0 < value < 1 and modes):
-            raise ValidationError(f"{where}: a teu_share needs modes and a value in (0, 1)")
+        if kind in SHARES and not (0 < value < 1 and modes):
+            raise ValidationError(f"{where}: a {kind} needs modes and a value in (0, 1)")
         if not (value > 0 and 0 < tol < 1):
             raise ValidationError(f"{where}: value must be > 0 and tolerance in (0, 1)")
         if role == "fit" and int(row.get("year", year)) != year:
@@ -139,20 +151,29 @@ def target_weights(model: FreightModel, target: Target) -> FloatArray:
 
 
 def target_base(model: FreightModel, target: Target) -> FloatArray | None:
-    """The denominator weights of a ratio target (``teu_share``), None for the others."""
-    if target.kind != "teu_share":
+    """The denominator weights of a ratio target (a share), None for the others."""
+    if target.kind not in SHARES:
         return None
-    return _teu_weights(model, target, both_ways=False, modes=MODES)
+    return _teu_weights(
+        model, target, both_ways=False, modes=MODES, tonnes=target.kind == "tonnes_share"
+    )
 
 
 def _teu_weights(
-    model: FreightModel, target: Target, *, both_ways: bool, modes: tuple[str, ...]
+    model: FreightModel,
+    target: Target,
+    *,
+    both_ways: bool,
+    modes: tuple[str, ...],
+    tonnes: bool = False,
 ) -> FloatArray:
     d = model.demand
     og = d["origin_group"].to_numpy()
     dg = d["destination_group"].to_numpy()
     per_teu = d["commodity"].map({c: x.tonnes_per_teu for c, x in model.commodities.items()})
     teu = np.where(np.isfinite(per_teu.to_numpy(float)), 1.0 / per_teu.to_numpy(float), 0.0)
+    if tonnes:
+        teu = np.ones(len(d))
     rows = (og == target.origin) & np.isin(dg, target.destination)
     if both_ways:
         rows |= np.isin(og, target.destination) & (dg == target.origin)
@@ -168,8 +189,10 @@ def _weights(model: FreightModel, target: Target) -> FloatArray:
     dg = d["destination_group"].to_numpy()
     w = np.zeros((len(d), len(MODES)))
     rail = np.array([m.startswith("rail") for m in MODES])
-    if target.kind == "teu_share":
-        return _teu_weights(model, target, both_ways=False, modes=MODES)
+    if target.kind in SHARES:
+        return _teu_weights(
+            model, target, both_ways=False, modes=MODES, tonnes=target.kind == "tonnes_share"
+        )
     if target.kind == "rail_teu":
         per_teu = d["commodity"].map({c: x.tonnes_per_teu for c, x in model.commodities.items()})
         teu = np.where(np.isfinite(per_teu.to_numpy(float)), 1.0 / per_teu.to_numpy(float), 0.0)

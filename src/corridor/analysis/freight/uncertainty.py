@@ -148,10 +148,19 @@ def _one_draw(
         delay_parameter=row["delay_parameter"],
         vot_factor=options.assign.vot_factor * row["vot_factor"],
     )
+    other = _network(other_network)
     before = assign_freight(_network(base_network), od_before, options=aopts, data=data)
-    after = assign_freight(_network(other_network), od_after, options=aopts, data=data)
+    fixed = assign_freight(other, od_before, options=aopts, data=data)
+    same = od_after is od_before or od_after.equals(od_before)
+    after = fixed if same else assign_freight(other, od_after, options=aopts, data=data)
     tables = compare_assignments(
-        before, after, base_scenario, other_scenario, params=params, elasticity=row["elasticity"]
+        before,
+        after,
+        base_scenario,
+        other_scenario,
+        params=params,
+        elasticity=row["elasticity"],
+        fixed=fixed,
     )
     return headline(tables)
 

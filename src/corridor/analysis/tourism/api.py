@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor.analysis.tourism import tables
 from corridor.analysis.tourism.config import Fitted, TourismParams, load_fitted, load_params
 from corridor.analysis.tourism.draws import Runner, TourismDraws, tourism_draws
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TourismResult",
     "compare_tourism",
+    "dated",
     "ensure_zones",
     "tourism",
     "tourism_day",
@@ -43,6 +45,14 @@ def tourism_day(network: Network, year: int | None = None) -> dt.date:
     if network.date is not None:
         return pd.Timestamp(network.date).date()
     return dt.date(load_fitted().year, 7, 1)
+
+
+def dated(network: Network, day: dt.date) -> Network:
+    """`network` as it stood on `day` if it has no date of its own (the embedded network
+    holds every period at once); a dated network (a scenario's) is left as it is."""
+    if network.date is not None:
+        return network
+    return network.as_of(pd.Timestamp(day))
 
 
 def visa_overrides(scenario: Scenario | None) -> tuple[VisaOverride, ...]:
@@ -98,7 +108,7 @@ class TourismResult:
         """Visits per direction and mode."""
         return tables.by_mode(self.demand)
 
-    def top_od(self, n: int = 15) -> pd.DataFrame:
+    def top_od(self, n: int = defaults.TOURISM_TOP_OD) -> pd.DataFrame:
         """The `n` busiest zone pairs."""
         return tables.top_od(self.demand, n)
 
@@ -134,7 +144,8 @@ def tourism(
     Parameters
     ----------
     network
-        The network the visitors travel on (apply the scenario to it first).
+        The network the visitors travel on (apply the scenario to it first); one without
+        a date (the embedded network) is taken as it stood on the regimes' day.
     scenario
         The scenario whose demand edits apply (visa regimes, ``scale_demand``).
     year
@@ -160,14 +171,15 @@ def tourism(
     """
     p = params or load_params()
     f = fitted or load_fitted()
-    service = los if los is not None else level_of_service(network, p)
+    day = on if on is not None else tourism_day(network, year)
+    service = los if los is not None else level_of_service(dated(network, day), p)
     factor = scenario.demand_factor if scenario is not None else 1.0
     th = theta_of(f.values) if theta is None else np.asarray(theta, dtype=np.float64)
     d = demand(
         service,
         p,
         th,
-        on=on if on is not None else tourism_day(network, year),
+        on=day,
         overrides=visa_overrides(scenario),
         demand_factor=factor,
     )
@@ -197,7 +209,7 @@ def compare_tourism(
     year: int | None = None,
     params: TourismParams | None = None,
     fitted: Fitted | None = None,
-    top: int = 15,
+    top: int = defaults.TOURISM_TOP_OD,
 ) -> dict[str, pd.DataFrame]:
     """Tourism before and after: visits by direction, mode, purpose, top OD and crossings.
 
@@ -223,7 +235,10 @@ def compare_tourism(
     dict
         ``tourism_by_direction``, ``tourism_by_mode``, ``tourism_by_purpose``,
         ``tourism_top_od``, ``tourism_crossings``: before/after/change columns;
-        ``tourism_top_od`` also has the change in mode log-sum (leisure) that drives it.
+        ``tourism_top_od`` (the largest changes) also has the change in the leisure mode
+        log-sum that drives it, its consumer-surplus equivalent (one-way US$ per
+        traveller), the cheapest one-way generalised cost before and after and the arc
+        elasticity of the visits to it (NaN where the cost did not change).
 
     Raises
     ------
@@ -280,6 +295,23 @@ def compare_tourism(
             100.0 * top_od["visits_year_change"] / top_od["visits_year_before"],
             np.nan,
         )
+    # consumer-surplus equivalent of the log-sum change (Small & Rosen 1981): one-way
+    # US$ per leisure traveller, > 0 a gain; and the arc elasticity of the pair's visits
+    # to its cheapest one-way generalised cost
+    beta = f.values["beta_cost_per_100usd"] * p.purposes[k].cost_scale
+    rtf = p.fixed["round_trip_factor"]
+    top_od["surplus_usd_leisure"] = dls[o, d] * 100.0 / (-beta * rtf)
+    cb = np.min(db.los.cost_usd, axis=0)[o, d]
+    ca = np.min(da.los.cost_usd, axis=0)[o, d]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_c = np.log(ca / cb)
+        top_od["cost_usd_before"] = cb
+        top_od["cost_usd_after"] = ca
+        top_od["elasticity_to_cost"] = np.where(
+            np.isfinite(log_c) & (np.abs(log_c) > 1e-9) & (vb[o, d] > 0) & (va[o, d] > 0),
+            np.log(va[o, d] / np.where(vb[o, d] > 0, vb[o, d], 1.0)) / log_c,
+            np.nan,
+        )
     out["tourism_top_od"] = top_od
     if not out["tourism_by_direction"].empty:
         log.info(
@@ -310,7 +342,7 @@ def tourism_uncertainty(
     other_scenario: Scenario | None = None,
     *,
     draws: int,
-    seed: int = 0,
+    seed: int = defaults.TOURISM_SEED,
     year: int | None = None,
     params: TourismParams | None = None,
     fitted: Fitted | None = None,
@@ -341,8 +373,8 @@ def tourism_uncertainty(
     p = params or load_params()
     f = fitted or load_fitted()
     day = tourism_day(other_network if other_network is not None else base_network, year)
-    los_b = level_of_service(base_network, p)
-    los_a = level_of_service(other_network, p) if other_network is not None else None
+    los_b = level_of_service(dated(base_network, day), p)
+    los_a = level_of_service(dated(other_network, day), p) if other_network is not None else None
     return tourism_draws(
         p,
         f,

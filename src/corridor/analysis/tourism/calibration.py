@@ -1,7 +1,8 @@
 """Calibration of the tourism model to published statistics.
 
-Each target is a published figure: visits by direction and purposes, or passages at
-named land crossings, for a year (or part of one: ``scale``). The fit minimises, with
+Each target is a published figure: visits by direction and purposes, passages at named
+land crossings, for a year (or part of one: ``scale``), or the share of purposes in the
+visits of a direction (to named destinations). The fit minimises, with
 :func:`scipy.optimize.least_squares` (trust-region reflective), the sum over the fitted
 targets of::
 
@@ -38,12 +39,12 @@ __all__ = ["Calibration", "calibrate", "evaluate_targets", "fit", "target_value"
 
 log = logging.getLogger(__name__)
 
-THETA0: tuple[float, ...] = (-20.0, -20.0, 0.0, 0.0, 0.0, -0.5)
+THETA0: tuple[float, ...] = (-20.0, -20.0, 0.0, 0.0, 0.0, -0.5, -20.0, -20.0, -20.0)
 """Starting point of the fit (:data:`FITTED_NAMES` order)."""
 
 _BOUNDS = (
-    np.array([-60.0, -60.0, -15.0, -15.0, -15.0, -20.0]),
-    np.array([20.0, 20.0, 15.0, 15.0, 15.0, -1e-3]),
+    np.array([-60.0, -60.0, -15.0, -15.0, -15.0, -20.0, -60.0, -60.0, -60.0]),
+    np.array([20.0, 20.0, 15.0, 15.0, 15.0, -1e-3, 20.0, 20.0, 20.0]),
 )
 
 
@@ -64,19 +65,32 @@ def _crossing_mask(los: LevelOfService, target: Target) -> FloatArray:
     return mask
 
 
-def target_value(d: Demand, target: Target, params: TourismParams) -> float:
-    """What the model says for `target` (visits or passages, scaled to its period)."""
+def target_value(
+    d: Demand, target: Target, params: TourismParams, mask: FloatArray | None = None
+) -> float:
+    """What the model says for `target` (visits or passages, scaled to its period);
+    `mask` is the target's crossing mask on ``d.los`` if computed before."""
     scale = params.scale(target)
-    if target.kind == "visits":
+    if target.kind in ("visits", "share"):
         c = np.asarray(d.countries)
-        purposes = [d.purposes.index(p) for p in (target.purposes or d.purposes)]
+        dest = np.ones(len(d.zones), bool)
+        if target.destinations:
+            dest = np.isin(np.asarray(d.zones), target.destinations)
         modes = [d.modes.index(m) for m in (target.modes or d.modes)]
-        total = 0.0
-        for a, b in target.pairs:
-            block = d.visits[np.ix_(c == a, c == b, purposes, modes)]
-            total += float(block.sum())
-        return total * scale
-    mask = _crossing_mask(d.los, target)
+
+        def total(purposes: Sequence[str]) -> float:
+            idx = [d.purposes.index(p) for p in purposes]
+            out = 0.0
+            for a, b in target.pairs:
+                out += float(d.visits[np.ix_(c == a, (c == b) & dest, idx, modes)].sum())
+            return out
+
+        if target.kind == "share":
+            whole = total(d.purposes)
+            return total(target.purposes) / whole if whole > 0 else 0.0
+        return total(target.purposes or d.purposes) * scale
+    if mask is None:
+        mask = _crossing_mask(d.los, target)
     return 2.0 * float((d.visits.sum(axis=2) * mask).sum()) * scale
 
 
@@ -142,6 +156,9 @@ def fit(
             raise ValidationError(f"target {t.id}: no level of service for {t.on}")
     published = np.asarray([t.value for t in targets])
     sigma = np.asarray([_sigma(t) for t in targets])
+    masks = [  # the paths do not depend on the parameters: once per target
+        _crossing_mask(los_by_day[t.on], t) if t.kind == "crossings" else None for t in targets
+    ]
 
     def residuals(theta: FloatArray) -> FloatArray:
         cache: dict[dt.date, Demand] = {}
@@ -149,7 +166,7 @@ def fit(
         for k, t in enumerate(targets):
             if t.on not in cache:
                 cache[t.on] = demand(los_by_day[t.on], params, theta, on=t.on)
-            model = max(target_value(cache[t.on], t, params), 1e-9)
+            model = max(target_value(cache[t.on], t, params, masks[k]), 1e-9)
             out[k] = np.log(model / published[k]) / sigma[k]
         return out
 

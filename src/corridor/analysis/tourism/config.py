@@ -10,7 +10,7 @@ the field, and how to fix it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +43,9 @@ FITTED_NAMES: tuple[str, ...] = (
     "asc_business_RU",
     "asc_shopping",
     "beta_cost_per_100usd",
+    "asc_market_KZ_RU",
+    "asc_market_RU_KZ",
+    "asc_market_MN_CN",
 )
 """The parameters ``corridor tourism calibrate`` fits, in order."""
 
@@ -113,9 +116,36 @@ class VisaRule(_Strict):
     source: str = _Source
 
 
+class GroupAgreement(_Strict):
+    """Organised groups of one country enter another visa-free from a date, whatever the
+    regime for individuals (e.g. the China-Russia agreement of 2000)."""
+
+    from_: str = Field(alias="from", min_length=2, max_length=2)
+    to: str = Field(min_length=2, max_length=2)
+    from_date: dt.date
+    until: dt.date | None = None
+    source: str = _Source
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether groups travel visa-free under it on `on`."""
+        return self.from_date <= on and (self.until is None or on < self.until)
+
+
 class Valued(_Strict):
     value: float
     source: str = _Source
+
+
+class Range(_Strict):
+    low: float
+    high: float
+    source: str = _Source
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
 
 
 class Spending(_Strict):
@@ -130,8 +160,9 @@ class Target(_Strict):
     id: str = Field(min_length=1)
     year: int = Field(ge=2000, le=2100)
     date: dt.date | None = None
-    kind: Literal["visits", "crossings"]
+    kind: Literal["visits", "crossings", "share"]
     pairs: tuple[tuple[str, str], ...] = ()
+    destinations: tuple[str, ...] = ()
     purposes: tuple[str, ...] = ()
     crossings: tuple[str, ...] = ()
     modes: tuple[Literal["air", "rail", "bus", "car"], ...] = ()
@@ -143,8 +174,10 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Target:
-        if self.kind == "visits" and not self.pairs:
-            raise ValueError("a visits target needs pairs: [[FROM, TO], ...]")
+        if self.kind in ("visits", "share") and not self.pairs:
+            raise ValueError(f"a {self.kind} target needs pairs: [[FROM, TO], ...]")
+        if self.kind == "share" and not (self.purposes and self.value < 1):
+            raise ValueError("a share target needs purposes (the numerator) and a value < 1")
         if self.kind == "crossings" and not self.crossings:
             raise ValueError("a crossings target needs crossings: [name, ...]")
         return self
@@ -163,8 +196,10 @@ class _ParamsFile(_Strict):
     nests: dict[str, NestSpec]
     purposes: tuple[Purpose, ...] = Field(min_length=1)
     visa: tuple[VisaRule, ...] = ()
+    group_agreements: tuple[GroupAgreement, ...] = ()
     regime_utility: dict[Regime, Valued]
     fixed: dict[str, Valued]
+    ranges: dict[str, Range] = {}
     spending: tuple[Spending, ...] = ()
     targets: tuple[Target, ...] = ()
 
@@ -189,6 +224,9 @@ class _ParamsFile(_Strict):
         need = {"logsum_coefficient", "attraction_exponent", "round_trip_factor"}
         if need - set(self.fixed):
             problems.append(f"fixed: give {sorted(need - set(self.fixed))}")
+        stray = sorted(set(self.ranges) - set(self.fixed) - set(REGIMES))
+        if stray:
+            problems.append(f"ranges: {stray} are neither fixed parameters nor regimes")
         for t in self.targets:
             if isinstance(t.scale, str) and t.scale not in self.fixed:
                 problems.append(f"targets: {t.id} scale {t.scale!r} is not a fixed parameter")
@@ -208,6 +246,10 @@ class TourismParams:
     ----------
     zones, markets, modes, nests, purposes, visa, regime_utility, fixed, spending, targets
         The file's sections (see the bundled file for their meaning and sources).
+    ranges
+        (low, high) of the fixed parameters and regime utilities drawn by ``--draws``.
+    group_agreements
+        Visa-free entry of organised groups by country pair and date.
     source
         The file read.
     """
@@ -223,6 +265,24 @@ class TourismParams:
     spending: dict[str, float]
     targets: tuple[Target, ...]
     source: str
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    group_agreements: tuple[GroupAgreement, ...] = ()
+
+    def with_values(self, values: dict[str, float]) -> TourismParams:
+        """A copy with fixed parameters or regime utilities replaced (``group_visa_free``
+        follows ``visa``)."""
+        fixed = dict(self.fixed)
+        regime = dict(self.regime_utility)
+        for k, v in values.items():
+            if k in regime:
+                regime[k] = v
+                if k == "visa":
+                    regime["group_visa_free"] = v
+            elif k in fixed:
+                fixed[k] = v
+            else:
+                raise ValidationError(f"{k!r} is neither a fixed parameter nor a regime")
+        return replace(self, fixed=fixed, regime_utility=regime)
 
     def scale(self, target: Target) -> float:
         """The share of a year `target` covers."""
@@ -327,6 +387,8 @@ def parse_params(text: str, *, source: str = "<params>") -> TourismParams:
         spending={s.origin: s.usd_per_day for s in spec.spending},
         targets=spec.targets,
         source=source,
+        ranges={k: (r.low, r.high) for k, r in spec.ranges.items()},
+        group_agreements=spec.group_agreements,
     )
 
 
@@ -354,11 +416,11 @@ class _FittedFile(_Strict):
     @model_validator(mode="after")
     def _names(self) -> _FittedFile:
         want = set(FITTED_NAMES)
-        for field in ("parameters", "std"):
-            got = set(getattr(self, field))
+        for section in ("parameters", "std"):
+            got = set(getattr(self, section))
             if got != want:
                 raise ValueError(
-                    f"{field} must name exactly {sorted(want)}; "
+                    f"{section} must name exactly {sorted(want)}; "
                     f"missing {sorted(want - got)}, unknown {sorted(got - want)}"
                 )
         n = len(FITTED_NAMES)

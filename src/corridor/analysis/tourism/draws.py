@@ -1,10 +1,12 @@
 """Parameter draws: P10/P50/P90 of the tourism headlines (levels, or changes between two
 networks) from the calibration's uncertainty.
 
-Parameters are drawn from the multivariate normal of the fit (values, standard errors,
-correlation of ``fitted.yaml``), with one ``numpy.random.default_rng(seed)`` in the
-caller, so a run gives the same draws wherever the draws are evaluated: each draw is a
-pure function of its parameter vector and the two levels of service computed once.
+Fitted parameters are drawn from the multivariate normal of the fit (values, standard
+errors, correlation of ``fitted.yaml``), and the fixed parameters with a published or
+assumed range (``ranges`` of ``params.yaml``: the visa penalty, the log-sum coefficient)
+uniformly within it, with generators seeded in the caller, so a run gives the same
+draws wherever they are evaluated: each draw is a pure function of its parameters and
+the two levels of service computed once.
 [assumption] Standard errors above :data:`STD_CAP` (a parameter the targets barely pin)
 are capped at it, so that a draw stays within the range the statistics can support.
 """
@@ -55,6 +57,17 @@ def draw_thetas(fitted: Fitted, n: int, seed: int) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
+def draw_fixed(params: TourismParams, n: int, seed: int) -> list[dict[str, float]]:
+    """`n` draws of the fixed parameters with a range (uniform); the first is empty (the
+    values of the file). Drawn after the fitted ones from a generator of ``seed + 1``."""
+    rng = np.random.default_rng(seed + 1)
+    names = sorted(params.ranges)
+    out: list[dict[str, float]] = [{}]
+    for _ in range(1, n):
+        out.append({k: float(rng.uniform(*params.ranges[k])) for k in names})
+    return out
+
+
 def headline(
     theta: FloatArray,
     *,
@@ -66,8 +79,17 @@ def headline(
     other_overrides: Sequence[VisaOverride] = (),
     base_factor: float = 1.0,
     other_factor: float = 1.0,
+    central: TourismParams | None = None,
 ) -> dict[str, float]:
-    """Headline numbers for one parameter vector: levels, and changes if `other` is given."""
+    """Headline numbers for one parameter vector: levels, and changes if `other` is given.
+
+    With `central` (the file's parameters, when `params` holds drawn fixed values), the
+    calibrated market constants are first re-anchored so that the base visits of each
+    calibrated market equal those of `central` with the same `theta`: a drawn fixed
+    parameter then changes the responses, not the calibrated base (a pivot).
+    """
+    if central is not None:
+        theta = _anchor(theta, params, central, base, day, base_overrides, base_factor)
 
     def levels(los: LevelOfService, ov: Sequence[VisaOverride], f: float) -> dict[str, float]:
         d = demand(los, params, theta, on=day, overrides=ov, demand_factor=f)
@@ -88,6 +110,43 @@ def headline(
         out[f"{k}_change"] = a[k] - b[k]
         out[f"{k}_change_pct"] = 100.0 * (a[k] / b[k] - 1.0) if b[k] > 0 else float("nan")
     return out
+
+
+def _anchor(
+    theta: FloatArray,
+    params: TourismParams,
+    central: TourismParams,
+    base: LevelOfService,
+    day: dt.date,
+    overrides: Sequence[VisaOverride],
+    factor: float,
+) -> FloatArray:
+    """`theta` with its market constants moved so that the base visits by calibrated
+    market under `params` equal those under `central` (fixed-point steps on the log of
+    the visits, which are nearly exponential in the constant, to 1e-12)."""
+    markets = [
+        (m.from_, m.to, FITTED_NAMES.index(f"asc_market_{m.from_}_{m.to}"))
+        for m in params.markets
+        if m.calibrated and f"asc_market_{m.from_}_{m.to}" in FITTED_NAMES
+    ]
+
+    def per_market(p: TourismParams, th: FloatArray) -> np.ndarray:
+        d = demand(base, p, th, on=day, overrides=overrides, demand_factor=factor)
+        c = np.asarray(d.countries)
+        per = d.visits.sum(axis=(2, 3))
+        return np.asarray([per[np.ix_(c == a, c == b)].sum() for a, b, _ in markets])
+
+    want = per_market(central, theta)
+    th = np.array(theta, dtype=np.float64)
+    for _ in range(50):
+        got = per_market(params, th)
+        ok = (got > 0) & (want > 0)
+        step = np.where(ok, np.log(np.where(ok, want, 1.0) / np.where(ok, got, 1.0)), 0.0)
+        for (_, _, k), dk in zip(markets, step, strict=True):
+            th[k] += float(dk)
+        if np.abs(step).max(initial=0.0) < 1e-12:
+            break
+    return th
 
 
 def _local(tasks: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
@@ -155,11 +214,12 @@ def tourism_draws(
     TourismDraws
     """
     thetas = draw_thetas(fitted, n, seed)
+    fixed = draw_fixed(params, n, seed)
     tasks = {
         f"draw-{i}": partial(
             headline,
             thetas[i],
-            params=params,
+            params=params.with_values(fixed[i]),
             base=base,
             other=other,
             day=day,
@@ -167,6 +227,7 @@ def tourism_draws(
             other_overrides=tuple(other_overrides),
             base_factor=base_factor,
             other_factor=other_factor,
+            central=params if fixed[i] else None,
         )
         for i in range(n)
     }

@@ -6,7 +6,9 @@ another covered country, with the modes m the purpose allows::
     V_m      = asc_m + beta_p x (round-trip generalised cost_m(o, d) / 100 US$)
     LS       = nested-logit log-sum of V over the modes (air | ground: rail, bus, car)
     U_d      = asc_market(c_o, c_d) + asc_p + a x ln(attraction_p(d)) + phi x LS
-               + regime utility (visa rule of c_o -> c_d on the day, unless p is exempt)
+               + regime utility (visa rule of c_o -> c_d on the day, unless p is exempt;
+                 group tours and border day trips are exempt wherever a group agreement
+                 is in force, whatever the rule for individuals)
     P(d)     = exp(U_d) / (1 + sum_d' exp(U_d'))        (1: no visit abroad this year)
     visits   = P_o x P(d) x P(m | o, d, p) x demand factor           [visits a year]
 
@@ -51,6 +53,16 @@ def regimes_on(
     """Visa regime per ordered country pair on a day (rules, then scenario overrides).
 
     A pair no rule covers needs a visa.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from corridor.analysis.tourism.config import load_params
+    >>> r = regimes_on(load_params(), dt.date(2024, 7, 1))
+    >>> r[("CN", "RU")], r[("RU", "CN")], r[("KZ", "CN")]
+    ('e_visa', 'group_visa_free', 'visa_free')
+    >>> regimes_on(load_params(), dt.date(2025, 12, 1))[("CN", "RU")]
+    'visa_free'
     """
     out: dict[tuple[str, str], str] = {}
     for rule in sorted(params.visa, key=lambda r: r.from_date):
@@ -192,6 +204,7 @@ def demand(
     border = np.asarray([z.border_town for z in zones])
     market = _market_asc(params, th, countries)
     regimes = regimes_on(params, on, overrides)
+    groups = {(g.from_, g.to) for g in params.group_agreements if g.in_force(on)}
     mode_asc = np.asarray([m.asc for m in params.modes])
     nest_names = list(dict.fromkeys(m.nest for m in params.modes))
     nests = [
@@ -219,13 +232,15 @@ def demand(
         ls = nl.logsum
         attraction = leisure if p.attraction == "leisure" else los.population
         regime_u = np.zeros((n, n))
-        for (fa, fb), regime in regimes.items():
-            value = 0.0 if regime in p.exempt else params.regime_utility[regime]
-            regime_u[np.ix_(c == fa, c == fb)] = value
-        for fa in set(countries):
-            for fb in set(countries):
-                if fa != fb and (fa, fb) not in regimes and "visa" not in p.exempt:
-                    regime_u[np.ix_(c == fa, c == fb)] = params.regime_utility["visa"]
+        group = "group_visa_free" in p.exempt  # a purpose travelling as an organised group
+        for fa in dict.fromkeys(countries):
+            for fb in dict.fromkeys(countries):
+                if fa == fb:
+                    continue
+                regime = regimes.get((fa, fb), "visa")
+                free = regime in p.exempt or (group and (fa, fb) in groups)
+                value = 0.0 if free else params.regime_utility[regime]
+                regime_u[np.ix_(c == fa, c == fb)] = value
         asc_p = np.asarray([_purpose_asc(p.purpose, p.asc, fitted, cc) for cc in countries])
         u = market + asc_p[:, None] + a * np.log(attraction)[None, :] + phi * ls + regime_u
         ok = np.isfinite(market) & np.isfinite(ls) & (c[:, None] != c[None, :])

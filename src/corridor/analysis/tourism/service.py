@@ -39,6 +39,8 @@ class LevelOfService:
         The network nodes the zones are mapped to.
     population
         The nodes' population (GeoNames, as in the network), persons.
+    lon, lat
+        The nodes' coordinates, degrees (for maps).
     modes
         Mode names, the first axis of the arrays.
     cost_usd
@@ -58,6 +60,8 @@ class LevelOfService:
     countries: tuple[str, ...]
     node_ids: IntArray
     population: FloatArray
+    lon: FloatArray
+    lat: FloatArray
     modes: tuple[str, ...]
     cost_usd: FloatArray
     time_h: FloatArray
@@ -128,6 +132,8 @@ def level_of_service(network: Network, params: TourismParams) -> LevelOfService:
         countries=tuple(z.country for z in params.zones),
         node_ids=node_ids,
         population=population,
+        lon=nodes.loc[node_ids, "lon"].to_numpy(dtype=np.float64),
+        lat=nodes.loc[node_ids, "lat"].to_numpy(dtype=np.float64),
         modes=tuple(m.mode for m in params.modes),
         cost_usd=cost,
         time_h=time_h,

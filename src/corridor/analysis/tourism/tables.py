@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from corridor import defaults
 from corridor.analysis.tourism.model import Demand
 
 __all__ = [
@@ -126,7 +127,7 @@ def by_mode(d: Demand) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["direction", "mode", "visits_year", "share"])
 
 
-def top_od(d: Demand, n: int = 15) -> pd.DataFrame:
+def top_od(d: Demand, n: int = defaults.TOURISM_TOP_OD) -> pd.DataFrame:
     """The `n` origin-destination pairs with the most visits (all purposes and modes)."""
     per = d.visits.sum(axis=(2, 3))
     flat = np.argsort(per, axis=None)[::-1][:n]

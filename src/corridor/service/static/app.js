@@ -1,8 +1,9 @@
 /* corridor web planner: MapLibre GL JS with GeoJSON sources only (no tiles, no CDN).
 
    Every view (route, alternatives, pareto, tcd, isochrone, compare) keeps its inputs in
-   the URL hash, so a link restores it; labels are placed by a collision pass of our own
-   (symbol layers would need a glyph server, which an offline page does not have). */
+   the URL hash, so a link restores it. Labels are MapLibre symbol layers drawn with the
+   browser's own sans-serif (no glyphs URL: MapLibre >= 5.11 renders local fonts, so no
+   glyph server is needed offline), placed without collisions, larger places first. */
 "use strict";
 
 const MODE_COLOURS = { road: "#d6604d", rail: "#2166ac", ferry: "#1b9e77", transfer: "#999999", air: "#e7298a" };
@@ -26,7 +27,7 @@ const ROUTE_VIEWS = ["route", "alternatives", "pareto", "tcd"];
 
 const app = {
   loaded: false, lastRoute: null, routeSet: null, visible: new Set(), placeIds: {}, labels: [],
-  placeLabels: [], tab: "route", hashes: {}, iso: null, cmp: null, tcd: null, lastDownload: null, originMarker: null,
+  tab: "route", hashes: {}, iso: null, cmp: null, tcd: null, lastDownload: null, originMarker: null,
 };
 window.corridorApp = app;
 
@@ -79,6 +80,17 @@ function refuse(target, e, boxes, retry) {
 const bandColour = ["match", ["get", "band"], 0, BAND_COLOURS[0], 1, BAND_COLOURS[1], 2, BAND_COLOURS[2],
   3, BAND_COLOURS[3], 4, BAND_COLOURS[4], 5, BAND_COLOURS[5], "#bbbbbb"];
 
+const LABEL_LAYOUT = {
+  "text-field": ["get", "name"], "text-font": ["sans-serif"],
+  "text-variable-anchor": ["left", "right", "top", "bottom"], "text-radial-offset": 0.55,
+  "text-justify": "auto", "text-padding": 2, "text-allow-overlap": false, "text-ignore-placement": false,
+  "text-optional": false, "text-max-width": 40,
+};
+
+const PLACE_PRIORITY = ["match", ["get", "kind"], "city", ["coalesce", ["get", "population"], 0], "port", 50000, 20000];
+const PLACE_TIERS = [[0, 30000], [30000, 100000], [100000, 300000], [300000, 1e6], [1e6, 3e6], [3e6, 1e12]];
+const LABEL_LAYERS = ["route-labels", ...PLACE_TIERS.map((_, i) => `place-labels-${PLACE_TIERS.length - 1 - i}`)];
+
 const style = {
   version: 8,
   sources: {
@@ -89,6 +101,7 @@ const style = {
     iso: { type: "geojson", data: EMPTY },
     isopoly: { type: "geojson", data: EMPTY },
     cmp: { type: "geojson", data: EMPTY },
+    routelabels: { type: "geojson", data: EMPTY },
   },
   layers: [
     { id: "background", type: "background", paint: { "background-color": "#dfeaf2" } },
@@ -178,6 +191,34 @@ const style = {
         "circle-color": ["match", ["get", "kind"], ...Object.entries(STOP_COLOURS).flat(), "#000000"],
       },
     },
+    // places of the network, one layer per size class (cities by population; ports,
+    // crossings and terminals as towns of 50,000 and 20,000): MapLibre places a layer
+    // above before the layers below it, across tile edges, so larger places win
+    ...PLACE_TIERS.map(([lo, hi], i) => ({
+      id: `place-labels-${i}`, type: "symbol", source: "network",
+      filter: ["all", ["==", ["geometry-type"], "Point"],
+        ["!", ["in", "passport control", ["downcase", ["get", "name"]]]],
+        [">=", PLACE_PRIORITY, lo], ["<", PLACE_PRIORITY, hi]],
+      layout: { ...LABEL_LAYOUT, "text-size": i >= 4 ? 12 : 11, "symbol-sort-key": ["-", 0, PLACE_PRIORITY] },
+      paint: {
+        "text-color": ["match", ["get", "kind"], "border_crossing", "#b2182b", "#333333"],
+        "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.4,
+      },
+    })),
+    {
+      // the route's ends, crossings and gauge changes: above (and so before) the places
+      id: "route-labels", type: "symbol", source: "routelabels",
+      layout: {
+        ...LABEL_LAYOUT,
+        "text-size": ["match", ["get", "kind"], "endpoint", 13, 12],
+        "symbol-sort-key": ["-", 0, ["get", "priority"]],
+      },
+      paint: {
+        "text-color": ["match", ["get", "kind"], "border_crossing", STOP_COLOURS.border_crossing,
+          "gauge_change", STOP_COLOURS.gauge_change, "#111111"],
+        "text-halo-color": "#ffffff", "text-halo-width": 2,
+      },
+    },
   ],
 };
 
@@ -193,7 +234,6 @@ map.on("load", async () => {
   try {
     const [health, network] = await Promise.all([api("/api/health"), api("/api/network.geojson")]);
     setData("network", network);
-    placeCandidates(network);
     $("#network-name").textContent = `${health.network}: ${health.nodes} nodes, ${health.links} links`;
     const [x0, y0, x1, y1] = health.bbox;
     map.fitBounds([[x0, y0], [x1, y1]], { padding: 20, duration: 0 });
@@ -207,8 +247,6 @@ map.on("load", async () => {
   await restore();
 });
 map.on("error", (e) => console.warn("map:", e && e.error ? e.error.message : e));
-map.on("move", () => scheduleLabels());
-map.on("resize", () => scheduleLabels());
 
 const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
 for (const layer of ["route-stops", "network-nodes", "iso-nodes", "cmp-places", "cmp-crossings", "iso-fill"]) {
@@ -247,121 +285,40 @@ function fitTo(features) {
 
 function setData(source, data) { map.getSource(source).setData(data); }
 
-/* ---------- labels: our own collision pass, by priority ---------- */
+/* ---------- labels ---------- */
 
-const LABEL_H = 15;
-
-function labelEl(text, kind, cls) {
-  const el = document.createElement("div");
-  el.className = `${cls} ${kind}`;
-  el.dataset.kind = kind;
-  el.textContent = text;
-  el.style.display = "none";
-  $("#labels").appendChild(el);
-  return el;
-}
-
-/* Base-map labels: cities by population, crossings and named terminals below them. */
-function placeCandidates(network) {
-  for (const l of app.placeLabels) l.el.remove();
-  app.placeLabels = [];
-  for (const f of network.features) {
-    if (f.geometry.type !== "Point") continue;
-    const p = f.properties;
-    if (/passport control/i.test(p.name)) continue; // airports' controls: the airport's city is labelled
-    const prio = p.kind === "city" ? p.population : p.kind === "port" ? 50000 : 20000;
-    app.placeLabels.push({ text: p.name, kind: p.kind, lngLat: f.geometry.coordinates, priority: prio, el: labelEl(p.name, p.kind, "place-label") });
-  }
-  measure(app.placeLabels);
-  scheduleLabels();
-}
-
-function measure(list) {
-  for (const l of list) l.el.style.display = "";
-  for (const l of list) { l.w = l.el.offsetWidth; l.h = l.el.offsetHeight || LABEL_H; }
-  for (const l of list) l.el.style.display = "none";
-}
-
-function clearLabels() {
-  for (const l of app.labels) l.el.remove();
-  app.labels = [];
-}
-
-function addLabel(text, lngLat, kind, priority) {
-  const l = { text, kind, lngLat, priority, el: labelEl(text, kind, "map-label") };
-  app.labels.push(l);
-  return l;
-}
-
-let labelFrame = null;
-function scheduleLabels() {
-  if (labelFrame === null) labelFrame = requestAnimationFrame(() => { labelFrame = null; placeLabels(); });
-}
-
-/* Greedy placement in priority order: each label tries right, left, above and below its
-   point and is shown at the first spot that overlaps no label already placed. */
-function placeLabels() {
-  const W = map.getContainer().clientWidth, H = map.getContainer().clientHeight;
-  const routeOn = app.tab === "route";
-  const cands = [...(routeOn ? app.labels : []), ...app.placeLabels].sort((a, b) => b.priority - a.priority);
-  if (!routeOn) for (const l of app.labels) l.el.style.display = "none";
-  // the legends and the map's controls are obstacles too
-  const box = map.getContainer().getBoundingClientRect();
-  const placed = [...document.querySelectorAll("#legends .legend-box, .maplibregl-ctrl")]
-    .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0)
-    .map((r) => ({ x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top }));
-  const obstacles = placed.length;
-  const onRoute = new Set(routeOn ? app.labels.map((l) => l.text) : []);
-  const hits = (r) => placed.some((q) => r.x0 < q.x1 && q.x0 < r.x1 && r.y0 < q.y1 && q.y0 < r.y1);
-  for (const l of cands) {
-    const p = map.project(l.lngLat);
-    let spot = null;
-    const twin = l.el.classList.contains("place-label") && onRoute.has(l.text);
-    if (!twin && p.x > -200 && p.x < W + 200 && p.y > -50 && p.y < H + 50) {
-      const w = l.w, h = l.h;
-      for (const [dx, dy] of [[7, -h / 2], [-w - 7, -h / 2], [-w / 2, -h - 5], [-w / 2, 5]]) {
-        const r = { x0: p.x + dx, y0: p.y + dy, x1: p.x + dx + w, y1: p.y + dy + h };
-        if (r.x0 < 0 || r.y0 < 0 || r.x1 > W || r.y1 > H) continue;
-        if (!hits(r)) { spot = r; break; }
-      }
-    }
-    if (spot) {
-      placed.push(spot);
-      l.el.style.transform = `translate(${Math.round(spot.x0)}px, ${Math.round(spot.y0)}px)`;
-      l.el.style.display = "";
-    } else {
-      l.el.style.display = "none";
-    }
-    l.shown = Boolean(spot);
-  }
-  app.placed = placed.length - obstacles;
-}
-
-app.shownLabels = () => [...app.labels, ...app.placeLabels].filter((l) => l.shown).map((l) => l.text);
+/* The names MapLibre placed (collisions dropped), on one or both label layers. */
+app.labelLayers = LABEL_LAYERS;
+app.shownLabels = (layers = LABEL_LAYERS) => [
+  ...new Set(map.queryRenderedFeatures({ layers: layers.filter((l) => map.getLayer(l)) }).map((f) => f.properties.name)),
+];
 
 function labelRoute(r) {
-  clearLabels();
   const legs = r.features.features.filter((f) => f.properties.kind === "leg");
+  const feats = [];
+  const add = (name, coords, kind, priority) => feats.push({
+    type: "Feature", geometry: { type: "Point", coordinates: coords }, properties: { name, kind, priority },
+  });
   if (legs.length) {
-    addLabel(r.origin.name, legs[0].geometry.coordinates[0], "endpoint", 3e12);
-    addLabel(r.destination.name, legs[legs.length - 1].geometry.coordinates.slice(-1)[0], "endpoint", 2e12);
+    add(r.origin.name, legs[0].geometry.coordinates[0], "endpoint", 3);
+    add(r.destination.name, legs[legs.length - 1].geometry.coordinates.slice(-1)[0], "endpoint", 2);
   }
   const seen = new Set([r.origin.name, r.destination.name]);
   for (const f of r.features.features) {
     const k = f.properties.kind;
     if ((k === "border_crossing" || k === "gauge_change") && !seen.has(f.properties.name)) {
       seen.add(f.properties.name);
-      addLabel(f.properties.name, f.geometry.coordinates, k, 1e12);
+      add(f.properties.name, f.geometry.coordinates, k, 1);
     }
   }
-  measure(app.labels);
-  scheduleLabels();
+  // one label per place, however many stops it has
+  app.labels = feats.map((f) => [f.properties.kind, f.properties.name]);
+  setData("routelabels", { type: "FeatureCollection", features: feats });
 }
 
 function legend(items, title = "") {
   $("#legend").innerHTML = (title ? `<h3>${esc(title)}</h3>` : "")
     + items.map(([c, t]) => `<div><span class="swatch" style="background:${c}"></span>${esc(t)}</div>`).join("");
-  scheduleLabels();
 }
 
 function altLegend(rs) {
@@ -372,7 +329,6 @@ function altLegend(rs) {
     return `<div data-alt="${i}"><span class="swatch dashed" style="background:repeating-linear-gradient(90deg, ${c} 0 5px, transparent 5px 8px);"></span>`
       + `#${i + 1} · ${fmt(r.totals.time_h, 1)} h · US$ ${fmt(r.totals.cost_usd)}</div>`;
   }).join("");
-  scheduleLabels();
 }
 
 /* ---------- autocomplete ---------- */
@@ -889,7 +845,7 @@ function showTab(name) {
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
   document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.id === `tab-${name}`));
   const show = {
-    route: ["route-legs", "route-stops", "alt-legs"], isochrone: ["iso-fill", "iso-outline", "iso-links", "iso-nodes"],
+    route: ["route-legs", "route-stops", "alt-legs", "route-labels"], isochrone: ["iso-fill", "iso-outline", "iso-links", "iso-nodes"],
     compare: ["cmp-links", "cmp-places", "cmp-crossings"],
   };
   for (const [tab, layers] of Object.entries(show)) {
@@ -901,7 +857,6 @@ function showTab(name) {
   else if (name === "isochrone" && app.iso) legend(app.iso.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), "Travel time");
   else if (name === "compare" && app.cmp) compareLegend(app.cmp);
   else legend([]);
-  placeLabels();
 }
 
 /* The modes and stop kinds of the routes shown (the route and any alternatives). */

@@ -70,6 +70,20 @@ def test_equilibrium_matches_brute_force_on_three_crossings() -> None:
     assert fa.converged
 
 
+def test_container_and_wagon_trains_share_the_crossings() -> None:
+    delays, caps, total = [5.0, 8.0, 12.0], [10.0, 6.0, 8.0], 6.0
+    net = parallel_crossings(delays, caps, mode="rail")
+    box = od_table([(ORIGIN, DESTINATION, "containers", 365.0 * 4)], mode="rail_container")
+    bulk = od_table([(ORIGIN, DESTINATION, "grain", 365.0 * 2)], mode="rail_wagon")
+    fa = assign_freight(net, pd.concat([box, bulk], ignore_index=True), options=TIGHT)
+    out = fa.crossings[fa.crossings["direction"] == "a_to_b"].sort_values("crossing")
+    # one queue per crossing for both kinds of train: the split is the one-class optimum
+    np.testing.assert_allclose(out["trains_day"], brute_force_split(delays, caps, total), atol=0.02)
+    by = fa.crossing_commodity.groupby("class_mode")["vehicles_day"].sum()
+    assert by["rail_container"] == pytest.approx(4.0) and by["rail_wagon"] == pytest.approx(2.0)
+    assert set(fa.classes["mode"]) == {"rail_container", "rail_wagon"}
+
+
 def test_congestion_diverts_to_the_slower_crossing() -> None:
     net = parallel_crossings([5.0, 8.0], [30.0, 200.0])
     light = assign_freight(net, od_table([(ORIGIN, DESTINATION, "coal", 365.0 * 5)]), options=TIGHT)
@@ -135,6 +149,8 @@ def test_unreachable_pairs_are_kept_unserved() -> None:
     od = pd.concat([od, od.assign(mode="rail")], ignore_index=True)  # no rail in the toy
     fa = assign_freight(net, od, options=TIGHT)
     assert fa.od["served"].tolist() == [True, False]
+    lost = fa.classes.set_index("mode")["unserved_tonnes_year"]
+    assert lost["rail"] == pytest.approx(20.0 * 3650.0) and lost["road"] == 0.0
 
 
 def test_vehicle_counts_follow_the_documented_rules() -> None:
@@ -150,6 +166,9 @@ def test_vehicle_counts_follow_the_documented_rules() -> None:
     got = vehicles_year(od, data)
     want = [4.0, 200.0 / data.tonnes_per_truck, 500.0 / data.teu_per_train]
     want += [6000.0 / data.tonnes_per_bulk_train]
+    # the freight model's own train counts win where it gives them
+    given = vehicles_year(od.assign(mode="rail_wagon", vehicles_year=7.0), data)
+    np.testing.assert_allclose(given[:4], 7.0)
     np.testing.assert_allclose(got[:4], want)
     assert np.isnan(got[4])
 

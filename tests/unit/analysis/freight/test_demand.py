@@ -194,3 +194,11 @@ def test_bundled_2023_differs_where_sourced() -> None:
         0.9606 * a[("CN", "RU", "manufactures")].tonnes_year
     )
     assert "[assumption] as the base year" in b[("CN", "EU", "manufactures")].source
+
+
+def test_a_network_without_the_zone_cities_is_refused() -> None:
+    import corridor
+    from corridor.errors import UnknownNodeError
+
+    with pytest.raises(UnknownNodeError, match=r"freight zone city not in the network: 'cn_east"):
+        corridor.freight_flows(corridor.examples.toy())

@@ -60,6 +60,8 @@ def small_los(air_ab: float = 300.0, bus_ab: float = 100.0) -> LevelOfService:
         countries=("RU", "CN", "CN"),
         node_ids=np.array([1, 2, 3]),
         population=np.array([100000.0, 200000.0, 50000.0]),
+        lon=np.array([127.5, 127.5, 126.6]),
+        lat=np.array([50.3, 50.2, 45.8]),
         modes=("air", "bus"),
         cost_usd=np.stack([air, bus]),
         time_h=np.stack([air / 100, bus / 10]),

@@ -95,6 +95,7 @@ def test_scenario_demand_edits_parse() -> None:
         ("  - visa: {from: CHN, to: RU, regime: visa}", "edits.0.visa.from"),
         ("  - drop_flight: {route: VVOHRB}", "edits.0.drop_flight.route"),
         ("  - set_crossing: {crossing: X, mode: road, vehicles: horses}", "vehicles"),
+        ("  - set_crossing: {crossing: X, mode: road, hours: 8-20}", "not '24/7'"),
     ],
 )
 def test_bad_scenario_demand_edits(line: str, expected: str) -> None:

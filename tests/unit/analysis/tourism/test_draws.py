@@ -19,7 +19,9 @@ DAY = dt.date(2024, 7, 1)
 
 
 def _fitted(std: float = 0.2) -> Fitted:
-    values = dict(zip(FITTED_NAMES, [-12.0, -11.0, -0.7, -1.4, 0.0, -0.8], strict=True))
+    values = dict(
+        zip(FITTED_NAMES, [-12.0, -11.0, -0.7, -1.4, 0.0, -0.8, -12.0, -12.0, -12.0], strict=True)
+    )
     n = len(FITTED_NAMES)
     corr = np.eye(n)
     corr[0, 1] = corr[1, 0] = 0.5
@@ -80,3 +82,19 @@ def test_dask_runner_gives_identical_draws(small_params) -> None:
         client.close()
         cluster.close()
     pd.testing.assert_frame_equal(local.draws, remote.draws, check_exact=True)
+
+
+def test_drawn_fixed_parameters_pivot_on_the_calibrated_base(small_params) -> None:
+    from corridor.analysis.tourism.draws import _anchor
+    from corridor.analysis.tourism.model import demand
+
+    los = small_los()
+    theta = np.array(_fitted().vector())
+    drawn = small_params.with_values({"visa": -0.95, "logsum_coefficient": 0.7})
+    assert drawn.regime_utility["group_visa_free"] == -0.95
+    th = _anchor(theta, drawn, small_params, los, DAY, (), 1.0)
+    ref = demand(los, small_params, theta, on=DAY).visits.sum(axis=(2, 3))
+    got = demand(los, drawn, th, on=DAY).visits.sum(axis=(2, 3))
+    assert got[0, 1:].sum() == pytest.approx(ref[0, 1:].sum(), rel=1e-6)  # RU->CN
+    assert got[1:, 0].sum() == pytest.approx(ref[1:, 0].sum(), rel=1e-6)  # CN->RU
+    assert not np.allclose(th, theta)

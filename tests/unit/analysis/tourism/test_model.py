@@ -16,7 +16,7 @@ from .conftest import small_los
 
 DAY = dt.date(2024, 7, 1)
 # asc CN->RU, asc RU->CN, business CN, business RU, shopping, beta per 100 US$
-THETA = np.array([-14.0, -13.0, -1.0, -2.0, 0.0, -0.5])
+THETA = np.array([-14.0, -13.0, -1.0, -2.0, 0.0, -0.5, -12.0, -12.0, -12.0])
 
 
 def _hand_visits_a_to_b_leisure(beta: float, regime_u: float) -> float:
@@ -118,3 +118,31 @@ def test_bad_theta_is_refused(small_params, los) -> None:
     with pytest.raises(ValidationError, match="theta needs"):
         demand(los, small_params, THETA[:3], on=DAY)
     assert len(FITTED_NAMES) == THETA.size
+
+
+def test_groups_travel_visa_free_under_an_agreement_in_force(los) -> None:
+    from corridor.analysis.tourism.config import parse_params
+
+    from .conftest import SMALL
+
+    group = (
+        "  - {purpose: group_tour, modes: [air, bus], attraction: leisure, cost_scale: 1.0,"
+        " asc: 0.0, exempt: [group_visa_free, visa_free], destinations: all, nights: 7,"
+        ' source: "[assumption] test"}\n'
+    )
+    agreement = (
+        "group_agreements:\n"
+        '  - {from: RU, to: CN, from_date: 2000-12-29, until: 2020-02-01, source: "test"}\n'
+        '  - {from: RU, to: CN, from_date: 2023-08-01, source: "test"}\n'
+    )
+    assert SMALL.count("\nvisa:\n") == 1
+    text = SMALL.replace("\nvisa:\n", "\n" + agreement + "visa:\n", 1)
+    text = text.replace("  - {purpose: business", group + "  - {purpose: business", 1)
+    params = parse_params(text, source="groups.yaml")
+    k_group = [p.purpose for p in params.purposes].index("group_tour")
+    k_leisure = [p.purpose for p in params.purposes].index("leisure")
+    for day, penalty in ((DAY, 0.0), (dt.date(2021, 7, 1), -0.87), (dt.date(2019, 7, 1), 0.0)):
+        d = demand(los, params, THETA, on=day)
+        # same modes, attraction and cost scale: the utilities differ by the visa term only
+        diff = d.utility[k_group, 0, 1] - d.utility[k_leisure, 0, 1]
+        assert diff == pytest.approx(penalty - (-0.87)), day
