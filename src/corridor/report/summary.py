@@ -562,18 +562,21 @@ def _total_row(table: pd.DataFrame) -> pd.Series | None:
 def _appraisal_findings(table: pd.DataFrame) -> list[Finding]:
     if not {"item", "value"} <= set(table.columns):
         return []
-    v = dict(zip(table["item"].astype(str), pd.to_numeric(table["value"]), strict=True))
+    raw = dict(zip(table["item"].astype(str), pd.to_numeric(table["value"]), strict=True))
+    v = {k: float(x) for k, x in raw.items() if math.isfinite(float(x))}  # NaN: not defined
     parts = []
-    if "npv_usd" in v:
-        parts.append(f"net present value {_money(float(v['npv_usd']))}")
-    if "bcr" in v:
-        parts.append(f"benefit-cost ratio {float(v['bcr']):.2f}")
-    if "first_year_return" in v:
-        parts.append(f"first-year return {float(v['first_year_return']):.1%}")
     if "benefit_usd_year" in v:
-        parts.append(f"benefits {format_number(float(v['benefit_usd_year']), 0)} US$ a year")
-    if "investment_usd" in v:
-        parts.append(f"against an investment of {format_number(float(v['investment_usd']), 0)} US$")
+        parts.append(f"benefits {_money(v['benefit_usd_year'])} a year")
+    if "npv_usd" in v:
+        parts.append(f"net present value {_money(v['npv_usd'])}")
+    if "bcr" in v:
+        parts.append(f"benefit-cost ratio {v['bcr']:.2f}")
+    if "first_year_return" in v:
+        parts.append(f"first-year return {v['first_year_return']:.1%}")
+    if v.get("investment_usd"):
+        parts.append(f"against an investment of US${v['investment_usd']:,.0f}")
+    elif "investment_usd" in v:
+        parts.append("no investment cost given (a ratio needs one)")
     if not parts:
         items = [f"{k} {format_number(float(x), 2)}" for k, x in list(v.items())[:4]]
         parts = items
