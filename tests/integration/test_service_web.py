@@ -98,6 +98,7 @@ def test_isochrone_polygons_cover_reached_nodes(client: Any, net: corridor.Netwo
     assert r.status_code == 200
     data = r.json()
     assert data["origin"]["name"] == "Moscow"
+    assert "km/h off the network" in data["area_definition"]
     lon, lat = data["origin"]["lon"], data["origin"]["lat"]
     iso = corridor.isochrone(net, "Moscow", hours=hours)
     polys = [shapely.geometry.shape(f["geometry"]) for f in data["polygons"]["features"]]

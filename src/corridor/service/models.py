@@ -402,6 +402,7 @@ class IsochroneResponse(BaseModel):
         "nodes, population), one (Multi)Polygon per threshold, nested.",
     )
     as_of: str | None = Field(default=None, description="The date of the network used.")
+    area_definition: str = Field(default="", description="How the band areas are drawn.")
 
 
 class ScenarioOut(BaseModel):

@@ -28,7 +28,15 @@ from numpy.typing import NDArray
 
 from corridor.errors import ValidationError
 
-__all__ = ["ACCESS_KMH", "MAX_RADIUS_KM", "MIN_RADIUS_KM", "STEP_KM", "Reach", "band_polygons"]
+__all__ = [
+    "ACCESS_KMH",
+    "AREA_DEFINITION",
+    "MAX_RADIUS_KM",
+    "MIN_RADIUS_KM",
+    "STEP_KM",
+    "Reach",
+    "band_polygons",
+]
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 ACCESS_KMH = 30.0  # [assumption] speed off the modelled network (local roads, last mile)
@@ -36,6 +44,11 @@ MAX_RADIUS_KM = 60.0  # [assumption] at most this far off a reached link or node
 MIN_RADIUS_KM = 6.0  # [assumption] so that a reached link is always visible
 STEP_KM = 20.0  # [assumption] longest piece a link is cut into
 _MAX_LAT = 85.0
+AREA_DEFINITION = (
+    "reached roads and railways (flights and ferries: their ends) and places, widened by what "
+    f"is left of the time at {ACCESS_KMH:g} km/h off the network, {MIN_RADIUS_KM:g} to "
+    f"{MAX_RADIUS_KM:g} km"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 import corridor
-from corridor.service.shapes import Reach, band_polygons
+from corridor.service.shapes import AREA_DEFINITION, Reach, band_polygons
 
 __all__ = ["LRU", "NetworkState", "diff_networks", "records"]
 
@@ -325,6 +325,7 @@ class NetworkState:
             "origin": {"node_id": iso.origin, "name": iso.origin_name, "lon": lon, "lat": lat},
             "as_of": None if net.date is None else str(net.date.date()),
             "polygons": _band_features(net, iso),
+            "area_definition": AREA_DEFINITION,
             "modes": list(iso.modes),
             "profile": iso.profile,
             "time_definition": iso.time_definition,

@@ -169,7 +169,7 @@ const style = {
       layout: { "line-cap": "butt", "line-join": "round" },
       paint: {
         "line-width": 4, "line-opacity": 0.85, "line-dasharray": [2, 1.2],
-        "line-offset": ["*", 3, ["get", "alt"]],
+        "line-offset": ["*", 4, ["+", 1, ["get", "alt"]]],
         "line-color": ["to-color", ["get", "colour"]],
       },
     },
@@ -775,7 +775,7 @@ async function doIsochrone(ev) {
     legend([...r.bands.map((b, i) => [BAND_COLOURS[i], `within ${fmt(b.hours)} h`]), ["#111111", `origin: ${r.origin.name}`]], "Travel time");
     altLegend(null);
     say("#iso-message", `${r.origin.name} by ${r.modes.join("+")}${r.profile ? ` (${r.profile})` : ""}${r.as_of ? ` as of ${r.as_of}` : ""}: ${r.unreachable} nodes unreachable`);
-    $("#iso-note").textContent = `${r.time_definition}. Areas: reached links and places plus what is left of the time off the network (30 km/h, 6–60 km).`;
+    $("#iso-note").textContent = `Times: ${r.time_definition}. Areas: ${r.area_definition}.`;
     // the view moves to the origin: centred on it, wide enough for the largest band
     const o = [r.origin.lon, r.origin.lat];
     if (app.originMarker) app.originMarker.remove();
