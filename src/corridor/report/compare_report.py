@@ -314,6 +314,19 @@ def _crossing_load_table(table: pd.DataFrame, network: Network) -> pd.DataFrame:
     return t.reset_index(drop=True)
 
 
+def _direction_words(table: pd.DataFrame) -> pd.DataFrame:
+    """``a_to_b`` / ``b_to_a`` beside ``countries`` "RU-CN" become "RU → CN" / "CN → RU"."""
+    if not {"countries", "direction"} <= set(table.columns):
+        return table
+    ends = table["countries"].astype(str).str.split(r"[-–]", n=1, expand=True, regex=True)
+    if ends.shape[1] != 2:
+        return table
+    fwd, back = ends[0] + " → " + ends[1], ends[1] + " → " + ends[0]
+    d = table["direction"].astype(str)
+    words = np.where(d == "a_to_b", fwd, np.where(d == "b_to_a", back, d))
+    return table.assign(direction=words)
+
+
 def _link_flow_table(table: pd.DataFrame, network: Network, other: Network) -> pd.DataFrame:
     links = pd.concat([network.links, other.links]).drop_duplicates("link_id")
     links = links.set_index("link_id")
@@ -380,7 +393,7 @@ def _extra_sections(
             html = _table(shown, limit=30, csv=name)
         else:
             title = EXTRA_TITLES.get(name, name.replace("_", " ").capitalize())
-            html = _table(table, limit=_EXTRA_LIMIT, csv=name)
+            html = _table(_direction_words(table), limit=_EXTRA_LIMIT, csv=name)
         out.append((sid, title, html))
     return out
 

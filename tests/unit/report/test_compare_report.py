@@ -138,3 +138,10 @@ def test_extra_tables_render_and_absent_ones_leave_no_section(changed, tmp_path:
         "Tourism by mode (visits a year, all directions): road +2,500 (+62%), air −1,000 (−10%)"
         in said
     )
+
+
+def test_directions_in_words() -> None:
+    from corridor.report.compare_report import _direction_words
+
+    t = pd.DataFrame({"countries": ["RU-CN", "KZ–CN"], "direction": ["a_to_b", "b_to_a"]})
+    assert _direction_words(t)["direction"].tolist() == ["RU → CN", "CN → KZ"]
