@@ -27,6 +27,7 @@ from tests.browser_support import chromium, console_errors, needs_chromium
 
 pytest.importorskip("uvicorn", reason="uvicorn is needed to run the web service")
 
+from corridor.report import palette
 from corridor.service import ServiceSettings, create_app
 from corridor.service.settings import default_maplibre_dir
 
@@ -169,8 +170,10 @@ def test_route_search_draws_route_table_and_chart(server: str, tmp_path: Path) -
         crossing_names = {s["name"] for s in route["stops"] if s["kind"] == "border_crossing"}
         assert crossing_names <= {text for _, text in labels}
         png = save(driver, tmp_path, "web_route.png")
-        # rail legs are drawn in #2166ac on the map (right of the 440 px panel)
-        assert colour_pixels(png, (0x21, 0x66, 0xAC), (450, 0, 1400, 900)) > 300
+        # rail legs are drawn in the palette's rail colour on the map (right of the panel)
+        rail = palette.MODE_COLOURS["rail"].lstrip("#")
+        rgb = (int(rail[0:2], 16), int(rail[2:4], 16), int(rail[4:6], 16))
+        assert colour_pixels(png, rgb, (450, 0, 1400, 900)) > 300
 
         # alternatives: toggling one hides its line
         driver.find_element(By.CSS_SELECTOR, "#alt-btn").click()

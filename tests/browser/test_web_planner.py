@@ -28,6 +28,7 @@ from tests.browser_support import chromium, console_errors, needs_chromium
 pytest.importorskip("uvicorn", reason="uvicorn is needed to run the web service")
 pytest.importorskip("selenium", reason="selenium drives the browser")
 
+from corridor.report import palette
 from corridor.service import ServiceSettings, create_app
 from corridor.service.docs import swagger_dir
 from corridor.service.settings import default_maplibre_dir
@@ -38,15 +39,9 @@ needs_maplibre = pytest.mark.skipif(
 )
 WEBGL_FLAGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-# the page's palettes (static/app.js)
-MODE_COLOURS = {
-    "road": "#d6604d",
-    "rail": "#2166ac",
-    "ferry": "#1b9e77",
-    "transfer": "#999999",
-    "air": "#e7298a",
-}
-STOP_COLOURS = {"#b2182b", "#762a83", "#f1a340", "#222222"}
+# the page's palettes: corridor's one palette (static/app.js loads it from /palette.js)
+MODE_COLOURS = dict(palette.MODE_COLOURS)
+STOP_COLOURS = set(palette.STOP_COLOURS.values())
 
 pytestmark = [needs_chromium, needs_maplibre]
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import corridor
 import corridor.data
 from corridor.cli.app import app
+from corridor.report import palette
 
 runner = CliRunner()
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -70,8 +71,9 @@ def test_map_is_self_contained(tmp_path: Path) -> None:
     assert text.startswith("<!DOCTYPE html>") and "<svg" in text
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in text
-    assert text.count('fill="#e41a1c"') >= 30  # crossings marked
-    assert 'stroke="#1b7f6b"' in text and 'stroke="#d95f02"' in text  # rail and road
+    assert text.count(f'fill="{palette.STOP_COLOURS["border_crossing"]}"') >= 30  # crossings
+    rail, road = palette.MODE_COLOURS["rail"], palette.MODE_COLOURS["road"]
+    assert f'stroke="{rail}"' in text and f'stroke="{road}"' in text  # the one palette
 
 
 @pytest.mark.skipif(not BORDERS.exists(), reason=f"Natural Earth borders absent: {BORDERS}")

@@ -367,8 +367,8 @@ def queue_delay_h(
     --------
     At capacity the delay is ``sqrt(J T / (2 c))`` with ``c`` per hour:
 
-    >>> float(queue_delay_h(24.0, 24.0, delay_parameter=0.5, period_h=2.0)[()])
-    0.5
+    >>> round(float(queue_delay_h(24.0, 24.0, delay_parameter=0.5, period_h=2.0)[()]), 4)
+    0.7071
     """
     x, c = np.broadcast_arrays(
         np.asarray(load_veh_day, dtype=np.float64), np.asarray(capacity_veh_day, dtype=np.float64)

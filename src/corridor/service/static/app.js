@@ -6,9 +6,10 @@
    glyph server is needed offline), placed without collisions, larger places first. */
 "use strict";
 
-const MODE_COLOURS = { road: "#d6604d", rail: "#2166ac", ferry: "#1b9e77", transfer: "#999999", air: "#e7298a" };
+// the same colours as corridor.report.palette (which /palette.js applies over these at load)
+const MODE_COLOURS = { road: "#e69f00", rail: "#0072b2", ferry: "#56b4e9", transfer: "#999999", air: "#cc79a7" };
 const STOP_COLOURS = {
-  border_crossing: "#b2182b", gauge_change: "#762a83", transfer: "#f1a340", terminal: "#222222",
+  border_crossing: "#b2182b", gauge_change: "#762a83", transfer: "#e69f00", terminal: "#222222",
 };
 const BAND_COLOURS = ["#1a9850", "#91cf60", "#d9ef8b", "#fee08b", "#fc8d59", "#d73027"];
 const CHANGE_COLOURS = {
