@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+
+from corridor.service.docs import swagger_dir
+from corridor.service.settings import default_maplibre_dir
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -17,6 +23,39 @@ needs_chromium = pytest.mark.skipif(
     reason="Debian's chromium and chromium-driver are not installed (`make test` installs them "
     "with apt-get; run it as root or install them by hand)",
 )
+needs_maplibre = pytest.mark.skipif(
+    not (default_maplibre_dir() / "maplibre-gl.js").is_file(),
+    reason="MapLibre GL JS is not installed in web/node_modules (`make web` runs npm ci)",
+)
+needs_swagger = pytest.mark.skipif(
+    not (swagger_dir(default_maplibre_dir()) / "swagger-ui-bundle.js").is_file(),
+    reason="swagger-ui-dist is not installed in web/node_modules (`make web` runs npm ci)",
+)
+# MapLibre needs WebGL; headless Chromium without a GPU gets it from SwiftShader
+WEBGL_FLAGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Serve an ASGI `app` with uvicorn on a free loopback port; yield its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
 @contextmanager

@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,45 +21,27 @@ from typing import Any
 import pytest
 
 import corridor
-from tests.browser_support import chromium, console_errors, needs_chromium
+from tests.browser_support import (
+    WEBGL_FLAGS,
+    chromium,
+    console_errors,
+    live_server,
+    needs_chromium,
+    needs_maplibre,
+)
 
 pytest.importorskip("uvicorn", reason="uvicorn is needed to run the web service")
 
 from corridor.report import palette
 from corridor.service import ServiceSettings, create_app
-from corridor.service.settings import default_maplibre_dir
-
-needs_maplibre = pytest.mark.skipif(
-    not (default_maplibre_dir() / "maplibre-gl.js").is_file(),
-    reason="MapLibre GL JS is not installed in web/node_modules (`make web` runs npm ci)",
-)
-# MapLibre needs WebGL; headless Chromium without a GPU gets it from SwiftShader
-WEBGL_FLAGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
 
 pytestmark = [needs_chromium, needs_maplibre]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import uvicorn
-
-    app = create_app(corridor.eurasia(), ServiceSettings())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
+    with live_server(create_app(corridor.eurasia(), ServiceSettings())) as url:
+        yield url
 
 
 def wait_for(driver: Any, script: str, timeout: float = 30.0) -> Any:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,21 +21,22 @@ from urllib.parse import quote
 import pytest
 
 import corridor
-from tests.browser_support import chromium, console_errors, needs_chromium
+from tests.browser_support import (
+    WEBGL_FLAGS,
+    chromium,
+    console_errors,
+    live_server,
+    needs_chromium,
+    needs_maplibre,
+    needs_swagger,
+)
 
 pytest.importorskip("uvicorn", reason="uvicorn is needed to run the web service")
 pytest.importorskip("selenium", reason="selenium drives the browser")
 
 from corridor.report import palette
 from corridor.service import ServiceSettings, create_app
-from corridor.service.docs import swagger_dir
-from corridor.service.settings import default_maplibre_dir
 
-needs_maplibre = pytest.mark.skipif(
-    not (default_maplibre_dir() / "maplibre-gl.js").is_file(),
-    reason="MapLibre GL JS is not installed in web/node_modules (`make web` runs npm ci)",
-)
-WEBGL_FLAGS = ("--enable-unsafe-swiftshader", "--use-angle=swiftshader")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # the page's palettes: corridor's one palette (static/app.js loads it from /palette.js)
 MODE_COLOURS = dict(palette.MODE_COLOURS)
@@ -53,25 +52,8 @@ def net() -> corridor.Network:
 
 @pytest.fixture(scope="module")
 def server(net: corridor.Network) -> Iterator[str]:
-    import uvicorn
-
-    app = create_app(net, ServiceSettings(rate_per_s=0))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
+    with live_server(create_app(net, ServiceSettings(rate_per_s=0))) as url:
+        yield url
 
 
 def wait_for(driver: Any, script: str, timeout: float = 45.0) -> Any:
@@ -544,12 +526,6 @@ def test_narrow_layout_keeps_the_map_and_collapses_the_panel(server: str) -> Non
         save(driver, "web_compare_420.png")
         assert driver.execute_script("return document.documentElement.scrollWidth;") <= 420
         assert console_errors(driver) == []
-
-
-needs_swagger = pytest.mark.skipif(
-    not (swagger_dir(default_maplibre_dir()) / "swagger-ui-bundle.js").is_file(),
-    reason="swagger-ui-dist is not installed in web/node_modules (`make web` runs npm ci)",
-)
 
 
 @needs_swagger

@@ -17,9 +17,9 @@ import corridor
 
 pytest.importorskip("fastapi", reason="fastapi is needed for the web service")
 
+from tests.browser_support import needs_swagger
+
 from corridor.service import ServiceSettings, create_app
-from corridor.service.docs import swagger_dir
-from corridor.service.settings import default_maplibre_dir
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +121,6 @@ def test_isochrone_polygons_cover_reached_nodes(client: Any, net: corridor.Netwo
     assert [f["properties"]["nodes"] for f in data["polygons"]["features"]] == [
         counts[h] for h in hours
     ]
-
-
-needs_swagger = pytest.mark.skipif(
-    not (swagger_dir(default_maplibre_dir()) / "swagger-ui-bundle.js").is_file(),
-    reason="swagger-ui-dist is not installed in web/node_modules (`make web` runs npm ci)",
-)
 
 
 @needs_swagger
