@@ -73,6 +73,23 @@ class _Request(BaseModel):
         return data
 
 
+class _PlaceRequest(_Request):
+    """A request naming places on the network of a day: ``as_of`` and ``exact_names``."""
+
+    as_of: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["2020-06-01"],
+        description="Answer on the network as it stood that day (links and crossings by "
+        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
+    )
+    exact_names: bool = Field(
+        default=False,
+        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
+        "mean ...) instead of taking the closest spelling.",
+    )
+
+
 class ErrorResponse(BaseModel):
     """Every error: a sentence a person understands, its type and the HTTP status.
 
@@ -130,7 +147,7 @@ class ProfilesResponse(BaseModel):
     profiles: list[ProfileOut]
 
 
-class RouteRequest(_Request):
+class RouteRequest(_PlaceRequest):
     """One least-cost route."""
 
     origin: Place = Field(description="Place name (any alternate name) or node id.")
@@ -143,21 +160,9 @@ class RouteRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40, examples=["2026-12-01T08:00"])
-    as_of: str | None = Field(
-        default=None,
-        max_length=40,
-        examples=["2020-06-01"],
-        description="Route on the network as it stood that day (links and crossings by "
-        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
-    )
-    exact_names: bool = Field(
-        default=False,
-        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
-        "mean ...) instead of taking the closest spelling.",
-    )
 
 
-class RoutesRequest(_Request):
+class RoutesRequest(_PlaceRequest):
     """Alternatives (penalty method) or the Pareto set over time, cost and CO2."""
 
     origin: Place
@@ -176,21 +181,9 @@ class RoutesRequest(_Request):
     )
     modes: Modes = "any"
     depart: str | None = Field(default=None, max_length=40)
-    as_of: str | None = Field(
-        default=None,
-        max_length=40,
-        examples=["2020-06-01"],
-        description="Route on the network as it stood that day (links and crossings by "
-        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
-    )
-    exact_names: bool = Field(
-        default=False,
-        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
-        "mean ...) instead of taking the closest spelling.",
-    )
 
 
-class TcdRequest(_Request):
+class TcdRequest(_PlaceRequest):
     """Time/cost-distance chart data: one route per profile."""
 
     origin: Place
@@ -198,21 +191,9 @@ class TcdRequest(_Request):
     profiles: list[str] = Field(default=list(defaults.TCD_PROFILES), min_length=1, max_length=4)
     optimize: Optimize = defaults.TCD_OBJECTIVE  # type: ignore[assignment]
     depart: str | None = Field(default=None, max_length=40)
-    as_of: str | None = Field(
-        default=None,
-        max_length=40,
-        examples=["2020-06-01"],
-        description="Route on the network as it stood that day (links and crossings by "
-        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
-    )
-    exact_names: bool = Field(
-        default=False,
-        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
-        "mean ...) instead of taking the closest spelling.",
-    )
 
 
-class IsochroneRequest(_Request):
+class IsochroneRequest(_PlaceRequest):
     """Travel time from one place to every node, in bands (free-flow, or a profile's)."""
 
     origin: Place
@@ -223,18 +204,6 @@ class IsochroneRequest(_Request):
         max_length=40,
         description="Time routes for this profile (crossings, breaks and rests included);"
         " default: free-flow link times.",
-    )
-    as_of: str | None = Field(
-        default=None,
-        max_length=40,
-        examples=["2020-06-01"],
-        description="Route on the network as it stood that day (links and crossings by "
-        "their opened/closed dates, as `--as-of` on the CLI); default: the served network.",
-    )
-    exact_names: bool = Field(
-        default=False,
-        description="Refuse a name one letter off a place (404 with `suggestions`: did you "
-        "mean ...) instead of taking the closest spelling.",
     )
 
 
