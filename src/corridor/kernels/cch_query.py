@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.kernels.ch_p2p import _unpack
+from corridor.kernels.ch_p2p import unpack_path
 
 __all__ = ["etree_query", "new_etree_workspace"]
 
@@ -107,22 +107,7 @@ def etree_query(
         x = parent[x]
     n_out = 0
     if want_path and meet >= 0:
-        hops = 0
-        v = meet
-        while v != s:
-            hops += 1
-            v = prevf[v]
-        v = meet
-        for i in range(hops - 1, -1, -1):
-            out[i] = edgef[v]  # hierarchy edges s -> meet, placed in order
-            v = prevf[v]
-        forward = out[:hops].copy()
-        for i in range(hops):
-            n_out = _unpack(forward[i], child1, child2, stack, out, n_out)
-        v = meet
-        while v != t:
-            n_out = _unpack(edgeb[v], child1, child2, stack, out, n_out)
-            v = prevb[v]
+        n_out = unpack_path(s, t, meet, prevf, edgef, prevb, edgeb, child1, child2, stack, out)
     v = s
     while v >= 0:
         df[v] = np.inf

@@ -70,6 +70,33 @@ def _unpack(edge, child1, child2, stack, out, n_out):
 
 
 @nb.njit(cache=True, nogil=True)
+def unpack_path(s, t, meet, prevf, edgef, prevb, edgeb, child1, child2, stack, out):
+    """Write the input edges of the path s -> meet -> t into `out`, in travel order.
+
+    `prevf`/`edgef` lead back from `meet` to `s` (forward search), `prevb`/`edgeb` on from
+    `meet` to `t` (backward search); returns how many edges were written.
+    """
+    n_out = 0
+    hops = 0
+    v = meet
+    while v != s:
+        hops += 1
+        v = prevf[v]
+    v = meet
+    for i in range(hops - 1, -1, -1):
+        out[i] = edgef[v]  # hierarchy edges s -> meet, placed in order
+        v = prevf[v]
+    forward = out[:hops].copy()
+    for i in range(hops):
+        n_out = _unpack(forward[i], child1, child2, stack, out, n_out)
+    v = meet
+    while v != t:
+        n_out = _unpack(edgeb[v], child1, child2, stack, out, n_out)
+        v = prevb[v]
+    return n_out
+
+
+@nb.njit(cache=True, nogil=True)
 def one_to_one(
     up_indptr,
     up_head,
@@ -163,23 +190,7 @@ def one_to_one(
                     sb = push(hb, kb, pb, sb, x, nd)
     n_out = 0
     if want_path and meet >= 0:
-        # forward edges, meet back to s, are collected reversed in the unpack stack's tail
-        hops = 0
-        v = meet
-        while v != s:
-            hops += 1
-            v = prevf[v]
-        v = meet
-        for i in range(hops - 1, -1, -1):
-            out[i] = edgef[v]  # hierarchy edges s -> meet, placed in order
-            v = prevf[v]
-        forward = out[:hops].copy()
-        for i in range(hops):
-            n_out = _unpack(forward[i], child1, child2, stack, out, n_out)
-        v = meet
-        while v != t:
-            n_out = _unpack(edgeb[v], child1, child2, stack, out, n_out)
-            v = prevb[v]
+        n_out = unpack_path(s, t, meet, prevf, edgef, prevb, edgeb, child1, child2, stack, out)
     for i in range(ntf):
         x = tf[i]
         df[x] = np.inf
