@@ -52,6 +52,7 @@ from corridor.analysis.freight.congestion import (
     queue_delay_h,
     queue_length_veh,
 )
+from corridor.analysis.freight.flows import OD_COLUMNS
 from corridor.assignment.equilibrium import assign
 from corridor.assignment.network import AssignmentNetwork, TrafficClass
 from corridor.assignment.options import Algorithm, AssignmentOptions
@@ -74,19 +75,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-OD_COLUMNS = (
-    "origin_zone",
-    "destination_zone",
-    "origin_node",
-    "destination_node",
-    "commodity",
-    "mode",
-    "tonnes_year",
-    "teu_year",
-    "vehicles_year",
-)
-"""Columns of the freight model's OD table (``FreightFlows.od``)."""
 
 HOURS_PER_YEAR = 365.0 * HOURS_PER_DAY
 _GROUPS = {"road": ("road",), "rail": ("rail", "rail_container", "rail_wagon")}

@@ -63,6 +63,7 @@ OD_COLUMNS = (
     "teu_year",
     "vehicles_year",
 )
+"""Columns of the freight model's OD table (``FreightFlows.od``), the assignment's input."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)
