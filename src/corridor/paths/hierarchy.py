@@ -39,8 +39,22 @@ MAX_LISTED_TRIANGLES = 2**27
 poorer order (e.g. the BFS fallback on a large road graph) customises without the list."""
 
 
+class _PicklesWithoutWorkspaces:
+    """Pickling for values holding per-thread workspaces in ``_local`` (e.g. to send them
+    to Dask workers): the workspaces stay behind and are made anew where unpickled."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_local", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_local", threading.local())
+
+
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
-class Customisable:
+class Customisable(_PicklesWithoutWorkspaces):
     """What a customisable CH keeps besides its weights (shared by its recustomisations).
 
     Attributes
@@ -84,16 +98,6 @@ class Customisable:
     order: str
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
-        state = dict(self.__dict__)
-        state.pop("_local", None)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        object.__setattr__(self, "_local", threading.local())
-
     def workspace(self) -> tuple[Any, ...]:
         """This thread's scratch arrays for a recustomisation."""
         from corridor.kernels.cch_customise import new_recustomise_workspace
@@ -106,7 +110,7 @@ class Customisable:
 
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
-class Hierarchy:
+class Hierarchy(_PicklesWithoutWorkspaces):
     """A contraction hierarchy of a :class:`SkimGraph`, numbered by rank.
 
     Attributes
@@ -151,16 +155,6 @@ class Hierarchy:
     edge_arc: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     cch: Customisable | None = None
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the per-thread workspaces (e.g. to send to Dask workers)."""
-        state = dict(self.__dict__)
-        state.pop("_local", None)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        object.__setattr__(self, "_local", threading.local())
 
     def __repr__(self) -> str:
         kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"
