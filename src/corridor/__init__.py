@@ -130,7 +130,14 @@ if _typing.TYPE_CHECKING:
     from corridor.report.palette import palette_dict
     from corridor.report.summary import Summary, summarize_comparison
     from corridor.report.tourism_charts import write_tourism_charts
-    from corridor.scenario import Scenario, bundled_scenarios, get_scenario, load_scenario
+    from corridor.scenario import (
+        Scenario,
+        bundled_scenarios,
+        get_scenario,
+        load_scenario,
+        resolve_scenario,
+        scenario_network,
+    )
 
 __version__ = "0.1.0"
 
@@ -238,7 +245,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "corridor.report.palette": ("palette_dict",),
     "corridor.report.summary": ("Summary", "summarize_comparison"),
     "corridor.report.tourism_charts": ("write_tourism_charts",),
-    "corridor.scenario": ("Scenario", "bundled_scenarios", "get_scenario", "load_scenario"),
+    "corridor.scenario": (
+        "Scenario",
+        "bundled_scenarios",
+        "get_scenario",
+        "load_scenario",
+        "resolve_scenario",
+        "scenario_network",
+    ),
 }
 # public name -> (module, the name it has there)
 _ALIASES: dict[str, tuple[str, str]] = {
@@ -376,9 +390,11 @@ __all__ = [
     "read_tntp_trips",
     "reliability",
     "render_isochrone_html",
+    "resolve_scenario",
     "route",
     "route_restricted",
     "router_for",
+    "scenario_network",
     "skim",
     "skim_distributed",
     "summarize_comparison",

@@ -16,23 +16,6 @@ import corridor
 from corridor.cli.common import ForceOpt, JsonOpt, NetworkOpt, console, guard
 
 
-def _scenario(ref: str) -> corridor.Scenario:
-    path = Path(ref)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        return corridor.load_scenario(path)
-    return corridor.get_scenario(ref)
-
-
-def _network(sc: corridor.Scenario, network: Path | None) -> corridor.Network:
-    if network is not None:
-        base = corridor.read_network(network)
-    elif sc.base in ("eurasia", ""):
-        base = corridor.eurasia()
-    else:
-        base = corridor.read_network(sc.base)
-    return sc.apply(base)
-
-
 def _num(v: Any, digits: int = 3) -> str:
     try:
         x = float(v)
@@ -155,14 +138,14 @@ def freight_compare_cmd(
         read_od,
         write_tables,
     )
-    from corridor.analysis.freight.uncertainty import freight_draws, scenario_network
+    from corridor.analysis.freight.uncertainty import freight_draws
 
     if out is not None:
         guard(as_json, lambda: corridor.check_output(out, folder=True, force=force))
-    sc_a = guard(as_json, lambda: _scenario(base))
-    sc_b = guard(as_json, lambda: _scenario(other))
-    net_a = guard(as_json, lambda: _network(sc_a, network))
-    net_b = guard(as_json, lambda: _network(sc_b, network))
+    sc_a = guard(as_json, lambda: corridor.resolve_scenario(base))
+    sc_b = guard(as_json, lambda: corridor.resolve_scenario(other))
+    net_a = guard(as_json, lambda: corridor.scenario_network(sc_a, network))
+    net_b = guard(as_json, lambda: corridor.scenario_network(sc_b, network))
     if od is not None:
         od_b = guard(as_json, lambda: read_od(od), field="od")
     else:
@@ -188,8 +171,8 @@ def freight_compare_cmd(
 
             runner = functools.partial(sweep, scheduler=scheduler)
             path = None if network is None else str(network)
-            make_a = functools.partial(scenario_network, sc_a, path)
-            make_b = functools.partial(scenario_network, sc_b, path)
+            make_a = functools.partial(corridor.scenario_network, sc_a, path)
+            make_b = functools.partial(corridor.scenario_network, sc_b, path)
         draw_table, summary = guard(
             as_json,
             lambda: freight_draws(

@@ -59,60 +59,6 @@ _CHANGE_COLUMNS = [
 ]
 
 
-def resolve_scenario(ref: str) -> corridor.Scenario:
-    """Find a scenario by bundled name, or read it from a YAML file.
-
-    Parameters
-    ----------
-    ref
-        A bundled scenario's name, or a path ending in ``.yaml``/``.yml`` (or any
-        existing file).
-
-    Returns
-    -------
-    corridor.Scenario
-        The scenario.
-
-    Raises
-    ------
-    ValidationError
-        If `ref` names no bundled scenario or the file is not a valid scenario.
-    """
-    path = Path(ref)
-    if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        return corridor.load_scenario(path)
-    return corridor.get_scenario(ref)
-
-
-def scenario_network(sc: corridor.Scenario, network: Path | None) -> corridor.Network:
-    """Apply a scenario to its base network, or to `network` if given.
-
-    Parameters
-    ----------
-    sc
-        The scenario.
-    network
-        Network file to use instead of the scenario's base.
-
-    Returns
-    -------
-    corridor.Network
-        The edited network.
-
-    Raises
-    ------
-    DataSourceError
-        If the base network file cannot be read.
-    """
-    if network is not None:
-        base = corridor.read_network(network)
-    elif sc.base in ("eurasia", ""):
-        base = corridor.eurasia()
-    else:
-        base = corridor.read_network(sc.base)
-    return sc.apply(base)
-
-
 @scenario_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
     """The bundled scenarios, with a one-line description each."""
@@ -147,8 +93,8 @@ def show_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A scenario's edits and the network they give."""
-    sc: corridor.Scenario = guard(as_json, lambda: resolve_scenario(scenario))
-    net: corridor.Network = guard(as_json, lambda: scenario_network(sc, network))
+    sc: corridor.Scenario = guard(as_json, lambda: corridor.resolve_scenario(scenario))
+    net: corridor.Network = guard(as_json, lambda: corridor.scenario_network(sc, network))
     edits = [repr(e) for e in sc.edits]
     if as_json:
         print(
@@ -212,10 +158,10 @@ def compare_cmd(
     if out is not None:  # refuse before the work (reports from before markers: this layout)
         legacy = ("report.html", "od.csv")
         guard(as_json, lambda: corridor.check_output(out, folder=True, force=force, layout=legacy))
-    sc_a: corridor.Scenario = guard(as_json, lambda: resolve_scenario(base))
-    sc_b: corridor.Scenario = guard(as_json, lambda: resolve_scenario(other))
-    net_a: corridor.Network = guard(as_json, lambda: scenario_network(sc_a, network))
-    net_b: corridor.Network = guard(as_json, lambda: scenario_network(sc_b, network))
+    sc_a: corridor.Scenario = guard(as_json, lambda: corridor.resolve_scenario(base))
+    sc_b: corridor.Scenario = guard(as_json, lambda: corridor.resolve_scenario(other))
+    net_a: corridor.Network = guard(as_json, lambda: corridor.scenario_network(sc_a, network))
+    net_b: corridor.Network = guard(as_json, lambda: corridor.scenario_network(sc_b, network))
     opts: corridor.CompareOptions = guard(
         as_json,
         lambda: corridor.CompareOptions(

@@ -34,23 +34,10 @@ FittedOpt = Annotated[
 ]
 
 
-def _scenario(ref: str) -> corridor.Scenario:
-    path = Path(ref)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        return corridor.load_scenario(path)
-    return corridor.get_scenario(ref)
-
-
 def _network_for(sc: corridor.Scenario | None, network: Path | None) -> corridor.Network:
     if sc is None:
         return load_network(network)
-    if network is not None:
-        base = load_network(network)
-    elif sc.base == "eurasia":
-        base = corridor.eurasia()
-    else:
-        base = corridor.read_network(sc.base)
-    return sc.apply(base)
+    return corridor.scenario_network(sc, network)
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -124,8 +111,8 @@ def tourism_cmd(
     """
     if ctx.invoked_subcommand is not None:
         return
-    sc = guard(as_json, lambda: _scenario(scenario)) if scenario else None
-    sb = guard(as_json, lambda: _scenario(base)) if base else None
+    sc = guard(as_json, lambda: corridor.resolve_scenario(scenario)) if scenario else None
+    sb = guard(as_json, lambda: corridor.resolve_scenario(base)) if base else None
     p = guard(as_json, lambda: corridor.load_tourism_params(params))
     f = guard(as_json, lambda: corridor.load_tourism_fitted(fitted))
     net = guard(as_json, lambda: _network_for(sc, network))

@@ -15,6 +15,7 @@ from corridor.scenario.edits import (
     SetLinks,
     SetVisa,
 )
+from corridor.scenario.resolve import resolve_scenario, scenario_network
 from corridor.scenario.spec import Scenario, load_scenario, parse_scenario
 
 __all__ = [
@@ -35,4 +36,6 @@ __all__ = [
     "get_scenario",
     "load_scenario",
     "parse_scenario",
+    "resolve_scenario",
+    "scenario_network",
 ]

@@ -28,8 +28,8 @@ from corridor.analysis.freight.skims import LAND_PROFILES
 from corridor.analysis.freight.zones import load_zones
 from corridor.errors import ValidationError
 from corridor.model.network import Network
-from corridor.scenario.bundled import get_scenario
-from corridor.scenario.spec import Scenario, load_scenario
+from corridor.scenario.resolve import resolve_scenario
+from corridor.scenario.spec import Scenario
 
 __all__ = [
     "BULK_T_PER_TRAIN",
@@ -275,15 +275,6 @@ class FreightInputs:
     sea_lanes: str | Path | None = None
 
 
-def _resolve(scenario: str | Path | Scenario | None) -> Scenario | None:
-    if scenario is None or isinstance(scenario, Scenario):
-        return scenario
-    text = str(scenario)
-    if text.endswith((".yaml", ".yml")) or Path(text).exists():
-        return load_scenario(text)
-    return get_scenario(text)
-
-
 def freight_model(
     network: Network,
     scenario: str | Path | Scenario | None = None,
@@ -299,7 +290,7 @@ def freight_model(
     tuple
         The model, the parameters and the scenario's name.
     """
-    sc = _resolve(scenario)
+    sc = None if scenario is None else resolve_scenario(scenario)
     net = network if sc is None else sc.apply(network)
     factor = 1.0 if sc is None else sc.demand_factor
     prm = params if params is not None else load_params()

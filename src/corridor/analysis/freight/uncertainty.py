@@ -43,7 +43,6 @@ __all__ = [
     "draw_parameters",
     "freight_draws",
     "headline",
-    "scenario_network",
     "summarize_draws",
 ]
 
@@ -106,23 +105,6 @@ def headline(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     out = {k: float(total[k]) for k in HEADLINE[:5]}
     out.update({k: float(appraisal[k]) for k in HEADLINE[5:]})
     return out
-
-
-def scenario_network(scenario: Any, network_path: str | None = None) -> Network:
-    """A scenario applied to its base (the embedded network, or a network file).
-
-    Picklable with :func:`functools.partial`, so that Dask tasks can build their networks.
-    """
-    from corridor.data import eurasia
-    from corridor.io.files import read_network
-
-    if network_path is not None:
-        base = read_network(network_path)
-    elif scenario.base in ("eurasia", ""):
-        base = eurasia()
-    else:
-        base = read_network(scenario.base)
-    return scenario.apply(base)  # type: ignore[no-any-return]
 
 
 def _network(net: NetworkLike) -> Network:
