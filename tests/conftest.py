@@ -8,6 +8,7 @@ failure reproduces exactly on a developer's machine with ``CI=true``.
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from hypothesis import settings
@@ -21,3 +22,10 @@ settings.load_profile("corridor")
 @pytest.fixture
 def toy() -> corridor.Network:
     return corridor.examples.toy()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a run with fuzz cases, print their count and the largest time and memory seen."""
+    fuzz = sys.modules.get("tests.fuzz_support")
+    if fuzz is not None and fuzz.STATS["cases"]:
+        terminalreporter.write_line(fuzz.summary())

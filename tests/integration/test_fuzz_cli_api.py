@@ -218,6 +218,7 @@ def test_api_get_endpoints(client: Any, path: str, q: str, extra: dict[str, str]
 @given(body=st.binary(max_size=200))
 @budget(100)
 def test_api_raw_bodies(client: Any, body: bytes) -> None:
-    r = client.post("/api/route", content=body, headers={"content-type": "application/json"})
+    with no_hang():
+        r = client.post("/api/route", content=body, headers={"content-type": "application/json"})
     assert r.headers["content-type"].startswith("application/json")
     assert 400 <= r.status_code < 500
