@@ -46,7 +46,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import corridor
 from corridor.service.docs import mount_docs, swagger_dir
-from corridor.service.limits import BodySizeLimit, RateLimit, TokenBuckets
+from corridor.service.limits import BodySizeLimit, ConcurrencyGate, RateLimit, TokenBuckets
 from corridor.service.models import (
     CompareRequest,
     CompareResponse,
@@ -275,9 +275,8 @@ def create_app(
     # -- API ---------------------------------------------------------------------------
     counts = corridor.network_summary(net)  # the counts `corridor info` prints
 
-    @app.get("/api/health", response_model=HealthResponse)
-    async def health() -> HealthResponse:  # on the event loop: never queued behind searches
-        return HealthResponse(
+    health_body = (
+        HealthResponse(
             status="ok",
             network=net.name,
             nodes=counts["nodes"],
@@ -289,6 +288,14 @@ def create_app(
             turn_restrictions=counts["turn_restrictions"],
             bbox=state.bbox,
         )
+        .model_dump_json()
+        .encode()
+    )
+
+    @app.get("/api/health", response_model=HealthResponse)
+    async def health() -> Response:
+        # documents the answer; requests get the same bytes from the gate, ahead of the app
+        return _json(health_body)
 
     @app.get("/api/places", response_model=PlacesResponse, responses=_ERRORS)
     def places(
@@ -573,6 +580,13 @@ def create_app(
                 "(npm ci in web/) and restart",
             )
 
+    # innermost of ours: refused (413, 429) requests never take a slot, health gets CORS
+    app.add_middleware(
+        ConcurrencyGate,
+        limit=cfg.max_concurrent_requests,
+        timeout_s=cfg.request_timeout_s,
+        fixed={"/api/health": health_body},
+    )
     if cfg.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -1,16 +1,26 @@
-"""Request limits as ASGI middleware: body size and a per-client token bucket."""
+"""Request limits as ASGI middleware: body size, a per-client token bucket, and a gate.
+
+The gate (:class:`ConcurrencyGate`) is what keeps the service responsive under load: at
+most a few ``/api/`` requests are inside the app at once and the rest wait their turn,
+parked at a semaphore, in arrival order. A parked request costs the event loop nothing
+more, so the loop's queue of ready work stays short and a health probe (answered from
+precomputed bytes ahead of the app, never gated) is served at once, whatever the number
+of clients.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["BodySizeLimit", "RateLimit", "TokenBuckets", "error_body"]
+__all__ = ["BodySizeLimit", "ConcurrencyGate", "RateLimit", "TokenBuckets", "error_body"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -202,3 +212,107 @@ class RateLimit:
                 )
                 return
         await self.app(scope, receive, send)
+
+
+class ConcurrencyGate:
+    """At most `limit` requests under `prefix` inside `app` at once; fixed answers first.
+
+    Requests for a path in `fixed` (``GET`` only) are answered at once with its
+    precomputed JSON bytes and never wait. Other requests under `prefix` wait for one of
+    `limit` slots, first come first served (an :class:`asyncio.Semaphore`, fair by
+    construction); one that waits longer than `timeout_s` gets 503 with ``Retry-After``.
+    Everything else (the page, static files) passes straight through.
+
+    Parameters
+    ----------
+    app
+        The wrapped ASGI app.
+    limit
+        Most gated requests inside `app` at once (>= 1).
+    timeout_s
+        Longest wait for a slot before 503, s.
+    fixed
+        Path to response body (JSON) for requests answered without entering `app`.
+    prefix
+        Paths gated.
+
+    Notes
+    -----
+    Without the gate, every one of N concurrent requests is a task on the event loop and
+    a new request (a health probe too) runs only after all the ready ones ahead of it:
+    its latency grows with N (Little's law, N over the throughput). With the gate, the
+    loop holds at most `limit` requests in progress plus the newly arrived ones, which
+    only park; a fixed answer waits for those, not for N.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        timeout_s: float,
+        fixed: dict[str, bytes] | None = None,
+        prefix: str = "/api/",
+    ) -> None:
+        if limit < 1:
+            raise ValueError(f"limit={limit}: need at least one slot")
+        self.app = app
+        self.limit = limit
+        self.timeout_s = timeout_s
+        self.fixed = dict(fixed or {})
+        self.prefix = prefix
+        # one semaphore per event loop (a test client runs each session on its own loop)
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._slots = weakref.WeakKeyDictionary()
+        self.inside = 0  # gated requests inside the app now (for tests and diagnostics)
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        sem = self._slots.get(loop)
+        if sem is None:
+            sem = self._slots[loop] = asyncio.Semaphore(self.limit)
+        return sem
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        body = self.fixed.get(path)
+        if body is not None and scope.get("method") in ("GET", "HEAD"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+            )
+            return
+        if not path.startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        sem = self._semaphore()
+        try:
+            await asyncio.wait_for(sem.acquire(), self.timeout_s)
+        except TimeoutError:
+            retry = str(max(1, math.ceil(self.timeout_s))).encode()
+            await _send_error(
+                send,
+                503,
+                "Busy",
+                f"the server is busy: no slot for this request within {self.timeout_s:g} s "
+                f"({self.limit} run at once); retry later",
+                [(b"retry-after", retry)],
+            )
+            return
+        self.inside += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.inside -= 1
+            sem.release()

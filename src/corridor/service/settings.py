@@ -47,6 +47,15 @@ class ServiceSettings:
     request_timeout_s
         Longest a search may take before the request gets 503 (the search is abandoned
         by the client, not killed: it finishes in its worker thread and fills the cache).
+    max_concurrent_requests
+        Most ``/api/`` requests inside the app at once (searches, cached answers, place
+        lookups); the others wait for a slot in arrival order and get 503 after
+        ``request_timeout_s``. ``/api/health`` never waits: it is answered from
+        precomputed bytes ahead of the app. Few slots keep the event loop's queue short
+        (so health and new connections are served at once) and bound the search threads
+        contending for the GIL; throughput is the same, since one loop and the GIL
+        serialise the work anyway. [assumption] 4: two per core of the 2-core machine
+        measured (bench/load.py).
     max_clients
         Most clients whose buckets are kept (the least recently seen are dropped).
     cors_origins
@@ -72,6 +81,7 @@ class ServiceSettings:
     rate_burst: int = 60
     rate_key: str = "ip"
     request_timeout_s: float = 30.0
+    max_concurrent_requests: int = 4
     max_clients: int = 10_000
     cors_origins: tuple[str, ...] = ()
     route_cache_size: int = 4096
@@ -96,6 +106,8 @@ class ServiceSettings:
             bad.append(f"rate_key={self.rate_key!r} (use ip or connection)")
         if not 0 < self.request_timeout_s <= 3600:
             bad.append(f"request_timeout_s={self.request_timeout_s} (need 0 < s <= 3600)")
+        if not 1 <= self.max_concurrent_requests <= 1024:
+            bad.append(f"max_concurrent_requests={self.max_concurrent_requests} (need 1-1024)")
         if self.route_cache_size < 0 or self.compare_cache_size < 0:
             bad.append("cache sizes must be >= 0")
         if self.compare_places < 2:
