@@ -215,7 +215,73 @@ def write_matrices(
     return p
 
 
+_CHILD_TIMEOUT_S = 600.0  # [assumption] far beyond any OMX read the memory budget allows
+
+
 def _read_omx(p: Path) -> Matrices:
+    """Read an OMX file in a forked child process where fork exists, else here.
+
+    The HDF5 library crashes the process (SIGSEGV) on some damaged files instead of
+    reporting an error (found by ``make fuzz``: a mutated OMX file killed the reader in
+    ``tables.File.__get_root_group``). The child reads the file and sends the matrices
+    back; if it dies, the file is reported as damaged and the caller lives on.
+    """
+    if not hasattr(os, "fork"):
+        return _read_omx_here(p)
+    import multiprocessing
+    import pickle
+
+    _omx()  # the missing-dependency error, raised here rather than in the child
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_read_omx_child, args=(p, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(_CHILD_TIMEOUT_S):
+            child.kill()
+            raise DataSourceError(p, f"reading the OMX file took over {_CHILD_TIMEOUT_S:g} s")
+        kind, value = receiver.recv()
+    except (EOFError, OSError, pickle.UnpicklingError):
+        child.join(5.0)
+        code = child.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise DataSourceError(
+            p, f"is a damaged OMX file (the HDF5 library crashed reading it: {how})"
+        ) from None
+    finally:
+        receiver.close()
+        child.join(5.0)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if kind == "ok" and isinstance(value, Matrices):
+        return value
+    if isinstance(value, CorridorError):
+        raise value
+    raise DataSourceError(p, str(value))
+
+
+def _read_omx_child(p: Path, sender: Any) -> None:
+    """The forked reader: sends ``("ok", Matrices)`` or ``("error", CorridorError | str)``."""
+    import faulthandler
+    import pickle
+
+    faulthandler.disable()  # a crash here is expected and reported by the parent
+
+    try:
+        sender.send(("ok", _read_omx_here(p)))
+    except CorridorError as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))  # errors with keyword-only fields may not survive
+            sender.send(("error", exc))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            sender.send(("error", str(exc).removeprefix(f"{p}: ")))
+    finally:
+        sender.close()
+
+
+def _read_omx_here(p: Path) -> Matrices:
     omx = _omx()
     import tables  # type: ignore[import-untyped]
 

@@ -298,7 +298,11 @@ class ConcurrencyGate:
             return
         sem = self._semaphore()
         try:
-            await asyncio.wait_for(sem.acquire(), self.timeout_s)
+            if sem.locked():  # wait (a timer, no extra task); else take a slot at once
+                async with asyncio.timeout(self.timeout_s):
+                    await sem.acquire()
+            else:
+                await sem.acquire()
         except TimeoutError:
             retry = str(max(1, math.ceil(self.timeout_s))).encode()
             await _send_error(
