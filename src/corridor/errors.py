@@ -40,8 +40,22 @@ def _shown(values: Sequence[object], limit: int = 5) -> str:
     return text + (f" ... ({len(values)} in all)" if len(values) > limit else "")
 
 
+MAX_MESSAGE_CHARS = 4000
+"""Longest message an error shows; the rest is cut (a value quoted whole could be huge)."""
+
+
 class CorridorError(Exception):
-    """Base class for every error raised by corridor."""
+    """Base class for every error raised by corridor.
+
+    Its message is at most :data:`MAX_MESSAGE_CHARS` characters: the head is kept and
+    the cut noted, so a message never carries unbounded input, whatever it quotes.
+    """
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if len(text) <= MAX_MESSAGE_CHARS:
+            return text
+        return f"{text[:MAX_MESSAGE_CHARS]}... (message cut: {len(text)} characters)"
 
 
 class ValidationError(CorridorError, ValueError):

@@ -59,3 +59,14 @@ def test_quoted_is_short_printable_ascii_safe(value: str | bytes) -> None:
 
 def test_clipped() -> None:
     assert clipped("a" * 10, 4) == "aaaa... (10 characters)"
+
+
+def test_every_error_message_is_bounded() -> None:
+    from corridor.errors import MAX_MESSAGE_CHARS, DataSourceError
+
+    err = DataSourceError("f.txt", "value " + "9" * 50_000 + " is bad", row=3)
+    text = str(err)
+    assert len(text) < MAX_MESSAGE_CHARS + 60 and text.startswith("f.txt (row 3): value 999")
+    assert text.endswith("(message cut: 50028 characters)")
+    assert err.reason.endswith(" is bad")  # the fields keep the whole value
+    assert str(ValidationError("short")) == "short"

@@ -106,3 +106,14 @@ def test_headway_budget_counts_the_expanded_trips(
     _refused(path, "169200 trips", "CORRIDOR_MAX_MEMORY_GB")
     monkeypatch.setenv("CORRIDOR_MAX_MEMORY_GB", "1")
     assert len(read_gtfs(path).frequencies) == 1
+
+
+def test_a_huge_bad_time_is_quoted_short(tmp_path: Path) -> None:
+    # found by `make fuzz`: 10,000 brackets in arrival_time were echoed whole (20 KB message)
+    from tests.unit.io.test_gtfs import STOP_TIMES
+
+    times = STOP_TIMES.replace("T1,08:20:00", "T1,08:" + "[" * 10_000 + "20:00", 1)
+    path = write_feed(tmp_path, **{"stop_times.txt": times})
+    with pytest.raises(corridor.DataSourceError, match=r"arrival_time '08:\[+' \.\.\. \(") as e:
+        read_gtfs(path)
+    assert len(str(e.value)) < 400

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor.budget import check_memory
+from corridor.budget import check_memory, quoted
 from corridor.errors import DataSourceError
 
 from .source import FeedSource, fail_rows, parse_times
@@ -123,7 +123,7 @@ def stop_times_table(
             i = int(np.flatnonzero(bad)[0])
             raise DataSourceError(
                 src.where(name),
-                f"{col} {times[col].iloc[i]!r} is not a time H:MM:SS (minutes and seconds "
+                f"{col} {quoted(times[col].iloc[i])} is not a time H:MM:SS (minutes and seconds "
                 "below 60, hours may pass 24)",
                 row=i + 2,
             )
