@@ -1,7 +1,8 @@
 """Kill tests (issue 13): SIGKILL every writer at random moments; nothing is lost or left.
 
-Each writer (``scenario compare --out``, ``export`` to GeoPackage and GeoParquet, ``skim
---out``, ``import osm``, ``tcd --out`` (a chart), ``isochrone --out``, ``map``) is run as
+Each writer (``scenario compare --out`` (the report folder), ``export`` to GeoPackage,
+GeoParquet and a route's GeoJSON, ``skim --out`` to OMX, CSV and Parquet, ``assign --out``
+to CSV and TNTP, ``import osm``, ``tcd --out`` (a chart), ``isochrone --out``, ``map``) is run as
 its own process with a previous output in place and killed with SIGKILL after a random
 delay: half the delays are drawn over the whole measured run, half over its writing phase
 (from the moment its temporary appears).
@@ -222,6 +223,41 @@ WRITERS = [
         _matrix_form,
     ),
     Writer(
+        "skim-csv",
+        "m.csv",
+        ["skim", "A", "B", "--network", "toy.gpkg", "--out", "m.csv"],
+        ["skim", "A", "B", "C", "D", "--network", "toy.gpkg", "--out", "m.csv"],
+        _matrix_form,
+    ),
+    Writer(
+        "skim-parquet",
+        "m.parquet",
+        ["skim", "A", "B", "--network", "toy.gpkg", "--out", "m.parquet"],
+        ["skim", "A", "B", "C", "D", "--network", "toy.gpkg", "--out", "m.parquet"],
+        _matrix_form,
+    ),
+    Writer(
+        "export-route-geojson",
+        "route.geojson",
+        ["export", "toy.gpkg", "--route", "A", "C", "--out", "route.geojson"],
+        ["export", "toy.gpkg", "--route", "A", "D", "--out", "route.geojson"],
+        _bytes_form,
+    ),
+    Writer(
+        "assign-csv",
+        "flows.csv",
+        ["assign", "toy.gpkg", "trips_a.csv", "--out", "flows.csv"],
+        ["assign", "toy.gpkg", "trips_b.csv", "--out", "flows.csv"],
+        _bytes_form,
+    ),
+    Writer(
+        "assign-tntp",
+        "flows.tntp",
+        ["assign", "toy.gpkg", "trips_a.csv", "--out", "flows.tntp"],
+        ["assign", "toy.gpkg", "trips_b.csv", "--out", "flows.tntp"],
+        _bytes_form,
+    ),
+    Writer(
         "import-osm",
         "osm.gpkg",
         ["import", "osm", "small.osm", "--country", "EE", "--out", "osm.gpkg"],
@@ -260,6 +296,8 @@ def _inputs(work: Path) -> list[str]:
     for name, text in _SCENARIOS.items():
         (work / name).write_text(text)
     (work / "small.osm").write_text(_OSM)
+    (work / "trips_a.csv").write_text("origin,destination,trips\n1,4,100\n2,3,50\n")
+    (work / "trips_b.csv").write_text("origin,destination,trips\n1,4,100\n2,3,80\n1,3,20\n")
     return sorted(p.name for p in work.iterdir())
 
 
