@@ -156,3 +156,14 @@ def test_messages_never_echo_unbounded_input(toy_file: Path) -> None:
     assert "y" * 2100 not in error
     res = runner.invoke(app, ["route", "A", "D", "-n", str(toy_file), "--as-of", "y" * 5000])
     assert res.exit_code == 2 and len(res.output) < 2200
+
+
+def test_osm_with_a_huge_bad_id_says_so_briefly(tmp_path: Path) -> None:
+    # found by `make fuzz`: the reader's message quoted 10,000 brackets whole (20 KB)
+    pytest.importorskip("osmium", reason="pyosmium reads OSM files")
+    src = tmp_path / "bad.osm"
+    src.write_text(OSM.replace('<node id="1"', '<node id="[' + "[" * 10_000 + '"', 1))
+    with pytest.raises(corridor.DataSourceError) as info:
+        corridor.read_osm(src)
+    assert "not a readable OpenStreetMap file" in str(info.value)
+    assert len(str(info.value)) < 600

@@ -434,7 +434,7 @@ def load_profile(profile: str | Path | Profile) -> Profile:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except RecursionError:
             raise DataSourceError(path, "nested far too deeply; not a profile") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: a 5,000-digit int
             reason = clipped(" ".join(str(exc).split()), 200)
             raise DataSourceError(path, f"cannot read the profile as YAML: {reason}") from None
         check_depth(data, where=str(path))

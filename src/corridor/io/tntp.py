@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._typing import FloatArray
-from corridor.budget import check_memory, clipped
+from corridor.budget import check_memory, clipped, quoted
 from corridor.errors import DataSourceError
 
 __all__ = [
@@ -197,7 +197,7 @@ def read_tntp_net(path: str | os.PathLike[str], *, name: str | None = None) -> T
             nums = [float(v) for v in fields[:10]]
         except ValueError:
             word = next(v for v in fields[:10] if not _is_number(v))
-            raise DataSourceError(p, f"{word!r} is not a number", row=line_no) from None
+            raise DataSourceError(p, f"{quoted(word)} is not a number", row=line_no) from None
         values[k, : len(nums)] = nums
     if len(rows) != n_links:
         raise DataSourceError(

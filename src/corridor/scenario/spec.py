@@ -422,6 +422,11 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         raise ValidationError(
             f"{source}:{line}: invalid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
+    except ValueError as exc:  # PyYAML's int(): more digits than Python converts (4,300)
+        raise ValidationError(
+            f"{source}: a number in the file cannot be read ({clipped(str(exc), 120)}); "
+            "no scenario value needs more than a few digits"
+        ) from None
     if not isinstance(data, dict):
         raise ValidationError(f"{source}:1: a scenario file is a mapping with name, base and edits")
     check_depth(data, where=source)

@@ -99,3 +99,11 @@ def test_metadata_with_long_padding(tmp_path: Path) -> None:
     )
     net = read_tntp_net(_write(tmp_path, "p_net.tntp", text))  # the first word is the count
     assert net.n_zones == 2
+
+
+def test_a_huge_bad_number_is_quoted_short(tmp_path: Path) -> None:
+    # found by `make fuzz`: 10,000 brackets in a link's length were echoed whole (20 KB)
+    links = [LINKS[0].replace(" 100 ", " 0." + "[" * 10_000 + " "), *LINKS[1:]]
+    text = NET.format(thru=1, n=4, links="\n".join(links))
+    msg = _refused(read_tntp_net, _write(tmp_path, "h_net.tntp", text), "is not a number")
+    assert "in all" in msg

@@ -113,3 +113,19 @@ def test_deeply_nested_profile(tmp_path: Path, depth: int) -> None:
     with pytest.raises(corridor.CorridorError) as info:
         load_profile(path)
     _one_line(info, "deep.yaml", "nested")
+
+
+def test_a_5000_digit_number_in_a_scenario_is_refused(tmp_path: Path) -> None:
+    # found by `make fuzz`: PyYAML's int() raised ValueError (Python's 4,300-digit limit)
+    text = "name: x\ndescription: t\nbase: toy\nedits:\n  - scale_demand: " + "9" * 5000 + "\n"
+    with pytest.raises(corridor.ValidationError) as info:
+        parse_scenario(text, source="big.yaml")
+    _one_line(info, "big.yaml", "number")
+
+
+def test_a_5000_digit_number_in_a_profile_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big_profile.yaml"
+    path.write_text("id: big\nname: Big\nkind: road\nmax_speed_kmh: " + "9" * 5000 + "\n")
+    with pytest.raises(corridor.DataSourceError) as info:
+        load_profile(path)
+    _one_line(info, "big_profile.yaml", "cannot read the profile as YAML")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from corridor._typing import BoolArray, FloatArray, IntArray
+from corridor.budget import clipped
 from corridor.errors import DataSourceError
 from corridor.progress import Progress, ProgressCallback
 
@@ -65,7 +66,7 @@ class Ways:
 def _open_error(path: Path, exc: BaseException) -> DataSourceError:
     return DataSourceError(
         path,
-        f"is not a readable OpenStreetMap file (PBF or XML): {exc}; "
+        f"is not a readable OpenStreetMap file (PBF or XML): {clipped(str(exc), 200)}; "
         "check that it is complete (re-download it) and that its name ends in .osm.pbf or .osm",
     )
 
