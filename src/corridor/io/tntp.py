@@ -216,6 +216,10 @@ def read_tntp_net(path: str | os.PathLike[str], *, name: str | None = None) -> T
         (~(values[:, 5] >= 0) | ~np.isfinite(values[:, 5]), "b must be finite and >= 0"),
         (~(values[:, 6] >= 0) | ~np.isfinite(values[:, 6]), "power must be finite and >= 0"),
         (a == b, "link starts and ends at the same node"),
+        (
+            ~(np.abs(values[:, 9]) <= _MAX_ID) | (values[:, 9] != np.round(values[:, 9])),
+            "link_type must be a whole number (an integer code)",
+        ),
     )
     for bad, text in checks:
         if bad.any():

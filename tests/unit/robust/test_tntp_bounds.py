@@ -107,3 +107,11 @@ def test_a_huge_bad_number_is_quoted_short(tmp_path: Path) -> None:
     text = NET.format(thru=1, n=4, links="\n".join(links))
     msg = _refused(read_tntp_net, _write(tmp_path, "h_net.tntp", text), "is not a number")
     assert "in all" in msg
+
+
+@pytest.mark.parametrize("link_type", ["inf", "nan", "1e19", "2.5"])
+def test_link_type_that_is_no_integer_is_refused(tmp_path: Path, link_type: str) -> None:
+    # found by `make fuzz`: link_type inf was cast to int64 (RuntimeWarning, garbage code)
+    links = [LINKS[0].removesuffix(" 1 ;") + f" {link_type} ;", *LINKS[1:]]
+    text = NET.format(thru=1, n=4, links="\n".join(links))
+    _refused(read_tntp_net, _write(tmp_path, "t_net.tntp", text), "link_type", "(row ")
