@@ -144,3 +144,29 @@ def test_settings_bound_the_slots() -> None:
         ServiceSettings(max_concurrent_requests=0)
     env = {"CORRIDOR_SERVICE_MAX_CONCURRENT_REQUESTS": "3"}
     assert ServiceSettings.from_env(env).max_concurrent_requests == 3
+
+
+def test_slow_paths_have_a_pool_of_their_own() -> None:
+    async def scenario() -> None:
+        opened = asyncio.Event()
+
+        async def inner(scope: Any, receive: Any, send: Any) -> None:
+            if scope["path"] == "/api/compare":
+                await opened.wait()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"{}"})
+
+        gate = ConcurrencyGate(
+            inner, limit=1, timeout_s=30, slow=frozenset({"/api/compare"}), slow_limit=1
+        )
+        transport = httpx.ASGITransport(app=gate)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            compare = asyncio.create_task(c.post("/api/compare"))
+            await _until(lambda: gate.inside == 1)
+            # the comparison holds the slow pool's only slot; a quick request still enters
+            assert (await c.get("/api/places")).status_code == 200
+            assert not compare.done()
+            opened.set()
+            assert (await compare).status_code == 200
+
+    asyncio.run(scenario())

@@ -586,6 +586,9 @@ def create_app(
         limit=cfg.max_concurrent_requests,
         timeout_s=cfg.request_timeout_s,
         fixed={"/api/health": health_body},
+        # seconds each (a comparison, the published-figures check): a pool of their own
+        slow=frozenset({"/api/compare", "/api/validate"}),
+        slow_limit=max(1, cfg.max_concurrent_requests // 2),
     )
     if cfg.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -221,7 +221,9 @@ class ConcurrencyGate:
     precomputed JSON bytes and never wait. Other requests under `prefix` wait for one of
     `limit` slots, first come first served (an :class:`asyncio.Semaphore`, fair by
     construction); one that waits longer than `timeout_s` gets 503 with ``Retry-After``.
-    Everything else (the page, static files) passes straight through.
+    Paths in `slow` (requests that take seconds, such as a scenario comparison) have a
+    pool of their own of `slow_limit` slots, so they never hold every slot of the quick
+    ones. Everything else (the page, static files) passes straight through.
 
     Parameters
     ----------
@@ -235,6 +237,10 @@ class ConcurrencyGate:
         Path to response body (JSON) for requests answered without entering `app`.
     prefix
         Paths gated.
+    slow
+        Gated paths with their own pool.
+    slow_limit
+        Slots of that pool (>= 1).
 
     Notes
     -----
@@ -252,25 +258,32 @@ class ConcurrencyGate:
         timeout_s: float,
         fixed: dict[str, bytes] | None = None,
         prefix: str = "/api/",
+        slow: frozenset[str] = frozenset(),
+        slow_limit: int = 1,
     ) -> None:
-        if limit < 1:
-            raise ValueError(f"limit={limit}: need at least one slot")
+        if limit < 1 or slow_limit < 1:
+            raise ValueError(f"limit={limit}, slow_limit={slow_limit}: need at least one slot")
         self.app = app
         self.limit = limit
         self.timeout_s = timeout_s
         self.fixed = dict(fixed or {})
         self.prefix = prefix
-        # one semaphore per event loop (a test client runs each session on its own loop)
-        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self.slow = slow
+        self.slow_limit = slow_limit
+        # semaphores per event loop (a test client runs each session on its own loop)
+        self._slots: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, asyncio.Semaphore]
+        ]
         self._slots = weakref.WeakKeyDictionary()
         self.inside = 0  # gated requests inside the app now (for tests and diagnostics)
 
-    def _semaphore(self) -> asyncio.Semaphore:
+    def _semaphore(self, path: str) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
-        sem = self._slots.get(loop)
-        if sem is None:
-            sem = self._slots[loop] = asyncio.Semaphore(self.limit)
-        return sem
+        pools = self._slots.get(loop)
+        if pools is None:
+            pools = (asyncio.Semaphore(self.limit), asyncio.Semaphore(self.slow_limit))
+            self._slots[loop] = pools
+        return pools[1] if path in self.slow else pools[0]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -296,7 +309,7 @@ class ConcurrencyGate:
         if not path.startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        sem = self._semaphore()
+        sem = self._semaphore(path)
         try:
             if sem.locked():  # wait (a timer, no extra task); else take a slot at once
                 async with asyncio.timeout(self.timeout_s):
