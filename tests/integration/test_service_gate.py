@@ -170,3 +170,42 @@ def test_slow_paths_have_a_pool_of_their_own() -> None:
             assert (await compare).status_code == 200
 
     asyncio.run(scenario())
+
+
+def _scope(path: str, method: str = "GET") -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "headers": [], "client": None}
+
+
+async def _call(app: Any, scope: dict[str, Any], log: list[str]) -> None:
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(msg: dict[str, Any]) -> None:
+        if msg["type"] == "http.response.body":
+            log.append(f"done {scope['path']}")
+
+    await app(scope, receive, send)
+
+
+@pytest.mark.parametrize("limit", [1, 4])
+def test_health_overtakes_a_queue_of_requests_that_never_await(limit: int) -> None:
+    # A cached answer runs to its end without yielding. With 40 such requests queued on
+    # the loop and a health probe queued last, the probe must be answered after at most
+    # `limit` of them, not after all 40 (which is what queueing on the loop would give).
+    log: list[str] = []
+
+    async def atomic(scope: Any, receive: Any, send: Any) -> None:
+        log.append("work")  # no await before the answer: one step on the loop
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    gate = ConcurrencyGate(atomic, limit=limit, timeout_s=30, fixed={"/api/health": b"{}"})
+
+    async def scenario() -> None:
+        tasks = [asyncio.create_task(_call(gate, _scope("/api/route"), log)) for _ in range(40)]
+        tasks.append(asyncio.create_task(_call(gate, _scope("/api/health"), log)))
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+    assert log.count("work") == 40
+    assert log[: log.index("done /api/health")].count("work") <= limit

@@ -246,9 +246,10 @@ class ConcurrencyGate:
     -----
     Without the gate, every one of N concurrent requests is a task on the event loop and
     a new request (a health probe too) runs only after all the ready ones ahead of it:
-    its latency grows with N (Little's law, N over the throughput). With the gate, the
-    loop holds at most `limit` requests in progress plus the newly arrived ones, which
-    only park; a fixed answer waits for those, not for N.
+    its latency grows with N (Little's law, N over the throughput). With the gate, a
+    request that takes a slot yields once before its work, so the loop's queue holds at
+    most `limit` requests' work plus the newly arrived ones, which only park; a fixed
+    answer waits for those, not for N.
     """
 
     def __init__(
@@ -329,6 +330,11 @@ class ConcurrencyGate:
             return
         self.inside += 1
         try:
+            # Yield once with the slot held: a cached answer runs without a single await,
+            # so without this every request would be one atomic step and the loop's queue
+            # would again hold all N of them ahead of a health probe. This way at most
+            # `limit` requests' work is queued; the rest park at the semaphore.
+            await asyncio.sleep(0)
             await self.app(scope, receive, send)
         finally:
             self.inside -= 1
