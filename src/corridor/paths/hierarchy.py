@@ -28,6 +28,7 @@ __all__ = [
     "Hierarchy",
     "build_cch",
     "build_hierarchy",
+    "derive_hierarchy",
     "hierarchy_built",
     "hierarchy_of",
 ]
@@ -133,6 +134,11 @@ class Hierarchy(_PicklesWithoutWorkspaces):
         arrays) the edge stands for.
     cch
         For a customisable CH (:func:`build_cch`), its fixed parts; None for a classic CH.
+    derivation
+        How this hierarchy was made: ``"built"`` (order, topology and customisation),
+        ``"customised"`` (a full customisation of a hierarchy of a graph with the same
+        arcs) or ``"recustomised N arcs"`` (only what N changed arcs reach), see
+        :func:`hierarchy_of`.
     """
 
     source_rank: IntArray
@@ -154,6 +160,7 @@ class Hierarchy(_PicklesWithoutWorkspaces):
     child2: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     edge_arc: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
     cch: Customisable | None = None
+    derivation: str = "built"
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
 
     def __repr__(self) -> str:
@@ -271,8 +278,6 @@ class Hierarchy(_PicklesWithoutWorkspaces):
         graph's costs were scaled to whole numbers (see ``SkimGraph.kernel_arrays``), the
         new weights get the same scale.
         """
-        from corridor.kernels.cch_customise import recustomise
-
         cch = self._customisable()
         arcs = np.asarray(changed_arcs).ravel()
         weights = np.asarray(new_weights, dtype=np.float64).ravel()
@@ -304,6 +309,13 @@ class Hierarchy(_PicklesWithoutWorkspaces):
         seeds = np.unique(edges[real])
         if not seeds.size:
             return replace(self, cch=replace(cch, arc_w=arc_w))
+        return self._recustomised(seeds, replace(cch, arc_w=arc_w))
+
+    def _recustomised(self, seeds: IntArray, cch: Customisable) -> Hierarchy:
+        """This hierarchy re-customised from the edges `seeds` for the arc weights and
+        attributes of `cch` (this one's fixed parts with new ``arc_w`` / ``arc_attr``)."""
+        from corridor.kernels.cch_customise import recustomise
+
         out = {
             name: getattr(self, name).copy()
             for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
@@ -318,7 +330,7 @@ class Hierarchy(_PicklesWithoutWorkspaces):
             cch.dn_edge,
             cch.did_indptr,
             cch.did_arc,
-            arc_w,
+            cch.arc_w,
             cch.arc_attr,
             self.edge_arc.size,
             seeds,
@@ -332,13 +344,7 @@ class Hierarchy(_PicklesWithoutWorkspaces):
             child2,
             *cch.workspace(),
         )
-        return replace(
-            self,
-            **out,
-            child1=child1,
-            child2=child2,
-            cch=replace(cch, arc_w=arc_w),
-        )
+        return replace(self, **out, child1=child1, child2=child2, cch=cch)
 
     def _arc_position(self, arcs: IntArray) -> IntArray:
         """Input-arc position (hierarchy edge id) of graph arcs that are not self-loops."""
@@ -558,18 +564,127 @@ def build_hierarchy(graph: SkimGraph, *, settle_limit: int = 50, sim_limit: int 
 
 
 _built: weakref.WeakKeyDictionary[SkimGraph, Hierarchy] = weakref.WeakKeyDictionary()
+_by_topology: dict[bytes, weakref.ref[Hierarchy]] = {}
+"""A live customisable hierarchy per graph topology (nodes, arcs, no-through nodes): a
+scenario's graph with the base's arcs and other costs derives its hierarchy from it."""
 _built_lock = threading.Lock()
+
+FULL_ABOVE = 0.05
+"""Share of changed arcs above which a derived hierarchy is customised in full rather than
+following the changes (:meth:`Hierarchy.with_costs`)."""
 
 
 def hierarchy_of(graph: SkimGraph) -> Hierarchy:
-    """The graph's contraction hierarchy, built once and kept while the graph lives
-    (a skim graph of a network lives as long as its Router keeps it)."""
+    """The graph's contraction hierarchy, made once and kept while the graph lives
+    (a skim graph of a network lives as long as its Router keeps it).
+
+    If a customisable hierarchy of another live graph with the same topology exists (the
+    same nodes, arcs in the same order and no-through nodes: a scenario that only changes
+    costs, e.g. a crossing's delay, link speeds, tolls, closures as infinite costs), this
+    graph's is derived from it by re-customisation (:func:`derive_hierarchy`); otherwise
+    one is built: a customisable CH (:func:`build_cch`) when ``pymetis`` is installed,
+    else a classic one (:func:`build_hierarchy`). Its ``derivation`` attribute (and a
+    debug log) says which happened.
+    """
     with _built_lock:
         found = _built.get(graph)
-        if found is None:
-            found = build_hierarchy(graph)
-            _built[graph] = found
+        if found is not None:
+            return found
+        key = _topology_key(graph)
+        ref = _by_topology.get(key)
+        base = None if ref is None else ref()
+        if base is not None:
+            found = derive_hierarchy(base, graph)
+        else:
+            from corridor.kernels.cch_order import have_metis
+
+            found = build_cch(graph) if have_metis() else build_hierarchy(graph)
+            if found.cch is not None:
+                for k in [k for k, r in _by_topology.items() if r() is None]:
+                    del _by_topology[k]
+                _by_topology[key] = weakref.ref(found)
+        log.debug("hierarchy of %r: %s in %.4f s", graph, found.derivation, found.seconds)
+        _built[graph] = found
         return found
+
+
+def _topology_key(graph: SkimGraph) -> bytes:
+    """A digest of what fixes a customisable hierarchy's order and topology."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(np.int64(graph.n_nodes).tobytes())
+    for arr, dtype in ((graph.tails, np.int64), (graph.heads, np.int64), (graph.blocked, bool)):
+        a = np.ascontiguousarray(arr, dtype=dtype)
+        h.update(np.int64(a.size).tobytes())
+        h.update(a.tobytes())
+    return h.digest()
+
+
+def _differ(a: FloatArray, b: FloatArray) -> Any:
+    """Where two float arrays differ, NaN equal to NaN."""
+    return (a != b) & ~(np.isnan(a) & np.isnan(b))
+
+
+def derive_hierarchy(
+    base: Hierarchy, graph: SkimGraph, *, full_above: float = FULL_ABOVE
+) -> Hierarchy:
+    """The hierarchy of `graph` from `base`, a customisable hierarchy of a graph with the
+    same topology (nodes, arcs in order, no-through nodes), by re-customisation.
+
+    Only arcs whose kernel cost or attributes differ from the base's are followed
+    (:meth:`Hierarchy.recustomise`); if more than `full_above` of the arcs changed, or
+    the graph's costs or attributes take another decimal scale (``SkimGraph.
+    kernel_arrays``), the whole hierarchy is customised afresh instead. Either way the
+    order and topology are shared and the result is bit for bit the one
+    :func:`build_cch` gives with the base's order.
+
+    Raises
+    ------
+    ValidationError
+        If `base` is a classic CH or `graph`'s arc count is not the base's.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    cch = base._customisable()
+    if graph.tails.size != cch.arc_edge.size:
+        raise ValidationError(
+            f"derive_hierarchy: a graph of {graph.tails.size} arcs for a hierarchy of "
+            f"{cch.arc_edge.size}; only a graph of the same topology can be re-customised"
+        )
+    cost, attrs, scale, attr_scales = graph.kernel_arrays
+    sel = base.edge_arc
+    arc_w = np.ascontiguousarray(cost[sel])
+    arc_attr = np.ascontiguousarray(attrs[:, sel])
+    same_scale = (
+        scale == base.scale
+        and arc_attr.shape == cch.arc_attr.shape
+        and np.array_equal(attr_scales, base.attr_scales)
+    )
+    changed = np.zeros(0, np.int64)
+    attrs_changed = False
+    if same_scale:
+        diff = arc_w != cch.arc_w
+        if arc_attr.shape[0]:
+            by_attr = _differ(arc_attr, cch.arc_attr).any(axis=0)
+            attrs_changed = bool(by_attr.any())
+            diff |= by_attr
+        changed = np.flatnonzero(diff)
+    if not same_scale or changed.size > full_above * max(1, sel.size):
+        new_cch = replace(cch, arc_w=arc_w, arc_attr=arc_attr)
+        out = _customised(base.up_head.size, sel.size, arc_attr.shape[0])
+        _run_customise(base.up_indptr, base.up_head, new_cch, arc_w, sel.size, out)
+        how = "customised"
+        hier = replace(base, **out, scale=scale, attr_scales=attr_scales, cch=new_cch)
+    else:
+        how = f"recustomised {changed.size} arcs"
+        new_cch = replace(cch, arc_w=arc_w, arc_attr=arc_attr if attrs_changed else cch.arc_attr)
+        if changed.size:
+            hier = base._recustomised(np.unique(cch.arc_edge[sel[changed]]), new_cch)
+        else:
+            hier = replace(base, cch=new_cch)
+    return replace(hier, seconds=time.perf_counter() - t0, derivation=how)
 
 
 def hierarchy_built(graph: SkimGraph) -> bool:
