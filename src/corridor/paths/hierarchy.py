@@ -599,7 +599,7 @@ def hierarchy_of(graph: SkimGraph) -> Hierarchy:
             from corridor.kernels.cch_order import have_metis
 
             found = build_cch(graph) if have_metis() else build_hierarchy(graph)
-            if found.cch is not None:
+            if found.cch is not None:  # the base of later graphs of this topology
                 for k in [k for k, r in _by_topology.items() if r() is None]:
                     del _by_topology[k]
                 _by_topology[key] = weakref.ref(found)

@@ -153,3 +153,20 @@ def test_random_cost_changes_match_scipy_and_a_fresh_build(n: int, data: st.Data
     want, want_sums = fresh.many_to_many(nodes, nodes)
     assert np.array_equal(got, want) and np.array_equal(got_sums, want_sums)
     _same(h2, fresh)
+
+
+def test_an_added_arc_builds_afresh() -> None:
+    """A scenario that adds a link changes the topology: no re-customisation."""
+    a, b, w = [0, 1, 2], [1, 2, 3], [1.0, 2.0, 3.0]
+    g1 = skim_graph_from_links(a, b, w, node_ids=np.arange(4))
+    h1 = hierarchy_of(g1)
+    g2 = skim_graph_from_links([*a, 0], [*b, 3], [*w, 5.0], node_ids=np.arange(4))
+    h2 = hierarchy_of(g2)
+    assert h1.derivation == "built" and h2.derivation == "built"
+    got, _ = h2.many_to_many(np.arange(4), np.arange(4))
+    assert got[0, 3] == 5.0 and got[0, 2] == 3.0
+    g3 = skim_graph_from_links(a, b, [1.0, 9.0, 3.0], node_ids=np.arange(4))
+    h3 = hierarchy_of(g3)
+    assert h3.derivation == "customised"  # 1 of 3 arcs is above FULL_ABOVE
+    assert hierarchy_of(g3).many_to_many(np.arange(4), np.arange(4))[0][0, 3] == 13.0
+    del h1
