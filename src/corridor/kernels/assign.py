@@ -22,7 +22,7 @@ import math
 import numba as nb
 import numpy as np
 
-from corridor.kernels.dijkstra import dijkstra_tree
+from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = [
     "aon_load",
@@ -200,8 +200,8 @@ def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flo
     (its od_cost row then stays inf)."""
     if not np.any(row > 0.0):
         return
-    dist, pred, order, heap, hkey, pos, node_flow = work
-    count = dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+    dist, pred, order, hkey, hnode, node_flow = work
+    count = dijkstra_tree_lazy(indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode)
     for j in range(zones.size):
         od_cost[j] = dist[zones[j]]
         if row[j] > 0.0 and dist[zones[j]] < np.inf:
@@ -223,8 +223,8 @@ def _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_
     n_blocks = partial.shape[0]
     z = zones.size
     for b in nb.prange(n_blocks):
-        dist, pred, order, heap, hkey, pos, node_flow = scratch
-        work = (dist[b], pred[b], order[b], heap[b], hkey[b], pos[b], node_flow[b])
+        dist, pred, order, hkey, hnode, node_flow = scratch
+        work = (dist[b], pred[b], order[b], hkey[b], hnode[b], node_flow[b])
         for i in range(b, z, n_blocks):
             _load_origin(
                 indptr,
@@ -263,9 +263,8 @@ def aon_load(indptr, heads, tails, cost, blocked, zones, demand, n_blocks):
         np.empty((n_blocks, n)),
         np.empty((n_blocks, n), np.int64),
         np.empty((n_blocks, n), np.int64),
-        np.empty((n_blocks, n), np.int32),
-        np.empty((n_blocks, n)),
-        np.empty((n_blocks, n), np.int32),
+        np.empty((n_blocks, m + 1)),
+        np.empty((n_blocks, m + 1), np.int32),
         np.zeros((n_blocks, n)),
     )
     _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_cost, scratch)
@@ -288,9 +287,8 @@ def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
         np.empty(n),
         np.empty(n, np.int64),
         np.empty(n, np.int64),
-        np.empty(n, np.int32),
-        np.empty(n),
-        np.empty(n, np.int32),
+        np.empty(m + 1),
+        np.empty(m + 1, np.int32),
         np.zeros(n),
     )
     for i in range(z):

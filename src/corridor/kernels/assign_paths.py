@@ -23,7 +23,7 @@ import numba as nb
 import numpy as np
 
 from corridor.kernels.assign import vdf_deriv, vdf_time
-from corridor.kernels.dijkstra import dijkstra_tree
+from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = ["gp_link_flows", "gp_sweep"]
 
@@ -164,9 +164,8 @@ def gp_sweep(
     dist = np.empty(n)
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int32)
-    hkey = np.empty(n)
-    pos = np.empty(n, np.int32)
+    hkey = np.empty(arcs + 1)
+    hnode = np.empty(arcs + 1, np.int32)
     buf = np.empty(n, np.int32)
     mark = np.zeros(m, np.int64)
     stamp = 1
@@ -182,7 +181,7 @@ def gp_sweep(
                 else:
                     cost[e] = t[a] + fixed[c, a] if allowed[c, a] else np.inf
             src = zones[i]
-            dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+            dijkstra_tree_lazy(indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode)
             for j in range(z):
                 if row[j] <= 0.0 or j == i or dist[zones[j]] == np.inf:
                     continue
