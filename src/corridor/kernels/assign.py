@@ -195,13 +195,24 @@ def line_search(kind, t0, alpha, beta, cap, x, d, fixed_dot, tol):
 
 
 @nb.njit(cache=True, nogil=True)
+def _zone_mask(n, zones):
+    """(bool[n] true at the zone nodes, the number of distinct zone nodes)."""
+    mask = np.zeros(n, np.bool_)
+    for v in zones:
+        mask[v] = True
+    return mask, int(mask.sum())
+
+
+@nb.njit(cache=True, nogil=True)
 def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
     """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
-    (its od_cost row then stays inf)."""
+    (its od_cost row then stays inf). The tree stops growing once every zone is settled."""
     if not np.any(row > 0.0):
         return
-    dist, pred, order, hkey, hnode, node_flow = work
-    count = dijkstra_tree_lazy(indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode)
+    dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = work
+    count = dijkstra_tree_lazy(
+        indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, is_zone, n_zones
+    )
     for j in range(zones.size):
         od_cost[j] = dist[zones[j]]
         if row[j] > 0.0 and dist[zones[j]] < np.inf:
@@ -223,8 +234,8 @@ def _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_
     n_blocks = partial.shape[0]
     z = zones.size
     for b in nb.prange(n_blocks):
-        dist, pred, order, hkey, hnode, node_flow = scratch
-        work = (dist[b], pred[b], order[b], hkey[b], hnode[b], node_flow[b])
+        dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = scratch
+        work = (dist[b], pred[b], order[b], hkey[b], hnode[b], node_flow[b], is_zone, n_zones)
         for i in range(b, z, n_blocks):
             _load_origin(
                 indptr,
@@ -266,6 +277,7 @@ def aon_load(indptr, heads, tails, cost, blocked, zones, demand, n_blocks):
         np.empty((n_blocks, m + 1)),
         np.empty((n_blocks, m + 1), np.int32),
         np.zeros((n_blocks, n)),
+        *_zone_mask(n, zones),
     )
     _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_cost, scratch)
     flows = np.zeros(m)
@@ -290,6 +302,7 @@ def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
         np.empty(m + 1),
         np.empty(m + 1, np.int32),
         np.zeros(n),
+        *_zone_mask(n, zones),
     )
     for i in range(z):
         _load_origin(

@@ -168,6 +168,9 @@ def gp_sweep(
     hnode = np.empty(arcs + 1, np.int32)
     buf = np.empty(n, np.int32)
     mark = np.zeros(m, np.int64)
+    is_zone = np.zeros(n, np.bool_)
+    is_zone[zones] = True
+    n_zones = int(is_zone.sum())  # trees stop once every zone is settled
     stamp = 1
     for c in range(n_class):
         for i in range(z):
@@ -181,7 +184,9 @@ def gp_sweep(
                 else:
                     cost[e] = t[a] + fixed[c, a] if allowed[c, a] else np.inf
             src = zones[i]
-            dijkstra_tree_lazy(indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode)
+            dijkstra_tree_lazy(
+                indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, is_zone, n_zones
+            )
             for j in range(z):
                 if row[j] <= 0.0 or j == i or dist[zones[j]] == np.inf:
                     continue

@@ -97,14 +97,19 @@ def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
 
 
 @nb.njit(cache=True, nogil=True)
-def dijkstra_tree_lazy(indptr, heads, cost, blocked, source, dist, pred, order, hkey, hnode):
+def dijkstra_tree_lazy(
+    indptr, heads, cost, blocked, source, dist, pred, order, hkey, hnode, target, n_targets
+):
     """:func:`dijkstra_lazy` that records the settle order and never expands a blocked node.
 
     The twin of :func:`corridor.kernels.dijkstra.dijkstra_tree` (same outputs: `dist`
     float64[n], `pred` int64[n] CSR slots, `order` int64[n] the settled nodes in settling
     order, a topological order of the tree) on the lazy-deletion heap; `hkey`
     float64[m+1] and `hnode` int32[m+1] are scratch (:func:`new_lazy_heap`). The source is
-    expanded even when blocked. Returns the number of settled nodes.
+    expanded even when blocked. The search stops once `n_targets` nodes with `target`
+    (bool[n]) true are settled (`n_targets` 0: grow the whole tree); then only the settled
+    nodes' `dist` and `pred` are final, and paths to them use settled nodes only. Returns
+    the number of settled nodes.
 
     Ties are broken canonically: of the arcs of positive cost that reach a node at its
     least distance, `pred` is the lowest CSR slot (all their tails settle before the
@@ -150,6 +155,10 @@ def dijkstra_tree_lazy(indptr, heads, cost, blocked, source, dist, pred, order, 
             continue  # stale: u was reached more cheaply after this entry was pushed
         order[count] = u
         count += 1
+        if target[u]:
+            n_targets -= 1
+            if n_targets == 0:
+                break  # every target settled: the rest of the tree is not needed
         if blocked[u] and u != source:
             continue
         for e in range(indptr[u], indptr[u + 1]):
