@@ -26,6 +26,7 @@ from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = [
     "aon_load",
+    "aon_load_warm",
     "beckmann",
     "line_search",
     "link_derivs",
@@ -309,3 +310,125 @@ def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
             indptr, heads, tails, cost, blocked, zones, demand[i], zones[i], work, flows, od_cost[i]
         )
     return flows, od_cost
+
+
+@nb.njit(cache=True, nogil=True)
+def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen, inq, queue):
+    """Least-cost tree from `src` by label correcting, warm-started from a settle order.
+
+    One pass relaxes the out-arcs of the nodes in `order[:count]` (the settle order of an
+    earlier tree from `src` on other costs; when it is a topological order of the new tree
+    the pass alone is exact), then a FIFO queue re-relaxes every node whose label fell
+    after its turn, until no label falls (Bellman-Ford-Moore; exact for costs >= 0). Ties
+    follow :func:`corridor.kernels.dijkstra_lazy.dijkstra_tree_lazy` (lowest slot among
+    tight arcs of positive cost). Returns False, leaving `dist` and `pred` partial, when
+    the queue phase pops more than `count` nodes (the old order is too far off; grow a
+    fresh tree instead).
+    """
+    n = indptr.size - 1
+    for i in range(n):
+        dist[i] = np.inf
+        pred[i] = -1
+        seen[i] = False
+        inq[i] = False
+    dist[src] = 0.0
+    head = 0
+    tail = 0
+    for r in range(count):
+        u = order[r]
+        seen[u] = True
+        du = dist[u]
+        if du == np.inf or (blocked[u] and u != src):
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            w = cost[e]
+            nd = du + w
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                if seen[x] and not inq[x]:  # passed already: its out-arcs need another look
+                    inq[x] = True
+                    queue[tail] = x
+                    tail = tail + 1 if tail < n else 0
+            elif nd == dist[x] and w > 0.0 and e < pred[x]:
+                pred[x] = e
+    pops = 0
+    while head != tail:
+        u = queue[head]
+        head = head + 1 if head < n else 0
+        inq[u] = False
+        pops += 1
+        if pops > count:
+            return False
+        if blocked[u] and u != src:
+            continue
+        du = dist[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            w = cost[e]
+            nd = du + w
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                if not inq[x]:
+                    inq[x] = True
+                    queue[tail] = x
+                    tail = tail + 1 if tail < n else 0
+            elif nd == dist[x] and w > 0.0 and e < pred[x]:
+                pred[x] = e
+    return True
+
+
+@nb.njit(cache=True, nogil=True)
+def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, counts):
+    """:func:`aon_load_serial` with each origin's tree warm-started from its last one.
+
+    `orders` int32[z, n] and `counts` int64[z] (-1: none yet) keep, per origin, the settle
+    order of the last tree grown by Dijkstra; they are updated in place. Each origin first
+    tries :func:`_warm_tree` from its kept order and grows a fresh (whole) tree only when
+    that fails, so an equilibrium iteration, whose costs move little between calls, mostly
+    skips the heap. Demand is loaded by walking each destination's path back to the
+    origin. Returns (flows float64[m], od_cost float64[z, z], number of fresh trees).
+    """
+    n = indptr.size - 1
+    m = heads.size
+    z = zones.size
+    flows = np.zeros(m)
+    od_cost = np.full((z, z), np.inf)
+    dist = np.empty(n)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    hkey = np.empty(m + 1)
+    hnode = np.empty(m + 1, np.int32)
+    seen = np.empty(n, np.bool_)
+    inq = np.empty(n, np.bool_)
+    queue = np.empty(n + 1, np.int64)  # a ring: at most n nodes queued at once
+    no_target = np.zeros(n, np.bool_)
+    fresh = 0
+    for i in range(z):
+        row = demand[i]
+        if not np.any(row > 0.0):
+            continue
+        src = zones[i]
+        ok = counts[i] >= 0 and _warm_tree(
+            indptr, heads, cost, blocked, src, orders[i], counts[i], dist, pred, seen, inq, queue
+        )
+        if not ok:
+            c = dijkstra_tree_lazy(
+                indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, no_target, 0
+            )
+            for r in range(c):
+                orders[i, r] = order[r]
+            counts[i] = c
+            fresh += 1
+        for j in range(z):
+            v = zones[j]
+            od_cost[i, j] = dist[v]
+            f = row[j]
+            if f > 0.0 and dist[v] < np.inf:
+                while v != src:
+                    e = pred[v]
+                    flows[e] += f
+                    v = tails[e]
+    return flows, od_cost, fresh
