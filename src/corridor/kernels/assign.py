@@ -323,7 +323,9 @@ def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen
     follow :func:`corridor.kernels.dijkstra_lazy.dijkstra_tree_lazy` (lowest slot among
     tight arcs of positive cost). Returns False, leaving `dist` and `pred` partial, when
     the queue phase pops more than `count` nodes (the old order is too far off; grow a
-    fresh tree instead).
+    fresh tree instead), 1 when the tree is exact and `order[:count]` is a topological
+    order of it (no label fell, and no tie moved a predecessor, after a node's turn), else
+    2 (exact, but `order` no longer fits).
     """
     n = indptr.size - 1
     for i in range(n):
@@ -331,6 +333,7 @@ def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen
         pred[i] = -1
         seen[i] = False
         inq[i] = False
+    fits = True
     dist[src] = 0.0
     head = 0
     tail = 0
@@ -353,6 +356,10 @@ def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen
                     tail = tail + 1 if tail < n else 0
             elif nd == dist[x] and w > 0.0 and e < pred[x]:
                 pred[x] = e
+                if seen[x]:
+                    fits = False
+    if head != tail:
+        fits = False
     pops = 0
     while head != tail:
         u = queue[head]
@@ -360,7 +367,7 @@ def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen
         inq[u] = False
         pops += 1
         if pops > count:
-            return False
+            return 0
         if blocked[u] and u != src:
             continue
         du = dist[u]
@@ -377,7 +384,7 @@ def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen
                     tail = tail + 1 if tail < n else 0
             elif nd == dist[x] and w > 0.0 and e < pred[x]:
                 pred[x] = e
-    return True
+    return 1 if fits else 2
 
 
 @nb.njit(cache=True, nogil=True)
@@ -388,7 +395,8 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
     order of the last tree grown by Dijkstra; they are updated in place. Each origin first
     tries :func:`_warm_tree` from its kept order and grows a fresh (whole) tree only when
     that fails, so an equilibrium iteration, whose costs move little between calls, mostly
-    skips the heap. Demand is loaded by walking each destination's path back to the
+    skips the heap. Demand is loaded backwards over the order when it is still a
+    topological order of the tree, else by walking each destination's path back to the
     origin. Returns (flows float64[m], od_cost float64[z, z], number of fresh trees).
     """
     n = indptr.size - 1
@@ -404,6 +412,7 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
     seen = np.empty(n, np.bool_)
     inq = np.empty(n, np.bool_)
     queue = np.empty(n + 1, np.int64)  # a ring: at most n nodes queued at once
+    node_flow = np.zeros(n)
     no_target = np.zeros(n, np.bool_)
     fresh = 0
     for i in range(z):
@@ -411,10 +420,23 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
         if not np.any(row > 0.0):
             continue
         src = zones[i]
-        ok = counts[i] >= 0 and _warm_tree(
-            indptr, heads, cost, blocked, src, orders[i], counts[i], dist, pred, seen, inq, queue
-        )
-        if not ok:
+        state = 0
+        if counts[i] >= 0:
+            state = _warm_tree(
+                indptr,
+                heads,
+                cost,
+                blocked,
+                src,
+                orders[i],
+                counts[i],
+                dist,
+                pred,
+                seen,
+                inq,
+                queue,
+            )
+        if state == 0:
             c = dijkstra_tree_lazy(
                 indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, no_target, 0
             )
@@ -422,13 +444,30 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
                 orders[i, r] = order[r]
             counts[i] = c
             fresh += 1
+            state = 1
         for j in range(z):
-            v = zones[j]
-            od_cost[i, j] = dist[v]
-            f = row[j]
-            if f > 0.0 and dist[v] < np.inf:
-                while v != src:
+            od_cost[i, j] = dist[zones[j]]
+        if state == 1:  # backwards over a topological order of the tree
+            kept = orders[i]
+            for j in range(z):
+                if row[j] > 0.0 and dist[zones[j]] < np.inf:
+                    node_flow[zones[j]] += row[j]
+            for r in range(counts[i] - 1, 0, -1):
+                v = kept[r]
+                f = node_flow[v]
+                if f != 0.0:
                     e = pred[v]
                     flows[e] += f
-                    v = tails[e]
+                    node_flow[tails[e]] += f
+                    node_flow[v] = 0.0
+            node_flow[src] = 0.0
+        else:
+            for j in range(z):
+                v = zones[j]
+                f = row[j]
+                if f > 0.0 and dist[v] < np.inf:
+                    while v != src:
+                        e = pred[v]
+                        flows[e] += f
+                        v = tails[e]
     return flows, od_cost, fresh
