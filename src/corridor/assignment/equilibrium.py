@@ -243,7 +243,8 @@ def _gradient_projection(
 
     free = _times(problem, np.zeros(problem.n_links))
     # raises NoPathError early if some demand cannot be served
-    aon_classes(problem, free, threads=options.threads, kernel=aon)
+    warm = WarmTrees(problem)  # the gap's loads, one per iteration
+    aon_classes(problem, free, threads=options.threads, kernel=aon, warm=warm)
     c, z, _ = problem.demand.shape
     m = problem.n_links
     pairs = int(np.count_nonzero(problem.demand))
@@ -289,7 +290,7 @@ def _gradient_projection(
         x = g.sum(axis=0)
         t = _times(problem, x)
         dt = _derivs(problem, x)
-        _, sptt = aon_classes(problem, t, threads=options.threads, kernel=aon)
+        _, sptt = aon_classes(problem, t, threads=options.threads, kernel=aon, warm=warm)
         if tracker.record(_gap(problem, g, t, sptt), _objective(problem, g), 1.0):
             log.info("gradient projection: %d paths in use", used)
             return np.asarray(g)
