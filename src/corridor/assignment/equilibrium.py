@@ -244,6 +244,7 @@ def _gradient_projection(
     free = _times(problem, np.zeros(problem.n_links))
     # raises NoPathError early if some demand cannot be served
     warm = WarmTrees(problem)  # the gap's loads, one per iteration
+    sweep_trees = WarmTrees(problem)  # the sweeps' trees, one per origin and sweep
     aon_classes(problem, free, threads=options.threads, kernel=aon, warm=warm)
     c, z, _ = problem.demand.shape
     m = problem.n_links
@@ -282,6 +283,8 @@ def _gradient_projection(
             paths,
             counts,
             options.inner_sweeps,
+            sweep_trees.orders,
+            sweep_trees.counts,
         )
         if options.path_passes:
             gp_equalize(problem.fixed, problem.demand, state, paths, options.path_passes)

@@ -31,6 +31,7 @@ __all__ = [
     "line_search",
     "link_derivs",
     "link_times",
+    "warm_tree",
 ]
 
 BPR = 0
@@ -313,7 +314,7 @@ def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
 
 
 @nb.njit(cache=True, nogil=True)
-def _warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen, inq, queue):
+def warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen, inq, queue):
     """Least-cost tree from `src` by label correcting, warm-started from a settle order.
 
     One pass relaxes the out-arcs of the nodes in `order[:count]` (the settle order of an
@@ -393,7 +394,7 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
 
     `orders` int32[z, n] and `counts` int64[z] (-1: none yet) keep, per origin, the settle
     order of the last tree grown by Dijkstra; they are updated in place. Each origin first
-    tries :func:`_warm_tree` from its kept order and grows a fresh (whole) tree only when
+    tries :func:`warm_tree` from its kept order and grows a fresh (whole) tree only when
     that fails, so an equilibrium iteration, whose costs move little between calls, mostly
     skips the heap. Demand is loaded backwards over the order when it is still a
     topological order of the tree, else by walking each destination's path back to the
@@ -422,7 +423,7 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
         src = zones[i]
         state = 0
         if counts[i] >= 0:
-            state = _warm_tree(
+            state = warm_tree(
                 indptr,
                 heads,
                 cost,
