@@ -389,6 +389,37 @@ def warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen,
 
 
 @nb.njit(cache=True, nogil=True)
+def _tree_order(order, count, src, pred, tails, first, child):
+    """Rewrite `order[:count]` (the nodes of the tree `pred` rooted at `src`) breadth first
+    from `src`, a topological order of the tree; `first` int64[n+1] and `child` int64[n]
+    are scratch (children grouped by parent, by counting sort)."""
+    first[:] = 0
+    for r in range(count):
+        v = order[r]
+        if v != src:
+            first[tails[pred[v]] + 1] += 1
+    for u in range(first.size - 1):
+        first[u + 1] += first[u]
+    for r in range(count):
+        v = order[r]
+        if v != src:
+            u = tails[pred[v]]
+            child[first[u]] = v
+            first[u] += 1
+    # first[u] is now the end of u's children; u's start is the previous node's end
+    order[0] = src
+    head = 0
+    tail = 1
+    while head < tail:
+        u = order[head]
+        head += 1
+        start = first[u - 1] if u > 0 else 0
+        for k in range(start, first[u]):
+            order[tail] = child[k]
+            tail += 1
+
+
+@nb.njit(cache=True, nogil=True)
 def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, counts):
     """:func:`aon_load_serial` with each origin's tree warm-started from its last one.
 
@@ -396,9 +427,9 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
     order of the last tree grown by Dijkstra; they are updated in place. Each origin first
     tries :func:`warm_tree` from its kept order and grows a fresh (whole) tree only when
     that fails, so an equilibrium iteration, whose costs move little between calls, mostly
-    skips the heap. Demand is loaded backwards over the order when it is still a
-    topological order of the tree, else by walking each destination's path back to the
-    origin. Returns (flows float64[m], od_cost float64[z, z], number of fresh trees).
+    skips the heap. When the tree has moved so that the kept order no longer fits it, the
+    order is rebuilt from the tree (breadth first), and demand is loaded backwards over
+    it. Returns (flows float64[m], od_cost float64[z, z], number of fresh trees).
     """
     n = indptr.size - 1
     m = heads.size
@@ -415,6 +446,8 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
     queue = np.empty(n + 1, np.int64)  # a ring: at most n nodes queued at once
     node_flow = np.zeros(n)
     no_target = np.zeros(n, np.bool_)
+    first = np.empty(n + 1, np.int64)
+    child = np.empty(n, np.int64)
     fresh = 0
     for i in range(z):
         row = demand[i]
@@ -448,27 +481,19 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
             state = 1
         for j in range(z):
             od_cost[i, j] = dist[zones[j]]
-        if state == 1:  # backwards over a topological order of the tree
-            kept = orders[i]
-            for j in range(z):
-                if row[j] > 0.0 and dist[zones[j]] < np.inf:
-                    node_flow[zones[j]] += row[j]
-            for r in range(counts[i] - 1, 0, -1):
-                v = kept[r]
-                f = node_flow[v]
-                if f != 0.0:
-                    e = pred[v]
-                    flows[e] += f
-                    node_flow[tails[e]] += f
-                    node_flow[v] = 0.0
-            node_flow[src] = 0.0
-        else:
-            for j in range(z):
-                v = zones[j]
-                f = row[j]
-                if f > 0.0 and dist[v] < np.inf:
-                    while v != src:
-                        e = pred[v]
-                        flows[e] += f
-                        v = tails[e]
+        if state == 2:  # the tree moved: re-order its nodes so the order fits again
+            _tree_order(orders[i], counts[i], src, pred, tails, first, child)
+        kept = orders[i]  # now a topological order of the tree: load backwards over it
+        for j in range(z):
+            if row[j] > 0.0 and dist[zones[j]] < np.inf:
+                node_flow[zones[j]] += row[j]
+        for r in range(counts[i] - 1, 0, -1):
+            v = kept[r]
+            f = node_flow[v]
+            if f != 0.0:
+                e = pred[v]
+                flows[e] += f
+                node_flow[tails[e]] += f
+                node_flow[v] = 0.0
+        node_flow[src] = 0.0
     return flows, od_cost, fresh
