@@ -40,6 +40,25 @@ AKCELIK = 2
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
+def _power(z, p):
+    """``z ** p`` for z >= 0, by multiplication for the small integer powers of BPR
+    (TNTP's beta = 4 gives powers 3, 4 and 5), which is several times faster than pow."""
+    if p == 4.0:
+        z2 = z * z
+        return z2 * z2
+    if p == 3.0:
+        return z * z * z
+    if p == 5.0:
+        z2 = z * z
+        return z2 * z2 * z
+    if p == 1.0:
+        return z
+    if p == 2.0:
+        return z * z
+    return z**p
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
 def vdf_time(kind, t0, alpha, beta, cap, x):
     """Travel time on one link at volume `x` (see the module docstring)."""
     if x < 0.0:
@@ -48,7 +67,7 @@ def vdf_time(kind, t0, alpha, beta, cap, x):
     if kind == BPR:
         if alpha == 0.0:
             return t0
-        return t0 * (1.0 + alpha * z**beta)
+        return t0 * (1.0 + alpha * _power(z, beta))
     if kind == CONICAL:
         b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         w = 1.0 - z
@@ -68,7 +87,7 @@ def vdf_deriv(kind, t0, alpha, beta, cap, x):
             return 0.0
         if z == 0.0:
             return t0 * alpha / cap if beta == 1.0 else 0.0
-        return t0 * alpha * beta * z ** (beta - 1.0) / cap
+        return t0 * alpha * beta * _power(z, beta - 1.0) / cap
     if kind == CONICAL:
         b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         w = 1.0 - z
@@ -106,7 +125,7 @@ def vdf_integral(kind, t0, alpha, beta, cap, x):
     if kind == BPR:
         if alpha == 0.0:
             return t0 * x
-        return t0 * (x + alpha * cap * z ** (beta + 1.0) / (beta + 1.0))
+        return t0 * (x + alpha * cap * _power(z, beta + 1.0) / (beta + 1.0))
     if kind == CONICAL:
         a = alpha
         b = (2.0 * a - 1.0) / (2.0 * a - 2.0)
