@@ -1,8 +1,10 @@
 """Equilibrium-assignment benchmark: corridor against AequilibraE, same networks, same run.
 
 Networks: SiouxFalls, Anaheim and Barcelona from ../shared/data/tntp (TNTP net + trips).
-For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6,
-``--samples`` times each, alternating (ours, theirs, theirs, ours, ...); we report min and
+For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6, and
+corridor also its path-based gradient projection (GP) to 1e-6 (AequilibraE has no
+path-based algorithm, so GP is compared with its BFW), ``--samples`` times each,
+alternating (ours BFW, ours GP, theirs, then theirs, ours GP, ours BFW, ...); we report min and
 median of the seconds at which each first reached 1e-4 and 1e-6 (from each library's own
 per-iteration convergence table, timed from the start of the solve) and of the wall time
 of the whole call (set-up included), and the relative gap of each library's final flows
