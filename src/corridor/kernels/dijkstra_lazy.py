@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["dijkstra_lazy", "new_lazy_heap"]
+__all__ = ["dijkstra_lazy", "dijkstra_tree_lazy", "new_lazy_heap"]
 
 
 def new_lazy_heap(n_arcs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,3 +94,77 @@ def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
                 hkey[i] = nd
                 hnode[i] = x
     return settled
+
+
+@nb.njit(cache=True, nogil=True)
+def dijkstra_tree_lazy(indptr, heads, cost, blocked, source, dist, pred, order, hkey, hnode):
+    """One-to-all lazy-heap Dijkstra that records the settle order and never expands a
+    blocked node (the source is expanded even when blocked).
+
+    The same search as :func:`corridor.kernels.dijkstra.dijkstra_tree` with the heap of
+    :func:`dijkstra_lazy`: identical distances; among equal-cost paths the predecessor
+    may differ. Writes `dist` float64[n], `pred` int64[n] and `order` int64[n] (settled
+    nodes in settling order, a topological order of the tree); `hkey` float64[m+1] and
+    `hnode` int32[m+1] are scratch (:func:`new_lazy_heap`). Returns the number settled.
+    """
+    n = indptr.size - 1
+    for i in range(n):
+        dist[i] = np.inf
+        pred[i] = -1
+    dist[source] = 0.0
+    hkey[0] = 0.0
+    hnode[0] = source
+    size = 1
+    count = 0
+    while size > 0:
+        d = hkey[0]
+        u = hnode[0]
+        size -= 1
+        if size > 0:  # move the last entry down from the root
+            lk = hkey[size]
+            lv = hnode[size]
+            i = 0
+            while True:
+                c = 4 * i + 1
+                if c >= size:
+                    break
+                best = c
+                kb = hkey[c]
+                end = min(c + 4, size)
+                for j in range(c + 1, end):
+                    if hkey[j] < kb:
+                        best = j
+                        kb = hkey[j]
+                if kb >= lk:
+                    break
+                hkey[i] = kb
+                hnode[i] = hnode[best]
+                i = best
+            hkey[i] = lk
+            hnode[i] = lv
+        if d > dist[u]:
+            continue  # stale; a node is pushed only on a strict decrease, so one entry
+            # per node has d == dist[u] and no node is settled twice
+        order[count] = u
+        count += 1
+        if blocked[u] and u != source:
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            nd = d + cost[e]
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                i = size  # push: sift the new entry up
+                size += 1
+                while i > 0:
+                    p = (i - 1) >> 2
+                    kp = hkey[p]
+                    if kp <= nd:
+                        break
+                    hkey[i] = kp
+                    hnode[i] = hnode[p]
+                    i = p
+                hkey[i] = nd
+                hnode[i] = x
+    return count

@@ -67,3 +67,76 @@ def test_hypothesis_graphs_match_scipy(n: int, arcs: list[tuple[int, int, int]])
     kept = [(x, y, c) for x, y, c in arcs if x < n and y < n]
     arr = np.array(kept, dtype=np.int64).reshape(-1, 3)
     _check(n, arr[:, 0], arr[:, 1], arr[:, 2].astype(float), 0)
+
+
+def _tree_check(seed: int, blocked_share: float) -> None:
+    """dijkstra_tree_lazy against scipy on the graph without the blocked nodes' out-arcs
+    (the source's kept), and against the indexed-heap dijkstra_tree."""
+    from corridor.kernels.dijkstra import dijkstra_tree
+    from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
+
+    rng = np.random.default_rng(900 + seed)
+    n = int(rng.integers(1, 200))
+    m = int(rng.integers(0, 5 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    w = np.round(rng.uniform(0.0, 6.0, m))  # ties and zero costs
+    blocked = rng.random(n) < blocked_share
+    source = int(rng.integers(0, n))
+    indptr, heads, cost = _csr(n, a, b, w)
+    dist, pred, order = np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64)
+    count = dijkstra_tree_lazy(
+        indptr, heads, cost, blocked, source, dist, pred, order, *new_lazy_heap(m)
+    )
+    keep = ~blocked[a] | (a == source)
+    want = _scipy(n, a[keep], b[keep], w[keep], source)
+    assert np.allclose(dist, want, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(np.isinf(dist), np.isinf(want))
+    assert count == int(np.isfinite(want).sum())
+    settled = order[:count]
+    assert np.unique(settled).size == count and settled[0] == source
+    rank = np.full(n, -1)
+    rank[settled] = np.arange(count)
+    tails = np.repeat(np.arange(n), np.diff(indptr))
+    rest = settled[1:]
+    # every predecessor is settled earlier (a topological order of the tree) and tight
+    assert (rank[tails[pred[rest]]] < rank[rest]).all()
+    assert np.allclose(dist[tails[pred[rest]]] + cost[pred[rest]], dist[rest], atol=0)
+    d2, p2, o2 = np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64)
+    c2 = dijkstra_tree(
+        indptr, heads, cost, blocked, source, d2, p2, o2,
+        np.empty(n, np.int32), np.empty(n), np.empty(n, np.int32),
+    )  # fmt: skip
+    assert c2 == count and np.array_equal(d2, dist)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_tree_with_blocked_nodes_matches_scipy_and_indexed_heap(seed: int) -> None:
+    _tree_check(seed, blocked_share=0.0 if seed < 4 else 0.3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_skim_kernel_matches_scipy(seed: int) -> None:
+    """The parallel skim kernel (now on the lazy heap): scipy's matrix, unreachable inf,
+    and attributes summed along a least-cost path (a constant attribute of 1 per arc on
+    a graph whose every arc costs 1 gives the hop count = the cost)."""
+    from corridor.kernels.skim import skim_dijkstra
+
+    rng = np.random.default_rng(50 + seed)
+    n = int(rng.integers(2, 120))
+    m = int(rng.integers(0, 4 * n))
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    w = np.round(rng.uniform(0.0, 5.0, m)) if seed % 2 else np.ones(m)
+    indptr, heads, cost = _csr(n, a, b, w)
+    tails = np.repeat(np.arange(n, dtype=np.int32), np.diff(indptr))
+    origins = rng.integers(0, n, 7).astype(np.int64)
+    dests = rng.integers(0, n, 9).astype(np.int64)
+    attrs = np.ones((1, m)) if m else np.ones((1, 0))
+    values, sums = skim_dijkstra(
+        indptr, heads, tails, cost, attrs, np.zeros(n, np.bool_), origins, dests, 3
+    )
+    want = np.array([_scipy(n, a, b, w, int(s))[dests] for s in origins]).reshape(7, 9)
+    assert np.allclose(values, want, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(np.isinf(values), np.isinf(want))
+    assert np.array_equal(np.isinf(sums[0]), np.isinf(want))
+    if seed % 2 == 0:
+        assert np.array_equal(sums[0], values)
