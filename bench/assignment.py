@@ -1,8 +1,10 @@
 """Equilibrium-assignment benchmark: corridor against AequilibraE, same networks, same run.
 
 Networks: SiouxFalls, Anaheim and Barcelona from ../shared/data/tntp (TNTP net + trips).
-For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6,
-``--samples`` times each, alternating (ours, theirs, theirs, ours, ...); we report min and
+For each network both libraries run biconjugate Frank-Wolfe to a relative gap of 1e-6, and
+corridor also its path-based gradient projection (GP) to 1e-6 (AequilibraE has no
+path-based algorithm, so GP is compared with its BFW), ``--samples`` times each,
+alternating (ours BFW, ours GP, theirs, then theirs, ours GP, ours BFW, ...); we report min and
 median of the seconds at which each first reached 1e-4 and 1e-6 (from each library's own
 per-iteration convergence table, timed from the start of the solve) and of the wall time
 of the whole call (set-up included), and the relative gap of each library's final flows
@@ -203,55 +205,70 @@ def main() -> None:
         published = read_tntp_flow(folder / f"{name}_flow.tntp")["flow"].to_numpy()
         print(f"\n== {name}: {net.n_nodes} nodes, {net.n_links} links, {net.zones.size} zones")
         mine: list[Run] = []
+        mine_gp: list[Run] = []
         them: list[Run] = []
         for k in range(args.samples):
-            order = ("ours", "theirs") if k % 2 == 0 else ("theirs", "ours")
+            order = ("ours", "gp", "theirs") if k % 2 == 0 else ("theirs", "gp", "ours")
             for who in order:
                 if who == "ours":
                     mine.append(ours(net, trips, "bfw", 1e-6)[0])
+                elif who == "gp":
+                    mine_gp.append(ours(net, trips, "gp", 1e-6)[0])
                 else:
                     them.append(theirs(net, trips, 1e-6, args.threads))
         gp, flows = ours(net, trips, "gp", 1e-8)
         diff = float(np.abs(flows - published).max()) / float(published.max())
         head = f"{'seconds, min / median':24s}{'to gap 1e-4':>24s}{'to gap 1e-6':>24s}"
         print(f"{head}{'wall':>18s}{'final gap (recomputed)':>24s}")
-        for label, runs in (("corridor BFW", mine), ("AequilibraE BFW", them)):
+        for label, runs in (
+            ("corridor BFW", mine),
+            ("corridor GP", mine_gp),
+            ("AequilibraE BFW", them),
+        ):
             cells = "".join(f"{_spread(runs, g):>24s}" for g in GAPS)
             gaps = f"{runs[-1].final_gap:.2e} ({_recomputed(net, trips, runs[-1]):.2e})"
             print(f"{label:24s}{cells}{_spread(runs, None):>18s}{gaps:>24s} {runs[-1].note}")
-        ratios = {}
-        for g in GAPS:
-            a = [r.hits.get(g) for r in mine]
-            b = [r.hits.get(g) for r in them]
-            if all(a) and all(b):
-                med_a = statistics.median(h[1] for h in a if h)
-                med_b = statistics.median(h[1] for h in b if h)
-                ratios[g] = med_b / med_a
-                print(f"  median time ratio AequilibraE / corridor to {g:g}: {ratios[g]:.2f}x")
+        ratios: dict[tuple[str, float], float] = {}
+        for algo, runs in (("BFW", mine), ("GP", mine_gp)):
+            for g in GAPS:
+                a = [r.hits.get(g) for r in runs]
+                b = [r.hits.get(g) for r in them]
+                if all(a) and all(b):
+                    med_a = statistics.median(h[1] for h in a if h)
+                    med_b = statistics.median(h[1] for h in b if h)
+                    ratios[algo, g] = med_b / med_a
+                    print(
+                        f"  median time ratio AequilibraE BFW / corridor {algo} to {g:g}: "
+                        f"{ratios[algo, g]:.2f}x"
+                    )
         print(
             f"corridor GP to 1e-8: {_cell(gp.hits.get(1e-8))} (wall {gp.wall_s:.3f} s, final gap "
             f"{gp.final_gap:.2e}, recomputed {_recomputed(net, trips, gp):.2e}); "
             f"max |flow - published| = {diff:.2e} x largest flow"
         )
-        rows.append((name, mine, them, gp, diff, ratios))
+        rows.append((name, mine, mine_gp, them, gp, diff, ratios))
     print("\nsummary (median seconds over the samples; ratio AequilibraE / corridor)")
     print(
-        f"{'network':12s}{'ours 1e-4':>12s}{'Aeq 1e-4':>12s}{'ratio':>7s}{'ours 1e-6':>12s}"
-        f"{'Aeq 1e-6':>12s}{'ratio':>7s}{'GP 1e-8':>10s}{'flow diff':>11s}"
+        f"{'network':12s}{'BFW 1e-4':>10s}{'Aeq 1e-4':>10s}{'ratio':>7s}{'BFW 1e-6':>10s}"
+        f"{'GP 1e-6':>10s}{'Aeq 1e-6':>10s}{'BFW x':>7s}{'GP x':>7s}{'GP 1e-8':>10s}"
+        f"{'flow diff':>11s}"
     )
 
     def med(runs: list[Run], g: float) -> str:
         hits = [r.hits.get(g) for r in runs]
         return "-" if not all(hits) else f"{statistics.median(h[1] for h in hits if h):.3f}"
 
-    for name, mine, them, gp, diff, ratios in rows:
+    nan = float("nan")
+    for name, mine, mine_gp, them, gp, diff, ratios in rows:
         gp_hit = gp.hits.get(1e-8)
         print(
-            f"{name:12s}{med(mine, 1e-4):>12s}{med(them, 1e-4):>12s}"
-            f"{ratios.get(1e-4, float('nan')):>7.1f}{med(mine, 1e-6):>12s}{med(them, 1e-6):>12s}"
-            f"{ratios.get(1e-6, float('nan')):>7.1f}"
+            f"{name:12s}{med(mine, 1e-4):>10s}{med(them, 1e-4):>10s}"
+            f"{ratios.get(('BFW', 1e-4), nan):>7.1f}{med(mine, 1e-6):>10s}"
+            f"{med(mine_gp, 1e-6):>10s}{med(them, 1e-6):>10s}"
+            f"{ratios.get(('BFW', 1e-6), nan):>7.1f}{ratios.get(('GP', 1e-6), nan):>7.1f}"
             f"{'-' if gp_hit is None else f'{gp_hit[1]:.3f}':>10s}{diff:>11.1e}"
         )
+    print(machine())
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 Graphs: the DIMACS road topologies NY (264k nodes) and COL (436k) from ../shared/data/roadgraphs
 (undirected, unweighted; we give every edge a seeded uniform weight in [1, 100)), and a generated
 road-like graph of 1,000,000 nodes (a 1000 x 1000 grid with 10 % of edges removed, seeded uniform
-weights). For each graph: one-to-all from 30 random sources (our indexed-heap kernel, and
-our lazy-deletion heap against scipy with and without predecessors: ours always computes
-them), and random one-to-one queries
+weights). For each graph: one-to-all from 30 random sources (the engine's default search,
+`kernels.dijkstra.dijkstra` = the lazy-deletion heap used by skims, accessibility and
+isochrones, against scipy with and without predecessors, ours always computing them, and
+igraph; and the former indexed-heap kernel against scipy with predecessors), and random
+one-to-one queries
 with early exit on both sides (ours stops at the target; scipy's `limit` stops at the
 target's distance, which we hand it; igraph's `get_shortest_path`). Ours and the anchor
 alternate query by query (bench/harness.py); prints min and median ms per query, the
@@ -26,8 +28,7 @@ import scipy.sparse as sp
 from harness import Samples, interleave, machine  # sets OMP_WAIT_POLICY before any OpenMP start
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
-from corridor.kernels.dijkstra import dijkstra, dijkstra_to, new_workspace
-from corridor.kernels.dijkstra_lazy import dijkstra_lazy, new_lazy_heap
+from corridor.kernels.dijkstra import dijkstra, dijkstra_to, dijkstra_tree, new_workspace
 
 SAMPLES = 30  # one-to-all sources, each timed once per library, interleaved
 
@@ -76,7 +77,16 @@ def run(name: str, n: int, u: np.ndarray, v: np.ndarray, queries: int, rng) -> l
     ref = scipy_dijkstra(matrix, directed=True, indices=int(sources[-1]))
     dijkstra(indptr, heads, cost, int(sources[-1]), dist, pred)
     assert np.allclose(ref, dist), "scipy and corridor disagree"
-    anchors = {"scipy": lambda k: scipy_dijkstra(matrix, directed=True, indices=int(sources[k]))}
+    # the engine's default one-to-all search (kernels.dijkstra.dijkstra: the lazy-deletion
+    # heap, scratch allocated per call as the engine does), against scipy computing
+    # distances only (its default), distances with predecessors (the same task as ours)
+    # and igraph
+    anchors = {
+        "scipy": lambda k: scipy_dijkstra(matrix, directed=True, indices=int(sources[k])),
+        "scipy+pred": lambda k: scipy_dijkstra(
+            matrix, directed=True, indices=int(sources[k]), return_predecessors=True
+        ),
+    }
     try:
         import igraph as ig
 
@@ -96,28 +106,22 @@ def run(name: str, n: int, u: np.ndarray, v: np.ndarray, queries: int, rng) -> l
         )
         rows.append((name, "one-to-all", anchor, got["ours"], got[anchor]))
 
-    # the lazy-deletion 4-ary heap (kernels/dijkstra_lazy.py), against scipy computing
-    # distances only (its default) and distances with predecessors (the same task as ours)
-    hkey, hnode = new_lazy_heap(heads.size)
-    dijkstra_lazy(indptr, heads, cost, int(sources[-1]), dist, pred, hkey, hnode)
-    assert np.allclose(ref, dist), "scipy and corridor (lazy heap) disagree"
-    lazy_anchors = {
-        "scipy": anchors["scipy"],
-        "scipy+pred": lambda k: scipy_dijkstra(
-            matrix, directed=True, indices=int(sources[k]), return_predecessors=True
-        ),
-    }
-    for anchor, fn in lazy_anchors.items():
-        got = interleave(
-            {
-                "ours": lambda k: dijkstra_lazy(
-                    indptr, heads, cost, int(sources[k]), dist, pred, hkey, hnode
-                ),
-                anchor: fn,
-            },
-            SAMPLES,
-        )
-        rows.append((name, "one-to-all lazy", anchor, got["ours"], got[anchor]))
+    # the former default, the indexed 4-ary heap with decrease-key (kernels.dijkstra_tree,
+    # still used by assignment), against scipy with predecessors: kept to show the change
+    blocked = np.zeros(n, np.bool_)
+    order = np.empty(n, np.int64)
+    heap, hkey, pos = np.empty(n, np.int32), np.empty(n), np.empty(n, np.int32)
+    args = (dist, pred, order, heap, hkey, pos)
+    dijkstra_tree(indptr, heads, cost, blocked, int(sources[-1]), *args)
+    assert np.allclose(ref, dist), "scipy and corridor (indexed heap) disagree"
+    got = interleave(
+        {
+            "ours": lambda k: dijkstra_tree(indptr, heads, cost, blocked, int(sources[k]), *args),
+            "scipy+pred": anchors["scipy+pred"],
+        },
+        SAMPLES,
+    )
+    rows.append((name, "one-to-all indexed heap", "scipy+pred", got["ours"], got["scipy+pred"]))
 
     # one-to-one with early exit on both sides: ours stops when the target is settled;
     # scipy's documented early exit is `limit` (it stops at that radius), given the true

@@ -109,13 +109,24 @@ def pair_paths(network: Network, profile: str, place_ids: IntArray, optimize: st
     slots: list[list[IntArray | None]] = [[None] * n for _ in range(n)]
     metrics = {name: np.full((n, n), np.inf) for name in METRICS}
     walks: dict[int, tuple[SearchGraph, Any]] = {}  # per search graph (held: ids stay unique)
+    # Router.trip_searches depends on the trip only through its ends' countries, so it is
+    # asked once per pair of countries rather than once per pair of places
+    cmap = router.countries
+    country = [cmap.get(int(p), "") for p in place_ids]
+    searches: dict[tuple[str, str], tuple[SearchGraph, ...]] = {}
     for i in range(n):
         trees: dict[int, _Tree] = {}
         for j in range(n):
             if i == j:
                 continue
             # the graphs the pair's route is searched on (domestic first, transit rules)
-            for search in router.trip_searches(cg, int(place_ids[i]), int(place_ids[j])):
+            ends = (country[i], country[j])
+            trip = searches.get(ends)
+            if trip is None:
+                trip = searches[ends] = router.trip_searches(
+                    cg, int(place_ids[i]), int(place_ids[j])
+                )
+            for search in trip:
                 if id(search) not in trees:
                     trees[id(search)] = _tree(walks, cg, search, idx, int(idx[i]), goal, plain)
                 t = trees[id(search)]
@@ -205,9 +216,14 @@ def _walked(tt: TreeTimes, sinks: IntArray, vot_usd_per_h: float) -> dict[str, F
 def _crossings(
     network: Network, cg: CostGraph, slots: list[list[IntArray | None]]
 ) -> list[list[tuple[str, ...]]]:
-    names = network.nodes.set_index("node_id")["name"]
-    node_of = cg.node_ids[cg.vertex_node]
+    nodes = network.nodes
     is_cross = cg.stop_kind == StopKind.BORDER_CROSSING
+    # the name of each crossing arc's head node, looked up once for all crossing arcs
+    cross_arcs = np.flatnonzero(is_cross)
+    head_ids = cg.node_ids[cg.vertex_node[cg.heads[cross_arcs]]]
+    at = pd.Index(nodes["node_id"]).get_indexer(head_ids)
+    arc_name = np.empty(is_cross.size, dtype=object)
+    arc_name[cross_arcs] = nodes["name"].astype(str).to_numpy()[at]
     out: list[list[tuple[str, ...]]] = []
     for row in slots:
         out_row: list[tuple[str, ...]] = []
@@ -215,8 +231,7 @@ def _crossings(
             if path is None or path.size == 0:
                 out_row.append(())
                 continue
-            hit = path[is_cross[path]]
-            out_row.append(tuple(str(names[node_of[cg.heads[e]]]) for e in hit))
+            out_row.append(tuple(arc_name[path[is_cross[path]]].tolist()))
         out.append(out_row)
     return out
 

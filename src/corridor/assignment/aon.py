@@ -21,7 +21,7 @@ from corridor.graph.index import build_csr
 from .network import AssignmentNetwork, TrafficClass
 from .turns import TurnExpansion, expand
 
-__all__ = ["AonKernel", "Problem", "aon_classes", "prepare"]
+__all__ = ["AonKernel", "Problem", "WarmTrees", "aon_classes", "prepare"]
 
 AonKernel = Callable[
     [IntArray, NDArray[np.int32], NDArray[np.int32], FloatArray, BoolArray, IntArray, FloatArray],
@@ -234,12 +234,42 @@ def n_blocks_for(problem: Problem, threads: int | None = None) -> int:
     return int(min(problem.zones.size, 4 * numba.get_num_threads()))
 
 
+_WARM_MAX_ENTRIES = 1 << 24
+"""Most kept settle-order entries (zones x nodes per class; int32, 64 MB) for warm starts."""
+
+
+class WarmTrees:
+    """Per-class, per-origin settle orders of the last trees, for warm-started loads.
+
+    A workspace owned by one equilibrium run (mutable, not shared between threads): each
+    all-or-nothing load of the serial path starts every origin's tree from its kept order
+    (:func:`corridor.kernels.assign.aon_load_warm`), so successive iterations, whose costs
+    move little, mostly skip the heap. Problems whose orders would exceed
+    ``_WARM_MAX_ENTRIES`` entries keep none.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        graph_nodes = (
+            problem.indptr.size - 1
+            if problem.expansion is None
+            else problem.expansion.indptr.size - 1
+        )
+        z = problem.zones.size
+        c = problem.demand.shape[0]
+        self.enabled = c * z * graph_nodes <= _WARM_MAX_ENTRIES
+        shape = (c, z, graph_nodes) if self.enabled else (c, 0, 0)
+        self.orders = np.zeros(shape, np.int32)
+        self.counts = np.full((c, z), -1, np.int64)
+        self.fresh = 0  # trees grown by Dijkstra (the rest were warm-started)
+
+
 def aon_classes(
     problem: Problem,
     time: FloatArray,
     *,
     threads: int | None = None,
     kernel: AonKernel | None = None,
+    warm: WarmTrees | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """All-or-nothing loading of every class on current link times.
 
@@ -253,6 +283,10 @@ def aon_classes(
         See :func:`n_blocks_for`.
     kernel
         Loader to use instead of the built-in ones (see :data:`AonKernel`).
+    warm
+        Kept trees of earlier calls on the same problem; when given (and enabled), the
+        serial loads start each origin's tree from its last one. Same flows (up to
+        rounding) and least costs as without.
 
     Returns
     -------
@@ -265,7 +299,7 @@ def aon_classes(
     NoPathError
         If some demand has no path (naming the first zone pairs).
     """
-    from corridor.kernels.assign import aon_load, aon_load_serial
+    from corridor.kernels.assign import aon_load, aon_load_serial, aon_load_warm
 
     cost = problem.search_costs(time)
     c = cost.shape[0]
@@ -291,6 +325,9 @@ def aon_classes(
             loaded, od_cost = kernel(*args)
         elif blocks:
             loaded, od_cost = aon_load(*args, blocks)
+        elif warm is not None and warm.enabled:
+            loaded, od_cost, fresh = aon_load_warm(*args, warm.orders[k], warm.counts[k])
+            warm.fresh += int(fresh)
         else:
             loaded, od_cost = aon_load_serial(*args)
         flows[k] = loaded if ex is None else ex.link_flows(loaded, problem.n_links)

@@ -37,7 +37,7 @@ from corridor.errors import ValidationError
 from corridor.model.network import Network
 from corridor.progress import Progress, ProgressCallback
 
-from .aon import AonKernel, Problem, aon_classes, prepare
+from .aon import AonKernel, Problem, WarmTrees, aon_classes, prepare
 from .network import AssignmentNetwork, TrafficClass, assignment_network
 from .options import Algorithm, AssignmentOptions
 from .results import AssignmentResult, Convergence, ConvergenceWarning
@@ -203,7 +203,8 @@ def _frank_wolfe_family(
 ) -> FloatArray:
     algorithm = Algorithm(options.algorithm)
     free = _times(problem, np.zeros(problem.n_links))
-    g, _ = aon_classes(problem, free, threads=options.threads, kernel=aon)
+    warm = WarmTrees(problem)
+    g, _ = aon_classes(problem, free, threads=options.threads, kernel=aon, warm=warm)
     s1: FloatArray | None = None
     s2: FloatArray | None = None
     tau = tau2 = 1.0
@@ -211,9 +212,10 @@ def _frank_wolfe_family(
     while True:
         k += 1
         time = _times(problem, g.sum(axis=0))
-        y, sptt = aon_classes(problem, time, threads=options.threads, kernel=aon)
+        y, sptt = aon_classes(problem, time, threads=options.threads, kernel=aon, warm=warm)
         stop = tracker.record(_gap(problem, g, time, sptt), _objective(problem, g), np.nan)
         if stop or algorithm is Algorithm.AON:
+            log.debug("%d of %d trees grown afresh", warm.fresh, k * int(problem.zones.size))
             return g
         if algorithm is Algorithm.MSA:
             step = 1.0 / (k + 1)
@@ -241,7 +243,9 @@ def _gradient_projection(
 
     free = _times(problem, np.zeros(problem.n_links))
     # raises NoPathError early if some demand cannot be served
-    aon_classes(problem, free, threads=options.threads, kernel=aon)
+    warm = WarmTrees(problem)  # the gap's loads, one per iteration
+    sweep_trees = WarmTrees(problem)  # the sweeps' trees, one per origin and sweep
+    aon_classes(problem, free, threads=options.threads, kernel=aon, warm=warm)
     c, z, _ = problem.demand.shape
     m = problem.n_links
     pairs = int(np.count_nonzero(problem.demand))
@@ -279,6 +283,8 @@ def _gradient_projection(
             paths,
             counts,
             options.inner_sweeps,
+            sweep_trees.orders,
+            sweep_trees.counts,
         )
         if options.path_passes:
             gp_equalize(problem.fixed, problem.demand, state, paths, options.path_passes)
@@ -287,7 +293,7 @@ def _gradient_projection(
         x = g.sum(axis=0)
         t = _times(problem, x)
         dt = _derivs(problem, x)
-        _, sptt = aon_classes(problem, t, threads=options.threads, kernel=aon)
+        _, sptt = aon_classes(problem, t, threads=options.threads, kernel=aon, warm=warm)
         if tracker.record(_gap(problem, g, t, sptt), _objective(problem, g), 1.0):
             log.info("gradient projection: %d paths in use", used)
             return np.asarray(g)

@@ -8,6 +8,9 @@ table), each direction and each vehicle of that mode (road: car, bus, truck; rai
 passenger_train, freight_train), takes the most specific matching rule: one naming the
 crossing beats one for the country pair; among equals the later rule wins. A combination
 no rule matches takes the ``default`` of its mode, which says so in its provenance.
+A rule's ``origins_only`` (country codes) bars the vehicles of every other trip-origin
+country of the network: it is stored as ``barred_origins``, the network's countries outside
+the list added to the rule's own ``barred_origins``.
 
 *Air.* An airport's passport control (a crossing node of mode ``air``, one direction: into
 the airport's country from the country left) has one vehicle, ``flight``. Where no
@@ -66,8 +69,24 @@ def _documents(value: Any, vehicle: Vehicle | None) -> str:
     return "; ".join(str(d) for d in items)
 
 
+def _barred(rule: dict[str, Any], countries: frozenset[str]) -> str:
+    """The rule's barred trip origins: its ``barred_origins`` and, when it names
+    ``origins_only``, every country of the network outside that list (";"-joined, sorted)."""
+    named = _text(rule.get("barred_origins")).replace(" ", "").replace(",", ";")
+    barred = {c for c in named.split(";") if c}
+    only = rule.get("origins_only")
+    if only:
+        allowed = {str(c).strip() for c in (only if isinstance(only, list | tuple) else [only])}
+        barred |= set(countries) - allowed
+    return ";".join(sorted(barred))
+
+
 def _row_of(
-    rule: dict[str, Any], where: str, problems: list[str], vehicle: Vehicle | None = None
+    rule: dict[str, Any],
+    where: str,
+    problems: list[str],
+    vehicle: Vehicle | None = None,
+    countries: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     source = str(rule.get("source", "")).strip()
     if len(source) < 3:
@@ -76,7 +95,7 @@ def _row_of(
         "allowed": bool(rule.get("allowed", True)),
         "transit_allowed": bool(rule.get("transit_allowed", True)),
         "domestic_transit": bool(rule.get("domestic_transit", False)),
-        "barred_origins": _text(rule.get("barred_origins")).replace(" ", "").replace(",", ";"),
+        "barred_origins": _barred(rule, countries),
         "visa": _text(rule.get("visa")),
         "documents": _documents(rule.get("documents"), vehicle),
         "time_h": float(rule.get("time_h", 0.0) or 0.0),
@@ -138,6 +157,13 @@ def formality_rows(
         if missing:
             problems.append(f"formalities {where}: unknown crossing keys {sorted(missing)}")
     table = nodes.set_index("node_id")
+    countries = frozenset(
+        str(c)
+        for col in ("country", "country_a", "country_b")
+        if col in nodes.columns
+        for c in nodes[col].dropna().unique()
+        if str(c)
+    )
     rows: list[dict[str, Any]] = []
     present = (
         set(crossings[["node_id", "mode", "direction"]].itertuples(index=False, name=None))
@@ -170,15 +196,21 @@ def formality_rows(
                         best = rank
                 train = _train_rule(rules, c_from, c_to) if mode == "air" else None
                 if best is None and train is not None:
-                    fields = _row_of(rules[train], f"rule {train + 1}", problems, vehicle)
+                    fields = _row_of(
+                        rules[train], f"rule {train + 1}", problems, vehicle, countries
+                    )
                     fields.update(time_h=0.0, fee_usd=0.0, domestic_transit=False)
                     fields["provenance"] = (
                         f"air entry by the passenger-train rules {fields['provenance']}"
                     )
                 elif best is None:
-                    fields = _row_of(defaults.get(mode, {}), f"default {mode}", problems, vehicle)
+                    fields = _row_of(
+                        defaults.get(mode, {}), f"default {mode}", problems, vehicle, countries
+                    )
                 else:
-                    fields = _row_of(rules[best[1]], f"rule {best[1] + 1}", problems, vehicle)
+                    fields = _row_of(
+                        rules[best[1]], f"rule {best[1] + 1}", problems, vehicle, countries
+                    )
                 rows.append(
                     {
                         "node_id": int(node_id),

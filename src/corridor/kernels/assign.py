@@ -22,19 +22,40 @@ import math
 import numba as nb
 import numpy as np
 
-from corridor.kernels.dijkstra import dijkstra_tree
+from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = [
     "aon_load",
+    "aon_load_warm",
     "beckmann",
     "line_search",
     "link_derivs",
     "link_times",
+    "warm_tree",
 ]
 
 BPR = 0
 CONICAL = 1
 AKCELIK = 2
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _power(z, p):
+    """``z ** p`` for z >= 0, by multiplication for the small integer powers of BPR
+    (TNTP's beta = 4 gives powers 3, 4 and 5), which is several times faster than pow."""
+    if p == 4.0:
+        z2 = z * z
+        return z2 * z2
+    if p == 3.0:
+        return z * z * z
+    if p == 5.0:
+        z2 = z * z
+        return z2 * z2 * z
+    if p == 1.0:
+        return z
+    if p == 2.0:
+        return z * z
+    return z**p
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -46,7 +67,7 @@ def vdf_time(kind, t0, alpha, beta, cap, x):
     if kind == BPR:
         if alpha == 0.0:
             return t0
-        return t0 * (1.0 + alpha * z**beta)
+        return t0 * (1.0 + alpha * _power(z, beta))
     if kind == CONICAL:
         b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         w = 1.0 - z
@@ -66,7 +87,7 @@ def vdf_deriv(kind, t0, alpha, beta, cap, x):
             return 0.0
         if z == 0.0:
             return t0 * alpha / cap if beta == 1.0 else 0.0
-        return t0 * alpha * beta * z ** (beta - 1.0) / cap
+        return t0 * alpha * beta * _power(z, beta - 1.0) / cap
     if kind == CONICAL:
         b = (2.0 * alpha - 1.0) / (2.0 * alpha - 2.0)
         w = 1.0 - z
@@ -104,7 +125,7 @@ def vdf_integral(kind, t0, alpha, beta, cap, x):
     if kind == BPR:
         if alpha == 0.0:
             return t0 * x
-        return t0 * (x + alpha * cap * z ** (beta + 1.0) / (beta + 1.0))
+        return t0 * (x + alpha * cap * _power(z, beta + 1.0) / (beta + 1.0))
     if kind == CONICAL:
         a = alpha
         b = (2.0 * a - 1.0) / (2.0 * a - 2.0)
@@ -195,13 +216,24 @@ def line_search(kind, t0, alpha, beta, cap, x, d, fixed_dot, tol):
 
 
 @nb.njit(cache=True, nogil=True)
+def _zone_mask(n, zones):
+    """(bool[n] true at the zone nodes, the number of distinct zone nodes)."""
+    mask = np.zeros(n, np.bool_)
+    for v in zones:
+        mask[v] = True
+    return mask, int(mask.sum())
+
+
+@nb.njit(cache=True, nogil=True)
 def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
     """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
-    (its od_cost row then stays inf)."""
+    (its od_cost row then stays inf). The tree stops growing once every zone is settled."""
     if not np.any(row > 0.0):
         return
-    dist, pred, order, heap, hkey, pos, node_flow = work
-    count = dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+    dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = work
+    count = dijkstra_tree_lazy(
+        indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, is_zone, n_zones
+    )
     for j in range(zones.size):
         od_cost[j] = dist[zones[j]]
         if row[j] > 0.0 and dist[zones[j]] < np.inf:
@@ -223,8 +255,8 @@ def _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_
     n_blocks = partial.shape[0]
     z = zones.size
     for b in nb.prange(n_blocks):
-        dist, pred, order, heap, hkey, pos, node_flow = scratch
-        work = (dist[b], pred[b], order[b], heap[b], hkey[b], pos[b], node_flow[b])
+        dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = scratch
+        work = (dist[b], pred[b], order[b], hkey[b], hnode[b], node_flow[b], is_zone, n_zones)
         for i in range(b, z, n_blocks):
             _load_origin(
                 indptr,
@@ -263,10 +295,10 @@ def aon_load(indptr, heads, tails, cost, blocked, zones, demand, n_blocks):
         np.empty((n_blocks, n)),
         np.empty((n_blocks, n), np.int64),
         np.empty((n_blocks, n), np.int64),
-        np.empty((n_blocks, n), np.int32),
-        np.empty((n_blocks, n)),
-        np.empty((n_blocks, n), np.int32),
+        np.empty((n_blocks, m + 1)),
+        np.empty((n_blocks, m + 1), np.int32),
         np.zeros((n_blocks, n)),
+        *_zone_mask(n, zones),
     )
     _aon_blocks(indptr, heads, tails, cost, blocked, zones, demand, partial, od_cost, scratch)
     flows = np.zeros(m)
@@ -288,13 +320,199 @@ def aon_load_serial(indptr, heads, tails, cost, blocked, zones, demand):
         np.empty(n),
         np.empty(n, np.int64),
         np.empty(n, np.int64),
-        np.empty(n, np.int32),
-        np.empty(n),
-        np.empty(n, np.int32),
+        np.empty(m + 1),
+        np.empty(m + 1, np.int32),
         np.zeros(n),
+        *_zone_mask(n, zones),
     )
     for i in range(z):
         _load_origin(
             indptr, heads, tails, cost, blocked, zones, demand[i], zones[i], work, flows, od_cost[i]
         )
     return flows, od_cost
+
+
+@nb.njit(cache=True, nogil=True)
+def warm_tree(indptr, heads, cost, blocked, src, order, count, dist, pred, seen, inq, queue):
+    """Least-cost tree from `src` by label correcting, warm-started from a settle order.
+
+    One pass relaxes the out-arcs of the nodes in `order[:count]` (the settle order of an
+    earlier tree from `src` on other costs; when it is a topological order of the new tree
+    the pass alone is exact), then a FIFO queue re-relaxes every node whose label fell
+    after its turn, until no label falls (Bellman-Ford-Moore; exact for costs >= 0). Ties
+    follow :func:`corridor.kernels.dijkstra_lazy.dijkstra_tree_lazy` (lowest slot among
+    tight arcs of positive cost). Returns False, leaving `dist` and `pred` partial, when
+    the queue phase pops more than `count` nodes (the old order is too far off; grow a
+    fresh tree instead), 1 when the tree is exact and `order[:count]` is a topological
+    order of it (no label fell, and no tie moved a predecessor, after a node's turn), else
+    2 (exact, but `order` no longer fits).
+    """
+    n = indptr.size - 1
+    for i in range(n):
+        dist[i] = np.inf
+        pred[i] = -1
+        seen[i] = False
+        inq[i] = False
+    fits = True
+    dist[src] = 0.0
+    head = 0
+    tail = 0
+    for r in range(count):
+        u = order[r]
+        seen[u] = True
+        du = dist[u]
+        if du == np.inf or (blocked[u] and u != src):
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            w = cost[e]
+            nd = du + w
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                if seen[x] and not inq[x]:  # passed already: its out-arcs need another look
+                    inq[x] = True
+                    queue[tail] = x
+                    tail = tail + 1 if tail < n else 0
+            elif nd == dist[x] and w > 0.0 and e < pred[x]:
+                pred[x] = e
+                if seen[x]:
+                    fits = False
+    if head != tail:
+        fits = False
+    pops = 0
+    while head != tail:
+        u = queue[head]
+        head = head + 1 if head < n else 0
+        inq[u] = False
+        pops += 1
+        if pops > count:
+            return 0
+        if blocked[u] and u != src:
+            continue
+        du = dist[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            w = cost[e]
+            nd = du + w
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                if not inq[x]:
+                    inq[x] = True
+                    queue[tail] = x
+                    tail = tail + 1 if tail < n else 0
+            elif nd == dist[x] and w > 0.0 and e < pred[x]:
+                pred[x] = e
+    return 1 if fits else 2
+
+
+@nb.njit(cache=True, nogil=True)
+def _tree_order(order, count, src, pred, tails, first, child):
+    """Rewrite `order[:count]` (the nodes of the tree `pred` rooted at `src`) breadth first
+    from `src`, a topological order of the tree; `first` int64[n+1] and `child` int64[n]
+    are scratch (children grouped by parent, by counting sort)."""
+    first[:] = 0
+    for r in range(count):
+        v = order[r]
+        if v != src:
+            first[tails[pred[v]] + 1] += 1
+    for u in range(first.size - 1):
+        first[u + 1] += first[u]
+    for r in range(count):
+        v = order[r]
+        if v != src:
+            u = tails[pred[v]]
+            child[first[u]] = v
+            first[u] += 1
+    # first[u] is now the end of u's children; u's start is the previous node's end
+    order[0] = src
+    head = 0
+    tail = 1
+    while head < tail:
+        u = order[head]
+        head += 1
+        start = first[u - 1] if u > 0 else 0
+        for k in range(start, first[u]):
+            order[tail] = child[k]
+            tail += 1
+
+
+@nb.njit(cache=True, nogil=True)
+def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, counts):
+    """:func:`aon_load_serial` with each origin's tree warm-started from its last one.
+
+    `orders` int32[z, n] and `counts` int64[z] (-1: none yet) keep, per origin, the settle
+    order of the last tree grown by Dijkstra; they are updated in place. Each origin first
+    tries :func:`warm_tree` from its kept order and grows a fresh (whole) tree only when
+    that fails, so an equilibrium iteration, whose costs move little between calls, mostly
+    skips the heap. When the tree has moved so that the kept order no longer fits it, the
+    order is rebuilt from the tree (breadth first), and demand is loaded backwards over
+    it. Returns (flows float64[m], od_cost float64[z, z], number of fresh trees).
+    """
+    n = indptr.size - 1
+    m = heads.size
+    z = zones.size
+    flows = np.zeros(m)
+    od_cost = np.full((z, z), np.inf)
+    dist = np.empty(n)
+    pred = np.empty(n, np.int64)
+    order = np.empty(n, np.int64)
+    hkey = np.empty(m + 1)
+    hnode = np.empty(m + 1, np.int32)
+    seen = np.empty(n, np.bool_)
+    inq = np.empty(n, np.bool_)
+    queue = np.empty(n + 1, np.int64)  # a ring: at most n nodes queued at once
+    node_flow = np.zeros(n)
+    no_target = np.zeros(n, np.bool_)
+    first = np.empty(n + 1, np.int64)
+    child = np.empty(n, np.int64)
+    fresh = 0
+    for i in range(z):
+        row = demand[i]
+        if not np.any(row > 0.0):
+            continue
+        src = zones[i]
+        state = 0
+        if counts[i] >= 0:
+            state = warm_tree(
+                indptr,
+                heads,
+                cost,
+                blocked,
+                src,
+                orders[i],
+                counts[i],
+                dist,
+                pred,
+                seen,
+                inq,
+                queue,
+            )
+        if state == 0:
+            c = dijkstra_tree_lazy(
+                indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, no_target, 0
+            )
+            for r in range(c):
+                orders[i, r] = order[r]
+            counts[i] = c
+            fresh += 1
+            state = 1
+        for j in range(z):
+            od_cost[i, j] = dist[zones[j]]
+        if state == 2:  # the tree moved: re-order its nodes so the order fits again
+            _tree_order(orders[i], counts[i], src, pred, tails, first, child)
+        kept = orders[i]  # now a topological order of the tree: load backwards over it
+        for j in range(z):
+            if row[j] > 0.0 and dist[zones[j]] < np.inf:
+                node_flow[zones[j]] += row[j]
+        for r in range(counts[i] - 1, 0, -1):
+            v = kept[r]
+            f = node_flow[v]
+            if f != 0.0:
+                e = pred[v]
+                flows[e] += f
+                node_flow[tails[e]] += f
+                node_flow[v] = 0.0
+        node_flow[src] = 0.0
+    return flows, od_cost, fresh

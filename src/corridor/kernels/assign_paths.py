@@ -22,8 +22,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.kernels.assign import vdf_deriv, vdf_time
-from corridor.kernels.dijkstra import dijkstra_tree
+from corridor.kernels.assign import vdf_deriv, vdf_time, warm_tree
+from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = ["gp_link_flows", "gp_sweep"]
 
@@ -142,6 +142,8 @@ def gp_sweep(
     paths,
     counts,
     inner,
+    orders,
+    kept,
 ):
     """One Gauss-Seidel sweep of gradient projection over every class and origin.
 
@@ -151,7 +153,10 @@ def gp_sweep(
     `state` is (x, g, t, dt, kind, t0, alpha, beta, cap) as in the module docstring and is
     updated in place; `paths` is (od_head, p_start, p_len, p_flow, p_next, pool). `demand`
     float64[c, z, z] in PCE. After each origin's tree, its pairs are equalised `inner`
-    times. Returns the (possibly reallocated) `paths` tuple.
+    times. `orders` int32[c, z, n] and `kept` int64[c, z] (-1: none) keep each origin's
+    last settle order, from which its next tree is warm-started
+    (:func:`corridor.kernels.assign.warm_tree`); with ``orders.shape[1] == 0`` every
+    tree is grown afresh. Returns the (possibly reallocated) `paths` tuple.
     """
     x, g, t, dt, kind, t0, alpha, beta, cap = state
     od_head, p_start, p_len, p_flow, p_next, pool = paths
@@ -164,11 +169,19 @@ def gp_sweep(
     dist = np.empty(n)
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int32)
-    hkey = np.empty(n)
-    pos = np.empty(n, np.int32)
+    hkey = np.empty(arcs + 1)
+    hnode = np.empty(arcs + 1, np.int32)
     buf = np.empty(n, np.int32)
     mark = np.zeros(m, np.int64)
+    is_zone = np.zeros(n, np.bool_)
+    is_zone[zones] = True
+    n_zones = int(is_zone.sum())  # fresh trees stop once every zone is settled...
+    warm = orders.shape[1] > 0
+    if warm:
+        n_zones = 0  # ...unless kept for warm starts, which need whole trees
+    seen = np.empty(n, np.bool_)
+    inq = np.empty(n, np.bool_)
+    queue = np.empty(n + 1, np.int64)
     stamp = 1
     for c in range(n_class):
         for i in range(z):
@@ -182,7 +195,41 @@ def gp_sweep(
                 else:
                     cost[e] = t[a] + fixed[c, a] if allowed[c, a] else np.inf
             src = zones[i]
-            dijkstra_tree(indptr, heads, cost, blocked, src, dist, pred, order, heap, hkey, pos)
+            fits = 0
+            if warm and kept[c, i] >= 0:
+                fits = warm_tree(
+                    indptr,
+                    heads,
+                    cost,
+                    blocked,
+                    src,
+                    orders[c, i],
+                    kept[c, i],
+                    dist,
+                    pred,
+                    seen,
+                    inq,
+                    queue,
+                )
+            if fits == 0:
+                settled = dijkstra_tree_lazy(
+                    indptr,
+                    heads,
+                    cost,
+                    blocked,
+                    src,
+                    dist,
+                    pred,
+                    order,
+                    hkey,
+                    hnode,
+                    is_zone,
+                    n_zones,
+                )
+                if warm:
+                    for r in range(settled):
+                        orders[c, i, r] = order[r]
+                    kept[c, i] = settled
             for j in range(z):
                 if row[j] <= 0.0 or j == i or dist[zones[j]] == np.inf:
                     continue

@@ -57,28 +57,26 @@ def dijkstra_tree(indptr, heads, cost, blocked, source, dist, pred, order, heap,
     return count
 
 
-@nb.njit(cache=True, nogil=True)
-def dijkstra(indptr, heads, cost, source, dist, pred):
-    """One-to-all Dijkstra from node `source` with an indexed 4-ary heap.
+def dijkstra(
+    indptr: IntArray,
+    heads: Int32Array,
+    cost: FloatArray,
+    source: int,
+    dist: FloatArray,
+    pred: IntArray,
+) -> None:
+    """One-to-all Dijkstra from node `source`.
 
     Writes `dist` float64[n] (inf = unreachable) and `pred` int64[n] (CSR slot of the
-    link used to reach each node, -1 for none). O((n + m) log n). The search is
-    :func:`dijkstra_tree` with no blocked node; this allocates its scratch arrays.
+    link used to reach each node, -1 for none). O((n + m) log m). The search is
+    :func:`corridor.kernels.dijkstra_lazy.dijkstra_lazy` (lazy-deletion 4-ary heap; faster
+    than the indexed heap of :func:`dijkstra_tree` and than scipy, ``bench/shortest_path.py``);
+    this allocates its scratch arrays.
     """
-    n = indptr.size - 1
-    dijkstra_tree(
-        indptr,
-        heads,
-        cost,
-        np.zeros(n, np.bool_),
-        source,
-        dist,
-        pred,
-        np.empty(n, np.int64),
-        np.empty(n, np.int32),
-        np.empty(n, np.float64),
-        np.empty(n, np.int32),
-    )
+    from corridor.kernels.dijkstra_lazy import dijkstra_lazy, new_lazy_heap
+
+    hkey, hnode = new_lazy_heap(heads.size)
+    dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode)
 
 
 Workspace = tuple[Any, ...]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["dijkstra_lazy", "new_lazy_heap"]
+__all__ = ["dijkstra_lazy", "dijkstra_tree_lazy", "new_lazy_heap"]
 
 
 def new_lazy_heap(n_arcs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,3 +94,92 @@ def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
                 hkey[i] = nd
                 hnode[i] = x
     return settled
+
+
+@nb.njit(cache=True, nogil=True)
+def dijkstra_tree_lazy(
+    indptr, heads, cost, blocked, source, dist, pred, order, hkey, hnode, target, n_targets
+):
+    """:func:`dijkstra_lazy` that records the settle order and never expands a blocked node.
+
+    The twin of :func:`corridor.kernels.dijkstra.dijkstra_tree` (same outputs: `dist`
+    float64[n], `pred` int64[n] CSR slots, `order` int64[n] the settled nodes in settling
+    order, a topological order of the tree) on the lazy-deletion heap; `hkey`
+    float64[m+1] and `hnode` int32[m+1] are scratch (:func:`new_lazy_heap`). The source is
+    expanded even when blocked. The search stops once `n_targets` nodes with `target`
+    (bool[n]) true are settled (`n_targets` 0: grow the whole tree); then only the settled
+    nodes' `dist` and `pred` are final, and paths to them use settled nodes only. Returns
+    the number of settled nodes.
+
+    Ties are broken canonically: of the arcs of positive cost that reach a node at its
+    least distance, `pred` is the lowest CSR slot (all their tails settle before the
+    node, so the rule does not depend on the order in which the heap returns equal keys).
+    Arcs of zero cost keep the first that reached the node.
+    """
+    n = indptr.size - 1
+    for i in range(n):
+        dist[i] = np.inf
+        pred[i] = -1
+    dist[source] = 0.0
+    hkey[0] = 0.0
+    hnode[0] = source
+    size = 1
+    count = 0
+    while size > 0:
+        d = hkey[0]
+        u = hnode[0]
+        size -= 1
+        if size > 0:  # move the last entry down from the root
+            lk = hkey[size]
+            lv = hnode[size]
+            i = 0
+            while True:
+                c = 4 * i + 1
+                if c >= size:
+                    break
+                best = c
+                kb = hkey[c]
+                end = min(c + 4, size)
+                for j in range(c + 1, end):
+                    if hkey[j] < kb:
+                        best = j
+                        kb = hkey[j]
+                if kb >= lk:
+                    break
+                hkey[i] = kb
+                hnode[i] = hnode[best]
+                i = best
+            hkey[i] = lk
+            hnode[i] = lv
+        if d > dist[u]:
+            continue  # stale: u was reached more cheaply after this entry was pushed
+        order[count] = u
+        count += 1
+        if target[u]:
+            n_targets -= 1
+            if n_targets == 0:
+                break  # every target settled: the rest of the tree is not needed
+        if blocked[u] and u != source:
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            x = heads[e]
+            w = cost[e]
+            nd = d + w
+            if nd < dist[x]:
+                dist[x] = nd
+                pred[x] = e
+                i = size  # push: sift the new entry up
+                size += 1
+                while i > 0:
+                    p = (i - 1) >> 2
+                    kp = hkey[p]
+                    if kp <= nd:
+                        break
+                    hkey[i] = kp
+                    hnode[i] = hnode[p]
+                    i = p
+                hkey[i] = nd
+                hnode[i] = x
+            elif nd == dist[x] and w > 0.0 and e < pred[x]:
+                pred[x] = e  # a tie: the lowest slot wins, whatever the heap's order
+    return count

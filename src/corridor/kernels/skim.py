@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.kernels.dijkstra import dijkstra_tree
+from corridor.kernels.dijkstra_lazy import dijkstra_tree_lazy
 
 __all__ = ["skim_dijkstra"]
 
@@ -23,13 +23,21 @@ def _block(indptr, heads, tails, cost, attrs, blocked, origins, dests, lo, hi, v
     dist = np.empty(n)
     pred = np.empty(n, np.int64)
     order = np.empty(n, np.int64)
-    heap = np.empty(n, np.int32)
-    hkey = np.empty(n)
-    pos = np.empty(n, np.int32)
+    hkey = np.empty(heads.size + 1)  # lazy-deletion heap: one entry per arc at most
+    hnode = np.empty(heads.size + 1, np.int32)
     acc = np.zeros((k, n)) if k > 0 else np.zeros((0, 1))
+    target = np.zeros(n, np.bool_)  # the search of an origin ends once every zone is settled
+    for j in range(dests.size):
+        target[dests[j]] = True
+    n_targets = 0
+    for v in range(n):
+        if target[v]:
+            n_targets += 1
     for i in range(lo, hi):
         s = origins[i]
-        count = dijkstra_tree(indptr, heads, cost, blocked, s, dist, pred, order, heap, hkey, pos)
+        count = dijkstra_tree_lazy(
+            indptr, heads, cost, blocked, s, dist, pred, order, hkey, hnode, target, n_targets
+        )
         if k > 0:
             # settle order is a topological order of the shortest-path tree
             for a in range(k):
@@ -55,7 +63,9 @@ def skim_dijkstra(indptr, heads, tails, cost, attrs, blocked, origins, dests, n_
     `tails` int32[m] is the tail node of each slot; `origins`, `dests` int64 node indices.
     Returns `values` float64[n_orig, n_dest] and `sums` float64[k, n_orig, n_dest], the
     attributes summed along the path that gave each least cost (inf where unreachable).
-    Each block allocates its scratch once, so memory is O(n_blocks x (k + 6) x n).
+    Each block allocates its scratch once, so memory is O(n_blocks x ((k + 3) x n + m)).
+    The search is the lazy-deletion heap of :mod:`corridor.kernels.dijkstra_lazy`
+    (faster than the indexed heap and than scipy; ``bench/shortest_path.py``).
     """
     no = origins.size
     nd = dests.size

@@ -363,11 +363,33 @@ def test_tolls_shift_flow_by_value_of_time() -> None:
     assert poor.flow_pce.tolist() == pytest.approx([15.0, 5.0])
 
 
+@pytest.mark.parametrize("beta", [1.0, 2.0, 3.0, 4.0, 5.0, 2.5, 6.0])
+def test_bpr_powers_match_numpy(beta: float) -> None:
+    """The kernel's multiplied-out integer powers agree with numpy's power."""
+    from corridor.kernels.assign import vdf_deriv, vdf_integral, vdf_time
+
+    z = np.linspace(0.0, 3.0, 31)
+    for x in z * 50.0:
+        r = x / 50.0
+        assert vdf_time(0, 2.0, 0.15, beta, 50.0, x) == pytest.approx(
+            2.0 * (1 + 0.15 * np.power(r, beta)), rel=1e-14
+        )
+        if r > 0:
+            assert vdf_deriv(0, 2.0, 0.15, beta, 50.0, x) == pytest.approx(
+                2.0 * 0.15 * beta * np.power(r, beta - 1) / 50.0, rel=1e-14
+            )
+        assert vdf_integral(0, 2.0, 0.15, beta, 50.0, x) == pytest.approx(
+            2.0 * (x + 0.15 * 50.0 * np.power(r, beta + 1) / (beta + 1)), rel=1e-14
+        )
+
+
 @pytest.mark.parametrize(
     ("vdf", "alpha", "beta"),
     [
         ("bpr", 0.15, 4.0),
         ("bpr", 0.5, 1.0),
+        ("bpr", 0.3, 3.0),
+        ("bpr", 0.3, 2.5),
         ("conical", 4.0, 0.0),
         ("akcelik", 0.4, 1.0),
         ("akcelik", 300.0, 0.5),

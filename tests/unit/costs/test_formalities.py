@@ -204,3 +204,49 @@ def test_freight_documents_are_listed_for_freight_vehicles_only(net: corridor.Ne
     r = corridor.route(net, "Kunming", "Vientiane", profile="train")
     stop = next(s for s in r.stops if s.kind == "border_crossing")
     assert "visa" in stop.formalities and "for freight" not in stop.formalities
+
+
+def test_origins_only_bars_every_other_country_of_the_network() -> None:
+    nodes = pd.DataFrame(
+        {
+            "node_id": [1, 2, 3, 10],
+            "key": ["A/AA", "B/BB", "C/CC", "X:a"],
+            "country": ["AA", "BB", "CC", None],
+            "country_a": [None, None, None, "AA"],
+            "country_b": [None, None, None, "BB"],
+        }
+    )
+    crossings = pd.DataFrame({"node_id": [10], "mode": ["road"]})
+    doc = {
+        "defaults": {"road": {"source": "[assumption] none"}},
+        "rules": [
+            {
+                "id": "bilateral",
+                "from": "AA",
+                "to": "BB",
+                "mode": "road",
+                "vehicles": ["truck"],
+                "origins_only": ["AA", "BB"],
+                "barred_origins": "DD",
+                "source": "[assumption] bilateral trucks only",
+            },
+        ],
+    }
+    problems: list[str] = []
+    rows = formality_rows(doc, nodes, crossings, problems)
+    assert problems == []
+    by = rows.set_index(["direction", "vehicle"])["barred_origins"]
+    # CC is the network's only other country; DD stays barred as named
+    assert by[("a_to_b", "truck")] == "CC;DD"
+    assert by[("a_to_b", "car")] == "" and by[("b_to_a", "truck")] == ""
+
+
+def test_only_chinese_and_dprk_trucks_cross_into_the_dprk() -> None:
+    net = corridor.eurasia()
+    with pytest.raises(NoPathError, match="barred to vehicles from BY"):
+        corridor.route(net, "Minsk", "Pyongyang", profile="truck40")
+    with pytest.raises(NoPathError, match="no transit"):  # a DPRK truck does not cross China
+        corridor.route(net, "Pyongyang", "Minsk", profile="truck40")
+    r = corridor.route(net, "Shenyang", "Pyongyang", profile="truck40")
+    country = net.nodes.set_index("node_id")["country"]
+    assert {c for n in r.node_ids if isinstance(c := country[n], str) and c} <= {"CN", "KP"}

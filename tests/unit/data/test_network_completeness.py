@@ -128,3 +128,17 @@ def test_wewc_sections_reconcile_with_the_published_total(net: corridor.Network)
     assert ru + kz + cn_full > 8445.0 * 1.1  # ... which does not reach Lianyungang
     old = km("WE-WC-2013", "Saint Petersburg/RU", "X:sagarchin-zhaisan")  # M-10 + M-7
     assert old == pytest.approx(2233.0, rel=0.10) and old > ru
+
+
+def test_nizhny_novgorod_reaches_the_m12_by_the_r158(net: corridor.Network) -> None:
+    # R-158 km 40-104 join Nizhny Novgorod to the M-12 interchange near Arzamas (vgoroden.ru)
+    r = _road(net, "Nizhniy Novgorod", "Arzamas")
+    assert [leg.ref for leg in r.legs] == ["R-158"]
+    assert 104 <= r.length_km <= 125  # geodesic x 1.10 to the town, south of the interchange
+    m12 = _road(net, "Moscow", "Arzamas")
+    assert {leg.ref for leg in m12.legs} == {"M-12"}
+    assert m12.length_km == pytest.approx(415.5, abs=1)  # Moscow-Arzamas 415.5 km (zr.ru)
+    # before the M-12 (opened 2023-12-21 in the network) Arzamas is reached by other roads
+    old = _road(net, "Moscow", "Arzamas", as_of="2023-01-01")
+    assert "M-12" not in {leg.ref for leg in old.legs}
+    assert _countries(net, old) == {"RU"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from corridor.kernels.timeline import DRIVE, MOVE, WAIT, simulate, tree_walk
+from corridor.kernels.timeline import _EPS, DRIVE, MOVE, WAIT, simulate, tree_walk
 
 # EU 561/2006 / AETR, one driver: 9 h a day (10 h twice a week), 45 min after 4.5 h,
 # 11 h daily rest, 45 h weekly rest within 144 h of the last
@@ -87,6 +87,7 @@ events = st.lists(
 
 
 @given(events, st.sampled_from(["eu", "car"]))
+@example([(DRIVE, 3.93e-10)], "eu")  # a drive shorter than the resolution (found by hypothesis)
 def test_the_split_adds_up(evs: list[tuple[int, float]], which: str) -> None:
     rules = EU if which == "eu" else CAR
     kind = [k for k, _ in evs]
@@ -94,7 +95,9 @@ def test_the_split_adds_up(evs: list[tuple[int, float]], which: str) -> None:
     elapsed, breaks, rests = run(kind, dur, rules)
     moved = sum(d for k, d in evs if k != WAIT)
     waited = sum(d for k, d in evs if k == WAIT)
-    assert elapsed == pytest.approx(moved + waited + breaks + rests)
+    # the walk drops what is left of a leg below the kernel's resolution (_EPS h per event)
+    tol = _EPS * len(evs)
+    assert elapsed == pytest.approx(moved + waited + breaks + rests, abs=tol)
     assert breaks >= 0.0 and rests >= 0.0
 
 
