@@ -21,7 +21,6 @@ from numpy.typing import ArrayLike
 from corridor._typing import FloatArray, IntArray
 from corridor.errors import ValidationError
 from corridor.graph.index import build_csr
-from corridor.paths._cow import Pack, pack
 from corridor.paths.skim_graph import SkimGraph, n_blocks
 
 __all__ = [
@@ -48,14 +47,11 @@ class _PicklesWithoutWorkspaces:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_local", None)
-        state.pop("_pack", None)  # a mapping of a memory file stays behind too
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         object.__setattr__(self, "_local", threading.local())
-        if "_pack" in getattr(self, "__dataclass_fields__", {}):
-            object.__setattr__(self, "_pack", None)
 
 
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
@@ -166,7 +162,6 @@ class Hierarchy(_PicklesWithoutWorkspaces):
     cch: Customisable | None = None
     derivation: str = "built"
     _local: threading.local = field(default_factory=threading.local, init=False, compare=False)
-    _pack: Pack | None = field(default=None, init=False, compare=False)
 
     def __repr__(self) -> str:
         kind = "Hierarchy" if self.cch is None else "Hierarchy (customisable)"
@@ -278,11 +273,8 @@ class Hierarchy(_PicklesWithoutWorkspaces):
         The changed arcs' edges are recomputed from their arcs and lower triangles, and
         an edge that changes queues the edges above it that it is a half of, in
         increasing rank of their lower end (:func:`corridor.kernels.cch_customise.
-        recustomise`); the cost is the number of edges reached, not the graph's size. The
-        hierarchy is an immutable value: from one :func:`build_cch` built, the new one's
-        arrays are copy-on-write mappings of the built one's (:mod:`corridor.paths._cow`:
-        only the pages written are copied, the rest on first read); otherwise they are
-        copied in full. Where the
+        recustomise`); the cost is the number of edges reached, not the graph's size, plus
+        one copy of the weight arrays (the hierarchy is an immutable value). Where the
         graph's costs were scaled to whole numbers (see ``SkimGraph.kernel_arrays``), the
         new weights get the same scale.
         """
@@ -312,38 +304,23 @@ class Hierarchy(_PicklesWithoutWorkspaces):
         edges = cch.arc_edge[arcs]
         real = edges >= 0  # self-loops are in no shortest path
         pos = self._arc_position(arcs[real])
-        views = self._private_views()
-        arc_w = cch.arc_w.copy() if views is None else views.pop("arc_w")
+        arc_w = cch.arc_w.copy()
         arc_w[pos] = weights[real] * self.scale
         seeds = np.unique(edges[real])
         if not seeds.size:
             return replace(self, cch=replace(cch, arc_w=arc_w))
-        return self._recustomised(seeds, replace(cch, arc_w=arc_w), views)
+        return self._recustomised(seeds, replace(cch, arc_w=arc_w))
 
-    def _private_views(self) -> dict[str, Any] | None:
-        """Copy-on-write copies of this hierarchy's customisation arrays (and its arc
-        weights), if it was built with them in a memory file (:mod:`corridor.paths._cow`)
-        and still holds those arrays; else None (then the caller copies them)."""
-        p = self._pack
-        if p is None or self.cch is None:
-            return None
-        mine = {name: getattr(self, name) for name in _PACKED}
-        mine["arc_w"] = self.cch.arc_w
-        return p.private() if p.holds(mine) else None
-
-    def _recustomised(
-        self, seeds: IntArray, cch: Customisable, views: dict[str, Any] | None = None
-    ) -> Hierarchy:
+    def _recustomised(self, seeds: IntArray, cch: Customisable) -> Hierarchy:
         """This hierarchy re-customised from the edges `seeds` for the arc weights and
-        attributes of `cch` (this one's fixed parts with new ``arc_w`` / ``arc_attr``);
-        `views` are copy-on-write copies of its arrays (:meth:`_private_views`), written in
-        place, else the arrays are copied."""
+        attributes of `cch` (this one's fixed parts with new ``arc_w`` / ``arc_attr``)."""
         from corridor.kernels.cch_customise import recustomise
 
-        if views is None:
-            views = {name: getattr(self, name).copy() for name in _PACKED}
-        out = {name: views[name] for name in _PACKED if name not in ("child1", "child2")}
-        child1, child2 = views["child1"], views["child2"]
+        out = {
+            name: getattr(self, name).copy()
+            for name in ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr")
+        }
+        child1, child2 = self.child1.copy(), self.child2.copy()
         recustomise(
             self.up_indptr,
             self.up_head,
@@ -704,10 +681,7 @@ def derive_hierarchy(
         how = f"recustomised {changed.size} arcs"
         new_cch = replace(cch, arc_w=arc_w, arc_attr=arc_attr if attrs_changed else cch.arc_attr)
         if changed.size:
-            views = base._private_views()
-            if views is not None:
-                views.pop("arc_w")
-            hier = base._recustomised(np.unique(cch.arc_edge[sel[changed]]), new_cch, views)
+            hier = base._recustomised(np.unique(cch.arc_edge[sel[changed]]), new_cch)
         else:
             hier = replace(base, cch=new_cch)
     return replace(hier, seconds=time.perf_counter() - t0, derivation=how)
@@ -726,10 +700,6 @@ def _check_weights(w: FloatArray, what: str) -> None:
             f"{what}: weights {w[neg][:5].tolist()} at arcs {np.flatnonzero(neg)[:5].tolist()} "
             "are negative or NaN; give costs >= 0 (inf closes an arc)"
         )
-
-
-_PACKED = ("up_w", "dn_w", "up_edge", "dn_edge", "up_attr", "dn_attr", "child1", "child2")
-"""The arrays a customisation writes (held copy-on-write by a built hierarchy)."""
 
 
 def _customised(n_edges: int, m: int, k: int) -> dict[str, Any]:
@@ -891,11 +861,6 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
     )
     out = _customised(up_head.size, sel.size, attrs.shape[0])
     _run_customise(up_indptr, up_head, cch, arc_w, sel.size, out)
-    # in a memory file, so that re-customisations copy only the pages they write
-    packed = pack({**out, "arc_w": arc_w})
-    if packed is not None:
-        out = {name: packed.shared[name] for name in _PACKED}
-        cch = replace(cch, arc_w=packed.shared["arc_w"])
     t3 = time.perf_counter()
     hier = Hierarchy(
         source_rank=rank[:n].copy(),
@@ -911,6 +876,5 @@ def build_cch(graph: SkimGraph, *, order: IntArray | None = None) -> Hierarchy:
         cch=replace(cch, customise_seconds=t3 - t2),
         **out,
     )
-    object.__setattr__(hier, "_pack", packed)
     log.info("built %r (%s order)", hier, order_name)
     return hier

@@ -170,35 +170,3 @@ def test_an_added_arc_builds_afresh() -> None:
     assert h3.derivation == "customised"  # 1 of 3 arcs is above FULL_ABOVE
     assert hierarchy_of(g3).many_to_many(np.arange(4), np.arange(4))[0][0, 3] == 13.0
     del h1
-
-
-def test_copy_on_write_leaves_the_base_and_siblings_unchanged() -> None:
-    """Re-customisations from a built hierarchy write copy-on-write copies of its arrays:
-    the base, a sibling and a chained re-customisation each answer for their own costs."""
-    rng = np.random.default_rng(7)
-    n, m = 300, 1200
-    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
-    w = np.round(rng.uniform(1.0, 20.0, m), 1)
-    g = skim_graph_from_links(a, b, w, node_ids=np.arange(n))
-    base = build_cch(g)
-    nodes = np.arange(n)
-    before, _ = base.many_to_many(nodes, nodes)
-    arcs = rng.choice(m, 5, replace=False)
-    one = base.recustomise(arcs, np.full(5, 0.1))
-    two = base.recustomise(arcs, np.full(5, 99.0))
-    chained = one.recustomise(arcs[:2], np.full(2, 50.0))
-    assert np.array_equal(base.many_to_many(nodes, nodes)[0], before)
-    for h, new in ((one, np.full(5, 0.1)), (two, np.full(5, 99.0))):
-        w2 = g.cost.copy()
-        w2[arcs] = new
-        assert np.array_equal(
-            h.many_to_many(nodes, nodes)[0], base.customise(w2).many_to_many(nodes, nodes)[0]
-        )
-    w3 = g.cost.copy()
-    w3[arcs] = 0.1
-    w3[arcs[:2]] = 50.0
-    got = chained.many_to_many(nodes, nodes)[0]
-    assert np.array_equal(got, base.customise(w3).many_to_many(nodes, nodes)[0])
-    g3 = skim_graph_from_links(g.tails, g.heads, w3, node_ids=np.arange(n))
-    ref = _scipy(g3)
-    assert np.allclose(got[np.isfinite(ref)], ref[np.isfinite(ref)], rtol=1e-12, atol=1e-9)
