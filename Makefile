@@ -66,6 +66,7 @@ bench: $(STAMP) web
 	$(BIN)/python bench/cch.py --graph embedded --graph NY
 	$(BIN)/python bench/load.py --duration 20 --clients 50
 	$(BIN)/python bench/load.py --duration 20 --clients 50 --workers 2
+	$(BIN)/python bench/load.py --duration 30 --clients 50 --hostile 12
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
