@@ -87,3 +87,29 @@ def test_bad_sections_and_speeds_are_reported() -> None:
     assert "passenger_kmh 500 outside" in text
     assert out[0]["freight_km_per_day"] == 900 and "freight_km_per_day" not in out[1]
     assert np.isclose(out[1]["passenger_kmh"], 500)
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "published_km"),
+    [
+        # timetable distances at Kanash station (Yandex.Timetables, via ru.wikipedia):
+        # Arzamas II 255 km, Kazan 128 km, Yekaterinburg 982 km
+        ("Arzamas", "Kanash", 255.0),
+        ("Kanash", "Kazan", 128.0),
+        ("Kazan", "Yekaterinburg", 854.0),
+    ],
+)
+def test_kazan_line_at_timetable_distances(
+    links: Any, origin: str, destination: str, published_km: float
+) -> None:
+    """The Moscow-Kazan-Yekaterinburg line carries the timetable's distances (Kazan -
+    Yekaterinburg 854 km via Agryz and Druzhinino), not geodesic x circuity (789 km)."""
+    import networkx as nx
+
+    nodes = corridor.eurasia().nodes.set_index("node_id")["name"]
+    line = _route(links, "moscow-kazan-yekaterinburg")
+    graph = nx.Graph()
+    for a, b, km in zip(line["a_node"], line["b_node"], line["length_km"], strict=True):
+        graph.add_edge(nodes[a], nodes[b], km=float(km))
+    km = nx.shortest_path_length(graph, origin, destination, weight="km")
+    assert km == pytest.approx(published_km, abs=0.5)
