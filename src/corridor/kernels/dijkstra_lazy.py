@@ -31,6 +31,49 @@ def new_lazy_heap(n_arcs: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @nb.njit(cache=True, nogil=True)
+def _sift_down_last(hkey, hnode, size):
+    """After the root of a heap of `size` + 1 entries is taken (`size` > 0): the last
+    entry moves down from the root to its place among the first `size`."""
+    lk = hkey[size]
+    lv = hnode[size]
+    i = 0
+    while True:
+        c = 4 * i + 1
+        if c >= size:
+            break
+        best = c
+        kb = hkey[c]
+        end = min(c + 4, size)
+        for j in range(c + 1, end):
+            if hkey[j] < kb:
+                best = j
+                kb = hkey[j]
+        if kb >= lk:
+            break
+        hkey[i] = kb
+        hnode[i] = hnode[best]
+        i = best
+    hkey[i] = lk
+    hnode[i] = lv
+
+
+@nb.njit(cache=True, nogil=True)
+def _push(hkey, hnode, size, key, node):
+    """Add (`key`, `node`) to a heap of `size` entries, sifting it up from slot `size`."""
+    i = size
+    while i > 0:
+        p = (i - 1) >> 2
+        kp = hkey[p]
+        if kp <= key:
+            break
+        hkey[i] = kp
+        hnode[i] = hnode[p]
+        i = p
+    hkey[i] = key
+    hnode[i] = node
+
+
+@nb.njit(cache=True, nogil=True)
 def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
     """One-to-all Dijkstra from `source`.
 
@@ -50,28 +93,8 @@ def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
         d = hkey[0]
         u = hnode[0]
         size -= 1
-        if size > 0:  # move the last entry down from the root
-            lk = hkey[size]
-            lv = hnode[size]
-            i = 0
-            while True:
-                c = 4 * i + 1
-                if c >= size:
-                    break
-                best = c
-                kb = hkey[c]
-                end = min(c + 4, size)
-                for j in range(c + 1, end):
-                    if hkey[j] < kb:
-                        best = j
-                        kb = hkey[j]
-                if kb >= lk:
-                    break
-                hkey[i] = kb
-                hnode[i] = hnode[best]
-                i = best
-            hkey[i] = lk
-            hnode[i] = lv
+        if size > 0:
+            _sift_down_last(hkey, hnode, size)
         if d > dist[u]:
             continue  # stale: u was reached more cheaply after this entry was pushed
         settled += 1
@@ -81,18 +104,8 @@ def dijkstra_lazy(indptr, heads, cost, source, dist, pred, hkey, hnode):
             if nd < dist[x]:
                 dist[x] = nd
                 pred[x] = e
-                i = size  # push: sift the new entry up
+                _push(hkey, hnode, size, nd, x)
                 size += 1
-                while i > 0:
-                    p = (i - 1) >> 2
-                    kp = hkey[p]
-                    if kp <= nd:
-                        break
-                    hkey[i] = kp
-                    hnode[i] = hnode[p]
-                    i = p
-                hkey[i] = nd
-                hnode[i] = x
     return settled
 
 
@@ -129,28 +142,8 @@ def dijkstra_tree_lazy(
         d = hkey[0]
         u = hnode[0]
         size -= 1
-        if size > 0:  # move the last entry down from the root
-            lk = hkey[size]
-            lv = hnode[size]
-            i = 0
-            while True:
-                c = 4 * i + 1
-                if c >= size:
-                    break
-                best = c
-                kb = hkey[c]
-                end = min(c + 4, size)
-                for j in range(c + 1, end):
-                    if hkey[j] < kb:
-                        best = j
-                        kb = hkey[j]
-                if kb >= lk:
-                    break
-                hkey[i] = kb
-                hnode[i] = hnode[best]
-                i = best
-            hkey[i] = lk
-            hnode[i] = lv
+        if size > 0:
+            _sift_down_last(hkey, hnode, size)
         if d > dist[u]:
             continue  # stale: u was reached more cheaply after this entry was pushed
         order[count] = u
@@ -168,18 +161,8 @@ def dijkstra_tree_lazy(
             if nd < dist[x]:
                 dist[x] = nd
                 pred[x] = e
-                i = size  # push: sift the new entry up
+                _push(hkey, hnode, size, nd, x)
                 size += 1
-                while i > 0:
-                    p = (i - 1) >> 2
-                    kp = hkey[p]
-                    if kp <= nd:
-                        break
-                    hkey[i] = kp
-                    hnode[i] = hnode[p]
-                    i = p
-                hkey[i] = nd
-                hnode[i] = x
             elif nd == dist[x] and w > 0.0 and e < pred[x]:
                 pred[x] = e  # a tie: the lowest slot wins, whatever the heap's order
     return count
