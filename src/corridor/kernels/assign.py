@@ -225,17 +225,12 @@ def _zone_mask(n, zones):
 
 
 @nb.njit(cache=True, nogil=True)
-def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
-    """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
-    (its od_cost row then stays inf). The tree stops growing once every zone is settled."""
-    if not np.any(row > 0.0):
-        return
-    dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = work
-    count = dijkstra_tree_lazy(
-        indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, is_zone, n_zones
-    )
+def _load_backwards(order, count, pred, tails, zones, row, dist, src, node_flow, flows):
+    """An origin's demand `row` (per zone) added to `flows` along its tree: `order[:count]`
+    is a topological order of the tree (`pred` CSR slots, `tails` their tail nodes), so
+    one backward pass carries each node's flow to its predecessor arc. `node_flow`
+    (float64[n], zero on entry) is left zero."""
     for j in range(zones.size):
-        od_cost[j] = dist[zones[j]]
         if row[j] > 0.0 and dist[zones[j]] < np.inf:
             node_flow[zones[j]] += row[j]
     for r in range(count - 1, 0, -1):
@@ -247,6 +242,21 @@ def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flo
             node_flow[tails[e]] += f
             node_flow[v] = 0.0
     node_flow[src] = 0.0
+
+
+@nb.njit(cache=True, nogil=True)
+def _load_origin(indptr, heads, tails, cost, blocked, zones, row, src, work, flows, od_cost):
+    """Tree from `src` and its demand `row` loaded on it; skipped when the row is all zero
+    (its od_cost row then stays inf). The tree stops growing once every zone is settled."""
+    if not np.any(row > 0.0):
+        return
+    dist, pred, order, hkey, hnode, node_flow, is_zone, n_zones = work
+    count = dijkstra_tree_lazy(
+        indptr, heads, cost, blocked, src, dist, pred, order, hkey, hnode, is_zone, n_zones
+    )
+    for j in range(zones.size):
+        od_cost[j] = dist[zones[j]]
+    _load_backwards(order, count, pred, tails, zones, row, dist, src, node_flow, flows)
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
@@ -502,17 +512,6 @@ def aon_load_warm(indptr, heads, tails, cost, blocked, zones, demand, orders, co
             od_cost[i, j] = dist[zones[j]]
         if state == 2:  # the tree moved: re-order its nodes so the order fits again
             _tree_order(orders[i], counts[i], src, pred, tails, first, child)
-        kept = orders[i]  # now a topological order of the tree: load backwards over it
-        for j in range(z):
-            if row[j] > 0.0 and dist[zones[j]] < np.inf:
-                node_flow[zones[j]] += row[j]
-        for r in range(counts[i] - 1, 0, -1):
-            v = kept[r]
-            f = node_flow[v]
-            if f != 0.0:
-                e = pred[v]
-                flows[e] += f
-                node_flow[tails[e]] += f
-                node_flow[v] = 0.0
-        node_flow[src] = 0.0
+        # orders[i] is now a topological order of the tree: load backwards over it
+        _load_backwards(orders[i], counts[i], pred, tails, zones, row, dist, src, node_flow, flows)
     return flows, od_cost, fresh
